@@ -1,0 +1,52 @@
+# omap-synthesis — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP) ## Create .venv and install the package with its test tools
+
+system-deps: ## Install the system tools the tests use (grammalecte-cli, chromium) where apt is available
+	@if command -v grammalecte-cli >/dev/null && command -v chromium >/dev/null; then \
+		echo "system tools present"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq grammalecte-cli chromium >/dev/null) \
+		|| echo "apt-get could not install grammalecte-cli/chromium; the tests that need them will say so"; \
+	else \
+		echo "apt-get unavailable: the tests that need grammalecte-cli or chromium will say so"; \
+	fi
+
+report: install ## Build the environment and run the whole job on the sample event (reports/)
+	$(BIN)/omap-synthesis run
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check omap_synthesis tests benchmarks
+	$(BIN)/ruff format --check omap_synthesis tests benchmarks
+
+test: install system-deps lint ## Build the environment and run lint, the test suite and the notebooks
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbval-lax notebooks
+
+bench: install ## Run the benchmarks (figures printed, not asserted)
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff format omap_synthesis tests benchmarks
+	$(BIN)/ruff check --fix omap_synthesis tests benchmarks
+
+clean: ## Remove the environment, caches and generated reports
+	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*/
+
+.PHONY: help install system-deps report lint test bench format clean

@@ -1,0 +1,3 @@
+from omap_synthesis.cli import main
+
+main()

@@ -1,0 +1,74 @@
+"""Remove ASR artefacts from the analysed text, keeping track of what was removed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+import yaml
+
+from omap_synthesis.config import RESOURCES_DIR
+
+_ANNOTATION = re.compile(r"\[[^\]\n]{1,60}\]")
+_CLOCK = re.compile(r"^\[\d{1,2}:\d{2}(?::\d{2})?\]$")
+_WORD = re.compile(r"\w+")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    data = yaml.safe_load((RESOURCES_DIR / "artefacts.yaml").read_text(encoding="utf-8"))
+    credits = re.compile("|".join(f"(?:{p})" for p in data["hallucinations"]), re.I | re.M)
+    fillers = "|".join(sorted(data["fillers"], key=len, reverse=True))
+    filler = re.compile(rf"(?<![\w'’-])(?:{fillers})(?![\w'’-])[\s,]*", re.I)
+    return credits, filler
+
+
+def _norm(line: str) -> str:
+    return " ".join(_WORD.findall(line.lower()))
+
+
+def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[list, Counter]:
+    """Spans of ``text[start:end]`` that cleaning removes, and how many of each kind.
+
+    Kinds: ``hallucination`` (subtitle credits and the like, whole line), ``repetition`` (a line
+    identical to the one just before, as ASR loops produce), ``annotation`` (``[Applaudissements]``)
+    and ``filler`` (« euh », « hum »…).
+    """
+    end = len(text) if end is None else end
+    credits, filler = _patterns()
+    spans: list[tuple[int, int, str]] = []
+    previous = None
+    pos = start
+    for line in text[start:end].split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        norm = _norm(line)
+        if credits.search(line):
+            spans.append((a, b, "hallucination"))
+        elif norm and norm == previous and len(norm.split()) >= 2:
+            spans.append((a, b, "repetition"))
+        previous = norm or previous
+    for m in _ANNOTATION.finditer(text, start, end):
+        if not _CLOCK.match(m.group()):
+            spans.append((m.start(), m.end(), "annotation"))
+    for m in filler.finditer(text, start, end):
+        spans.append((m.start(), m.end(), "filler"))
+    spans.sort()
+    merged: list[list] = []
+    for a, b, kind in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b, kind])
+    return [(a, b) for a, b, _ in merged], Counter(kind for _, _, kind in merged)
+
+
+def apply_removals(text: str, removed: list[tuple[int, int]]) -> str:
+    """``text`` without the ``removed`` spans (offsets relative to ``text``)."""
+    out, pos = [], 0
+    for a, b in removed:
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,210 @@
+"""Load and validate ``event.yaml`` and ``codebook.yaml``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from omap_synthesis.errors import InputError
+from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
+
+_TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+ITEM_KINDS = {"accueil", "ouverture", "conf", "qa", "pause", "rapporteur", "cloture", "repas"}
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(path, "fichier introuvable") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "le fichier n'est pas en UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
+        raise InputError(path, f"YAML invalide ({getattr(exc, 'problem', exc)})", line) from None
+
+
+def _text(value: object, path: Path, where: str, required: bool = True) -> str:
+    if value is None or value == "":
+        if required:
+            raise InputError(path, f"champ « {where} » manquant ou vide")
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str | int | float):
+        raise InputError(path, f"champ « {where} » : texte attendu")
+    return str(value).strip()
+
+
+def _person(raw: object, path: Path, where: str) -> Person:
+    if isinstance(raw, str):
+        return Person(name=raw.strip())
+    if not isinstance(raw, dict):
+        raise InputError(
+            path, f"champ « {where} » : une personne (name, role, institution) attendue"
+        )
+    return Person(
+        name=_text(raw.get("name"), path, f"{where}.name"),
+        role=_text(raw.get("role"), path, f"{where}.role", required=False),
+        institution=_text(raw.get("institution"), path, f"{where}.institution", required=False),
+    )
+
+
+def _time(value: object, path: Path, where: str) -> str:
+    text = _text(value, path, where, required=False)
+    if text and not _TIME.match(text):
+        raise InputError(path, f"champ « {where} » : heure attendue au format HH:MM, lu « {text} »")
+    return text
+
+
+def load_event(event_dir: str | Path) -> Event:
+    """Read ``event.yaml`` of an event folder and check it.
+
+    Raises
+    ------
+    InputError
+        With the file and the faulty field when the programme is unusable.
+    """
+    event_dir = Path(event_dir)
+    path = event_dir / "event.yaml"
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict):
+        raise InputError(path, "le programme doit être une table YAML (id, title, items…)")
+    sessions = []
+    for i, s in enumerate(raw.get("sessions") or []):
+        if not isinstance(s, dict):
+            raise InputError(path, f"champ « sessions[{i}] » : table attendue")
+        moderator = s.get("moderator")
+        sessions.append(
+            Session(
+                id=_text(s.get("id"), path, f"sessions[{i}].id"),
+                title=_text(s.get("title"), path, f"sessions[{i}].title", required=False),
+                moderator=_person(moderator, path, f"sessions[{i}].moderator")
+                if moderator
+                else None,
+            )
+        )
+    session_ids = {s.id for s in sessions}
+    raw_items = raw.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise InputError(
+            path, "champ « items » manquant ou vide : le programme n'a aucune séquence"
+        )
+    items, seen = [], set()
+    for i, it in enumerate(raw_items):
+        where = f"items[{i}]"
+        if not isinstance(it, dict):
+            raise InputError(path, f"champ « {where} » : table attendue")
+        item_id = _text(it.get("id"), path, f"{where}.id")
+        if item_id in seen:
+            raise InputError(path, f"champ « {where}.id » : identifiant « {item_id} » en double")
+        seen.add(item_id)
+        kind = _text(it.get("kind"), path, f"{where}.kind")
+        if kind not in ITEM_KINDS:
+            raise InputError(
+                path,
+                f"champ « {where}.kind » : « {kind} » inconnu ({', '.join(sorted(ITEM_KINDS))})",
+            )
+        session = _text(it.get("session"), path, f"{where}.session", required=False)
+        if session and session not in session_ids:
+            raise InputError(path, f"champ « {where}.session » : session « {session} » inconnue")
+        speakers = it.get("speakers") or []
+        if not isinstance(speakers, list):
+            raise InputError(path, f"champ « {where}.speakers » : liste attendue")
+        objectives = it.get("objectives") or []
+        if not isinstance(objectives, list):
+            raise InputError(path, f"champ « {where}.objectives » : liste attendue")
+        items.append(
+            Item(
+                id=item_id,
+                kind=kind,
+                title=_text(it.get("title"), path, f"{where}.title"),
+                start=_time(it.get("start"), path, f"{where}.start"),
+                end=_time(it.get("end"), path, f"{where}.end"),
+                label=_text(it.get("label"), path, f"{where}.label", required=False),
+                session=session,
+                speakers=tuple(
+                    _person(p, path, f"{where}.speakers[{j}]") for j, p in enumerate(speakers)
+                ),
+                objectives=tuple(str(o) for o in objectives),
+            )
+        )
+    mapping = raw.get("sources") or {}
+    if not isinstance(mapping, dict):
+        raise InputError(path, "champ « sources » : table fichier → intervention attendue")
+    for name, item_id in mapping.items():
+        if str(item_id) not in seen:
+            raise InputError(
+                path, f"champ « sources.{name} » : intervention « {item_id} » inconnue"
+            )
+    return Event(
+        id=_text(raw.get("id"), path, "id"),
+        title=_text(raw.get("title"), path, "title"),
+        date=_text(raw.get("date"), path, "date", required=False),
+        directory=str(event_dir),
+        items=tuple(items),
+        sessions=tuple(sessions),
+        organiser=_text(raw.get("organiser"), path, "organiser", required=False),
+        venue=_text(raw.get("venue"), path, "venue", required=False),
+        fictional=bool(raw.get("fictional", False)),
+        notice=_text(raw.get("notice"), path, "notice", required=False),
+        objectives_note=_text(raw.get("objectives_note"), path, "objectives_note", required=False),
+        codebook=_text(raw.get("codebook"), path, "codebook", required=False) or "codebook.yaml",
+        sources=tuple((str(k), str(v)) for k, v in mapping.items()),
+    )
+
+
+def _terms(raw: object, path: Path, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise InputError(path, f"champ « {where}.terms » : liste de termes attendue")
+    return tuple(str(t).strip() for t in raw if str(t).strip())
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook (schema in DESIGN.md).
+
+    A label needs an id, a name and at least a description or a term; ids are unique across the
+    whole codebook; children are one level deep.
+    """
+    path = Path(path)
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("labels"), list) or not raw["labels"]:
+        raise InputError(path, "le codebook doit contenir une liste « labels » non vide")
+    labels: list[Label] = []
+
+    def add(entry: object, where: str, parent: str | None) -> None:
+        if not isinstance(entry, dict):
+            raise InputError(path, f"champ « {where} » : table attendue (id, name, description)")
+        label_id = _text(entry.get("id"), path, f"{where}.id")
+        if any(lab.id == label_id for lab in labels):
+            raise InputError(path, f"champ « {where}.id » : identifiant « {label_id} » en double")
+        name = _text(entry.get("name"), path, f"{where}.name", required=False) or label_id
+        description = _text(entry.get("description"), path, f"{where}.description", required=False)
+        terms = _terms(entry.get("terms"), path, where)
+        if not description and not terms and name == label_id:
+            raise InputError(
+                path,
+                f"champ « {where} » : le label « {label_id} » n'a ni nom, ni description, "
+                "ni termes",
+            )
+        labels.append(Label(label_id, name, description, terms, parent))
+        children = entry.get("children") or []
+        if children and parent is not None:
+            raise InputError(path, f"champ « {where}.children » : un seul niveau de sous-thèmes")
+        if not isinstance(children, list):
+            raise InputError(path, f"champ « {where}.children » : liste attendue")
+        for j, child in enumerate(children):
+            add(child, f"{where}.children[{j}]", label_id)
+
+    for i, entry in enumerate(raw["labels"]):
+        add(entry, f"labels[{i}]", None)
+    return Codebook(labels=tuple(labels), path=str(path))

@@ -1,0 +1,197 @@
+"""Ingest the sources of an event (or loose files) into passages, accounting for every file."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from omap_synthesis.config import MAX_SOURCE_BYTES
+from omap_synthesis.errors import InputError
+from omap_synthesis.event import load_event
+from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
+from omap_synthesis.readers import FORMATS, read_source
+from omap_synthesis.segment import count_words, passages_from_source
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ingested:
+    """Everything ingestion produced: passages, the sources read, and the accounting."""
+
+    passages: list[Passage]
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    reports: list[SourceReport] = field(default_factory=list)
+    event: Event | None = None
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[str]:
+        return [f"{r.name} : {r.reason}" for r in self.reports if r.status != "lu"]
+
+    def missing_items(self) -> list[str]:
+        """Programme items with speech for which no source was read."""
+        if self.event is None:
+            return []
+        covered = {p.talk for p in self.passages}
+        return [it.id for it in self.event.items if it.has_speech and it.id not in covered]
+
+
+def slug(text: str) -> str:
+    """ASCII, lower-case identifier made of ``[a-z0-9-]``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "source"
+
+
+def _qa_classifier(event: Event, item_id: str):
+    """Label Q&A turns: questions from the audience, answers and moderation by programme people."""
+    people = event.programme_people
+    moderators = {s.moderator.name for s in event.sessions if s.moderator}
+    state = {"exchange": 0, "last": None}
+
+    def classify(_index: int, turn: Turn) -> tuple[str, int | None]:
+        if turn.speaker in moderators:
+            kind = "moderation"
+        elif turn.speaker in people or (turn.speaker or "").lower().startswith(
+            ("représentant", "représentante", "réponse", "intervenant")
+        ):
+            kind = "reponse"
+        else:
+            kind = "question"
+        if turn.heading or (kind == "question" and state["last"] != "question"):
+            state["exchange"] += 1
+        state["last"] = kind
+        return kind, state["exchange"] or None
+
+    def classify_talk(_index: int, turn: Turn) -> tuple[str, int | None]:
+        return ("moderation" if turn.speaker in moderators else "talk"), None
+
+    item = event.item(item_id)
+    return classify if item is not None and item.kind == "qa" else classify_talk
+
+
+def _talk_for(source: SourceText, event: Event) -> str | None:
+    mapping = dict(event.sources)
+    for candidate in (source.meta.get("talk"), mapping.get(source.name), Path(source.name).stem):
+        if candidate is not None and event.item(str(candidate)) is not None:
+            return str(candidate)
+    return None
+
+
+def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceText:
+    """Untagged speech in a talk with one programme speaker is that speaker's."""
+    item = event.item(talk)
+    if item is None or len(item.speakers) != 1 or all(t.speaker for t in source.turns):
+        return source
+    name = item.speakers[0].name
+    turns = tuple(
+        t if t.speaker else Turn(name, t.start_char, t.end_char, t.times, t.heading, t.affiliation)
+        for t in source.turns
+    )
+    return SourceText(
+        source.path, source.name, source.format, source.text, turns, source.encoding, source.meta
+    )
+
+
+def _report(source: SourceText, passages: list[Passage], talk: str | None, removed) -> SourceReport:
+    words = sum(count_words(p.text) for p in passages)
+    return SourceReport(
+        source.name, source.format, talk, len(passages), words, removed=dict(removed)
+    )
+
+
+def ingest_file(
+    path: str | Path, max_bytes: int = MAX_SOURCE_BYTES, source_id: str | None = None
+) -> Ingested:
+    """Ingest one loose file as its own source (no event, no talk)."""
+    path = Path(path)
+    source = read_source(path, max_bytes)
+    passages, removed = passages_from_source(source, source_id or slug(path.stem))
+    return Ingested(passages, {source.name: source}, [_report(source, passages, None, removed)])
+
+
+def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> Ingested:
+    """Ingest several loose files; unusable ones are reported and skipped."""
+    result = Ingested([])
+    stems = Counter(slug(Path(p).stem) for p in paths)
+    used: set[str] = set()
+    for n, path in enumerate(map(Path, paths), 1):
+        source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
+        if source_id in used:
+            source_id = f"{source_id}-{n}"
+        used.add(source_id)
+        try:
+            one = ingest_file(path, max_bytes, source_id)
+        except (InputError, OSError) as exc:
+            log.warning("%s : %s", path, _reason(exc))
+            result.reports.append(SourceReport(path.name, status="ignoré", reason=_reason(exc)))
+            continue
+        result.passages.extend(one.passages)
+        result.sources.update(one.sources)
+        result.reports.extend(one.reports)
+    return result
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, InputError):
+        message = str(exc)
+        prefix = f"{exc.path}"
+        return (
+            message[len(prefix) :].lstrip(" ,:").strip() if message.startswith(prefix) else message
+        )
+    return f"lecture impossible ({exc.__class__.__name__})"
+
+
+def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> Ingested:
+    """Read every file of ``EVENT_DIR/sources`` into passages mapped to programme items.
+
+    Unusable files are skipped with a French reason in the accounting; the others are read.
+    """
+    event = load_event(event_dir)
+    sources_dir = Path(event_dir) / "sources"
+    result = Ingested([], event=event)
+    files = sorted(p for p in sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    stems = Counter(slug(p.stem) for p in files)
+    seen_hashes: dict[str, str] = {}
+    for path in files:
+
+        def skip(reason: str, fmt: str = "", talk: str | None = None, path=path) -> None:
+            log.warning("%s : %s", path.name, reason)
+            result.reports.append(
+                SourceReport(path.name, fmt, talk, status="ignoré", reason=reason)
+            )
+
+        fmt = FORMATS.get(path.suffix.lower(), "")
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if fmt else ""
+            if digest in seen_hashes:
+                skip(f"copie identique de {seen_hashes[digest]}, ignorée", fmt)
+                continue
+            source = read_source(path, max_bytes)
+        except (InputError, OSError) as exc:
+            skip(_reason(exc), fmt)
+            continue
+        seen_hashes[digest] = path.name
+        talk = _talk_for(source, event)
+        if talk is None:
+            skip(
+                "ne correspond à aucune intervention du programme (en-tête « talk: », table "
+                "« sources » de event.yaml ou nom de fichier)",
+                fmt,
+            )
+            continue
+        source = _fill_single_speaker(source, event, talk)
+        source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
+        passages, removed = passages_from_source(
+            source, source_id, talk, _qa_classifier(event, talk)
+        )
+        result.passages.extend(passages)
+        result.sources[source.name] = source
+        result.hashes[source.name] = digest
+        result.reports.append(_report(source, passages, talk, removed))
+    return result

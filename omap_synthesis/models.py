@@ -1,0 +1,179 @@
+"""The records that flow through the pipeline, defined in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+    institution: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One slot of the programme (talk, Q&A, opening, break...)."""
+
+    id: str
+    kind: str
+    title: str
+    start: str = ""
+    end: str = ""
+    label: str = ""
+    session: str = ""
+    speakers: tuple[Person, ...] = ()
+    objectives: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        return self.label or self.title
+
+    @property
+    def has_speech(self) -> bool:
+        return self.kind in {"conf", "qa", "ouverture"}
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    title: str
+    moderator: Person | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: str
+    directory: str
+    items: tuple[Item, ...]
+    sessions: tuple[Session, ...] = ()
+    organiser: str = ""
+    venue: str = ""
+    fictional: bool = False
+    notice: str = ""
+    objectives_note: str = ""
+    codebook: str = "codebook.yaml"
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def item(self, item_id: str) -> Item | None:
+        return next((it for it in self.items if it.id == item_id), None)
+
+    def session(self, session_id: str) -> Session | None:
+        return next((s for s in self.sessions if s.id == session_id), None)
+
+    @property
+    def programme_people(self) -> dict[str, Person]:
+        """Speakers and moderators named by the programme, by name."""
+        people = {p.name: p for it in self.items for p in it.speakers}
+        people.update({s.moderator.name: s.moderator for s in self.sessions if s.moderator})
+        return people
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    description: str
+    terms: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Codebook:
+    labels: tuple[Label, ...]
+    path: str = ""
+
+    @property
+    def ids(self) -> list[str]:
+        return [lab.id for lab in self.labels]
+
+    @property
+    def top(self) -> list[Label]:
+        return [lab for lab in self.labels if lab.parent is None]
+
+    def children(self, label_id: str) -> list[Label]:
+        return [lab for lab in self.labels if lab.parent == label_id]
+
+    def get(self, label_id: str) -> Label:
+        return next(lab for lab in self.labels if lab.id == label_id)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A speaker turn as a reader finds it in the exposed text of a source.
+
+    ``times`` lists ``(start_char, end_char, start_s, end_s)`` for the timed units (cues,
+    segments) inside the turn, when the format has times.
+    """
+
+    speaker: str | None
+    start_char: int
+    end_char: int
+    times: tuple[tuple[int, int, float, float], ...] = ()
+    heading: str = ""
+    affiliation: str = ""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source as its reader exposes it: decoded text plus the turns found in it."""
+
+    path: str
+    name: str
+    format: str
+    text: str
+    turns: tuple[Turn, ...]
+    encoding: str = "utf-8"
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+    skipped_lines: int = 0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A speaker turn or part of one, with its provenance.
+
+    ``text`` is ``source.text[start_char:end_char]``, verbatim; ``clean`` is the analysed text
+    (ASR artefacts and fillers removed) and ``removed`` the spans of ``text`` cleaning took out.
+    """
+
+    id: str
+    source: str
+    talk: str | None
+    speaker: str | None
+    text: str
+    clean: str
+    start_char: int
+    end_char: int
+    start: float | None = None
+    end: float | None = None
+    turn: int = 0
+    kind: str = "talk"
+    exchange: int | None = None
+    removed: tuple[tuple[int, int], ...] = ()
+    affiliation: str = ""
+
+    def clean_to_text(self, i: int) -> int:
+        """Map an offset in ``clean`` to the offset of the same character in ``text``."""
+        for start, end in self.removed:
+            if start <= i:
+                i += end - start
+            else:
+                break
+        return i
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What ingestion did with one file (the accounting line)."""
+
+    name: str
+    format: str = ""
+    talk: str | None = None
+    passages: int = 0
+    words: int = 0
+    status: str = "lu"
+    reason: str = ""
+    removed: dict = field(default_factory=dict, hash=False, compare=False)

@@ -1,0 +1,364 @@
+"""One reader per source format; each exposes the decoded text and the speaker turns in it.
+
+Character offsets of turns index ``SourceText.text``: the decoded file with its BOM removed and
+line ends normalised to ``\\n`` for plain text and Markdown (what Python's ``open`` gives), and
+for timed or structured formats (SRT, WebVTT, Whisper JSON, Word) one line per cue, segment or
+paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from functools import cache
+from pathlib import Path
+
+import srt
+import webvtt
+import yaml
+
+from omap_synthesis.config import RESOURCES_DIR
+from omap_synthesis.errors import InputError
+from omap_synthesis.models import SourceText, Turn
+
+FORMATS = {
+    ".txt": "texte",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".srt": "srt",
+    ".vtt": "webvtt",
+    ".json": "whisper",
+    ".docx": "docx",
+}
+_TIMESTAMP = r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}|\d{1,2}:\d{2}[,.]\d{1,3}"
+_CUE_TIMING = re.compile(rf"^\s*({_TIMESTAMP})\s+-->\s+({_TIMESTAMP})(\s.*)?$")
+_TAG = re.compile(
+    r"^(?:\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
+    r"(?P<name>[^:\n\[\]]{1,80}?)(?:\s+:\s*|:\s+)(?=\S)"
+)
+_AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
+
+
+@cache
+def _speaker_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    data = yaml.safe_load((RESOURCES_DIR / "speaker_roles.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["role_words"]), frozenset(data["particles"])
+
+
+def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
+    """Recognise ``Name : text`` (optionally ``[hh:mm:ss] Name (affiliation) : text``).
+
+    Returns ``(name, affiliation, offset_of_text, clock_seconds)`` or ``None`` when the line does
+    not open with a speaker tag. A tag is a short name whose words are capitalised (or name
+    particles), or a short role such as « Représentant de … ».
+
+    Examples
+    --------
+    >>> split_speaker_tag("Jordan Bardella : je pense que")[:3]
+    ('Jordan Bardella', '', 18)
+    >>> split_speaker_tag("Deuxième point : il faut") is None
+    True
+    """
+    m = _TAG.match(line)
+    if not m:
+        return None
+    raw = m.group("name").strip()
+    name, affiliation = raw, ""
+    am = _AFFILIATION.match(raw)
+    if am:
+        name, affiliation = am.group("name").strip(), am.group("aff").strip()
+    words = re.findall(r"[\w.-]+", name)
+    if not words or len(words) > 7 or not name[0].isalnum() and name[0] not in "«":
+        return None
+    roles, particles = _speaker_lexicon()
+    first = words[0].lower()
+    capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
+    if not capitalised and first not in roles:
+        return None
+    clock = None
+    if m.group("clock"):
+        parts = [int(p) for p in m.group("clock").split(":")]
+        clock = float(sum(v * 60**i for i, v in enumerate(reversed(parts))))
+    return name, affiliation, m.end(), clock
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else cp1252, else latin-1.
+
+    Raises ``InputError`` (naming the line) for binary content that is no text at all.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, bom = data[3:], True
+    else:
+        bom = False
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(path, "octets indécodables (fichier binaire ?)", line)
+    try:
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(
+            1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r" or 0x7F <= ord(ch) < 0xA0
+        )
+        if controls <= max(2, len(text) // 1000):
+            return text, encoding
+    line = data[:bad].count(b"\n") + 1
+    raise InputError(path, "octets indécodables : ni UTF-8, ni cp1252, ni latin-1", line)
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict, int]:
+    """YAML front matter between two ``---`` lines at the top; returns it and its end offset."""
+    if not text.startswith("---\n"):
+        return {}, 0
+    end = text.find("\n---", 3)
+    if end < 0:
+        raise InputError(path, "en-tête YAML ouvert par « --- » mais jamais fermé", 1)
+    try:
+        meta = yaml.safe_load(text[4:end]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, "en-tête YAML invalide", mark.line + 2 if mark else 1) from None
+    if not isinstance(meta, dict):
+        raise InputError(path, "l'en-tête YAML doit être une table (talk: …)", 1)
+    close = text.find("\n", end + 4)
+    return meta, len(text) if close < 0 else close + 1
+
+
+def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
+    """Spans of paragraphs (blank-line separated) or of single lines, from ``start``."""
+    spans, pos = [], start
+    pattern = re.compile(r"\n[ \t]*\n" if paragraphs else r"\n")
+    for m in pattern.finditer(text, start):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _turns_from_blocks(
+    text: str, blocks: list[tuple[int, int]], headings: set[int], markdown: bool
+) -> tuple[list[Turn], int]:
+    """Speaker turns from text blocks; a block without a tag continues the previous speaker."""
+    turns: list[Turn] = []
+    speaker, affiliation, heading, skipped = None, "", "", 0
+    for i, (a, b) in enumerate(blocks):
+        block = text[a:b]
+        if i in headings or (markdown and block.startswith("#")):
+            heading = block.lstrip("#").strip()
+            skipped += 1
+            continue
+        tag = split_speaker_tag(block)
+        times: tuple = ()
+        if tag:
+            speaker, affiliation, offset, clock = tag
+            a += offset
+            if clock is not None:
+                times = ((a, b, clock, clock),)
+        turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
+        heading = ""
+    return turns, skipped
+
+
+def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
+    text, encoding = decode(data, path)
+    text = _normalise_newlines(text)
+    meta, body = _front_matter(text, path)
+    turns, skipped = _turns_from_blocks(text, _blocks(text, body, True), set(), markdown)
+    fmt = "markdown" if markdown else "texte"
+    return SourceText(str(path), path.name, fmt, text, tuple(turns), encoding, meta, skipped)
+
+
+def _seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    return sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
+
+
+def _check_timings(text: str, path: Path) -> None:
+    for number, line in enumerate(text.split("\n"), 1):
+        if "-->" in line and not _CUE_TIMING.match(line):
+            raise InputError(path, f"horodatage mal formé « {line.strip()} »", number)
+
+
+def _timed_turns(
+    cues: list[tuple[float, float, str, str | None]], path: Path, fmt: str, encoding: str, meta=None
+) -> SourceText:
+    """Exposed text is one line per cue; consecutive cues of one speaker form a turn."""
+    lines, turns = [], []
+    pos = 0
+    current: dict | None = None
+    for start_s, end_s, content, voice in cues:
+        content = " ".join(content.split())
+        a, b = pos, pos + len(content)
+        lines.append(content)
+        pos = b + 1
+        if not content:
+            continue
+        speaker, affiliation, text_start = voice, "", a
+        tag = split_speaker_tag(content) if voice is None else None
+        if tag:
+            speaker, affiliation, offset, _ = tag
+            text_start = a + offset
+        elif voice is None and content.startswith("- "):
+            speaker, text_start = None, a + 2
+        elif voice is None and current is not None:
+            speaker = current["speaker"]
+        new_turn = (
+            current is None or speaker != current["speaker"] or tag or content.startswith("- ")
+        )
+        if new_turn:
+            current = {"speaker": speaker, "aff": affiliation, "start": text_start, "times": []}
+            turns.append(current)
+        current["end"] = b
+        current["times"].append((max(a, text_start), b, start_s, end_s))
+    text = "\n".join(lines)
+    return SourceText(
+        str(path),
+        path.name,
+        fmt,
+        text,
+        tuple(
+            Turn(t["speaker"], t["start"], t["end"], tuple(t["times"]), affiliation=t["aff"])
+            for t in turns
+        ),
+        encoding,
+        meta or {},
+    )
+
+
+def read_srt(path: Path, data: bytes) -> SourceText:
+    text, encoding = decode(data, path)
+    text = _normalise_newlines(text)
+    _check_timings(text, path)
+    try:
+        subs = list(srt.parse(text, ignore_errors=False))
+    except srt.SRTParseError as exc:
+        line = text[: exc.expected_start].count("\n") + 1
+        raise InputError(path, "sous-titres SRT mal formés", line) from None
+    cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
+    return _timed_turns(cues, path, "srt", encoding)
+
+
+def read_vtt(path: Path, data: bytes) -> SourceText:
+    text, encoding = decode(data, path)
+    text = _normalise_newlines(text)
+    if not text.lstrip().startswith("WEBVTT"):
+        raise InputError(path, "un fichier WebVTT doit commencer par « WEBVTT »", 1)
+    _check_timings(text, path)
+    try:
+        captions = webvtt.from_string(text).captions
+    except webvtt.errors.MalformedFileError as exc:
+        raise InputError(path, f"WebVTT mal formé ({exc})") from None
+    cues = [(_seconds(c.start), _seconds(c.end), c.text, c.voice) for c in captions]
+    return _timed_turns(cues, path, "webvtt", encoding)
+
+
+def read_whisper(path: Path, data: bytes) -> SourceText:
+    text, encoding = decode(data, path)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"JSON invalide ({exc.msg})", exc.lineno) from None
+    segments = doc.get("segments") if isinstance(doc, dict) else None
+    if not isinstance(segments, list):
+        raise InputError(path, "JSON inattendu : une sortie Whisper a une liste « segments »")
+    names = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
+    cues = []
+    for i, seg in enumerate(segments):
+        ok = isinstance(seg, dict) and isinstance(seg.get("text"), str)
+        ok = ok and all(isinstance(seg.get(k), int | float) for k in ("start", "end"))
+        if not ok:
+            raise InputError(
+                path, f"JSON inattendu : le segment {i} n'a pas « start », « end » et « text »"
+            )
+        label = seg.get("speaker")
+        speaker = names.get(label, label) if isinstance(label, str) else None
+        # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
+        cues.append((float(seg["start"]), float(seg["end"]), seg["text"], speaker or ""))
+    meta = {k: v for k, v in doc.items() if k not in {"segments", "word_segments"}}
+    source = _timed_turns(cues, path, "whisper", encoding, meta)
+    turns = tuple(
+        Turn(t.speaker or None, t.start_char, t.end_char, t.times, affiliation=t.affiliation)
+        for t in source.turns
+    )
+    return SourceText(source.path, source.name, source.format, source.text, turns, encoding, meta)
+
+
+def read_docx(path: Path, data: bytes) -> SourceText:
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(path, f"document Word illisible ({exc.__class__.__name__})") from None
+    paragraphs, headings = [], set()
+    for p in document.paragraphs:
+        style = (p.style.name or "") if p.style is not None else ""
+        if not p.text.strip():
+            continue
+        if style.startswith(("Heading", "Titre", "Title")):
+            headings.add(len(paragraphs))
+        paragraphs.append(" ".join(p.text.split()))
+    text = "\n".join(paragraphs)
+    blocks, pos = [], 0
+    for para in paragraphs:
+        blocks.append((pos, pos + len(para)))
+        pos += len(para) + 1
+    turns, skipped = _turns_from_blocks(text, blocks, headings, markdown=False)
+    props = document.core_properties
+    meta = {"title": props.title} if props.title else {}
+    return SourceText(str(path), path.name, "docx", text, tuple(turns), "docx", meta, skipped)
+
+
+def read_source(path: str | Path, max_bytes: int) -> SourceText:
+    """Read one source file with the reader of its format.
+
+    Raises
+    ------
+    InputError
+        Unknown extension, empty or too large file, undecodable or malformed content.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(path, f"extension « {ext or '(aucune)'} » non prise en charge ({known})")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            path, f"fichier trop volumineux ({size / 1e6:.1f} Mo, limite {max_bytes / 1e6:.1f} Mo)"
+        )
+    data = path.read_bytes()
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise InputError(path, "fichier vide")
+    if ext in {".txt", ".md", ".markdown"}:
+        source = read_plain(path, data, markdown=ext != ".txt")
+    elif ext == ".srt":
+        source = read_srt(path, data)
+    elif ext == ".vtt":
+        source = read_vtt(path, data)
+    elif ext == ".json":
+        source = read_whisper(path, data)
+    else:
+        source = read_docx(path, data)
+    if not source.turns:
+        raise InputError(path, "aucun texte de parole trouvé")
+    return source
