@@ -39,6 +39,10 @@ test: install system-deps lint ## Build the environment and run lint, the test s
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax notebooks
 
+notebooks: install ## Re-run the notebooks, then strip outputs (kept only in keep_output cells)
+	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; done
+	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
+
 bench: install ## Run the benchmarks (figures printed, not asserted)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
@@ -49,4 +53,4 @@ format: install ## Format the code with ruff
 clean: ## Remove the environment, caches and generated reports
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*/
 
-.PHONY: help install system-deps report lint test bench format clean
+.PHONY: help install system-deps report lint test notebooks bench format clean

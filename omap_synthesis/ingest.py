@@ -7,7 +7,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from omap_synthesis.config import MAX_SOURCE_BYTES
@@ -33,6 +33,11 @@ class Ingested:
     @property
     def messages(self) -> list[str]:
         return [f"{r.name} : {r.reason}" for r in self.reports if r.status != "lu"]
+
+    def skip(self, path: Path, reason: str, fmt: str = "") -> None:
+        """Account for a file that is not read, with its reason."""
+        log.warning("%s : %s", path.name, reason)
+        self.reports.append(SourceReport(path.name, fmt, status="ignoré", reason=reason))
 
     def missing_items(self) -> list[str]:
         """Programme items with speech for which no source was read."""
@@ -93,9 +98,7 @@ def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceT
         t if t.speaker else Turn(name, t.start_char, t.end_char, t.times, t.heading, t.affiliation)
         for t in source.turns
     )
-    return SourceText(
-        source.path, source.name, source.format, source.text, turns, source.encoding, source.meta
-    )
+    return replace(source, turns=turns)
 
 
 def _report(source: SourceText, passages: list[Passage], talk: str | None, removed) -> SourceReport:
@@ -128,13 +131,28 @@ def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> 
         try:
             one = ingest_file(path, max_bytes, source_id)
         except (InputError, OSError) as exc:
-            log.warning("%s : %s", path, _reason(exc))
-            result.reports.append(SourceReport(path.name, status="ignoré", reason=_reason(exc)))
+            result.skip(path, _reason(exc))
             continue
         result.passages.extend(one.passages)
         result.sources.update(one.sources)
         result.reports.extend(one.reports)
     return result
+
+
+_NO_TALK = (
+    "ne correspond à aucune intervention du programme (en-tête « talk: », table « sources » "
+    "de event.yaml ou nom de fichier)"
+)
+
+
+def _digest(path: Path, max_bytes: int) -> str:
+    """Content hash of a readable candidate source ("" when it will be refused anyway)."""
+    try:
+        if path.suffix.lower() not in FORMATS or path.stat().st_size > max_bytes:
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _reason(exc: Exception) -> str:
@@ -157,33 +175,24 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
     result = Ingested([], event=event)
     files = sorted(p for p in sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     stems = Counter(slug(p.stem) for p in files)
-    seen_hashes: dict[str, str] = {}
+    digests = {p: _digest(p, max_bytes) for p in files}
+    keeper: dict[str, str] = {}
+    for path in sorted(files, key=lambda p: (len(p.name), p.name)):
+        keeper.setdefault(digests[path], path.name)
     for path in files:
-
-        def skip(reason: str, fmt: str = "", talk: str | None = None, path=path) -> None:
-            log.warning("%s : %s", path.name, reason)
-            result.reports.append(
-                SourceReport(path.name, fmt, talk, status="ignoré", reason=reason)
-            )
-
         fmt = FORMATS.get(path.suffix.lower(), "")
+        digest = digests[path]
+        if digest and keeper[digest] != path.name:
+            result.skip(path, f"copie identique de {keeper[digest]}, ignorée", fmt)
+            continue
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest() if fmt else ""
-            if digest in seen_hashes:
-                skip(f"copie identique de {seen_hashes[digest]}, ignorée", fmt)
-                continue
             source = read_source(path, max_bytes)
         except (InputError, OSError) as exc:
-            skip(_reason(exc), fmt)
+            result.skip(path, _reason(exc), fmt)
             continue
-        seen_hashes[digest] = path.name
         talk = _talk_for(source, event)
         if talk is None:
-            skip(
-                "ne correspond à aucune intervention du programme (en-tête « talk: », table "
-                "« sources » de event.yaml ou nom de fichier)",
-                fmt,
-            )
+            result.skip(path, _NO_TALK, fmt)
             continue
         source = _fill_single_speaker(source, event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)

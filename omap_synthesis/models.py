@@ -119,7 +119,10 @@ class Turn:
 
 @dataclass(frozen=True)
 class SourceText:
-    """A source as its reader exposes it: decoded text plus the turns found in it."""
+    """A source as its reader exposes it: decoded text plus the turns found in it.
+
+    Every character of ``text`` is in a turn, in ``nonspeech``, in a speaker tag or blank.
+    """
 
     path: str
     name: str
@@ -128,7 +131,8 @@ class SourceText:
     turns: tuple[Turn, ...]
     encoding: str = "utf-8"
     meta: dict = field(default_factory=dict, hash=False, compare=False)
-    skipped_lines: int = 0
+    # Spans of the text that are not speech: front matter, headings.
+    nonspeech: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

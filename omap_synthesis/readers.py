@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +34,7 @@ FORMATS = {
 }
 _TIMESTAMP = r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}|\d{1,2}:\d{2}[,.]\d{1,3}"
 _CUE_TIMING = re.compile(rf"^\s*({_TIMESTAMP})\s+-->\s+({_TIMESTAMP})(\s.*)?$")
+_TIMING_ATTEMPT = re.compile(r"\d:\d\d.*-+>|-+>.*\d:\d\d")
 _TAG = re.compile(
     r"^(?:\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
     r"(?P<name>[^:\n\[\]]{1,80}?)(?:\s+:\s*|:\s+)(?=\S)"
@@ -159,12 +161,13 @@ def _turns_from_blocks(
 ) -> tuple[list[Turn], int]:
     """Speaker turns from text blocks; a block without a tag continues the previous speaker."""
     turns: list[Turn] = []
-    speaker, affiliation, heading, skipped = None, "", "", 0
+    speaker, affiliation, heading = None, "", ""
+    nonspeech: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(blocks):
         block = text[a:b]
         if i in headings or (markdown and block.startswith("#")):
             heading = block.lstrip("#").strip()
-            skipped += 1
+            nonspeech.append((a, b))
             continue
         tag = split_speaker_tag(block)
         times: tuple = ()
@@ -175,16 +178,20 @@ def _turns_from_blocks(
                 times = ((a, b, clock, clock),)
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
-    return turns, skipped
+    return turns, nonspeech
 
 
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
     meta, body = _front_matter(text, path)
-    turns, skipped = _turns_from_blocks(text, _blocks(text, body, True), set(), markdown)
+    turns, nonspeech = _turns_from_blocks(text, _blocks(text, body, True), set(), markdown)
+    if body:
+        nonspeech.insert(0, (0, body))
     fmt = "markdown" if markdown else "texte"
-    return SourceText(str(path), path.name, fmt, text, tuple(turns), encoding, meta, skipped)
+    return SourceText(
+        str(path), path.name, fmt, text, tuple(turns), encoding, meta, tuple(nonspeech)
+    )
 
 
 def _seconds(stamp: str) -> float:
@@ -194,7 +201,7 @@ def _seconds(stamp: str) -> float:
 
 def _check_timings(text: str, path: Path) -> None:
     for number, line in enumerate(text.split("\n"), 1):
-        if "-->" in line and not _CUE_TIMING.match(line):
+        if _TIMING_ATTEMPT.search(line) and not _CUE_TIMING.match(line):
             raise InputError(path, f"horodatage mal formé « {line.strip()} »", number)
 
 
@@ -299,15 +306,16 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         Turn(t.speaker or None, t.start_char, t.end_char, t.times, affiliation=t.affiliation)
         for t in source.turns
     )
-    return SourceText(source.path, source.name, source.format, source.text, turns, encoding, meta)
+    return replace(source, turns=turns)
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise InputError(path, f"document Word illisible ({exc.__class__.__name__})") from None
     paragraphs, headings = [], set()
     for p in document.paragraphs:
@@ -322,10 +330,12 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     for para in paragraphs:
         blocks.append((pos, pos + len(para)))
         pos += len(para) + 1
-    turns, skipped = _turns_from_blocks(text, blocks, headings, markdown=False)
+    turns, nonspeech = _turns_from_blocks(text, blocks, headings, markdown=False)
     props = document.core_properties
     meta = {"title": props.title} if props.title else {}
-    return SourceText(str(path), path.name, "docx", text, tuple(turns), "docx", meta, skipped)
+    return SourceText(
+        str(path), path.name, "docx", text, tuple(turns), "docx", meta, tuple(nonspeech)
+    )
 
 
 def read_source(path: str | Path, max_bytes: int) -> SourceText:

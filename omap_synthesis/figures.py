@@ -1,0 +1,70 @@
+"""Figures (matplotlib) for notebooks and the report; each function returns a Figure."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from omap_synthesis.models import Event
+
+KIND_COLOURS = {
+    "conf": "#1f4e79",
+    "qa": "#c55a11",
+    "ouverture": "#548235",
+    "rapporteur": "#7030a0",
+}
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def programme_frame(event: Event) -> pd.DataFrame:
+    """One row per programme item: id, kind, label, title, session, start, end, speakers."""
+    return pd.DataFrame(
+        [
+            {
+                "id": it.id,
+                "kind": it.kind,
+                "label": it.display,
+                "title": it.title,
+                "session": it.session,
+                "start": it.start,
+                "end": it.end,
+                "speakers": ", ".join(p.name for p in it.speakers),
+            }
+            for it in event.items
+        ]
+    )
+
+
+def timeline(event: Event, passages: pd.DataFrame):
+    """The day as horizontal bars, shaded by the number of words transcribed per item."""
+    words = passages.groupby("talk")["words"].sum() if len(passages) else pd.Series(dtype=int)
+    items = [it for it in event.items if it.start and it.end]
+    fig, ax = plt.subplots(figsize=(9, 0.35 * len(items) + 1))
+    for row, it in enumerate(reversed(items)):
+        start, end = _minutes(it.start), _minutes(it.end)
+        colour = KIND_COLOURS.get(it.kind, "#a6a6a6")
+        ax.barh(row, end - start, left=start, color=colour, alpha=0.9 if words.get(it.id) else 0.35)
+        label = f"{it.display} ({int(words.get(it.id, 0))} mots)" if it.has_speech else it.display
+        ax.text(end + 3, row, label, va="center", fontsize=8)
+    ticks = range(_minutes(items[0].start) // 60 * 60, _minutes(items[-1].end) + 60, 60)
+    ax.set_xticks(list(ticks), [f"{t // 60} h" for t in ticks])
+    ax.set_yticks([])
+    ax.set_xlim(ticks[0], ticks[-1] + 150)
+    ax.set_title("Déroulé de la journée (barres pâles : aucune transcription)")
+    fig.tight_layout()
+    return fig
+
+
+def words_per_speaker(passages: pd.DataFrame, top: int = 20):
+    """Horizontal bars of words spoken per speaker (the ``top`` most talkative)."""
+    counts = passages.groupby("speaker")["words"].sum().sort_values().tail(top)
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(counts) + 1))
+    ax.barh(counts.index, counts.values, color="#1f4e79")
+    ax.set_xlabel("mots")
+    ax.set_title("Mots prononcés par intervenant·e")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,36 @@
+"""Command line: ingest prints the accounting; errors are French and name the file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from omap_synthesis.cli import app
+
+runner = CliRunner()
+
+
+def test_ingest_prints_accounting(sample_event, tmp_path):
+    result = runner.invoke(app, ["ingest", str(sample_event), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "conf-2.srt" in result.output and "ignoré(s)" in result.output
+    out = tmp_path / "omap-2022-10-20"
+    assert (out / "donnees" / "passages.csv").exists()
+    assert (out / "donnees" / "passages.parquet").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_ingest_bad_event_is_a_clear_error(tmp_path):
+    (tmp_path / "event.yaml").write_text("id: [\n")
+    result = runner.invoke(app, ["ingest", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "event.yaml" in result.output and "YAML invalide" in result.output
+
+
+def test_module_entry_point():
+    done = subprocess.run(
+        [sys.executable, "-m", "omap_synthesis", "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "ingest" in done.stdout

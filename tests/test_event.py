@@ -1,0 +1,86 @@
+"""Programme and codebook loaders: the sample files are valid, broken ones are named clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from omap_synthesis.errors import InputError
+from omap_synthesis.event import load_codebook, load_event
+
+
+def test_sample_programme(sample_event):
+    event = load_event(sample_event)
+    talks = [it for it in event.items if it.kind == "conf"]
+    assert [t.id for t in talks] == [f"conf-{i}" for i in range(1, 9)]
+    assert [it.id for it in event.items if it.kind == "qa"] == ["qr-1", "qr-2"]
+    assert event.item("conf-5").speakers == ()  # the programme names no speaker
+    assert event.item("rapporteur").start == "15:05"
+    assert not any("O3" in t.objectives for t in talks)  # no talk is devoted to objective 3
+    assert "objectif 3" in event.objectives_note.lower()
+    assert event.fictional and "fictives" in event.notice
+
+
+def test_sample_programme_uses_invented_names(sample_event):
+    real = ["Zyani", "Melyani", "El Farsi", "Himmi", "Ouajka", "Belahbib", "Baddag", "Rahali",
+            "Ayache", "Bounabat", "Eldaouibi", "Alaoui Ismail"]  # fmt: skip
+    text = "\n".join(p.read_text(encoding="utf-8", errors="ignore") for p in
+                     (sample_event / "sources").glob("*") if p.suffix != ".docx")  # fmt: skip
+    text += (sample_event / "event.yaml").read_text(encoding="utf-8")
+    assert not [name for name in real if name.lower() in text.lower()]
+
+
+def test_sample_codebook(sample_event):
+    codebook = load_codebook(sample_event / "codebook.yaml")
+    assert [lab.id for lab in codebook.top] == ["O1", "O2", "O3"]
+    assert all(codebook.children(top.id) for top in codebook.top)
+    assert all(lab.description for lab in codebook.labels)
+
+
+EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: "10:00"}\n"""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id: e\ntitle: [\n", "YAML invalide"),
+        ("- juste une liste\n", "table YAML"),
+        ("id: e\ntitle: T\n", "« items »"),
+        ("title: T\nitems:\n  - {id: a, kind: conf, title: A}\n", "« id »"),
+        (EVENT_OK.replace('"10:00"', '"25h"'), "items[0].start"),
+        (EVENT_OK.replace("kind: conf", "kind: atelier"), "items[0].kind"),
+        (EVENT_OK + "  - {id: a, kind: qa, title: B}\n", "en double"),
+        (EVENT_OK + "sources:\n  f.txt: zz\n", "sources.f.txt"),
+        (EVENT_OK.replace("title: A", "title: A, session: S9"), "session « S9 »"),
+    ],
+)
+def test_bad_programme(tmp_path, content, message):
+    (tmp_path / "event.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_event(tmp_path)
+    assert "event.yaml" in str(info.value) and message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "liste « labels »"),
+        ("labels: []\n", "liste « labels »"),
+        (
+            "labels:\n  - {id: A, name: N, description: d}\n  - {id: A, name: M, terms: [x]}\n",
+            "en double",
+        ),
+        ("labels:\n  - {id: A}\n", "ni nom, ni description"),
+        ("labels:\n  - {name: N}\n", "labels[0].id"),
+        (
+            "labels:\n  - {id: A, name: N, terms: x, children: [{id: B, name: b, children: "
+            "[{id: C, name: c}]}]}\n",
+            "un seul niveau",
+        ),
+    ],
+)
+def test_bad_codebook(tmp_path, content, message):
+    path = tmp_path / "codebook.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_codebook(path)
+    assert "codebook.yaml" in str(info.value) and message in str(info.value)

@@ -1,0 +1,120 @@
+"""Event ingestion: mapping to talks, accounting, bad files, no text lost or duplicated."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from omap_synthesis.ingest import ingest_event, ingest_files
+from omap_synthesis.readers import FORMATS
+
+WORD = re.compile(r"\w+")
+
+
+def _speech_words(source) -> list[str]:
+    """Words of a source outside non-speech spans and speaker tags."""
+    mask = [True] * len(source.text)
+    for a, b in source.nonspeech:
+        mask[a:b] = [False] * (b - a)
+    for turn in source.turns:
+        line_start = source.text.rfind("\n", 0, turn.start_char) + 1
+        if line_start < turn.start_char:
+            mask[line_start : turn.start_char] = [False] * (turn.start_char - line_start)
+    kept = "".join(ch if keep else " " for ch, keep in zip(source.text, mask, strict=True))
+    return WORD.findall(kept)
+
+
+def test_sample_event_reads_every_source(sample_ingested):
+    reports = {r.name: r for r in sample_ingested.reports}
+    assert all(r.status == "lu" for r in reports.values()), sample_ingested.messages
+    assert {r.format for r in reports.values()} >= set(FORMATS.values()) - {"markdown"} | {
+        "markdown"
+    }
+    assert sample_ingested.missing_items() == []
+    assert sum(r.words for r in reports.values()) >= 12_000
+    assert reports["01-ouverture.md"].talk == "ouverture"  # mapped by event.yaml
+    assert reports["conf-8-diapositives.md"].talk == "conf-8"  # two files, one talk
+
+
+def test_no_text_lost_or_duplicated(sample_ingested):
+    for name, source in sample_ingested.sources.items():
+        passages = [p for p in sample_ingested.passages if p.source == name]
+        for p in passages:
+            assert source.text[p.start_char : p.end_char] == p.text
+        joined = [w for p in passages for w in WORD.findall(p.text)]
+        assert joined == _speech_words(source), name
+
+
+def test_passage_ids_are_unique_and_stable(sample_event, sample_ingested):
+    ids = [p.id for p in sample_ingested.passages]
+    assert len(ids) == len(set(ids))
+    assert ids == [p.id for p in ingest_event(sample_event).passages]
+
+
+def test_asr_artefacts_cleaned_but_raw_kept(sample_ingested):
+    srt = [p for p in sample_ingested.passages if p.source == "conf-2.srt"]
+    raw = " ".join(p.text for p in srt)
+    clean = " ".join(p.clean for p in srt)
+    assert "Amara.org" in raw and "Amara.org" not in clean
+    assert re.search(r"\beuh\b", raw, re.I) and not re.search(r"\beuh\b", clean, re.I)
+    report = next(r for r in sample_ingested.reports if r.name == "conf-2.srt")
+    assert report.removed["hallucination"] >= 1 and report.removed["repetition"] >= 1
+
+
+def test_qa_turns_are_questions_and_answers(sample_ingested):
+    qa = [p for p in sample_ingested.passages if p.talk == "qr-1"]
+    kinds = {p.kind for p in qa}
+    assert {"question", "reponse"} <= kinds
+    assert all(p.exchange for p in qa if p.kind == "question")
+
+
+def test_timed_sources_carry_times(sample_ingested):
+    for name in ("conf-2.srt", "conf-3.vtt", "conf-5.json"):
+        passages = [p for p in sample_ingested.passages if p.source == name]
+        assert passages and all(p.start is not None and p.end >= p.start for p in passages)
+
+
+@pytest.fixture
+def messy_event(tmp_path, sample_event):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    sources = event / "sources"
+    (sources / "vide.txt").write_text("")
+    (sources / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (sources / "orphan.txt").write_text("Ali Idrissi : Bonjour.\n")
+    shutil.copy(sources / "conf-1.txt", sources / "conf-1-copie.txt")
+    (sources / "casse.srt").write_text("1\n00:00:01,000 --> 00:0x:02,000\nBonjour\n")
+    return event
+
+
+def test_bad_files_are_reported_and_others_read(messy_event, sample_ingested):
+    result = ingest_event(messy_event)
+    reasons = {r.name: r.reason for r in result.reports if r.status != "lu"}
+    assert set(reasons) == {"vide.txt", "notes.pdf", "orphan.txt", "conf-1-copie.txt", "casse.srt"}
+    assert "vide" in reasons["vide.txt"]
+    assert "extension" in reasons["notes.pdf"]
+    assert "aucune intervention" in reasons["orphan.txt"]
+    assert "copie identique de conf-1.txt" in reasons["conf-1-copie.txt"]
+    assert "ligne 2" in reasons["casse.srt"]
+    assert len(result.passages) == len(sample_ingested.passages)
+
+
+def test_size_limit_in_event(messy_event):
+    big = messy_event / "sources" / "conf-7-enorme.txt"
+    with big.open("wb") as handle:
+        handle.truncate(2_000_000)
+    result = ingest_event(messy_event, max_bytes=1_000_000)
+    assert "trop volumineux" in {r.name: r.reason for r in result.reports}["conf-7-enorme.txt"]
+
+
+def test_loose_files_are_their_own_sources(tmp_path):
+    one = tmp_path / "a.txt"
+    one.write_text("P1 : Première question ?\n\nMarie Curie : Une réponse.\n")
+    bad = tmp_path / "b.xyz"
+    bad.write_text("x")
+    result = ingest_files([one, bad])
+    assert [p.speaker for p in result.passages] == ["P1", "Marie Curie"]
+    assert all(p.talk is None and p.source == "a.txt" for p in result.passages)
+    assert result.messages and "b.xyz" in result.messages[0]

@@ -1,0 +1,51 @@
+"""The pipeline loads once; parses are cached on disk and a bad cache entry is rebuilt."""
+
+from __future__ import annotations
+
+from omap_synthesis import nlp as nlp_module
+from omap_synthesis.config import cache_dir
+
+
+def test_load_once(nlp):
+    assert nlp_module.load_nlp() is nlp
+    assert nlp.meta["lang"] == "fr"
+
+
+def _entries():
+    return sorted((cache_dir() / "docs").glob("*.spacy"))
+
+
+def test_parse_is_cached_and_reused(nlp, monkeypatch):
+    texts = ["Il faut partager les registres.", "Le cloud gouvernemental avance."]
+    first = nlp_module.parse(nlp, texts)
+    assert [d.text for d in first] == texts
+    calls = []
+    monkeypatch.setattr(nlp, "pipe", lambda *a, **k: calls.append(1) or iter(()))
+    again = nlp_module.parse(nlp, texts)
+    assert not calls
+    assert [t.lemma_ for t in again[0]] == [t.lemma_ for t in first[0]]
+    assert [t.dep_ for t in again[1]] == [t.dep_ for t in first[1]]
+
+
+def test_corrupted_cache_is_rebuilt(nlp):
+    texts = ["Une phrase pour un cache corrompu."]
+    nlp_module.parse(nlp, texts)
+    path = next(p for p in _entries() if p.stem == nlp_module._key(nlp, texts))
+    path.write_bytes(b"not a docbin")
+    docs = nlp_module.parse(nlp, texts)
+    assert docs[0].text == texts[0] and docs[0][0].lemma_
+    assert path.read_bytes() != b"not a docbin"
+
+
+def test_stale_cache_is_not_trusted(nlp):
+    texts = ["Texte attendu."]
+    nlp_module.parse(nlp, texts)
+    path = next(p for p in _entries() if p.stem == nlp_module._key(nlp, texts))
+    nlp_module._store(path, [nlp("Autre texte.")])
+    assert nlp_module.parse(nlp, texts)[0].text == "Texte attendu."
+
+
+def test_parse_passages_groups_by_source(nlp, sample_ingested):
+    passages = [p for p in sample_ingested.passages if p.talk == "conf-1"][:3]
+    docs = nlp_module.parse_passages(nlp, passages)
+    assert [docs[p.id].text for p in passages] == [p.clean for p in passages]

