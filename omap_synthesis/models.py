@@ -181,3 +181,34 @@ class SourceReport:
     status: str = "lu"
     reason: str = ""
     removed: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class DraftSentence:
+    """A sentence of the rapporteur's text and the passages it rests on.
+
+    ``refs`` are the source references written in the sentence (« Conf 3, Samira Idrissi,
+    11 h 20–11 h 40 »); the faithfulness gate checks them against the programme.
+    """
+
+    text: str
+    passage_ids: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Tagging:
+    """Labels of one passage against a codebook, with the evidence behind every score.
+
+    ``labels`` lists every kept id (a kept sub-theme with its parent), in codebook order; ``()``
+    means « hors objectifs ». ``scores`` holds every id of the codebook, each in [0, 1].
+    ``explanations`` maps a label with a non-zero score to its components (``term``,
+    ``similarity``, ``prior``, ``score``) and the ``terms`` that fired. ``note`` says why a
+    passage was not (or only partly) analysed, e.g. a passage in English.
+    """
+
+    passage_id: str
+    labels: tuple[str, ...]
+    scores: dict[str, float] = field(default_factory=dict, hash=False)
+    explanations: dict[str, dict] = field(default_factory=dict, hash=False)
+    note: str = ""

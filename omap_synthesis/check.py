@@ -1,0 +1,118 @@
+"""The faithfulness gate: nothing in the rapporteur's text that is not in its sources.
+
+Every « quotation » must appear verbatim in a passage the sentence cites; every number, person and
+organisation named in a sentence must appear in the evidence it cites or, for facts of the
+programme (titles, slots, roles, names), in the programme; every source reference must be one the
+programme gives for a cited passage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from omap_synthesis.models import DraftSentence
+
+_QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ENTITY_LABELS = {"PER", "ORG", "LOC"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failure of the gate, in French, with the sentence it concerns."""
+
+    sentence: str
+    reason: str
+
+    def __str__(self) -> str:
+        excerpt = self.sentence if len(self.sentence) < 160 else self.sentence[:157] + "…"
+        return f"« {excerpt} » : {self.reason}"
+
+
+class FaithfulnessError(Exception):
+    """Raised when the draft fails the gate; the message lists every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"- {p}" for p in problems)
+        super().__init__(
+            f"Le texte n'est pas écrit : {len(problems)} phrase(s) non fidèle(s)\n{lines}"
+        )
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
+    return " ".join(text.split()).casefold()
+
+
+def _without_refs_and_quotes(sentence: DraftSentence) -> str:
+    text = _QUOTE.sub(" ", sentence.text)
+    for ref in sentence.refs:
+        text = text.replace(ref, " ")
+    return text
+
+
+def check_sentence(
+    sentence: DraftSentence,
+    passages: dict[str, str],
+    facts: str,
+    refs_of: dict[str, set[str]],
+    nlp=None,
+) -> list[Problem]:
+    """Problems of one drafted sentence (empty when it is faithful).
+
+    Parameters
+    ----------
+    passages
+        Public (pseudonymised) text of every passage, by id.
+    facts
+        Programme facts (titles, slots, names, roles, objectives) the text may state unquoted.
+    refs_of
+        For each passage id, the source references the programme allows for it.
+    nlp
+        The spaCy pipeline, to find persons and organisations; without it only numbers are checked.
+    """
+    problems = []
+    unknown = [pid for pid in sentence.passage_ids if pid not in passages]
+    if unknown:
+        problems.append(Problem(sentence.text, f"passage(s) cité(s) inconnu(s) : {unknown}"))
+    evidence = _norm(" ".join(passages.get(pid, "") for pid in sentence.passage_ids))
+    allowed = evidence + " " + _norm(facts)
+    for quote in _QUOTE.findall(sentence.text):
+        if _norm(quote) not in evidence:
+            problems.append(
+                Problem(sentence.text, f"citation absente des sources citées : « {quote} »")
+            )
+    for ref in sentence.refs:
+        if ref not in sentence.text:
+            problems.append(Problem(sentence.text, f"référence annoncée mais absente : {ref}"))
+        elif not any(ref in refs_of.get(pid, set()) for pid in sentence.passage_ids):
+            problems.append(
+                Problem(sentence.text, f"référence qui ne correspond à aucun passage cité : {ref}")
+            )
+    prose = _without_refs_and_quotes(sentence)
+    for number in _NUMBER.findall(prose):
+        if not re.search(rf"(?<!\d){re.escape(number)}(?!\d)", allowed):
+            problems.append(Problem(sentence.text, f"nombre absent des sources : {number}"))
+    if nlp is not None:
+        for ent in nlp(prose).ents:
+            # An infinitive opening an action line is sometimes read as a name: only entities
+            # with a noun, proper noun or adjective in them can name someone or something.
+            named = any(t.pos_ in {"NOUN", "PROPN", "ADJ", "X"} for t in ent)
+            if ent.label_ in _ENTITY_LABELS and named and _norm(ent.text) not in allowed:
+                problems.append(Problem(sentence.text, f"nom absent des sources : {ent.text}"))
+    return problems
+
+
+def check_draft(sentences, passages, facts, refs_of, nlp=None) -> list[Problem]:
+    """Problems of every sentence of a draft (see :func:`check_sentence`)."""
+    return [p for s in sentences for p in check_sentence(s, passages, facts, refs_of, nlp)]
+
+
+def assert_faithful(sentences, passages, facts, refs_of, nlp=None) -> None:
+    """Raise :class:`FaithfulnessError` when any sentence fails the gate."""
+    problems = check_draft(sentences, passages, facts, refs_of, nlp)
+    if problems:
+        raise FaithfulnessError(problems)

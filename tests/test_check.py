@@ -1,0 +1,62 @@
+"""The faithfulness gate catches drafts corrupted on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from omap_synthesis.check import FaithfulnessError, assert_faithful, check_sentence
+from omap_synthesis.models import DraftSentence
+
+PASSAGES = {
+    "p1": "Il faut que les 12 ministères partagent le registre social unifié d'ici 2025.",
+    "p2": "L'Agence pour le Développement du Digital héberge déjà 40 % des applications.",
+}
+FACTS = "Conf 3 Samira Idrissi 11 h 20–11 h 40 Ministère de la Transition Numérique"
+REFS = {"p1": {"Conf 3, Samira Idrissi, 11 h 20–11 h 40"}, "p2": {"Conf 2, Hicham Alami"}}
+REF = "Conf 3, Samira Idrissi, 11 h 20–11 h 40"
+
+
+def _s(text, pids=("p1",), refs=()):
+    return DraftSentence(text, tuple(pids), tuple(refs))
+
+
+GOOD = [
+    _s(f"Samira Idrissi a rappelé : « les 12 ministères partagent le registre » ({REF}).",
+       refs=(REF,)),
+    _s("Partager le registre social unifié entre les 12 ministères d'ici 2025."),
+    _s("Héberger les applications : l'Agence pour le Développement du Digital en héberge 40 %.",
+       pids=("p2",)),
+]  # fmt: skip
+
+BAD = [
+    (_s("Samira Idrissi a rappelé : « les 15 ministères partagent le registre »."), "citation"),
+    (_s("Partager le registre entre les 15 ministères."), "nombre absent"),
+    (_s("Partager le registre d'ici 2030."), "2030"),
+    (_s(f"Il faut partager ({REF}).", pids=("p2",), refs=(REF,)), "aucun passage cité"),
+    (_s("Partager le registre.", pids=("p9",)), "inconnu"),
+    (_s("Texte sans la référence.", refs=(REF,)), "absente"),
+]
+
+
+@pytest.mark.parametrize("sentence", GOOD)
+def test_faithful_sentences_pass(sentence, nlp):
+    assert check_sentence(sentence, PASSAGES, FACTS, REFS, nlp) == []
+
+
+@pytest.mark.parametrize(("sentence", "reason"), BAD)
+def test_corrupted_sentences_fail(sentence, reason):
+    problems = check_sentence(sentence, PASSAGES, FACTS, REFS)
+    assert problems and any(reason in p.reason for p in problems)
+
+
+def test_invented_organisation_is_caught(nlp):
+    sentence = _s("La Banque mondiale financera le partage du registre social unifié.")
+    problems = check_sentence(sentence, PASSAGES, FACTS, REFS, nlp)
+    assert any("Banque mondiale" in p.reason for p in problems)
+
+
+def test_gate_stops_with_a_french_message():
+    with pytest.raises(FaithfulnessError) as info:
+        assert_faithful([BAD[0][0], GOOD[1]], PASSAGES, FACTS, REFS)
+    assert "1 phrase(s) non fidèle(s)" in str(info.value)
+    assert "les 15 ministères" in str(info.value)
