@@ -212,3 +212,69 @@ class Tagging:
     scores: dict[str, float] = field(default_factory=dict, hash=False)
     explanations: dict[str, dict] = field(default_factory=dict, hash=False)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """A sentence chosen for an extractive summary, verbatim, with its provenance.
+
+    ``text`` is ``source.text[start_char:end_char]`` (the source's exposed text) and lies inside
+    the passage ``passage_id``; ``score`` is the summariser's estimate, in [0, 1], that a human
+    would keep the sentence.
+    """
+
+    text: str
+    passage_id: str
+    speaker: str | None
+    start_char: int
+    end_char: int
+    score: float
+
+
+@dataclass(frozen=True)
+class ThemeQuote:
+    """A verbatim quotation illustrating a theme: ``text`` is ``source.text[start_char:end_char]``
+    (the source's exposed text) and lies inside the passage ``passage_id``."""
+
+    text: str
+    passage_id: str
+    speaker: str | None
+    source: str
+    start_char: int
+    end_char: int
+    talk: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """Where a theme came up: programme items, sessions, speakers, Q&A exchanges, sources.
+
+    An exchange is written ``<talk>#<number>`` (the Q&A slot and the exchange within it).
+    """
+
+    talks: tuple[str, ...] = ()
+    sessions: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    exchanges: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A recurring theme: French label, top terms, member passages, quotes and recurrence.
+
+    ``objectives`` gives, for every codebook label found among the member passages' taggings,
+    the share of member passages that carry it. ``silhouette`` (how well the members separate
+    from other themes on their own content) and ``coherence`` (NPMI of the top terms over the
+    corpus) are ``None`` when undefined.
+    """
+
+    id: str
+    label: str
+    terms: tuple[str, ...]
+    passage_ids: tuple[str, ...]
+    quotes: tuple[ThemeQuote, ...] = ()
+    recurrence: Recurrence = field(default_factory=Recurrence)
+    objectives: tuple[tuple[str, float], ...] = ()
+    silhouette: float | None = None
+    coherence: float | None = None
