@@ -1,7 +1,8 @@
-"""Tables and files written for researchers (passages table, manifest)."""
+"""The research dataset: tables, their data dictionary, the manifest."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 from pathlib import Path
@@ -9,63 +10,202 @@ from pathlib import Path
 import pandas as pd
 
 from omap_synthesis import __version__
+from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.ingest import Ingested
 from omap_synthesis.segment import count_words
 
-PASSAGE_COLUMNS = [
-    "passage_id",
-    "event",
-    "source",
-    "talk",
-    "session",
-    "kind",
-    "exchange",
-    "turn",
-    "speaker",
-    "role",
-    "institution",
-    "start_char",
-    "end_char",
-    "start_s",
-    "end_s",
-    "words",
-    "text",
-    "clean",
-]
+# Every column of the public tables, with its description (the data dictionary, LISEZMOI.md).
+PASSAGE_COLUMNS = {
+    "passage_id": "Identifiant stable du passage (fichier source et rang).",
+    "event": "Identifiant de l'événement (`id` de event.yaml).",
+    "source": "Nom du fichier source.",
+    "talk": "Séquence du programme (conf-1…, qr-1…, ouverture).",
+    "session": "Session du programme (S1, S2) ; vide hors session.",
+    "kind": "Nature du passage : talk (exposé), moderation, question (public), reponse.",
+    "exchange": "Numéro de l'échange de questions-réponses ; vide hors questions-réponses.",
+    "turn": "Rang de la prise de parole dans le fichier source.",
+    "speaker": "Intervenant·e ; les personnes du public sont pseudonymisées (Participant·e N).",
+    "role": "Fonction de l'intervenant·e d'après le programme ; vide pour le public.",
+    "institution": "Institution de l'intervenant·e d'après le programme ; vide pour le public.",
+    "start_char": "Début du passage dans le texte de la source (caractères, source décodée).",
+    "end_char": "Fin du passage dans le texte de la source (exclue).",
+    "start_s": "Début dans l'enregistrement, en secondes (sources horodatées seulement).",
+    "end_s": "Fin dans l'enregistrement, en secondes (sources horodatées seulement).",
+    "words": "Nombre de mots (suites \\w+) du texte.",
+    "text": "Texte verbatim du passage, noms du public remplacés par [Participant·e N].",
+    "clean": "Texte analysé : texte sans artefacts de transcription ni mots de remplissage.",
+    "labels": "Objectifs et sous-thèmes retenus par l'étiqueteur, séparés par « ; ».",
+    "objectives": "Objectifs de premier niveau retenus, séparés par « ; » ; vide : hors objectifs.",
+    "subthemes": "Sous-thèmes retenus, séparés par « ; ».",
+    "tag_note": "Remarque de l'étiqueteur (langue autre que le français, passage vide…).",
+    "theme": "Thème récurrent du passage (voir themes.csv) ; vide si non analysé.",
+    "recommendation": "Vrai si le passage contient une recommandation relevée.",
+    "recommendation_ids": "Recommandations (recommandations.csv) dont le passage est une source.",
+}
+SCORE_COLUMN = "Score de l'étiqueteur pour {id} ({name}), entre 0 et 1."
 
 
-def passages_frame(ingested: Ingested) -> pd.DataFrame:
-    """One row per passage with its provenance and the programme's facts about its speaker."""
+def passages_frame(
+    ingested: Ingested,
+    pseudonymiser: Pseudonymiser | None = None,
+    taggings=None,
+    codebook=None,
+    assignment: dict[str, str] | None = None,
+    recommendations=None,
+) -> pd.DataFrame:
+    """One row per passage with provenance and every annotation (public: pseudonymised)."""
     event = ingested.event
+    pseudo = pseudonymiser or Pseudonymiser()
     people = event.programme_people if event else {}
+    tags = {t.passage_id: t for t in taggings or []}
+    parents = {lab.id: lab.parent for lab in codebook.labels} if codebook else {}
+    recs_of: dict[str, list[str]] = {}
+    for rec in recommendations or []:
+        for e in rec.evidence:
+            recs_of.setdefault(e.passage_id, []).append(rec.id)
     rows = []
     for p in ingested.passages:
         item = event.item(p.talk) if event and p.talk else None
         person = people.get(p.speaker or "")
+        tag = tags.get(p.id)
+        labels = tag.labels if tag else ()
+        row = {
+            "passage_id": p.id,
+            "event": event.id if event else "",
+            "source": p.source,
+            "talk": p.talk or "",
+            "session": item.session if item else "",
+            "kind": p.kind,
+            "exchange": p.exchange,
+            "turn": p.turn,
+            "speaker": pseudo.speaker(p.speaker),
+            "role": person.role if person else "",
+            "institution": person.institution if person else "",
+            "start_char": p.start_char,
+            "end_char": p.end_char,
+            "start_s": p.start,
+            "end_s": p.end,
+            "words": count_words(p.text),
+            "text": pseudo.text(p.text),
+            "clean": pseudo.text(p.clean),
+            "labels": "; ".join(labels),
+            "objectives": "; ".join(x for x in labels if not parents.get(x)),
+            "subthemes": "; ".join(x for x in labels if parents.get(x)),
+            "tag_note": tag.note if tag else "",
+            "theme": (assignment or {}).get(p.id, ""),
+            "recommendation": p.id in recs_of,
+            "recommendation_ids": "; ".join(dict.fromkeys(recs_of.get(p.id, []))),
+        }
+        for label_id in parents:
+            row[f"score_{label_id}"] = round(tag.scores.get(label_id, 0.0), 4) if tag else None
+        rows.append(row)
+    columns = list(PASSAGE_COLUMNS) + [f"score_{label_id}" for label_id in parents]
+    return pd.DataFrame(rows, columns=columns).astype({"exchange": "Int64"})
+
+
+def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
+    """One row per recommendation, ranked, with its first evidence and all its sources."""
+    rows = []
+    for rank, rec in enumerate(recommendations, 1):
         rows.append(
             {
-                "passage_id": p.id,
-                "event": event.id if event else "",
-                "source": p.source,
-                "talk": p.talk or "",
-                "session": item.session if item else "",
-                "kind": p.kind,
-                "exchange": p.exchange,
-                "turn": p.turn,
-                "speaker": p.speaker or "",
-                "role": person.role if person else "",
-                "institution": person.institution if person else p.affiliation,
-                "start_char": p.start_char,
-                "end_char": p.end_char,
-                "start_s": p.start,
-                "end_s": p.end,
-                "words": count_words(p.text),
-                "text": p.text,
-                "clean": p.clean,
+                "recommendation_id": rec.id,
+                "rank": rank,
+                "action": rec.action,
+                "objectives": "; ".join(rec.objectives),
+                "themes": "; ".join(getattr(rec, "themes", ()) or ()),
+                "support": rec.support,
+                "speakers": "; ".join(
+                    dict.fromkeys(pseudonymiser.speaker(e.speaker) for e in rec.evidence)
+                ),
+                "talks": "; ".join(dict.fromkeys(e.talk or "" for e in rec.evidence)),
+                "passage_ids": "; ".join(dict.fromkeys(e.passage_id for e in rec.evidence)),
+                "quote": pseudonymiser.text(rec.evidence[0].quote) if rec.evidence else "",
+                "contradicts": "; ".join(getattr(rec, "contradicts", ()) or ()),
             }
         )
-    frame = pd.DataFrame(rows, columns=PASSAGE_COLUMNS)
-    return frame.astype({"exchange": "Int64"})
+    return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
+
+
+RECOMMENDATION_COLUMNS = {
+    "recommendation_id": "Identifiant stable de la recommandation.",
+    "rank": "Rang (soutien, équilibre des objectifs) ; un ordre, pas un seuil.",
+    "action": "Action normalisée (verbe à l'infinitif + objet + acteur s'il est dit).",
+    "objectives": "Objectifs et sous-thèmes de la recommandation, séparés par « ; ».",
+    "themes": "Thèmes récurrents auxquels elle se rattache.",
+    "support": "Soutien : nombre d'intervenant·es distinct·es qui l'ont formulée.",
+    "speakers": "Intervenant·es (public pseudonymisé).",
+    "talks": "Séquences où elle a été formulée.",
+    "passage_ids": "Passages sources (passages.csv).",
+    "quote": "Première citation verbatim (public pseudonymisé).",
+    "contradicts": "Recommandations qui vont en sens contraire.",
+}
+
+THEME_COLUMNS = {
+    "theme_id": "Identifiant du thème.",
+    "label": "Libellé français construit à partir des termes les plus distinctifs.",
+    "terms": "Termes principaux, séparés par « ; ».",
+    "passages": "Nombre de passages du thème.",
+    "talks": "Séquences où le thème apparaît, séparées par « ; ».",
+    "sessions": "Nombre de sessions où il apparaît.",
+    "speakers": "Nombre d'intervenant·es qui l'abordent.",
+    "exchanges": "Nombre d'échanges de questions-réponses où il apparaît.",
+    "objectives": "Part des passages du thème par objectif (étiqueteur).",
+    "silhouette": "Silhouette du thème (séparation des autres thèmes).",
+    "coherence": "Cohérence NPMI des termes principaux sur le corpus.",
+    "quote": "Citation la plus représentative (public pseudonymisé).",
+}
+
+
+def themes_frame(themes, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
+    rows = [
+        {
+            "theme_id": t.id,
+            "label": t.label,
+            "terms": "; ".join(t.terms),
+            "passages": len(t.passage_ids),
+            "talks": "; ".join(t.recurrence.talks),
+            "sessions": len(t.recurrence.sessions),
+            "speakers": len(t.recurrence.speakers),
+            "exchanges": len(t.recurrence.exchanges),
+            "objectives": "; ".join(f"{k} {v:.2f}" for k, v in t.objectives),
+            "silhouette": None if t.silhouette is None else round(t.silhouette, 4),
+            "coherence": None if t.coherence is None else round(t.coherence, 4),
+            "quote": pseudonymiser.text(t.quotes[0].text) if t.quotes else "",
+        }
+        for t in themes
+    ]
+    return pd.DataFrame(rows, columns=list(THEME_COLUMNS))
+
+
+def data_dictionary(event_title: str, codebook, notice: str = "") -> str:
+    """``LISEZMOI.md``: what the dataset holds and what every column means."""
+    lines = [
+        f"# Jeu de données — {event_title}",
+        "",
+        "Tables produites par omap-synthesis : une ligne par passage (`passages.csv`, "
+        "`passages.parquet`), par recommandation (`recommandations.csv`) et par thème "
+        "(`themes.csv`), le codebook (`codebook.yaml`) et un projet REFI-QDA (`.qdpx`) à ouvrir "
+        "dans QualCoder, MAXQDA, ATLAS.ti ou NVivo. Les personnes du public sont "
+        "pseudonymisées (« Participant·e N ») ; la clé n'est pas publiée.",
+        "",
+    ]
+    if notice:
+        lines += [f"> {notice}", ""]
+    for title, columns in (
+        ("passages.csv / passages.parquet", PASSAGE_COLUMNS),
+        ("recommandations.csv", RECOMMENDATION_COLUMNS),
+        ("themes.csv", THEME_COLUMNS),
+    ):
+        lines += [f"## {title}", "", "| colonne | description |", "|---|---|"]
+        lines += [f"| `{name}` | {text} |" for name, text in columns.items()]
+        if columns is PASSAGE_COLUMNS and codebook is not None:
+            lines += [
+                f"| `score_{lab.id}` | {SCORE_COLUMN.format(id=lab.id, name=lab.name)} |"
+                for lab in codebook.labels
+            ]
+        lines.append("")
+    return "\n".join(lines)
 
 
 def write_table(frame: pd.DataFrame, folder: Path, stem: str, parquet: bool = True) -> None:
@@ -75,17 +215,24 @@ def write_table(frame: pd.DataFrame, folder: Path, stem: str, parquet: bool = Tr
         frame.to_parquet(folder / f"{stem}.parquet", index=False)
 
 
-def versions() -> dict[str, str]:
+def versions(nlp=None) -> dict[str, str]:
     import sklearn
     import spacy
 
-    return {
+    found = {
         "python": platform.python_version(),
         "omap-synthesis": __version__,
         "spacy": spacy.__version__,
         "scikit-learn": sklearn.__version__,
         "pandas": pd.__version__,
     }
+    if nlp is not None:
+        found["spacy-pipeline"] = f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
+    return found
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -68,3 +68,21 @@ def words_per_speaker(passages: pd.DataFrame, top: int = 20):
     ax.set_title("Mots prononcés par intervenant·e")
     fig.tight_layout()
     return fig
+
+
+def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0%}"):
+    """A labelled heatmap of ``matrix`` (rows × columns), values written in the cells."""
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(matrix.columns), 1.0 + 0.45 * len(matrix)))
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=45, ha="right")
+    ax.set_yticks(range(len(matrix.index)), matrix.index)
+    top = values.max() if values.size else 0
+    for (i, j), value in pd.DataFrame(values).stack().items():
+        if value:
+            colour = "white" if value > 0.6 * top else "black"
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7, color=colour)
+    fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -5,58 +5,263 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from omap_synthesis.config import MAX_SOURCE_BYTES
-from omap_synthesis.export import passages_frame, versions, write_json, write_table
+from omap_synthesis import export
+from omap_synthesis.anonymise import build_pseudonymiser
+from omap_synthesis.check import assert_faithful
+from omap_synthesis.config import MAX_SOURCE_BYTES, SEED
+from omap_synthesis.draft import (
+    DEFAULT_WORDS,
+    DraftInputs,
+    References,
+    apply_edits,
+    build_draft,
+    facts,
+    load_edits,
+)
+from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event
 
 log = logging.getLogger(__name__)
+EDITS_FILE = "lecture.yaml"
+STAGES = ("ingest", "draft", "report")
 
 
 @dataclass
 class RunResult:
     ingested: Ingested
     out_dir: Path
+    inputs: DraftInputs | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    extras: dict = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._t, 3)
+        log.info("%s : %.2f s", name, now - self._t)
+        self._t = now
+
+
+def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[DraftInputs, dict]:
+    """Parse, pseudonymise, tag, summarise, find themes and recommendations."""
+    from omap_synthesis.nlp import parse_passages
+    from omap_synthesis.recommend import extract_recommendations
+    from omap_synthesis.summarize import summarize
+    from omap_synthesis.tag import tag_passages
+    from omap_synthesis.themes import find_themes
+
+    event, passages = ingested.event, ingested.passages
+    codebook = load_codebook(Path(event_dir) / event.codebook)
+    docs = parse_passages(nlp, passages)
+    clock.lap("parse")
+    pseudonymiser = build_pseudonymiser(passages, event, docs)
+    taggings = tag_passages(passages, docs, codebook, event)
+    clock.lap("tag")
+    summaries = {}
+    for item in event.items:
+        mine = [p for p in passages if p.talk == item.id]
+        if mine:
+            summaries[item.id] = summarize(mine, docs)
+    clock.lap("summarize")
+    themes = find_themes(passages, docs, taggings, event, random_state=SEED)
+    clock.lap("themes")
+    recommendations = extract_recommendations(
+        passages, docs, codebook=codebook, event=event, themes=themes.assignment
+    )
+    clock.lap("recommend")
+    inputs = DraftInputs(
+        event=event,
+        codebook=codebook,
+        passages=passages,
+        pseudonymiser=pseudonymiser,
+        summaries=summaries,
+        labels_of={t.passage_id: t.labels for t in taggings},
+        themes=themes.themes,
+        recommendations=recommendations,
+        missing_items=ingested.missing_items(),
+    )
+    return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
 
 
 def _publish(tmp: Path, target: Path) -> None:
     """Replace ``target`` by the fully written ``tmp`` folder (never a half-written output)."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
     if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(target)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
-def _manifest(ingested: Ingested, stages: list[str]) -> dict:
+def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:
     event = ingested.event
+    inputs = {f"sources/{name}": digest for name, digest in sorted(ingested.hashes.items())}
+    for name in ("event.yaml", event.codebook, EDITS_FILE):
+        path = Path(event_dir) / name
+        if path.exists():
+            inputs[name] = export.file_hash(path)
     return {
-        "event": event.id if event else None,
-        "stages": stages,
-        "inputs": {name: digest for name, digest in sorted(ingested.hashes.items())},
+        "event": event.id,
+        "stages": list(stages),
+        "inputs": inputs,
         "skipped": {r.name: r.reason for r in ingested.reports if r.status != "lu"},
-        "versions": versions(),
-        "parameters": {"max_source_bytes": MAX_SOURCE_BYTES},
+        "versions": export.versions(nlp),
+        "parameters": {
+            "max_source_bytes": MAX_SOURCE_BYTES,
+            "seed": SEED,
+            "draft_words": words,
+            "spacy_model": f"{nlp.meta['lang']}_{nlp.meta['name']}" if nlp is not None else None,
+        },
     }
 
 
-def run(event_dir: Path, out: Path, stages: tuple[str, ...] = ("ingest",)) -> RunResult:
-    """Run ``stages`` on the event and write ``out/<event-id>/``."""
+def _write_draft(tmp: Path, inputs: DraftInputs, event_dir: Path, words: int, nlp) -> None:
+    from omap_synthesis.render import draft_docx, draft_markdown
+
+    exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
+    chosen = replace(inputs, recommendations=apply_edits(inputs.recommendations, exclude, order))
+    draft = build_draft(chosen, words)
+    passages = {p.id: inputs.pseudonymiser.text(p.text) for p in inputs.passages}
+    refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+    assert_faithful(draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp)
+    (tmp / "lecture-15h05.md").write_text(draft_markdown(draft), encoding="utf-8")
+    draft_docx(draft, tmp / "lecture-15h05.docx")
+
+
+METHOD = [
+    "Les sources (transcriptions et notes) sont lues avec leur provenance : fichier, "
+    "intervenant·e, position dans le texte et horodatage quand la source en a un. Les artefacts "
+    "de transcription automatique (crédits de sous-titrage, répétitions, mots de remplissage) "
+    "sont retirés du texte analysé, jamais du texte cité.",
+    "Chaque passage est analysé par le modèle français de spaCy, puis étiqueté selon le codebook "
+    "de la journée : termes du codebook reconnus par leurs lemmes, proximité sémantique avec la "
+    "description de chaque objectif, et objectif que le programme attribue à la séquence, que "
+    "le contenu peut contredire.",
+    "Les thèmes récurrents sont trouvés par regroupement des passages selon leur contenu "
+    "(TF-IDF sur les lemmes, réduction de dimension, k-moyennes), le nombre de thèmes étant "
+    "choisi d'après les données ; chaque thème reçoit un libellé tiré de ses termes les plus "
+    "distinctifs.",
+    "Les résumés sont extractifs : des phrases verbatim choisies par un modèle appris sur des "
+    "débats français réels (FREDSum), sans redondance. Les recommandations sont les phrases où "
+    "un·e intervenant·e propose ou appelle une action, repérées sur l'analyse syntaxique, puis "
+    "normalisées et regroupées quand plusieurs personnes disent la même chose.",
+    "Le texte du rapporteur ne contient que des éléments tirés des sources : chaque citation est "
+    "vérifiée mot pour mot, chaque nombre et chaque nom doivent figurer dans les passages cités "
+    "ou dans le programme.",
+]
+
+
+def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras) -> None:
+    from omap_synthesis.report import build_view, render_docx, render_html, render_pdf
+
+    quality = {
+        f"thèmes : {k}": v if not isinstance(v, float) else f"{v:.3f}"
+        for k, v in extras["themes"].quality.items()
+        if isinstance(v, int | float) or v is None
+    }
+    view = build_view(inputs, frame, ingested.reports, quality, METHOD)
+    (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
+    render_docx(view, tmp / "rapport.docx")
+    render_pdf(tmp / "rapport.html", tmp / "rapport.pdf")
+
+
+def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path):
+    from omap_synthesis.refiqda import build_project, write_qdpx
+
+    data = tmp / "donnees"
+    pseudo, codebook = inputs.pseudonymiser, extras["codebook"]
+    themes = extras["themes"]
+    frame = export.passages_frame(
+        ingested, pseudo, extras["taggings"], codebook, themes.assignment, inputs.recommendations
+    )
+    export.write_table(frame, data, "passages")
+    export.write_table(
+        export.recommendations_frame(inputs.recommendations, pseudo),
+        data,
+        "recommandations",
+        parquet=False,
+    )
+    export.write_table(export.themes_frame(themes.themes, pseudo), data, "themes", parquet=False)
+    event = ingested.event
+    (data / "LISEZMOI.md").write_text(
+        export.data_dictionary(event.title, codebook, event.notice if event.fictional else ""),
+        encoding="utf-8",
+    )
+    shutil.copy(Path(event_dir) / event.codebook, data / "codebook.yaml")
+    codes = {t.passage_id: list(t.labels) for t in extras["taggings"]}
+    for pid, theme_id in themes.assignment.items():
+        codes.setdefault(pid, []).append(theme_id)
+    xml, texts = build_project(
+        event.title,
+        codebook,
+        ingested.sources,
+        ingested.passages,
+        codes,
+        pseudo,
+        {t.id: t.label for t in themes.themes},
+    )
+    write_qdpx(data / f"{event.id}.qdpx", xml, texts, event.title)
+    private = tmp / "prive"
+    private.mkdir()
+    affiliations = {p.speaker: p.affiliation for p in ingested.passages if p.affiliation}
+    export.write_json(
+        private / "cle-pseudonymes.json",
+        {
+            "avertissement": "Clé de pseudonymisation : ne jamais publier ce fichier.",
+            "pseudonymes": {
+                name: {"pseudonyme": alias, "affiliation": affiliations.get(name, "")}
+                for name, alias in pseudo.key().items()
+            },
+        },
+    )
+    return frame
+
+
+def run(
+    event_dir: Path, out: Path, stages: tuple[str, ...] = STAGES, words: int = DEFAULT_WORDS
+) -> RunResult:
+    """Run ``stages`` (ingest, draft, report) on the event and write ``out/<event-id>/``.
+
+    Everything is written to a temporary folder beside the target and moved into place only
+    when complete: a failure (unwritable folder, unfaithful draft) leaves no half-written output.
+    """
+    clock = _Clock()
     ingested = ingest_event(event_dir)
+    clock.lap("ingest")
     event = ingested.event
     out.mkdir(parents=True, exist_ok=True)
-    target = out / event.id
     tmp = Path(tempfile.mkdtemp(prefix=f".{event.id}-", dir=out))
+    result = RunResult(ingested, out / event.id)
+    nlp = None
     try:
-        write_table(passages_frame(ingested), tmp / "donnees", "passages")
-        write_json(tmp / "manifest.json", _manifest(ingested, list(stages)))
-        _publish(tmp, target)
+        if stages == ("ingest",):
+            pseudo = build_pseudonymiser(ingested.passages, event)
+            export.write_table(export.passages_frame(ingested, pseudo), tmp / "donnees", "passages")
+        else:
+            from omap_synthesis.nlp import load_nlp
+
+            nlp = load_nlp()
+            clock.lap("load")
+            result.inputs, result.extras = analyse(ingested, event_dir, nlp, clock)
+            _write_draft(tmp, result.inputs, event_dir, words, nlp)
+            clock.lap("draft")
+            if "report" in stages:
+                frame = _write_dataset(tmp, result.inputs, ingested, result.extras, event_dir)
+                _write_report(tmp, result.inputs, frame, ingested, result.extras)
+                clock.lap("report")
+        export.write_json(tmp / "manifest.json", _manifest(ingested, event_dir, stages, words, nlp))
+        _publish(tmp, result.out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return RunResult(ingested, target)
+    result.timings = clock.timings
+    return result

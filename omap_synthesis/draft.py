@@ -1,0 +1,487 @@
+"""The rapporteur's 15:05 text, built only from the selected evidence.
+
+The draft is a list of sections; each holds paragraphs or numbered items made of
+:class:`DraftSentence` (text + cited passages + source references), so that the faithfulness
+gate (``check``) can verify every sentence before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from omap_synthesis.anonymise import Pseudonymiser
+from omap_synthesis.errors import InputError
+from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
+from omap_synthesis.segment import count_words
+
+NBSP = "\u00a0"
+DEFAULT_WORDS = 1800
+_UNNAMED = re.compile(r"^(SPEAKER_\d+|Représentant.*|Intervenant.*)$", re.I)
+OPENING = "Mesdames et Messieurs"
+# A sequence "treated" an objective when this share of its passages carry it; at most
+# MAX_TALKS sequences are named, the most devoted first.
+MIN_SHARE = 0.3
+MAX_TALKS = 5
+QUOTE_WORDS = (8, 45)
+_VERBS = ["a rappelé", "a souligné", "a expliqué", "a indiqué"]
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[list[DraftSentence]] = field(default_factory=list)
+    items: list[list[DraftSentence]] = field(default_factory=list)
+    level: int = 2
+    read_aloud: bool = True
+
+
+@dataclass
+class Draft:
+    title: str
+    subtitle: str
+    notice: str
+    sections: list[Section]
+
+    def sentences(self) -> list[DraftSentence]:
+        return [
+            s for sec in self.sections for block in (*sec.paragraphs, *sec.items) for s in block
+        ]
+
+    @property
+    def words(self) -> int:
+        """Words read aloud (the annex is not read)."""
+        return sum(
+            count_words(s.text)
+            for sec in self.sections
+            if sec.read_aloud
+            for block in (*sec.paragraphs, *sec.items)
+            for s in block
+        )
+
+
+def quote(text: str) -> str:
+    """French quotation marks with non-breaking spaces, around a verbatim quotation."""
+    return f"«{NBSP}{' '.join(text.split())}{NBSP}»"
+
+
+def clock(item_start: str, seconds: float | None) -> str:
+    """« 11 h 02 » for a passage ``seconds`` into an item that starts at ``item_start``."""
+    hours, minutes = (int(x) for x in item_start.split(":"))
+    total = hours * 60 + minutes + int((seconds or 0) // 60)
+    return f"{total // 60}{NBSP}h{NBSP}{total % 60:02d}"
+
+
+def slot(start: str, end: str) -> str:
+    def fmt(value: str) -> str:
+        hours, minutes = value.split(":")
+        return f"{int(hours)}{NBSP}h{NBSP}{minutes}"
+
+    return f"{fmt(start)}–{fmt(end)}" if start and end else ""
+
+
+class References:
+    """Source references for passages: « Conf 3, Samira Idrissi, 11 h 20–11 h 40 »."""
+
+    def __init__(self, event: Event, passages: list[Passage], pseudonymiser: Pseudonymiser):
+        self.event = event
+        self.by_id = {p.id: p for p in passages}
+        self.pseudonymiser = pseudonymiser
+
+    def speaker(self, passage: Passage) -> str:
+        name = passage.speaker or ""
+        if not name or _UNNAMED.match(name):
+            item = self.event.item(passage.talk or "")
+            kind = "représentant·e" if item and item.kind == "conf" else "intervenant·e"
+            return f"un·e {kind} non nommé·e"
+        return self.pseudonymiser.speaker(name)
+
+    def ref(self, passage_id: str) -> str:
+        p = self.by_id[passage_id]
+        item = self.event.item(p.talk or "")
+        if item is None:
+            return p.source
+        parts = [item.display]
+        name = self.speaker(p)
+        if not name.startswith("un·e"):
+            parts.append(name)
+        if p.start is not None and item.start:
+            parts.append(f"vers {clock(item.start, p.start)}")
+        elif item.start:
+            parts.append(slot(item.start, item.end))
+        return ", ".join(parts)
+
+    def refs_of(self) -> dict[str, set[str]]:
+        return {pid: {self.ref(pid)} for pid in self.by_id}
+
+
+def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
+    """Read the rapporteur's ``lecture.yaml``: recommendations to exclude and their order."""
+    if path is None or not path.exists():
+        return [], []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        raise InputError(path, "YAML invalide") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "table attendue avec « exclure » et « ordre »")
+    exclude, order = data.get("exclure") or [], data.get("ordre") or []
+    if not isinstance(exclude, list) or not isinstance(order, list):
+        raise InputError(path, "« exclure » et « ordre » sont des listes d'identifiants")
+    return [str(x) for x in exclude], [str(x) for x in order]
+
+
+def apply_edits(recommendations: list, exclude: list[str], order: list[str]) -> list:
+    """Drop excluded ids; put the ids of ``order`` first, in that order; keep the rest ranked."""
+    kept = [r for r in recommendations if r.id not in set(exclude)]
+    rank = {rid: i for i, rid in enumerate(order)}
+    return sorted(kept, key=lambda r: (rank.get(r.id, len(rank)), kept.index(r)))
+
+
+_NUMBERS = (
+    "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+    "quinze seize dix-sept dix-huit dix-neuf vingt"
+).split()
+
+
+def number(n: int) -> str:
+    """Small counts in words, as a text read aloud says them."""
+    return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " et " + names[-1]
+
+
+def quotable(text: str) -> bool:
+    """A sentence can be quoted whole: not too short or long, no quotation inside it."""
+    low, high = QUOTE_WORDS
+    return low <= count_words(text) <= high and "«" not in text and "»" not in text
+
+
+def _shorten(text: str, words: int = 45) -> str:
+    """The first sentence-like clause of ``text`` that fits, cut only at punctuation."""
+    if count_words(text) <= words:
+        return text.strip()
+    for m in re.finditer(r"[,;:.!?]", text):
+        if count_words(text[: m.start()]) >= 12:
+            head = text[: m.start()].strip()
+            if count_words(head) <= words:
+                return head
+            break
+    return text.strip()
+
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+)
+
+
+def french_date(iso: str) -> str:
+    """« 20 octobre 2022 » from « 2022-10-20 » (returned unchanged when not ISO)."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", iso or "")
+    if not m:
+        return iso
+    day = int(m.group(3))
+    return f"{'1er' if day == 1 else day} {MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+@dataclass
+class DraftInputs:
+    """Everything the draft is built from (public texts already pseudonymised)."""
+
+    event: Event
+    codebook: Codebook
+    passages: list[Passage]
+    pseudonymiser: Pseudonymiser
+    summaries: dict[str, list] = field(default_factory=dict)
+    labels_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    themes: list = field(default_factory=list)
+    recommendations: list = field(default_factory=list)
+    missing_items: list[str] = field(default_factory=list)
+
+
+def facts(inputs: DraftInputs) -> str:
+    """Programme facts and computed counts the draft may state without quoting a passage."""
+    event = inputs.event
+    parts = [OPENING, event.title, event.organiser, event.venue, french_date(event.date)]
+    parts += [event.notice, event.objectives_note]
+    for it in event.items:
+        parts += [it.display, it.title, slot(it.start, it.end)]
+        parts += [f"{p.name} {p.role} {p.institution}" for p in it.speakers]
+    parts += [f"{s.title} {s.moderator.name if s.moderator else ''}" for s in event.sessions]
+    parts += [f"{lab.id} {lab.name}" for lab in inputs.codebook.labels]
+    return "\n".join(p for p in parts if p)
+
+
+class DraftBuilder:
+    """Assemble the sections of the rapporteur's text from the analysed evidence."""
+
+    def __init__(self, inputs: DraftInputs, words: int = DEFAULT_WORDS):
+        self.inputs = inputs
+        self.words = words
+        self.refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+        self.by_id = {p.id: p for p in inputs.passages}
+        self._verb = 0
+
+    def text_of(self, passage_id: str) -> str:
+        return self.inputs.pseudonymiser.text(self.by_id[passage_id].text)
+
+    def cite(self, passage_id: str, excerpt: str, lead: str | None = None) -> DraftSentence:
+        """« Speaker a rappelé : « … » (ref). »"""
+        ref = self.refs.ref(passage_id)
+        speaker = self.refs.speaker(self.by_id[passage_id])
+        verb = lead or _VERBS[self._verb % len(_VERBS)]
+        self._verb += 1
+        subject = speaker[0].upper() + speaker[1:]
+        text = f"{subject} {verb}{NBSP}: {quote(excerpt)} ({ref})."
+        return DraftSentence(text, (passage_id,), (ref,))
+
+    def opening(self) -> Section:
+        event, codebook = self.inputs.event, self.inputs.codebook
+        talks = [it for it in event.items if it.kind == "conf"]
+        qa = [it for it in event.items if it.kind == "qa"]
+        context = ", ".join(x for x in (event.organiser, french_date(event.date)) if x)
+        first = DraftSentence(
+            f"{OPENING}, au terme de cette journée d'études consacrée à *{event.title}*"
+            f"{f' ({context})' if context else ''}, voici les éléments de recommandations "
+            f"essentiels de l'atelier."
+        )
+        goals = f"{NBSP};".join(f" {_lower_first(lab.name)}" for lab in codebook.top)
+        second = DraftSentence(
+            f"La journée poursuivait {number(len(codebook.top))} objectifs{NBSP}:{goals}."
+        )
+        third = DraftSentence(
+            f"Cette synthèse s'appuie sur {number(len(talks))} conférences et "
+            f"{number(len(qa))} séances de questions-réponses{NBSP}; chaque passage cité est "
+            f"suivi de sa source."
+        )
+        return Section("Ouverture", [[first, second, third]])
+
+    def _talks_for(self, label_id: str) -> list[str]:
+        """Items whose passages carry ``label_id`` often enough to say they treated it."""
+        counts, totals = Counter(), Counter()
+        for p in self.inputs.passages:
+            totals[p.talk] += 1
+            if label_id in self.inputs.labels_of.get(p.id, ()):
+                counts[p.talk] += 1
+        shares = {t: n / totals[t] for t, n in counts.items() if t and n >= 2}
+        ranked = sorted(shares, key=lambda t: (-shares[t], t))
+        return [t for t in ranked if shares[t] >= MIN_SHARE][:MAX_TALKS]
+
+    def _summary_points(self, label_id: str, talks: list[str], limit: int) -> list[DraftSentence]:
+        picked, seen_talks = [], set()
+        candidates = [
+            s
+            for talk in talks
+            for s in self.inputs.summaries.get(talk, [])
+            if label_id in self.inputs.labels_of.get(s.passage_id, ())
+        ]
+        candidates.sort(key=lambda s: -getattr(s, "score", 0.0))
+        for s in candidates:
+            talk = self.by_id[s.passage_id].talk
+            if talk in seen_talks or self.by_id[s.passage_id].kind == "moderation":
+                continue
+            excerpt = self.inputs.pseudonymiser.text(s.text)
+            if not quotable(excerpt):
+                continue
+            picked.append(self.cite(s.passage_id, excerpt))
+            seen_talks.add(talk)
+            if len(picked) == limit:
+                break
+        return picked
+
+    def _themes_for(self, label_id: str) -> list[DraftSentence]:
+        out = []
+        for theme in self.inputs.themes:
+            members = [pid for pid in theme.passage_ids if pid in self.by_id]
+            tagged = sum(label_id in self.inputs.labels_of.get(pid, ()) for pid in members)
+            talks = {self.by_id[pid].talk for pid in members}
+            if members and tagged / len(members) >= 0.5 and len(talks) >= 2:
+                terms = ", ".join(f"*{t}*" for t in list(theme.terms)[:4])
+                out.append(
+                    DraftSentence(
+                        f"Un thème est revenu dans {number(len(talks))} séquences de la journée, "
+                        f"autour des termes {terms}."
+                    )
+                )
+        return out[:2]
+
+    def objectives(self) -> list[Section]:
+        event, codebook = self.inputs.event, self.inputs.codebook
+        sections = [Section("Ce que les interventions ont apporté")]
+        for lab in codebook.top:
+            talks = self._talks_for(lab.id)
+            labels = [event.item(t).display for t in talks if event.item(t)]
+            paragraph = []
+            programmed = [it for it in event.items if lab.id in it.objectives]
+            if not programmed and event.objectives_note:
+                paragraph.append(DraftSentence(event.objectives_note))
+            if labels:
+                paragraph.append(
+                    DraftSentence(f"Cet objectif a surtout été traité dans {_join(labels)}.")
+                )
+                paragraph += self._summary_points(lab.id, talks, limit=3)
+            else:
+                paragraph.append(
+                    DraftSentence("Aucune séquence de la journée ne l'a traité de façon suivie.")
+                )
+            paragraph += self._themes_for(lab.id)
+            sections.append(Section(f"{lab.id} — {lab.name}", [paragraph], level=3))
+        return sections
+
+    def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:
+        evidence = [e for e in rec.evidence if e.passage_id in self.by_id]
+        pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
+        action = rec.action.strip().rstrip(".;:")
+        item = [DraftSentence(f"{action[:1].upper()}{action[1:]}.", pids)]
+        if not evidence:
+            return item
+        first = evidence[0]
+        ref = self.refs.ref(first.passage_id)
+        speaker = self.refs.speaker(self.by_id[first.passage_id])
+        excerpt = _shorten(self.inputs.pseudonymiser.text(first.quote), 40 if full else 25)
+        item.append(
+            DraftSentence(
+                f"Proposition formulée par {speaker}{NBSP}: {quote(excerpt)} ({ref}).",
+                (first.passage_id,),
+                (ref,),
+            )
+        )
+        others = {}
+        for e in evidence[1:]:
+            name = self.refs.speaker(self.by_id[e.passage_id])
+            if name != speaker and name not in others:
+                others[name] = e.passage_id
+        if others and full:
+            refs = [self.refs.ref(pid) for pid in others.values()]
+            item.append(
+                DraftSentence(
+                    f"Elle a été reprise par {_join(list(others))} ({' ; '.join(refs)}).",
+                    tuple(others.values()),
+                    tuple(refs),
+                )
+            )
+        if getattr(rec, "contradicts", ()) and full:
+            item.append(
+                DraftSentence(
+                    "Une autre proposition de la journée va en sens contraire{NBSP}: les deux "
+                    "positions sont conservées.".replace("{NBSP}", NBSP)
+                )
+            )
+        return item
+
+    def open_points(self) -> Section:
+        codebook, event = self.inputs.codebook, self.inputs.event
+        covered = {o for r in self.inputs.recommendations for o in getattr(r, "objectives", ())}
+        sentences = []
+        top = [lab.name for lab in codebook.top if lab.id not in covered]
+        subs = [lab.name for lab in codebook.labels if lab.parent and lab.id not in covered]
+        if self.inputs.recommendations and top:
+            which = "l'objectif" if len(top) == 1 else "les objectifs"
+            sentences.append(
+                DraftSentence(f"Aucune recommandation ne porte sur {which}{NBSP}: {_join(top)}.")
+            )
+        if self.inputs.recommendations and subs:
+            sentences.append(
+                DraftSentence(
+                    f"Aucune recommandation ne porte non plus sur ces sous-thèmes{NBSP}: "
+                    f"{_join([_lower_first(s) for s in subs])}."
+                )
+            )
+        for item_id in self.inputs.missing_items:
+            item = event.item(item_id)
+            if item is not None:
+                sentences.append(
+                    DraftSentence(
+                        f"{item.display} ({item.title}) n'a pas pu être prise en compte, faute "
+                        f"de transcription."
+                    )
+                )
+        if not self.inputs.recommendations:
+            sentences.insert(
+                0,
+                DraftSentence(
+                    "Faute de recommandation relevée, les objectifs de la journée restent "
+                    "ouverts à des propositions."
+                ),
+            )
+        if not sentences:
+            sentences.append(
+                DraftSentence(
+                    "Chaque objectif et chaque sous-thème a reçu au moins une recommandation."
+                )
+            )
+        return Section("Points restés ouverts", [sentences])
+
+    def closing(self) -> Section:
+        return Section(
+            "Clôture",
+            [
+                [
+                    DraftSentence(
+                        "Ces éléments seront repris et développés dans le rapport publié à "
+                        "l'issue de la journée."
+                    ),
+                    DraftSentence("Je vous remercie de votre attention."),
+                ]
+            ],
+        )
+
+    def recommendations(self, budget: int) -> list[Section]:
+        recs = self.inputs.recommendations
+        main = Section("Recommandations")
+        if not recs:
+            main.paragraphs.append(
+                [
+                    DraftSentence(
+                        "Aucune recommandation explicite n'a été relevée dans les sources de la "
+                        "journée{NBSP}; la synthèse ci-dessus en tient lieu.".replace(
+                            "{NBSP}", NBSP
+                        )
+                    )
+                ]
+            )
+            return [main]
+        annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)
+        used = 0
+        for rec in recs:
+            if used < budget or not main.items:
+                item = self.recommendation_item(rec)
+                used += sum(count_words(s.text) for s in item)
+                main.items.append(item)
+            else:
+                annex.items.append(self.recommendation_item(rec, full=False))
+        return [main, annex] if annex.items else [main]
+
+    def build(self) -> Draft:
+        event = self.inputs.event
+        fixed = [self.opening(), *self.objectives(), self.open_points(), self.closing()]
+        spent = sum(count_words(s.text) for sec in fixed for b in sec.paragraphs for s in b)
+        recs = self.recommendations(max(self.words - spent, 0))
+        notice = event.notice if event.fictional else ""
+        subtitle = (
+            f"{event.title} — {french_date(event.date)}. Projet de texte du rapporteur, "
+            f"à relire avant la lecture."
+        )
+        sections = [*fixed[:-2], *recs[:1], fixed[-2], fixed[-1], *recs[1:]]
+        return Draft(
+            "Éléments de recommandations essentiels de l'atelier", subtitle, notice, sections
+        )
+
+
+def build_draft(inputs: DraftInputs, words: int = DEFAULT_WORDS) -> Draft:
+    """The rapporteur's text for a reading of about ``words`` words (annex not counted)."""
+    if words <= 0:
+        raise ValueError("Le nombre de mots du texte doit être positif.")
+    return DraftBuilder(inputs, words).build()

@@ -1,0 +1,67 @@
+"""Render the rapporteur's text to Markdown and Word (real styles, editable)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from omap_synthesis.draft import Draft
+
+_EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
+
+
+def _block(sentences) -> str:
+    return " ".join(s.text for s in sentences)
+
+
+def draft_markdown(draft: Draft) -> str:
+    """The draft as Markdown (deterministic: no date, no path)."""
+    lines = [f"# {draft.title}", "", f"*{draft.subtitle}*", ""]
+    if draft.notice:
+        lines += [f"> **Avertissement.** {draft.notice}", ""]
+    for section in draft.sections:
+        lines += [f"{'#' * section.level} {section.title}", ""]
+        for paragraph in section.paragraphs:
+            lines += [_block(paragraph), ""]
+        for number, item in enumerate(section.items, 1):
+            head, *rest = item
+            lines.append(f"{number}. **{head.text}** {_block(rest)}".rstrip())
+        if section.items:
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _runs(paragraph, text: str, bold: bool = False) -> None:
+    for piece in _EMPHASIS.split(text):
+        if not piece:
+            continue
+        if piece.startswith("**"):
+            paragraph.add_run(piece[2:-2]).bold = True
+        elif piece.startswith("*"):
+            run = paragraph.add_run(piece[1:-1])
+            run.italic, run.bold = True, bold
+        else:
+            paragraph.add_run(piece).bold = bold
+
+
+def draft_docx(draft: Draft, path: Path) -> None:
+    """The draft as a Word document using Word's own styles (Title, Heading, List Number)."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = draft.title
+    document.add_paragraph(draft.title, style="Title")
+    _runs(document.add_paragraph(style="Subtitle"), draft.subtitle)
+    if draft.notice:
+        _runs(document.add_paragraph(style="Intense Quote"), f"Avertissement. {draft.notice}")
+    for section in draft.sections:
+        document.add_heading(section.title, level=section.level - 1)
+        for paragraph in section.paragraphs:
+            _runs(document.add_paragraph(), _block(paragraph))
+        for item in section.items:
+            head, *rest = item
+            paragraph = document.add_paragraph(style="List Number")
+            _runs(paragraph, head.text, bold=True)
+            if rest:
+                _runs(paragraph, " " + _block(rest))
+    document.save(str(path))

@@ -1,0 +1,407 @@
+"""The post-event report: self-contained HTML, Word, and PDF where Chromium is available."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from omap_synthesis import figures
+from omap_synthesis.draft import DraftInputs, References, french_date, slot
+
+log = logging.getLogger(__name__)
+SPEECH_KINDS = {"ouverture", "conf", "qa"}
+
+
+@dataclass
+class Figure:
+    name: str
+    caption: str
+    alt: str
+    png: bytes
+
+
+@dataclass
+class ReportView:
+    """Everything the templates show, already pseudonymised and formatted."""
+
+    title: str
+    subtitle: str
+    notice: str
+    event: object
+    date: str
+    venue: str
+    programme: list[dict]
+    summaries: list[dict]
+    coverage: list[dict]
+    themes: list[dict]
+    recommendations: list[dict]
+    uncovered: str
+    exchanges: list[dict]
+    method: list[str]
+    quality: list[tuple[str, str]]
+    sources: list[dict]
+    figures: dict[str, Figure] = field(default_factory=dict)
+    toc: list[tuple[str, str]] = field(
+        default_factory=lambda: [
+            ("programme", "Programme"),
+            ("resumes", "Résumés des interventions"),
+            ("objectifs", "Couverture des objectifs"),
+            ("themes", "Thèmes récurrents"),
+            ("recommandations", "Recommandations"),
+            ("questions", "Questions du public"),
+            ("intervenants", "Temps de parole"),
+            ("methode", "Méthode"),
+            ("sources", "Sources"),
+        ]
+    )
+
+    def figure(self, name: str) -> Markup:
+        fig = self.figures.get(name)
+        if fig is None:
+            return Markup("<p class='missing'>Figure indisponible : données manquantes.</p>")
+        data = base64.b64encode(fig.png).decode()
+        return Markup(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{escape(fig.alt)}">'
+            f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
+        )
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _speech_items(event):
+    return [it for it in event.items if it.kind in SPEECH_KINDS]
+
+
+def objective_matrix(inputs: DraftInputs) -> pd.DataFrame:
+    """Share of each speech item's passages carrying each top-level label."""
+    items = _speech_items(inputs.event)
+    rows = {}
+    for lab in inputs.codebook.top:
+        row = {}
+        for it in items:
+            mine = [p for p in inputs.passages if p.talk == it.id]
+            hits = sum(lab.id in inputs.labels_of.get(p.id, ()) for p in mine)
+            row[it.display] = hits / len(mine) if mine else 0.0
+        rows[lab.id] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def theme_matrix(inputs: DraftInputs) -> pd.DataFrame:
+    """Number of passages of each theme in each speech item."""
+    talk_of = {p.id: p.talk for p in inputs.passages}
+    items = _speech_items(inputs.event)
+    rows = {}
+    for theme in inputs.themes:
+        counts = defaultdict(int)
+        for pid in theme.passage_ids:
+            counts[talk_of.get(pid)] += 1
+        rows[theme.label] = {it.display: counts.get(it.id, 0) for it in items}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
+    event = inputs.event
+    out = {
+        "timeline": Figure(
+            "timeline",
+            "Déroulé de la journée d’après le programme ; barres pâles : séquence sans "
+            "transcription.",
+            "Chronologie horizontale des séquences de la journée, de l’accueil à la clôture, "
+            "avec le nombre de mots transcrits pour chacune.",
+            _png(figures.timeline(event, frame)),
+        )
+    }
+    if len(frame):
+        out["speakers"] = Figure(
+            "speakers",
+            "Mots prononcés par intervenant·e (personnes du public sous pseudonyme).",
+            "Diagramme en barres du nombre de mots prononcés par chaque intervenant·e.",
+            _png(figures.words_per_speaker(frame)),
+        )
+    objectives = objective_matrix(inputs)
+    if objectives.size and inputs.labels_of:
+        out["objectives"] = Figure(
+            "objectives",
+            "Part des passages de chaque séquence rattachés à chaque objectif.",
+            "Carte de chaleur : objectifs en lignes, séquences en colonnes, part des passages "
+            "étiquetés dans chaque case.",
+            _png(figures.heatmap(objectives, "Objectifs × séquences", "part des passages")),
+        )
+    themes = theme_matrix(inputs)
+    if themes.size:
+        out["themes"] = Figure(
+            "themes",
+            "Nombre de passages de chaque thème récurrent par séquence.",
+            "Carte de chaleur : thèmes en lignes, séquences en colonnes, nombre de passages.",
+            _png(figures.heatmap(themes, "Thèmes × séquences", "passages", fmt="{:.0f}")),
+        )
+    return out
+
+
+def build_view(
+    inputs: DraftInputs, frame: pd.DataFrame, accounting, quality: dict, method: list[str]
+) -> ReportView:
+    """Gather and format the report's content (public texts only)."""
+    event, pseudo = inputs.event, inputs.pseudonymiser
+    refs = References(event, inputs.passages, pseudo)
+    by_id = {p.id: p for p in inputs.passages}
+
+    def quoted(passage_id: str, text: str) -> dict:
+        return {"text": pseudo.text(" ".join(text.split())), "ref": refs.ref(passage_id)}
+
+    programme = [
+        {
+            "slot": slot(it.start, it.end),
+            "label": it.display,
+            "title": it.title,
+            "people": "; ".join(
+                ", ".join(x for x in (p.name, p.role, p.institution) if x) for p in it.speakers
+            ),
+        }
+        for it in event.items
+    ]
+    summaries = [
+        {
+            "id": it.id,
+            "label": it.display,
+            "title": it.title,
+            "sentences": [quoted(s.passage_id, s.text) for s in inputs.summaries.get(it.id, [])],
+        }
+        for it in _speech_items(event)
+    ]
+    rec_count = defaultdict(int)
+    for rec in inputs.recommendations:
+        for label_id in rec.objectives:
+            rec_count[label_id] += 1
+    coverage = [
+        {
+            "name": f"{lab.id} — {lab.name}",
+            "passages": sum(lab.id in inputs.labels_of.get(p.id, ()) for p in inputs.passages),
+            "recommendations": rec_count.get(lab.id, 0),
+        }
+        for lab in inputs.codebook.labels
+    ]
+    themes = [
+        {
+            "label": t.label,
+            "terms": ", ".join(t.terms),
+            "recurrence": (
+                f"Présent dans {len(t.recurrence.talks)} séquence(s), "
+                f"{len(t.recurrence.sessions)} session(s), chez {len(t.recurrence.speakers)} "
+                f"intervenant·e(s) et dans {len(t.recurrence.exchanges)} échange(s) de "
+                f"questions-réponses."
+            ),
+            "quotes": [quoted(q.passage_id, q.text) for q in t.quotes[:2]],
+        }
+        for t in inputs.themes
+    ]
+    actions = {r.id: r.action for r in inputs.recommendations}
+    recommendations = [
+        {
+            "id": r.id,
+            "action": r.action,
+            "objectives": ", ".join(r.objectives),
+            "evidence": [
+                quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id
+            ],
+            "contradicts": " ; ".join(actions.get(c, c) for c in getattr(r, "contradicts", ())),
+        }
+        for r in inputs.recommendations
+    ]
+    covered = {o for r in inputs.recommendations for o in r.objectives}
+    uncovered = ", ".join(
+        f"{lab.id} ({lab.name})" for lab in inputs.codebook.labels if lab.id not in covered
+    )
+    exchanges = []
+    for it in (it for it in event.items if it.kind == "qa"):
+        turns = defaultdict(list)
+        for p in (p for p in inputs.passages if p.talk == it.id and p.exchange):
+            turns[p.exchange].append(p)
+        for number, members in sorted(turns.items()):
+            merged: list[dict] = []
+            for p in members:
+                speaker = refs.speaker(p)
+                if merged and merged[-1]["speaker"] == speaker:
+                    merged[-1]["text"] += " " + pseudo.text(p.text)
+                else:
+                    merged.append({"speaker": speaker, "text": pseudo.text(p.text)})
+            exchanges.append({"title": f"{it.display}, échange {number}", "turns": merged})
+    sources = [
+        {
+            "name": r.name,
+            "format": r.format,
+            "talk": r.talk or "",
+            "passages": r.passages,
+            "words": r.words,
+            "state": r.status if r.status == "lu" else f"{r.status} : {r.reason}",
+        }
+        for r in accounting
+    ]
+    view = ReportView(
+        title=f"{event.title} — rapport de la journée d’études",
+        subtitle=f"{event.organiser}, {french_date(event.date)}",
+        notice=event.notice if event.fictional else "",
+        event=event,
+        date=french_date(event.date),
+        venue=event.venue,
+        programme=programme,
+        summaries=summaries,
+        coverage=coverage,
+        themes=themes,
+        recommendations=recommendations,
+        uncovered=uncovered,
+        exchanges=exchanges,
+        method=method,
+        quality=[(k, v) for k, v in quality.items()],
+        sources=sources,
+    )
+    view.figures = _figures(inputs, frame)
+    return view
+
+
+def render_html(view: ReportView) -> str:
+    """One self-contained HTML file; every text from the sources is escaped."""
+    env = Environment(
+        loader=PackageLoader("omap_synthesis", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("rapport.html.j2").render(r=view)
+
+
+def render_docx(view: ReportView, path: Path) -> None:
+    """The report as an editable Word document (headings, tables, figures with captions)."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    document.core_properties.title = view.title
+    document.add_paragraph(view.title, style="Title")
+    document.add_paragraph(view.subtitle, style="Subtitle")
+    if view.notice:
+        document.add_paragraph(f"Avertissement. {view.notice}", style="Intense Quote")
+
+    def figure(name: str) -> None:
+        fig = view.figures.get(name)
+        if fig is None:
+            document.add_paragraph("Figure indisponible : données manquantes.")
+            return
+        document.add_picture(io.BytesIO(fig.png), width=Cm(15))
+        document.add_paragraph(fig.caption, style="Caption")
+
+    def table(header: list[str], rows: list[list]) -> None:
+        grid = document.add_table(rows=1, cols=len(header), style="Light Grid Accent 1")
+        for cell, text in zip(grid.rows[0].cells, header, strict=True):
+            cell.text = text
+        for row in rows:
+            for cell, value in zip(grid.add_row().cells, row, strict=True):
+                cell.text = str(value)
+
+    document.add_heading("Programme", 1)
+    table(
+        ["Horaire", "Séquence", "Intervenant·es"],
+        [[p["slot"], f"{p['label']} — {p['title']}", p["people"]] for p in view.programme],
+    )
+    figure("timeline")
+    document.add_heading("Résumés des interventions", 1)
+    for s in view.summaries:
+        document.add_heading(f"{s['label']} — {s['title']}", 2)
+        if not s["sentences"]:
+            document.add_paragraph("Aucune transcription de cette séquence n’a été fournie.")
+        for q in s["sentences"]:
+            document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
+    document.add_heading("Couverture des objectifs", 1)
+    figure("objectives")
+    table(
+        ["Objectif ou sous-thème", "Passages", "Recommandations"],
+        [[c["name"], c["passages"], c["recommendations"]] for c in view.coverage],
+    )
+    document.add_heading("Thèmes récurrents", 1)
+    figure("themes")
+    for t in view.themes:
+        document.add_heading(t["label"], 2)
+        document.add_paragraph(f"Termes : {t['terms']}. {t['recurrence']}")
+        for q in t["quotes"]:
+            document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
+    document.add_heading("Recommandations", 1)
+    for rec in view.recommendations:
+        document.add_paragraph(rec["action"], style="List Number").runs[0].bold = True
+        for e in rec["evidence"]:
+            document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
+    if not view.recommendations:
+        document.add_paragraph("Aucune recommandation explicite n’a été relevée dans les sources.")
+    document.add_heading("Questions du public", 1)
+    for ex in view.exchanges:
+        document.add_heading(ex["title"], 2)
+        for turn in ex["turns"]:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(turn["speaker"]).bold = True
+            paragraph.add_run(f" : {turn['text']}")
+    document.add_heading("Temps de parole", 1)
+    figure("speakers")
+    document.add_heading("Méthode", 1)
+    for p in view.method:
+        document.add_paragraph(p)
+    if view.quality:
+        table(["Mesure", "Valeur"], [list(q) for q in view.quality])
+    document.add_heading("Sources", 1)
+    table(
+        ["Fichier", "Format", "Séquence", "Passages", "Mots", "État"],
+        [
+            [s["name"], s["format"], s["talk"], s["passages"], s["words"], s["state"]]
+            for s in view.sources
+        ],
+    )
+    document.save(str(path))
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def render_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> bool:
+    """Print the HTML to PDF with headless Chromium when it is installed; False otherwise."""
+    browser = chromium()
+    if browser is None:
+        log.info("Chromium absent : pas de PDF (le rapport HTML et DOCX est complet).")
+        return False
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf_path}",
+            html_path.resolve().as_uri(),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=timeout, check=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            log.warning("PDF non produit (%s).", exc.__class__.__name__)
+            return False
+    return pdf_path.exists()
