@@ -16,7 +16,9 @@ def _name(requirement: str) -> str:
 
 
 def _spec(requirement: str) -> str:
-    return requirement.strip()[len(_name(requirement)) :].replace(" ", "")
+    """Version constraint without extras (conda has no extras: ``dask[bag]`` is ``dask``)."""
+    rest = requirement.strip()[len(_name(requirement)) :]
+    return re.sub(r"\[.*?\]", "", rest).replace(" ", "")
 
 
 def test_pyproject_and_environment_agree():
