@@ -64,6 +64,21 @@ class Draft:
         )
 
 
+_QUOTED = re.compile(r"(«.+?»)", re.S)
+
+
+def typography(text: str) -> str:
+    """French typography for the tool's own prose; verbatim quotations are left as spoken.
+
+    Typographic apostrophes, and a non-breaking space before « : ; ? ! ».
+    """
+    pieces = _QUOTED.split(text)
+    for i in range(0, len(pieces), 2):
+        piece = pieces[i].replace("'", "’")
+        pieces[i] = re.sub(r"[ \u00a0]?([:;?!])(?=\s|$)", NBSP + r"\1", piece)
+    return "".join(pieces)
+
+
 def quote(text: str) -> str:
     """French quotation marks with non-breaking spaces, around a verbatim quotation."""
     return f"«{NBSP}{' '.join(text.split())}{NBSP}»"
@@ -251,11 +266,10 @@ class DraftBuilder:
         event, codebook = self.inputs.event, self.inputs.codebook
         talks = [it for it in event.items if it.kind == "conf"]
         qa = [it for it in event.items if it.kind == "qa"]
-        context = ", ".join(x for x in (event.organiser, french_date(event.date)) if x)
+        day = f" du {french_date(event.date)}" if event.date else ""
         first = DraftSentence(
-            f"{OPENING}, au terme de cette journée d'études consacrée à *{event.title}*"
-            f"{f' ({context})' if context else ''}, voici les éléments de recommandations "
-            f"essentiels de l'atelier."
+            f"{OPENING}, au terme de cette journée d'études{day} consacrée à *{event.title}*, "
+            f"voici les éléments de recommandations essentiels de l'atelier."
         )
         goals = f"{NBSP};".join(f" {_lower_first(lab.name)}" for lab in codebook.top)
         second = DraftSentence(
@@ -308,11 +322,10 @@ class DraftBuilder:
             tagged = sum(label_id in self.inputs.labels_of.get(pid, ()) for pid in members)
             talks = {self.by_id[pid].talk for pid in members}
             if members and tagged / len(members) >= 0.5 and len(talks) >= 2:
-                terms = ", ".join(f"*{t}*" for t in list(theme.terms)[:4])
                 out.append(
                     DraftSentence(
-                        f"Un thème est revenu dans {number(len(talks))} séquences de la journée, "
-                        f"autour des termes {terms}."
+                        f"Un thème est revenu dans {number(len(talks))} séquences de la "
+                        f"journée{NBSP}: {_lower_first(theme.label)}."
                     )
                 )
         return out[:2]
@@ -337,7 +350,7 @@ class DraftBuilder:
                     DraftSentence("Aucune séquence de la journée ne l'a traité de façon suivie.")
                 )
             paragraph += self._themes_for(lab.id)
-            sections.append(Section(f"{lab.id} — {lab.name}", [paragraph], level=3))
+            sections.append(Section(lab.name, [paragraph], level=3))
         return sections
 
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:

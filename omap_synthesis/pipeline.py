@@ -124,17 +124,45 @@ def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> d
     }
 
 
-def _write_draft(tmp: Path, inputs: DraftInputs, event_dir: Path, words: int, nlp) -> None:
+def write_reading(
+    folder: Path,
+    inputs: DraftInputs,
+    nlp,
+    exclude: list[str] = (),
+    order: list[str] = (),
+    words: int = DEFAULT_WORDS,
+):
+    """Build the rapporteur's text, pass it through the faithfulness gate, write it.
+
+    Recommendations in ``exclude`` are left out, those in ``order`` come first. Writes
+    ``lecture-15h05.md`` and ``.docx`` into ``folder`` and returns the draft; raises
+    ``FaithfulnessError`` (nothing written) when a sentence is not faithful.
+    """
     from omap_synthesis.render import draft_docx, draft_markdown
 
-    exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
-    chosen = replace(inputs, recommendations=apply_edits(inputs.recommendations, exclude, order))
+    chosen = replace(
+        inputs, recommendations=apply_edits(inputs.recommendations, list(exclude), list(order))
+    )
     draft = build_draft(chosen, words)
     passages = {p.id: inputs.pseudonymiser.text(p.text) for p in inputs.passages}
     refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
     assert_faithful(draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp)
-    (tmp / "lecture-15h05.md").write_text(draft_markdown(draft), encoding="utf-8")
-    draft_docx(draft, tmp / "lecture-15h05.docx")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lecture-15h05.md").write_text(draft_markdown(draft), encoding="utf-8")
+    draft_docx(draft, folder / "lecture-15h05.docx")
+    return draft
+
+
+def analyse_event(event_dir: Path) -> RunResult:
+    """Ingest and analyse an event in memory (for notebooks): nothing is written."""
+    from omap_synthesis.nlp import load_nlp
+
+    clock = _Clock()
+    ingested = ingest_event(event_dir)
+    result = RunResult(ingested, Path(event_dir))
+    result.inputs, result.extras = analyse(ingested, event_dir, load_nlp(), clock)
+    result.timings = clock.timings
+    return result
 
 
 METHOD = [
@@ -252,7 +280,8 @@ def run(
             nlp = load_nlp()
             clock.lap("load")
             result.inputs, result.extras = analyse(ingested, event_dir, nlp, clock)
-            _write_draft(tmp, result.inputs, event_dir, words, nlp)
+            exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
+            write_reading(tmp, result.inputs, nlp, exclude, order, words)
             clock.lap("draft")
             if "report" in stages:
                 frame = _write_dataset(tmp, result.inputs, ingested, result.extras, event_dir)

@@ -5,27 +5,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from omap_synthesis.draft import Draft
+from omap_synthesis.draft import Draft, typography
 
 _EMPHASIS = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*)")
 
 
 def _block(sentences) -> str:
-    return " ".join(s.text for s in sentences)
+    return " ".join(typography(s.text) for s in sentences)
 
 
 def draft_markdown(draft: Draft) -> str:
     """The draft as Markdown (deterministic: no date, no path)."""
-    lines = [f"# {draft.title}", "", f"*{draft.subtitle}*", ""]
+    lines = [f"# {typography(draft.title)}", "", f"*{typography(draft.subtitle)}*", ""]
     if draft.notice:
-        lines += [f"> **Avertissement.** {draft.notice}", ""]
+        lines += [f"> **Avertissement.** {typography(draft.notice)}", ""]
+    number = 0
     for section in draft.sections:
-        lines += [f"{'#' * section.level} {section.title}", ""]
+        lines += [f"{'#' * section.level} {typography(section.title)}", ""]
         for paragraph in section.paragraphs:
             lines += [_block(paragraph), ""]
-        for number, item in enumerate(section.items, 1):
+        for item in section.items:
             head, *rest = item
-            lines.append(f"{number}. **{head.text}** {_block(rest)}".rstrip())
+            number += 1
+            lines.append(f"{number}. **{typography(head.text)}** {_block(rest)}".rstrip())
         if section.items:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -50,18 +52,21 @@ def draft_docx(draft: Draft, path: Path) -> None:
 
     document = docx.Document()
     document.core_properties.title = draft.title
-    document.add_paragraph(draft.title, style="Title")
-    _runs(document.add_paragraph(style="Subtitle"), draft.subtitle)
+    document.add_paragraph(typography(draft.title), style="Title")
+    _runs(document.add_paragraph(style="Subtitle"), typography(draft.subtitle))
     if draft.notice:
-        _runs(document.add_paragraph(style="Intense Quote"), f"Avertissement. {draft.notice}")
+        _runs(
+            document.add_paragraph(style="Intense Quote"),
+            typography(f"Avertissement. {draft.notice}"),
+        )
     for section in draft.sections:
-        document.add_heading(section.title, level=section.level - 1)
+        document.add_heading(typography(section.title), level=section.level - 1)
         for paragraph in section.paragraphs:
             _runs(document.add_paragraph(), _block(paragraph))
         for item in section.items:
             head, *rest = item
             paragraph = document.add_paragraph(style="List Number")
-            _runs(paragraph, head.text, bold=True)
+            _runs(paragraph, typography(head.text), bold=True)
             if rest:
                 _runs(paragraph, " " + _block(rest))
     document.save(str(path))

@@ -318,7 +318,7 @@ def render_docx(view: ReportView, path: Path) -> None:
 
     document.add_heading("Programme", 1)
     table(
-        ["Horaire", "Séquence", "Intervenant·es"],
+        ["Horaire", "Séquence", "Intervenant·e·s"],
         [[p["slot"], f"{p['label']} — {p['title']}", p["people"]] for p in view.programme],
     )
     figure("timeline")
