@@ -16,9 +16,13 @@ from omap_synthesis.config import DEFAULT_MODEL, cache_dir
 log = logging.getLogger(__name__)
 
 
-@cache
-def load_nlp(model: str = DEFAULT_MODEL) -> Language:
+def load_nlp(model: str | None = None) -> Language:
     """Load the French pipeline once per process (installed package, never downloaded)."""
+    return _load(model or DEFAULT_MODEL)
+
+
+@cache
+def _load(model: str) -> Language:
     try:
         return spacy.load(model)
     except OSError:

@@ -37,7 +37,7 @@ _CUE_TIMING = re.compile(rf"^\s*({_TIMESTAMP})\s+-->\s+({_TIMESTAMP})(\s.*)?$")
 _TIMING_ATTEMPT = re.compile(r"\d:\d\d.*-+>|-+>.*\d:\d\d")
 _TAG = re.compile(
     r"^(?:\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
-    r"(?P<name>[^:\n\[\]]{1,80}?)(?:\s+:\s*|:\s+)(?=\S)"
+    r"(?P<name>[^:\n\[\]]{1,160}?)(?:\s+:\s*|:\s+)(?=\S)"
 )
 _AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
 

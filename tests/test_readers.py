@@ -28,6 +28,14 @@ def _turns(source):
             "Représentant de la Direction du budget : Merci",
             ("Représentant de la Direction du budget", ""),
         ),
+        (
+            "Latifa Cherkaoui (cheffe de service, Ministère de la Santé et de la Protection "
+            "sociale) : Bonjour",
+            (
+                "Latifa Cherkaoui",
+                "cheffe de service, Ministère de la Santé et de la Protection sociale",
+            ),
+        ),
         ("Deuxième point : il faut simplifier", None),
         ("Il est 10:30 maintenant", None),
         ("voir http://exemple.org", None),

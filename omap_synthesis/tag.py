@@ -1,0 +1,479 @@
+"""Tag passages against a codebook: terms, similarity to the descriptions, context, prior.
+
+For each passage and label the tagger measures, in [0, 1]:
+
+- ``term``: the codebook terms (and the label's name) found in the passage, matched by lemma and
+  derivational family (``omap_synthesis.terms``). A term listed by several objectives counts
+  less for each, a single common word less than a name or a phrase, a repeated term less than a
+  new one; a parent also receives its sub-themes' terms; beyond ``reference_length`` content
+  words the mass becomes a density (long speech turns mention many themes in passing);
+- ``similarity``: how much closer the passage is to the label's profile (name, description,
+  terms) than to the other labels of its level (spaCy word vectors and TF-IDF over lemmas);
+- ``context``: the evidence of the neighbouring passages of the same speaker turn or exchange;
+- ``prior``: whether the programme assigns the label to the passage's talk (1), assigns other
+  objectives (-1), or nothing (0).
+
+Sentences in another language than French, and procedural sentences (thanks, giving the floor,
+time-keeping; ``resources/tag.yaml``), are left out of the evidence; a passage with nothing
+else is « hors objectifs » with a note.
+
+``evidence = 1 - (1 - term) (1 - similarity_weight · similarity)``, then context is added the
+same way, and the prior bends the result: ``score = 1 - (1 - evidence) ** e`` with
+``e = 1 + prior_weight`` for the talk's objectives and ``1 - off_prior_weight`` for the others.
+The prior thus lowers or raises the bar but never tags a passage that holds no evidence. A label
+is kept when its score reaches the threshold; a kept sub-theme brings its parent (whose score is
+at least its children's).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from spacy.tokens import Doc
+
+from omap_synthesis.config import DEFAULT_MODEL
+from omap_synthesis.models import Codebook, Event, Passage, Tagging
+from omap_synthesis.tag_index import (
+    CodebookIndex,
+    compile_codebook,
+    content_tokens,
+    key_counts,
+    pipeline,
+    similarity,
+    smooth_idf,
+    unit,
+)
+from omap_synthesis.terms import read_doc, resources
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"en": "anglais", "ar": "arabe"}
+PROCEDURAL_NOTE = "propos de séance (remerciements, passage de parole, temps) : hors objectifs"
+
+
+@dataclass(frozen=True)
+class Components:
+    """What the tagger measured in one passage, before context, prior and threshold."""
+
+    term: np.ndarray
+    similarity: np.ndarray
+    hits: dict
+    note: str = ""
+    substantive: bool = True
+
+
+class CodebookTagger(BaseEstimator):
+    """Multi-label tagger driven by a codebook; usable unfitted, refined by ``fit``.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        Labels with descriptions, terms and sub-themes (``event.load_codebook``).
+    threshold : float
+        Score from which a label is kept (unfitted, or for labels ``fit`` could not calibrate).
+    prior_weight : float
+        How much the programme's objectives for a talk lower the bar for those labels.
+    off_prior_weight : float
+        In [0, 1): how much they raise the bar for the codebook's other objectives.
+    similarity_weight : float
+        Weight of the description similarity against the term evidence.
+    context_weight : float
+        Share of a neighbouring passage's evidence (same group, see ``groups``) that a passage
+        borrows: a reply such as « Alors qui a raison ? » is about what was just said.
+    term_scale : float
+        Term mass that gives a term component of ``1 - 1/e``.
+    single_word_weight : float
+        Weight of a term made of one common word (a name, an acronym or a phrase weighs 1).
+    similarity_scale : float
+        Cosine above the peers' mean that gives a similarity component of 1.
+    reference_length : int or None
+        Beyond this many content words, term mass is scaled to a density (``None``: never).
+    min_positives : int
+        ``fit`` calibrates a label's threshold only when it has this many positive examples.
+    model : str
+        spaCy pipeline that parsed the docs (used once to parse the codebook itself).
+    random_state : int
+        Kept for scikit-learn conventions; the tagger draws no random numbers.
+
+    Attributes
+    ----------
+    classes_ : list of str
+        Codebook ids, the columns of ``decision_function`` and ``predict`` (set by ``fit``).
+    thresholds_ : numpy.ndarray
+        Per-label thresholds learnt by ``fit``.
+
+    Examples
+    --------
+    >>> tagger = CodebookTagger(codebook)  # doctest: +SKIP
+    >>> docs = [nlp("Il faut simplifier les démarches.")]  # doctest: +SKIP
+    >>> tagger.predict(docs, priors=[["O1"]])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        codebook: Codebook,
+        threshold: float = 0.6,
+        prior_weight: float = 3.0,
+        off_prior_weight: float = 0.5,
+        similarity_weight: float = 0.5,
+        context_weight: float = 0.3,
+        term_scale: float = 0.5,
+        single_word_weight: float = 0.3,
+        similarity_scale: float = 0.1,
+        reference_length: int | None = 30,
+        min_positives: int = 3,
+        model: str = DEFAULT_MODEL,
+        random_state: int = 0,
+    ):
+        self.codebook = codebook
+        self.threshold = threshold
+        self.prior_weight = prior_weight
+        self.off_prior_weight = off_prior_weight
+        self.similarity_weight = similarity_weight
+        self.context_weight = context_weight
+        self.term_scale = term_scale
+        self.single_word_weight = single_word_weight
+        self.similarity_scale = similarity_scale
+        self.reference_length = reference_length
+        self.min_positives = min_positives
+        self.model = model
+        self.random_state = random_state
+
+    def _index(self) -> CodebookIndex:
+        return compile_codebook(self.codebook, self.model)
+
+    def components(self, doc: Doc) -> Components:
+        """Term and similarity components of one parsed passage, in codebook order."""
+        index = self._index()
+        zeros = np.zeros(len(index.ids))
+        if not doc.text.strip():
+            return Components(zeros, zeros, {}, "texte vide", substantive=False)
+        reading = read_doc(doc)
+        mask = reading.mask
+        foreign = {lang: n for lang, n in reading.words.items() if lang != "fr" and n}
+        total = sum(reading.words.values())
+        if reading.words["fr"] < resources()["language"]["min_french_share"] * total:
+            mask = np.zeros_like(mask)
+        if not mask.any():
+            if reading.procedural:
+                return Components(zeros, zeros, {}, PROCEDURAL_NOTE, substantive=False)
+            lang = max(foreign, key=foreign.get) if foreign else "fr"
+            note = _language_note(lang, whole=True)
+            return Components(zeros, zeros, {}, note, substantive=False)
+        counts: dict[int, int] = {}
+        hits: dict[int, list[str]] = {}
+        for t, start, end in index.matcher.matches(doc, mask):
+            counts[t] = counts.get(t, 0) + 1
+            for i in index.term_support[t]:
+                hits.setdefault(int(i), []).append(doc[start:end].text)
+        mass = np.zeros(len(index.ids))
+        for t, n in counts.items():
+            weight = self.single_word_weight if index.term_single[t] else 1.0
+            # A repeated term adds less than a new one: repetition is not breadth of evidence.
+            mass[index.term_support[t]] += weight * index.term_specificity[t] * (1 + np.log(n))
+        # Term mass is a density beyond reference_length content words: a long speech turn
+        # mentions many themes in passing, a short passage few.
+        words = len(content_tokens(doc, mask))
+        if self.reference_length and words > self.reference_length:
+            mass *= self.reference_length / words
+        term = 1 - np.exp(-mass / self.term_scale)
+        idf, profiles = getattr(self, "idf_", None), getattr(self, "profiles_", None)
+        sim = similarity(index, doc, mask, idf, profiles)
+        sim = np.clip(sim / self.similarity_scale, 0, 1)
+        note = "; ".join(_language_note(lang) for lang in sorted(foreign))
+        return Components(term, sim, hits, note)
+
+    def _prior(self, priors: Sequence[Iterable[str]] | None, n_docs: int) -> np.ndarray:
+        """1 for the labels the programme assigns (and their parents), -1 for the labels of
+        the other objectives when it assigns some, 0 when the talk has no objectives."""
+        index = self._index()
+        position = {label_id: i for i, label_id in enumerate(index.ids)}
+        tops = index.tops
+        matrix = np.zeros((n_docs, len(index.ids)))
+        for row, labels in enumerate(priors or []):
+            labels = list(labels or ())
+            for label_id in set(labels) - set(position):
+                log.warning("objectif « %s » du programme absent du codebook", label_id)
+            assigned = [position[x] for x in labels if x in position]
+            if assigned:
+                matrix[row, ~np.isin(tops, tops[assigned])] = -1
+                matrix[row, assigned] = 1
+                matrix[row, tops[assigned]] = 1
+        return matrix
+
+    def _evidence(self, comps: list[Components], groups) -> tuple[np.ndarray, np.ndarray]:
+        """Own evidence of each passage, and the best evidence of its neighbours in its group."""
+        term = np.array([c.term for c in comps])
+        sim = np.array([c.similarity for c in comps])
+        own = 1 - (1 - term) * (1 - self.similarity_weight * sim)
+        context = np.zeros_like(own)
+        if groups is None:
+            return own, context
+        for i, comp in enumerate(comps):
+            if not comp.substantive or groups[i] is None:
+                continue
+            for k in (i - 1, i + 1):
+                if 0 <= k < len(comps) and groups[k] == groups[i]:
+                    context[i] = np.maximum(context[i], own[k])
+        return own, context
+
+    def _scores(self, own: np.ndarray, context: np.ndarray, prior: np.ndarray) -> np.ndarray:
+        evidence = 1 - (1 - own) * (1 - self.context_weight * context)
+        exponent = 1 + self.prior_weight * (prior > 0) - self.off_prior_weight * (prior < 0)
+        scores = 1 - (1 - evidence) ** exponent
+        for i, parent in enumerate(self._index().parents):
+            if parent >= 0:
+                scores[:, parent] = np.maximum(scores[:, parent], scores[:, i])
+        return np.clip(scores, 0, 1)
+
+    def _keep(self, scores: np.ndarray) -> np.ndarray:
+        index = self._index()
+        thresholds = getattr(self, "thresholds_", None)
+        if thresholds is None:
+            thresholds = np.full(len(index.ids), self.threshold)
+        keep = (scores >= thresholds) & (scores > 0)
+        for i, parent in enumerate(index.parents):
+            if parent >= 0:
+                keep[:, parent] |= keep[:, i]
+        return keep.astype(int)
+
+    def _run(self, X: Sequence[Doc], priors, groups):
+        comps = [self.components(doc) for doc in X]
+        if not comps:
+            empty = np.zeros((0, len(self._index().ids)))
+            return comps, empty, empty, empty
+        own, context = self._evidence(comps, groups)
+        prior = self._prior(priors, len(comps))
+        return comps, self._scores(own, context, prior), context, prior
+
+    def decision_function(self, X: Sequence[Doc], priors=None, groups=None) -> np.ndarray:
+        """Scores in [0, 1], one row per doc, one column per codebook id.
+
+        ``priors`` lists, per doc, the label ids the programme assigns to its talk; ``groups``
+        gives each doc a group (a speaker turn, a Q&A exchange): consecutive docs of one group
+        lend each other context. Both are optional.
+        """
+        return self._run(X, priors, groups)[1]
+
+    def predict(self, X: Sequence[Doc], priors=None, groups=None) -> np.ndarray:
+        """Indicator matrix of the kept labels (a kept sub-theme keeps its parent)."""
+        return self._keep(self.decision_function(X, priors, groups))
+
+    def fit(self, X: Sequence[Doc], y=None, priors=None, groups=None) -> CodebookTagger:
+        """Learn from passages: the IDF of their words, and thresholds when labels are given.
+
+        Parameters
+        ----------
+        X : sequence of Doc
+            Parsed passages (e.g. all the passages of an event).
+        y : sequence of label-id lists, or indicator matrix, optional
+            The labels a person gave each passage (sub-themes with their parents).
+        priors, groups : sequence, optional
+            As for ``decision_function``.
+
+        Returns
+        -------
+        CodebookTagger
+            ``self``, with ``classes_``, ``idf_`` and ``profiles_`` (the similarity then weighs
+            words by how rare they are in ``X``, times how specific they are to a label) and,
+            with ``y``, ``thresholds_``: a label with fewer than ``min_positives`` positive
+            passages keeps ``threshold``.
+        """
+        index = self._index()
+        df = np.zeros(len(index.vocabulary))
+        for doc in X:
+            keys = key_counts(index.matcher, doc, read_doc(doc).mask)
+            df[[index.vocabulary[k] for k in keys if k in index.vocabulary]] += 1
+        self.idf_ = smooth_idf(df, len(X)) * index.idf
+        self.profiles_ = unit(index.tf * self.idf_)
+        self.classes_ = list(index.ids)
+        if y is None:
+            return self
+        truth = _indicator(y, self.classes_)
+        scores = self.decision_function(X, priors, groups)
+        self.thresholds_ = np.array(
+            [
+                _best_threshold(scores[:, j], truth[:, j], self.threshold)
+                if truth[:, j].sum() >= self.min_positives
+                else self.threshold
+                for j in range(len(self.classes_))
+            ]
+        )
+        return self
+
+    def tag(
+        self, docs: Sequence[Doc], ids: Sequence[str], priors=None, groups=None
+    ) -> list[Tagging]:
+        """Tag parsed passages: kept labels, scores and explanations for each.
+
+        Examples
+        --------
+        >>> tagger.tag([nlp("Le guichet unique simplifie tout.")], ["p1"])[0].labels
+        ... # doctest: +SKIP
+        ('O1', 'O1.1')
+        """
+        label_ids = self._index().ids
+        comps, scores, context, prior = self._run(docs, priors, groups)
+        keep = self._keep(scores)
+        result = []
+        for row, (passage_id, comp) in enumerate(zip(ids, comps, strict=True)):
+            explanations = {
+                label_id: {
+                    "score": round(float(scores[row, j]), 4),
+                    "term": round(float(comp.term[j]), 4),
+                    "similarity": round(float(comp.similarity[j]), 4),
+                    "context": round(float(context[row, j]), 4),
+                    "prior": int(prior[row, j]),
+                    "terms": sorted(set(comp.hits.get(j, []))),
+                }
+                for j, label_id in enumerate(label_ids)
+                if scores[row, j] > 0
+            }
+            result.append(
+                Tagging(
+                    passage_id=passage_id,
+                    labels=tuple(lab for j, lab in enumerate(label_ids) if keep[row, j]),
+                    scores={
+                        lab: round(float(scores[row, j]), 4) for j, lab in enumerate(label_ids)
+                    },
+                    explanations=explanations,
+                    note=comp.note,
+                )
+            )
+        return result
+
+
+def _language_note(lang: str, whole: bool = False) -> str:
+    name = LANGUAGE_NAMES.get(lang, lang)
+    if whole:
+        return f"passage en {name} : non analysé, classé hors objectifs"
+    return f"phrases en {name} ignorées"
+
+
+def _indicator(y, ids: list[str]) -> np.ndarray:
+    if isinstance(y, np.ndarray) and y.ndim == 2:
+        return y.astype(int)
+    position = {label_id: i for i, label_id in enumerate(ids)}
+    truth = np.zeros((len(y), len(ids)), dtype=int)
+    for row, labels in enumerate(y):
+        for label_id in labels:
+            truth[row, position[label_id]] = 1
+    return truth
+
+
+def _best_threshold(scores: np.ndarray, truth: np.ndarray, default: float) -> float:
+    """Threshold with the best F1 on these scores; ties go to the one nearest ``default``."""
+    candidates = np.unique(np.concatenate([scores[scores > 0], [default]]))
+    best, best_key = default, (-1.0, 0.0)
+    for t in candidates:
+        predicted = scores >= t
+        tp = float((predicted & (truth == 1)).sum())
+        f1 = 2 * tp / (predicted.sum() + truth.sum()) if tp else 0.0
+        key = (round(f1, 6), -abs(t - default))
+        if key > best_key:
+            best, best_key = float(t), key
+    return best
+
+
+def tag_passages(
+    passages: Sequence[Passage],
+    docs: Mapping[str, Doc] | Sequence[Doc],
+    codebook: Codebook,
+    event: Event | None = None,
+    tagger: CodebookTagger | None = None,
+) -> list[Tagging]:
+    """Tag passages, with the programme prior from ``event.item(p.talk).objectives``.
+
+    Parameters
+    ----------
+    passages : sequence of Passage
+    docs : mapping passage id → Doc (as ``nlp.parse_passages`` returns) or sequence aligned
+        with ``passages``; the parse is reused, never redone.
+    codebook : Codebook
+    event : Event, optional
+        The programme; without it no prior applies.
+    tagger : CodebookTagger, optional
+        A configured or fitted tagger; the default is ``CodebookTagger(codebook)``.
+
+    Returns
+    -------
+    list of Tagging
+        One per passage, in order. Consecutive passages of one speaker turn or Q&A exchange
+        lend each other context (``passage_group``).
+    """
+    tagger = tagger or CodebookTagger(codebook)
+    parsed = [docs[p.id] for p in passages] if isinstance(docs, Mapping) else list(docs)
+    priors = []
+    for p in passages:
+        item = event.item(p.talk) if event is not None and p.talk else None
+        priors.append(item.objectives if item is not None else ())
+    return tagger.tag(
+        parsed, [p.id for p in passages], priors, [passage_group(p) for p in passages]
+    )
+
+
+def passage_group(passage: Passage) -> str:
+    """Context group of a passage: its Q&A exchange, or else its speaker turn, in its source."""
+    if passage.exchange is not None:
+        return f"{passage.source}#e{passage.exchange}"
+    return f"{passage.source}#t{passage.turn}"
+
+
+def tag_texts(
+    ids: Sequence[str],
+    texts: Sequence[str],
+    codebook: Codebook,
+    talks: Sequence[str | None] | None = None,
+    groups: Sequence[str | None] | None = None,
+    event: Event | None = None,
+    tagger: CodebookTagger | None = None,
+) -> list[Tagging]:
+    """Parse and tag loose texts (the ``tag`` command); ``talks`` bring the programme prior
+    when ``event`` knows them, ``groups`` the context of neighbouring texts.
+
+    Examples
+    --------
+    >>> tag_texts(["a"], ["Un guichet unique pour les usagers."], codebook)[0].labels
+    ... # doctest: +SKIP
+    ('O1', 'O1.1')
+    """
+    from omap_synthesis.nlp import parse
+
+    tagger = tagger or CodebookTagger(codebook)
+    docs = parse(pipeline(tagger.model), list(texts))
+    priors = []
+    for talk in talks or [None] * len(docs):
+        item = event.item(talk) if event is not None and talk else None
+        priors.append(item.objectives if item is not None else ())
+    return tagger.tag(docs, list(ids), priors, groups)
+
+
+def taggings_frame(
+    passages: Sequence[Passage],
+    taggings: Sequence[Tagging],
+    codebook: Codebook,
+    event: Event | None = None,
+) -> pd.DataFrame:
+    """One row per passage: its talk, the programme's objectives for it, the kept labels
+    (``""`` = hors objectifs), the note, and one score column per codebook id."""
+    rows = []
+    for p, t in zip(passages, taggings, strict=True):
+        item = event.item(p.talk) if event is not None and p.talk else None
+        rows.append(
+            {
+                "passage_id": p.id,
+                "talk": p.talk or "",
+                "kind": p.kind,
+                "speaker": p.speaker or "",
+                "programme": ", ".join(item.objectives) if item is not None else "",
+                "labels": ", ".join(t.labels),
+                "note": t.note,
+                **{label_id: t.scores[label_id] for label_id in codebook.ids},
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,227 @@
+"""Read tagging inputs and gold files (JSON Lines) and score tags against a gold standard."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from omap_synthesis.errors import InputError
+from omap_synthesis.models import Codebook
+
+
+@dataclass(frozen=True)
+class TagInput:
+    """One line of a tagging input: ``id`` as given, ``text``, optional ``talk`` and ``group``.
+
+    ``labels`` and ``split`` are read from gold files (``None`` when the line has no labels).
+    """
+
+    line: int
+    id: object
+    text: str
+    talk: str | None = None
+    group: str | None = None
+    labels: tuple[str, ...] | None = None
+    split: str | None = None
+
+
+def read_inputs(path: str | Path) -> tuple[list[TagInput], list[str]]:
+    """Read a JSON Lines file of passages; bad lines are reported, the others kept.
+
+    Returns
+    -------
+    (inputs, problems)
+        ``problems`` are French messages naming the line (« ligne 3 : JSON invalide … »).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read at all.
+    """
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise InputError(path, "fichier introuvable") from None
+    except UnicodeDecodeError:
+        raise InputError(path, "le fichier n'est pas en UTF-8") from None
+    inputs, problems = [], []
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            inputs.append(_parse_line(number, raw))
+        except ValueError as exc:
+            problems.append(f"ligne {number} : {exc}")
+    return inputs, problems
+
+
+def _parse_line(number: int, raw: str) -> TagInput:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"JSON invalide ({exc.msg}, colonne {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ValueError('un objet JSON {"id", "text"} est attendu')
+    if data.get("id") is None or isinstance(data["id"], dict | list):
+        raise ValueError("champ « id » manquant ou invalide")
+    text = data.get("text")
+    if "text" not in data or not isinstance(text, str | None):
+        raise ValueError("champ « text » manquant ou qui n'est pas du texte")
+    labels = data.get("labels")
+    if labels is not None and not (
+        isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+    ):
+        raise ValueError("champ « labels » : liste d'identifiants attendue")
+    return TagInput(
+        line=number,
+        id=data["id"],
+        text=text or "",
+        talk=_optional_str(data.get("talk")),
+        group=_optional_str(data.get("group")),
+        labels=tuple(labels) if labels is not None else None,
+        split=_optional_str(data.get("split")),
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def read_gold(path: str | Path, codebook: Codebook) -> list[TagInput]:
+    """Read a gold file; every line must be valid and carry ``labels`` known to the codebook.
+
+    A sub-theme given without its parent gets its parent (the codebook contract).
+
+    Raises
+    ------
+    InputError
+        On the first bad line, with its number.
+    """
+    inputs, problems = read_inputs(path)
+    if problems:
+        raise InputError(path, problems[0])
+    known = set(codebook.ids)
+    gold = []
+    for item in inputs:
+        if item.labels is None:
+            raise InputError(path, "champ « labels » manquant", item.line)
+        unknown = sorted(set(item.labels) - known)
+        if unknown:
+            raise InputError(
+                path, f"label(s) inconnu(s) du codebook : {', '.join(unknown)}", item.line
+            )
+        labels = closure(item.labels, codebook)
+        gold.append(
+            TagInput(item.line, item.id, item.text, item.talk, item.group, labels, item.split)
+        )
+    if not gold:
+        raise InputError(path, "aucun passage annoté")
+    return gold
+
+
+def closure(labels: Iterable[str], codebook: Codebook) -> tuple[str, ...]:
+    """Labels with the parents of their sub-themes, in codebook order."""
+    kept = set(labels)
+    kept |= {codebook.get(x).parent for x in kept if codebook.get(x).parent}
+    return tuple(x for x in codebook.ids if x in kept)
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    """Precision, recall and F1 of one label (``None`` where undefined)."""
+
+    label: str
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    support: int
+    predicted: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Per-label scores, their macro-averages by level, and « hors objectifs » as a class."""
+
+    labels: tuple[LabelScore, ...]
+    macro_top: LabelScore
+    macro_sub: LabelScore | None
+    none: LabelScore
+    passages: int
+
+    def as_dict(self) -> dict:
+        def row(s: LabelScore | None) -> dict | None:
+            if s is None:
+                return None
+            return {
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "support": s.support,
+                "predicted": s.predicted,
+            }
+
+        return {
+            "passages": self.passages,
+            "labels": {s.label: row(s) for s in self.labels},
+            "macro": {"top": row(self.macro_top), "sub": row(self.macro_sub)},
+            "hors_objectifs": row(self.none),
+        }
+
+
+def _score(label: str, gold: list[set], pred: list[set]) -> LabelScore:
+    tp = sum(label in g and label in p for g, p in zip(gold, pred, strict=True))
+    support = sum(label in g for g in gold)
+    predicted = sum(label in p for p in pred)
+    precision = tp / predicted if predicted else None
+    recall = tp / support if support else None
+    if not support and not predicted:
+        f1 = None
+    else:
+        f1 = 2 * tp / (support + predicted)
+    return LabelScore(label, precision, recall, f1, support, predicted)
+
+
+def _macro(name: str, rows: list[LabelScore]) -> LabelScore | None:
+    """Mean over the labels where a score is defined (labels neither in the gold nor predicted
+    are left out; a label predicted but absent from the gold counts with F1 = 0)."""
+    if not rows:
+        return None
+
+    def mean(values):
+        values = [v for v in values if v is not None]
+        return sum(values) / len(values) if values else None
+
+    return LabelScore(
+        name,
+        mean(r.precision for r in rows),
+        mean(r.recall for r in rows),
+        mean(r.f1 for r in rows),
+        sum(r.support for r in rows),
+        sum(r.predicted for r in rows),
+    )
+
+
+def evaluate(
+    gold: list[Iterable[str]], predicted: list[Iterable[str]], codebook: Codebook
+) -> Evaluation:
+    """Score predicted label sets against gold label sets (one pair per passage)."""
+    gold_sets = [set(g) for g in gold]
+    pred_sets = [set(p) for p in predicted]
+    rows = [_score(label, gold_sets, pred_sets) for label in codebook.ids]
+    top = [r for r in rows if codebook.get(r.label).parent is None]
+    sub = [r for r in rows if codebook.get(r.label).parent is not None]
+    none = "hors objectifs"
+    return Evaluation(
+        labels=tuple(rows),
+        macro_top=_macro("objectifs", top),
+        macro_sub=_macro("sous-thèmes", sub),
+        none=_score(
+            none,
+            [{none} if not g else set() for g in gold_sets],
+            [{none} if not p else set() for p in pred_sets],
+        ),
+        passages=len(gold_sets),
+    )

@@ -1,0 +1,266 @@
+"""Lemma-based matching of codebook terms, and the language of each sentence of a passage.
+
+A token is matched through a *key*: its lemma, mapped to the derivational family of a codebook
+word when it belongs to one (« simplifiée » → lemma « simplifier » → family of « simplification »).
+Function words are left out of the keys, so a multiword term matches whatever articles or
+prepositions the speaker put between its words. Matching runs spaCy's ``PhraseMatcher`` over the
+sequence of keys.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from omap_synthesis.config import RESOURCES_DIR
+
+BOUNDARY = "§"
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@cache
+def resources() -> dict:
+    """Lexical data of the tagger (``resources/tag.yaml``)."""
+    return yaml.safe_load((RESOURCES_DIR / "tag.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset(resources()["function_words"])
+
+
+@cache
+def _joiners() -> frozenset[str]:
+    return frozenset(resources()["joiners"])
+
+
+def _is_acronym(text: str) -> bool:
+    return len(text) >= 2 and text.isupper() and text.isalpha()
+
+
+def token_forms(token: Token) -> tuple[str, str]:
+    """``(lemma, surface)`` in lower case; acronyms keep their case (« ADD » is not « add »)."""
+    if _is_acronym(token.text):
+        return token.text, token.text
+    return (token.lemma_ or token.text).lower(), token.text.lower()
+
+
+def _term_forms(token: Token) -> tuple[str, str]:
+    """Forms of a codebook word. A term is parsed out of context, where the tagger often reads
+    a noun as a participle (« donnée » as « donner »): such a word stands for itself."""
+    lemma, surface = token_forms(token)
+    if token.pos_ in {"VERB", "AUX"} and lemma != surface:
+        return surface, surface
+    return lemma, surface
+
+
+def _skipped(token: Token) -> bool:
+    return token.is_space or token.text.lower().rstrip("'’") in _function_words()
+
+
+def _variants(word: str, vocab: Vocab) -> list[str]:
+    """Forms of the derivational family of ``word`` that the vectors know (see tag.yaml)."""
+    data = resources()
+    found = []
+    for family in data["derivations"]:
+        for ending in family:
+            stem = word[: -len(ending)]
+            if not word.endswith(ending) or len(stem) < data["min_stem"]:
+                continue
+            for other in family:
+                candidate = stem + other
+                if candidate != word and vocab.has_vector(candidate):
+                    found.append(candidate)
+    if not vocab.has_vector(word):
+        return found
+    source = vocab.get_vector(word)
+    return [c for c in found if _cosine(source, vocab.get_vector(c)) >= data["min_similarity"]]
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / norm if norm else 0.0
+
+
+def _families(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Union-find over linked forms; every form maps to the smallest form of its family."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {x: find(x) for x in parent}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A codebook term ready to match: its text, its keys and the labels that list it."""
+
+    text: str
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+
+
+class TermMatcher:
+    """Match the terms of a codebook in parsed docs, by lemma and derivational family.
+
+    Parameters
+    ----------
+    nlp : Language
+        The pipeline that parsed the docs (it parses the terms once, through the disk cache).
+    label_terms : dict
+        ``{label_id: [term, ...]}``.
+
+    Examples
+    --------
+    >>> matcher = TermMatcher(nlp, {"O1": ["simplification"]})  # doctest: +SKIP
+    >>> doc = nlp("Simplifier les démarches.")  # doctest: +SKIP
+    >>> [matcher.terms[i].text for i, _, _ in matcher.matches(doc)]  # doctest: +SKIP
+    ['simplification']
+    """
+
+    def __init__(self, nlp: Language, label_terms: dict[str, list[str]]):
+        from omap_synthesis.nlp import parse
+
+        self.vocab = nlp.vocab
+        texts = sorted({t for terms in label_terms.values() for t in terms})
+        docs = dict(zip(texts, parse(nlp, texts), strict=True)) if texts else {}
+        links = []
+        for doc in docs.values():
+            for token in doc:
+                if token.is_punct or _skipped(token):
+                    continue
+                lemma, surface = _term_forms(token)
+                links.append((lemma, surface))
+                links.extend((lemma, v) for v in _variants(lemma, self.vocab))
+        self.canon = _families(links)
+        by_keys: dict[tuple[str, ...], tuple[str, set[str]]] = {}
+        for label, terms in label_terms.items():
+            for text in terms:
+                keys = tuple(k for k in self.keys(docs[text])[0] if k != BOUNDARY)
+                if keys:
+                    by_keys.setdefault(keys, (text, set()))[1].add(label)
+        self.terms = [
+            Term(text, keys, tuple(sorted(labels))) for keys, (text, labels) in by_keys.items()
+        ]
+        self._matcher = PhraseMatcher(self.vocab, attr="ORTH")
+        for i, term in enumerate(self.terms):
+            self._matcher.add(str(i), [Doc(self.vocab, words=list(term.keys))])
+
+    def key(self, token: Token) -> str | None:
+        """The matching key of ``token``; ``None`` when the token is skipped."""
+        if _skipped(token):
+            return None
+        if token.is_punct or token.pos_ in {"PUNCT", "SYM"}:
+            return None if token.text in _joiners() else BOUNDARY
+        lemma, surface = token_forms(token)
+        return self.canon.get(lemma) or self.canon.get(surface) or lemma
+
+    def keys(self, doc: Doc, mask: np.ndarray | None = None) -> tuple[list[str], list[int]]:
+        """Keys of the tokens of ``doc`` (where ``mask`` is true) and their token indices."""
+        keys, index = [], []
+        for token in doc:
+            key = self.key(token) if mask is None or mask[token.i] else BOUNDARY
+            if key is not None:
+                keys.append(key)
+                index.append(token.i)
+        return keys, index
+
+    def matches(self, doc: Doc, mask: np.ndarray | None = None) -> list[tuple[int, int, int]]:
+        """Non-overlapping matches ``(term_index, start_token, end_token)``, longest first."""
+        keys, index = self.keys(doc, mask)
+        if not keys:
+            return []
+        found = self._matcher(Doc(self.vocab, words=keys))
+        found.sort(key=lambda m: (m[1] - m[2], m[1]))
+        taken: set[int] = set()
+        result = []
+        for match_id, start, end in found:
+            if taken.isdisjoint(range(start, end)):
+                taken.update(range(start, end))
+                term = int(self.vocab.strings[match_id])
+                result.append((term, index[start], index[end - 1] + 1))
+        return sorted(result, key=lambda m: m[1])
+
+
+def sentence_language(text: str) -> str:
+    """``"ar"``, ``"en"`` or ``"fr"`` for one sentence (function words and script, tag.yaml)."""
+    letters = _LETTER.findall(text)
+    if letters and len(_ARABIC.findall(text)) > len(letters) / 2:
+        return "ar"
+    data = resources()["language"]
+    words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text))
+    en = sum(words[w] for w in data["en"])
+    fr = sum(words[w] for w in data["fr"])
+    return "en" if en >= data["min_hits"] and en > fr else "fr"
+
+
+def french_mask(doc: Doc) -> tuple[np.ndarray, Counter]:
+    """Which tokens sit in French sentences, and how many words each language holds."""
+    mask = np.ones(len(doc), dtype=bool)
+    words: Counter = Counter()
+    for sent in _sentences(doc):
+        lang = sentence_language(sent.text)
+        words[lang] += sum(1 for t in sent if not t.is_punct and not t.is_space)
+        if lang != "fr":
+            mask[sent.start : sent.end] = False
+    return mask, words
+
+
+def _sentences(doc: Doc):
+    return doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+
+
+def _procedural(sent) -> bool:
+    """A sentence that manages the session (thanks, floor, time) rather than a topic."""
+    data = resources()["procedural"]
+    words = set(data["words"])
+    content = [
+        t
+        for t in sent
+        if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "ADJ", "VERB", "INTJ", "ADV"}
+    ]
+    marked = [t for t in content if t.lemma_.lower() in words or t.lower_ in words]
+    return bool(marked) and len(content) - len(marked) <= data["max_other_words"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which tokens of a passage are analysed, and why the others are not.
+
+    ``mask`` is true for the tokens of French, non-procedural sentences; ``words`` counts the
+    words of each language; ``procedural`` counts the procedural sentences.
+    """
+
+    mask: np.ndarray
+    words: Counter
+    procedural: int
+
+
+def read_doc(doc: Doc) -> Reading:
+    """Split a parsed passage into analysed sentences and those left out (language, procedure)."""
+    mask, words = french_mask(doc)
+    procedural = 0
+    for sent in _sentences(doc):
+        if mask[sent.start] and _procedural(sent):
+            procedural += 1
+            mask[sent.start : sent.end] = False
+    return Reading(mask, words, procedural)

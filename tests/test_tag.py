@@ -1,0 +1,379 @@
+"""Codebook tagging: term matching, the contract of the scores, prior, languages, CLI, metrics."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from typer.testing import CliRunner
+
+from omap_synthesis.cli import app
+from omap_synthesis.event import load_codebook
+from omap_synthesis.models import Codebook, Label
+from omap_synthesis.tag import CodebookTagger, tag_passages, tag_texts
+from omap_synthesis.tag_eval import closure, evaluate, read_inputs
+from omap_synthesis.terms import TermMatcher, sentence_language
+
+ROOT = Path(__file__).resolve().parents[1]
+FREDSUM = Path(__file__).resolve().parent / "fixtures" / "fredsum"
+runner = CliRunner()
+
+CODEBOOK = Codebook(
+    (
+        Label(
+            "A",
+            "Simplification administrative",
+            "Simplifier les démarches des usagers et supprimer les pièces justificatives.",
+            ("simplification", "guichet unique", "pièce justificative"),
+        ),
+        Label(
+            "A.1",
+            "Guichet unique",
+            "Une seule porte d'entrée pour toutes les démarches du citoyen.",
+            ("guichet unique",),
+            parent="A",
+        ),
+        Label(
+            "B",
+            "Partenariat public-privé",
+            "Concessions et contrats confiés à des opérateurs privés.",
+            ("partenariat public-privé", "concession", "concessionnaire"),
+        ),
+        Label(
+            "C",
+            "Benchmarking",
+            "Modèles étrangers de réussite : Estonie, Singapour, France.",
+            ("Estonie", "Singapour", "interopérabilité"),
+        ),
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return CodebookTagger(CODEBOOK)
+
+
+@pytest.fixture(scope="module")
+def matcher(nlp):
+    return TermMatcher(
+        nlp,
+        {
+            "A": ["simplification", "guichet unique", "donnée", "interopérabilité"],
+            "B": ["partenariat public-privé", "ADD"],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "found"),
+    [
+        ("Il faut simplifier les démarches.", "simplification", True),
+        ("Une procédure enfin simplifiée pour les familles.", "simplification", True),
+        ("La simplification des formalités avance.", "simplification", True),
+        ("Nous avons créé un guichet unique régional.", "guichet unique", True),
+        ("Les guichets uniques des régions.", "guichet unique", True),
+        ("Un guichet, puis une procédure unique.", "guichet unique", False),
+        ("Le partenariat public-privé est utile.", "partenariat public-privé", True),
+        ("Les partenariats public/privé se multiplient.", "partenariat public-privé", True),
+        ("Les données de l'état civil circulent.", "donnée", True),
+        ("Je vous donne un exemple précis.", "donnée", False),
+        ("Un système interopérable par défaut.", "interopérabilité", True),
+        ("L'ADD pilote la plateforme.", "ADD", True),
+    ],
+)
+def test_terms_match_by_lemma_and_family(nlp, matcher, text, term, found):
+    doc = nlp(text)
+    matched = {matcher.terms[i].text for i, _, _ in matcher.matches(doc)}
+    assert (term in matched) is found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language"),
+    [
+        ("Nous proposons un guichet unique pour les usagers.", "fr"),
+        ("We have heard Estonia mentioned several times this morning.", "en"),
+        ("السلام عليكم ورحمة الله تعالى وبركاته", "ar"),
+        ("Le principe du « once only », comme disent les Anglais.", "fr"),
+    ],
+)
+def test_sentence_language(sentence, language):
+    assert sentence_language(sentence) == language
+
+
+def test_scores_cover_the_codebook_and_keep_parents(nlp, tagger):
+    texts = [
+        "Un guichet unique évitera aux usagers de courir d'une administration à l'autre.",
+        "La concession a été confiée à un opérateur privé, le concessionnaire.",
+        "Nous avons regardé l'Estonie et Singapour, deux modèles d'interopérabilité.",
+    ]
+    taggings = tagger.tag(list(nlp.pipe(texts)), ["a", "b", "c"])
+    for t in taggings:
+        assert set(t.scores) == set(CODEBOOK.ids)
+        assert all(0.0 <= s <= 1.0 for s in t.scores.values())
+        assert set(closure(t.labels, CODEBOOK)) == set(t.labels)
+    assert [t.labels for t in taggings] == [("A", "A.1"), ("B",), ("C",)]
+    assert "guichet unique" in taggings[0].explanations["A.1"]["terms"]
+    assert set(taggings[0].explanations["A"]) >= {"term", "similarity", "prior", "score"}
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("", "texte vide"),
+        ("   \n ", "texte vide"),
+        ("We have heard Estonia and Singapore mentioned several times this morning.", "anglais"),
+        ("بسم الله الرحمن الرحيم. السلام عليكم ورحمة الله تعالى وبركاته", "arabe"),
+        ("Merci Madame la présidente. Vous avez la parole.", "séance"),
+    ],
+)
+def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, text, note):
+    tagging = tagger.tag([nlp(text)], ["x"], priors=[["A"]])[0]
+    assert tagging.labels == ()
+    assert note in tagging.note
+    assert set(tagging.scores.values()) == {0.0}
+
+
+def test_mixed_passage_is_tagged_on_its_french_sentences(nlp, tagger):
+    text = "Thank you very much, we are happy to be here. Le guichet unique simplifie tout."
+    tagging = tagger.tag([nlp(text)], ["x"])[0]
+    assert tagging.labels == ("A", "A.1")
+    assert "anglais" in tagging.note
+
+
+def test_prior_lowers_the_bar_but_needs_evidence(nlp, tagger):
+    weak = nlp("Le dossier demandait encore des pièces justificatives.")
+    empty = nlp("Il vous reste deux minutes, nous reprendrons après.")
+    without = tagger.decision_function([weak, empty])
+    with_prior = tagger.decision_function([weak, empty], priors=[["A"], ["A"]])
+    a = CODEBOOK.ids.index("A")
+    assert with_prior[0, a] > without[0, a] > 0
+    assert with_prior[1, a] == without[1, a] == 0.0
+
+
+def test_evidence_overrides_the_prior(nlp, tagger):
+    doc = nlp("L'Estonie et Singapour ont réussi leur interopérabilité.")
+    tagging = tagger.tag([doc], ["x"], priors=[["B"]])[0]
+    assert tagging.labels == ("C",)
+    assert tagging.explanations["C"]["prior"] == -1
+
+
+def test_context_comes_from_the_same_group_only(nlp, tagger):
+    docs = list(nlp.pipe(["Le guichet unique simplifie les démarches.", "Qui va le financer ?"]))
+    alone = tagger.decision_function(docs, groups=["t1", "t2"])
+    together = tagger.decision_function(docs, groups=["t1", "t1"])
+    a = CODEBOOK.ids.index("A")
+    assert together[1, a] > alone[1, a]
+
+
+def test_estimator_conventions(nlp):
+    tagger = CodebookTagger(CODEBOOK, threshold=0.7)
+    copy = clone(tagger)
+    assert copy.get_params()["threshold"] == 0.7 and copy.codebook == CODEBOOK
+    assert not hasattr(copy, "thresholds_")
+    docs = list(
+        nlp.pipe(
+            [
+                "Un guichet unique pour les usagers.",
+                "La concession du permis de conduire.",
+                "Simplifier les pièces justificatives.",
+                "Le concessionnaire investit.",
+                "Le modèle estonien.",
+                "Une simplification attendue.",
+            ]
+        )
+    )
+    y = [["A", "A.1"], ["B"], ["A"], ["B"], ["C"], ["A"]]
+    assert copy.fit(docs, y) is copy
+    assert copy.classes_ == CODEBOOK.ids and copy.thresholds_.shape == (len(CODEBOOK.ids),)
+    assert copy.predict(docs).shape == (len(docs), len(CODEBOOK.ids))
+    unsupervised = clone(tagger).fit(docs)
+    assert hasattr(unsupervised, "idf_") and not hasattr(unsupervised, "thresholds_")
+
+
+def test_tagging_is_deterministic(nlp, tagger):
+    docs = list(nlp.pipe(["Le guichet unique.", "La concession.", "L'Estonie."]))
+    first = tagger.decision_function(docs)
+    assert np.array_equal(first, clone(tagger).decision_function(docs))
+
+
+def test_tag_passages_applies_the_programme(sample_ingested, nlp):
+    from omap_synthesis.nlp import parse_passages
+
+    ingested = sample_ingested
+    codebook = load_codebook(Path(ingested.event.directory) / ingested.event.codebook)
+    talk = next(p.talk for p in ingested.passages if p.talk == "conf-1")
+    passages = [p for p in ingested.passages if p.talk == talk][:8]
+    docs = parse_passages(nlp, passages)
+    taggings = tag_passages(passages, docs, codebook, ingested.event)
+    assert [t.passage_id for t in taggings] == [p.id for p in passages]
+    priors = {t.explanations.get("O1", {}).get("prior") for t in taggings} - {None}
+    assert priors == {1}
+    assert sum("O1" in t.labels for t in taggings) >= len(taggings) // 2
+
+
+@pytest.mark.parametrize(
+    "segment",
+    [
+        "transcript/Mitterrand_Chirac--Partie_2_Emploi.txt",
+        "debat-themes/transcript/Royale_Bayroux--Partie_8_Education.txt",
+    ],
+)
+def test_fredsum_turns_get_their_debate_theme(segment):
+    from omap_synthesis.ingest import ingest_file
+
+    codebook = load_codebook(ROOT / "data" / "gold" / "fredsum-codebook.yaml")
+    expected = {"Emploi": "emploi", "Education": "education"}[segment.rsplit("_", 1)[1][:-4]]
+    turns: dict[int, list[str]] = {}
+    for p in ingest_file(FREDSUM / segment).passages:
+        turns.setdefault(p.turn, []).append(p.clean)
+    texts = [" ".join(parts) for parts in turns.values() if len(" ".join(parts).split()) >= 25]
+    taggings = tag_texts([str(i) for i in range(len(texts))], texts, codebook)
+    best = Counter(max(t.scores, key=t.scores.get) for t in taggings)
+    assert best.most_common(1)[0][0] == expected
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred", "f1_top", "f1_sub"),
+    [
+        ([["A", "A.1"], ["B"], []], [["A", "A.1"], ["B"], []], 1.0, 1.0),
+        ([["A", "A.1"], ["B"]], [["A"], ["A"]], (2 / 3 + 0) / 2, 0.0),
+        ([["A"], ["C"]], [["C"], []], (0 + 0 + 0) / 3, None),
+    ],
+)
+def test_evaluation_macro_averages(gold, pred, f1_top, f1_sub):
+    result = evaluate(gold, pred, CODEBOOK)
+    assert result.macro_top.f1 == pytest.approx(f1_top)
+    if f1_sub is None:
+        assert result.macro_sub.f1 is None
+    else:
+        assert result.macro_sub.f1 == pytest.approx(f1_sub)
+
+
+def _flat(text: str) -> str:
+    """Console output without the line breaks rich adds at its width."""
+    return " ".join(text.split())
+
+
+def _codebook_file(tmp_path: Path) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "labels:\n"
+        "  - id: A\n    name: Simplification\n"
+        "    description: Simplifier les démarches administratives des usagers.\n"
+        "    terms: [simplification, guichet unique]\n"
+        "  - id: B\n    name: Partenariat public-privé\n"
+        "    description: Concessions confiées au secteur privé.\n"
+        "    terms: [concession, partenariat public-privé]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_tag_command_json_lines_and_bad_lines(tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(
+        '{"id": 1, "text": "Un guichet unique pour simplifier."}\n'
+        "pas du JSON\n"
+        '{"id": "x", "text": ""}\n'
+        '{"text": "sans identifiant"}\n'
+        '{"id": "en", "text": "We have heard this several times this morning, thank you."}\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["tag", str(inputs), "--codebook", str(_codebook_file(tmp_path)), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == [1, "x", "en"]
+    assert rows[0]["labels"] == ["A"] and set(rows[0]["scores"]) == {"A", "B"}
+    assert rows[1]["labels"] == [] and rows[2]["labels"] == []
+    assert "ligne 2 : JSON invalide" in _flat(result.stderr)
+    assert "ligne 4 : champ « id »" in _flat(result.stderr)
+    assert "(id en) : passage en anglais" in _flat(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("codebook_text", "message"),
+    [
+        ("", "labels"),
+        ("labels: [\n", "YAML invalide"),
+        ("labels:\n  - id: A\n    name: Un\n  - id: A\n    name: Deux\n", "en double"),
+        ("labels:\n  - id: A\n", "ni nom, ni description"),
+    ],
+)
+def test_tag_command_bad_codebook(tmp_path, codebook_text, message):
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text(codebook_text, encoding="utf-8")
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('{"id": 1, "text": "Bonjour."}\n', encoding="utf-8")
+    result = runner.invoke(app, ["tag", str(inputs), "--codebook", str(codebook), "--json"])
+    assert result.exit_code == 2
+    assert message in _flat(result.stderr) and result.stdout == ""
+
+
+def test_tag_command_without_usable_line(tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("{oops\n[1, 2]\n", encoding="utf-8")
+    result = runner.invoke(app, ["tag", str(inputs), "--codebook", str(_codebook_file(tmp_path))])
+    assert result.exit_code == 1
+    assert "ligne 1 : JSON invalide" in _flat(result.stderr)
+    assert "aucune ligne utilisable" in _flat(result.stderr)
+
+
+def test_read_inputs_keeps_good_lines(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": 1, "text": "a", "talk": "conf-1"}\n\n{"id": 2}\n', encoding="utf-8")
+    inputs, problems = read_inputs(path)
+    assert [(i.id, i.talk, i.line) for i in inputs] == [(1, "conf-1", 1)]
+    assert problems == ["ligne 3 : champ « text » manquant ou qui n'est pas du texte"]
+
+
+def test_evaluate_tagging_command(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"id": 1, "text": "Un guichet unique pour simplifier.", "labels": ["A"], "split": "t"}\n'
+        '{"id": 2, "text": "La concession au privé.", "labels": ["B"], "split": "h"}\n'
+        '{"id": 3, "text": "Merci à tous.", "labels": [], "split": "h"}\n',
+        encoding="utf-8",
+    )
+    codebook = str(_codebook_file(tmp_path))
+    result = runner.invoke(
+        app, ["evaluate", "tagging", "--gold", str(gold), "--codebook", codebook, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["passages"] == 3 and data["macro"]["top"]["f1"] == 1.0
+    assert data["hors_objectifs"]["f1"] == 1.0
+    held = runner.invoke(
+        app, ["evaluate", "tagging", "--gold", str(gold), "--codebook", codebook, "--split", "h"]
+    )
+    assert held.exit_code == 0 and "2 passage(s)" in held.stdout
+
+
+def test_evaluate_tagging_rejects_unknown_labels(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": 1, "text": "Texte.", "labels": ["Z"]}\n', encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["evaluate", "tagging", "--gold", str(gold), "--codebook", str(_codebook_file(tmp_path))],
+    )
+    assert result.exit_code == 2
+    assert "ligne 1 : label(s) inconnu(s) du codebook : Z" in _flat(result.stderr)
+
+
+def test_label_with_a_name_only_is_matched_by_its_name(nlp):
+    codebook = Codebook(
+        (
+            Label("R", "Retraites", ""),
+            Label("E", "Europe", "L'Union européenne, ses institutions et l'euro."),
+        )
+    )
+    doc = nlp("La réforme des retraites repousse l'âge de départ.")
+    tagging = CodebookTagger(codebook).tag([doc], ["x"])[0]
+    assert tagging.labels == ("R",)
+    assert tagging.explanations["R"]["terms"] == ["retraites"]
