@@ -370,12 +370,13 @@ def evaluate_tagging(
         items = read_gold(gold, book)
     except InputError as exc:
         _fail(str(exc))
-    if split is not None:
-        items = [i for i in items if i.split == split]
-        if not items:
-            _fail(f"aucune ligne de la partie « {split} » dans {gold}.")
+    # Every line is tagged, so that a passage of the split keeps its neighbours as context;
+    # only the split is scored.
     taggings = _tag_items(items, book, event, notes=False)
-    result = evaluate([i.labels for i in items], [t.labels for t in taggings], book)
+    pairs = [(i, t) for i, t in zip(items, taggings, strict=True) if split in (None, i.split)]
+    if not pairs:
+        _fail(f"aucune ligne de la partie « {split} » dans {gold}.")
+    result = evaluate([i.labels for i, _ in pairs], [t.labels for _, t in pairs], book)
     if as_json:
         _emit_json({"split": split, "prior": event is not None, **result.as_dict()})
         return
@@ -408,6 +409,365 @@ def evaluate_tagging(
     Console().print(
         "A priori du programme : " + ("oui" if event is not None else "non"), highlight=False
     )
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}".replace(".", ",")
+
+
+def _print_themes(result, console: Console) -> None:
+    table = Table(title=f"Thèmes ({len(result.themes)})", title_justify="left")
+    for col in ("thème", "libellé", "passages", "interv.", "orateurs", "échanges", "NPMI"):
+        table.add_column(col, justify="left" if col in {"thème", "libellé"} else "right")
+    for t in result.themes:
+        rec = t.recurrence
+        table.add_row(
+            t.id,
+            t.label,
+            str(len(t.passage_ids)),
+            str(len(rec.talks or rec.sources)),
+            str(len(rec.speakers)),
+            str(len(rec.exchanges)),
+            _num(t.coherence, 2),
+        )
+    console.print(table)
+    for t in result.themes:
+        console.print(f"\n[bold]{t.id} — {t.label}[/]", highlight=False)
+        console.print("Termes : " + ", ".join(t.terms), highlight=False)
+        for q in t.quotes:
+            # Line breaks of subtitle cues are the file's, not the speaker's: shown as spaces.
+            text = " ".join(q.text.split())
+            where = f"{q.source}, car. {q.start_char}–{q.end_char}"
+            console.print(f"  « {text} » ({q.speaker or 'sans nom'}, {where})", highlight=False)
+    q = result.quality
+    console.print(
+        f"\nQualité : silhouette {_num(q['silhouette'])}, stabilité (ARI, 5 graines) "
+        f"{_num(q['stability_ari'])}, cohérence NPMI {_num(q['coherence_npmi'])} ; "
+        f"{q['n_themes']} thème(s) sur {q['n_passages']} passages "
+        f"(nombre {'fixé' if q['k_choice'] == 'fixé' else 'choisi par silhouette et stabilité'}).",
+        highlight=False,
+    )
+    for note in result.notes:
+        console.print(f"Note : {note}", highlight=False)
+
+
+@app.command("themes")
+def themes_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Transcriptions ou notes (chaque fichier est une source).")
+    ],
+    n_themes: Annotated[
+        int | None,
+        typer.Option("--n-themes", min=1, help="Nombre de thèmes (par défaut : choisi)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
+):
+    """Thèmes récurrents, trouvés par le contenu : libellés, citations, récurrence, qualité."""
+    from omap_synthesis.nlp import load_nlp, parse_passages
+    from omap_synthesis.theme_tables import themes_json
+    from omap_synthesis.themes import find_themes
+
+    ingested = _load_files(files)
+    docs = parse_passages(load_nlp(), ingested.passages)
+    result = find_themes(ingested.passages, docs, n_themes=n_themes)
+    if as_json:
+        _emit_json(themes_json(result, ingested.passages))
+        return
+    _print_themes(result, Console())
+
+
+_THEME_SYSTEMS = {
+    "model_own_k": "omap-synthesis (k choisi)",
+    "model_true_k": "omap-synthesis (k = parties)",
+    "baseline_turns": "TF-IDF + k-means, tours (k = parties)",
+    "baseline_turns_smoothed": "idem, lissé sur ±3 tours (k = parties)",
+}
+
+
+@evaluate_app.command("themes")
+def evaluate_themes_command(
+    fredsum_dir: Annotated[
+        Path, typer.Option("--fredsum", help="Dossier FREDSum (sous-dossier transcript/).")
+    ],
+    debates: Annotated[
+        int | None, typer.Option("--debates", min=1, help="Seulement les N premiers débats.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
+):
+    """NMI et ARI des thèmes contre les parties de débats FREDSum réunies en un seul texte."""
+    from omap_synthesis.themes_eval import evaluate_themes
+
+    err.print("Évaluation des thèmes sur les débats FREDSum…", highlight=False)
+    try:
+        result = evaluate_themes(fredsum_dir, debates)
+    except InputError as exc:
+        _fail(str(exc))
+    if as_json:
+        _emit_json(result)
+        return
+    rows = result["debates"]
+    plural = "s" if len(rows) > 1 else ""
+    table = Table(title=f"NMI contre les parties ({len(rows)} débat{plural})", title_justify="left")
+    table.add_column("débat", overflow="fold")
+    table.add_column("parties / k choisi", justify="right")
+    for header in ("modèle, k choisi", "modèle, k = parties", "tours", "tours lissés"):
+        table.add_column(header, justify="right")
+    for r in rows:
+        nmis = [_num(r["scores"][name]["nmi"]) for name in _THEME_SYSTEMS]
+        table.add_row(r["debate"], f"{r['k_true']} / {r['k_model']}", *nmis)
+    Console().print(table)
+    summary = Table(title="Moyennes sur les débats", title_justify="left")
+    for col in ("système", "NMI", "ARI"):
+        summary.add_column(col, justify="left" if col == "système" else "right")
+    for name, label in _THEME_SYSTEMS.items():
+        mean = result["mean"][name]
+        summary.add_row(label, _num(mean["nmi"]), _num(mean["ari"]))
+    Console().print(summary)
+    Console().print(
+        f"Écart moyen entre k choisi et nombre de parties : {_num(result['mean_abs_k_error'], 2)}."
+        " Les références (TF-IDF + k-means sur les tours de parole) reçoivent le vrai nombre de"
+        " parties.",
+        highlight=False,
+    )
+
+
+def _codebook_or_none(path: Path | None):
+    from omap_synthesis.event import load_codebook
+
+    if path is None:
+        return None
+    try:
+        return load_codebook(path)
+    except InputError as exc:
+        _fail(str(exc))
+
+
+def _recommendation_json(rec) -> dict:
+    evidence = [
+        {
+            "quote": e.quote,
+            "passage_id": e.passage_id,
+            "speaker": e.speaker,
+            "source": e.source,
+            "start_char": e.start_char,
+            "end_char": e.end_char,
+        }
+        for e in rec.evidence
+    ]
+    return {
+        "id": rec.id,
+        "text": rec.text,
+        "action": rec.action,
+        "evidence": evidence,
+        "objectives": list(rec.objectives),
+        "support": rec.support,
+        "contradicts": list(rec.contradicts),
+    }
+
+
+@app.command("recommend")
+def recommend_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Transcriptions (.txt, .md, .srt, .vtt, .json, .docx).")
+    ],
+    codebook: Annotated[
+        Path | None,
+        typer.Option("--codebook", help="Codebook YAML : objectifs de chaque recommandation."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
+):
+    """Recommandations formulées dans les transcriptions, fusionnées et classées."""
+    from omap_synthesis.nlp import load_nlp, parse_passages
+    from omap_synthesis.recommend import extract_recommendations, uncovered_labels
+
+    book = _codebook_or_none(codebook)
+    ingested = _load_files(files)
+    docs = parse_passages(load_nlp(), ingested.passages)
+    recs = extract_recommendations(ingested.passages, docs, codebook=book)
+    if as_json:
+        _emit_json({"recommendations": [_recommendation_json(r) for r in recs]})
+        return
+    console = Console()
+    if not recs:
+        console.print("Aucune recommandation relevée.", highlight=False)
+    for rank, rec in enumerate(recs, 1):
+        speakers = ", ".join(dict.fromkeys(e.speaker or e.source for e in rec.evidence))
+        console.print(f"{rank}. {rec.action}", highlight=False, markup=False)
+        console.print(
+            f"   {speakers} ; soutien {rec.support}"
+            + (f" ; objectifs {', '.join(rec.objectives)}" if rec.objectives else "")
+            + (" ; en sens contraire d'une autre recommandation" if rec.contradicts else ""),
+            highlight=False,
+            markup=False,
+        )
+        for e in rec.evidence:
+            quote = " ".join(e.quote.split())
+            console.print(
+                f"   « {quote} » ({e.source}, car. {e.start_char}–{e.end_char})",
+                highlight=False,
+                markup=False,
+            )
+    if book is not None:
+        left = uncovered_labels(recs, book)
+        console.print(
+            "Sans recommandation : " + (", ".join(left) if left else "aucun objectif"),
+            highlight=False,
+        )
+
+
+@evaluate_app.command("recommendations")
+def evaluate_recommendations_command(
+    gold: Annotated[
+        Path,
+        typer.Option(
+            "--gold", help='Phrases annotées : {"file", "start_char", "end_char", "label"}.'
+        ),
+    ],
+    transcripts_dir: Annotated[
+        Path,
+        typer.Option("--transcripts", help="Dossier des transcriptions (ou de l'événement)."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
+):
+    """Précision, rappel et F1 du repérage des recommandations et d'une liste de mots-indices."""
+    from omap_synthesis.nlp import load_nlp
+    from omap_synthesis.recommend_eval import evaluate, read_gold, transcripts
+
+    try:
+        rows = read_gold(gold)
+    except InputError as exc:
+        _fail(str(exc))
+    if not transcripts_dir.is_dir():
+        _fail(f"{transcripts_dir} : dossier introuvable.")
+    passages, missing = transcripts(transcripts_dir, (r["file"] for r in rows))
+    for name in missing:
+        err.print(f"Ignoré : {name} : transcription introuvable ou illisible", highlight=False)
+    if not passages:
+        _fail("aucune transcription de l'annotation n'a pu être lue.", 1)
+    result = evaluate(rows, passages, load_nlp())
+    if result["misaligned"]:
+        err.print(
+            f"Ignorées : {result['misaligned']} phrase(s) annotée(s) absentes de leur position "
+            "dans la transcription lue (autre version du fichier ?)",
+            highlight=False,
+        )
+    if as_json:
+        _emit_json(result)
+        return
+    table = Table(title="Repérage des recommandations", title_justify="left")
+    for col in ("partie", "phrases", "positives", "système", "précision", "rappel", "F1"):
+        table.add_column(
+            col, justify="left" if col in {"partie", "système"} else "right", no_wrap=True
+        )
+    for name, split in result["splits"].items():
+        for system, label in (("detector", "analyse syntaxique"), ("baseline", "mots-indices")):
+            scores = split[system]
+            table.add_row(
+                name if system == "detector" else "",
+                str(split["sentences"]) if system == "detector" else "",
+                str(split["positives"]) if system == "detector" else "",
+                label,
+                _num(scores["precision"]),
+                _num(scores["recall"]),
+                _num(scores["f1"]),
+            )
+    Console().print(table)
+
+
+@app.command("watch")
+def watch_command(event_dir: EventDir = None, out: OutDir = None, words: DraftWords = None):
+    """Suivi en direct : la synthèse est refaite à chaque source déposée, modifiée ou supprimée."""
+    from omap_synthesis.draft import DEFAULT_WORDS
+    from omap_synthesis.watch import Watcher
+
+    event_dir = event_dir or DEFAULT_EVENT_DIR
+    if not (event_dir / "sources").is_dir():
+        _fail(f"{event_dir} : pas de dossier « sources » à suivre.")
+    if words is not None and words <= 0:
+        _fail("--words doit être un nombre de mots positif.")
+    watcher = Watcher(
+        event_dir,
+        out or REPORTS_DIR,
+        words=words or DEFAULT_WORDS,
+        notify=lambda message: err.print(message, markup=False, highlight=False),
+    )
+    try:
+        watcher.serve()
+    except KeyboardInterrupt:
+        err.print("Suivi arrêté.", highlight=False)
+
+
+@app.command("corpus")
+def corpus_command(
+    dirs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Dossiers d'événements (avec event.yaml), dossiers qui en contiennent, ou "
+            "dossiers de transcriptions."
+        ),
+    ],
+    out: OutDir = None,
+    codebook: Annotated[
+        Path | None,
+        typer.Option(
+            "--codebook",
+            help="Codebook appliqué à toutes les sources (sans lui : celui de chaque "
+            "événement ; les transcriptions isolées ne sont alors pas étiquetées).",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Adresse d'un planificateur Dask (tcp://hôte:port) ; sans elle, tout est "
+            "traité dans ce processus.",
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Passages confiés à spaCy par lot.")
+    ] = 64,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
+):
+    """Un seul jeu de données (une ligne par passage) pour tout un corpus, traité en flux."""
+    import time
+
+    from omap_synthesis.corpus import build_corpus, find_units
+    from omap_synthesis.progress import progress
+
+    started = time.perf_counter()
+    try:
+        units = find_units(dirs)
+        with progress(len(units), "Sources", quiet=as_json) as advance:
+            result = build_corpus(
+                units, out or REPORTS_DIR, codebook, scheduler, batch_size, advance
+            )
+    except (InputError, ConnectionError) as exc:
+        _fail(str(exc))
+    except PermissionError as exc:
+        _fail(f"impossible d'écrire dans {exc.filename or out} (droits insuffisants)")
+    for name, reason in result.skipped.items():
+        err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
+    seconds = time.perf_counter() - started
+    speed = f"{result.words / seconds:,.0f}".replace(",", "\u202f")
+    err.print(f"Durée : {seconds:.1f} s ({speed} mots/s).".replace(".", ",", 1), highlight=False)
+    if as_json:
+        _emit_json(
+            {
+                "dataset": str(result.out_dir),
+                "passages": result.passages,
+                "words": result.words,
+                "sources": len(result.inputs),
+                "skipped": result.skipped,
+            }
+        )
+    else:
+        Console().print(
+            f"Jeu de données écrit dans {result.out_dir} : {result.passages} passages, "
+            f"{result.words} mots, {len(result.inputs)} fichier(s) lu(s).",
+            highlight=False,
+        )
+    if not result.passages:
+        _fail("aucune source utilisable.", 1)
 
 
 def main() -> None:

@@ -17,12 +17,15 @@ import yaml
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
+from omap_synthesis.readers import role_words
 from omap_synthesis.segment import count_words
 
 NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
-_UNNAMED = re.compile(r"^(SPEAKER_\d+|Représentant.*|Intervenant.*)$", re.I)
+_UNNAMED = re.compile(r"^(SPEAKER_\d+|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
+ROLE_WORDS = role_words()
+FEMININE_ROLES = {w for w in ROLE_WORDS if w.endswith(("ante", "ente", "trice", "eure", "ue"))}
 # A sequence "treated" an objective when this share of its passages carry it; at most
 # MAX_TALKS sequences are named, the most devoted first.
 MIN_SHARE = 0.3
@@ -108,11 +111,14 @@ class References:
         self.pseudonymiser = pseudonymiser
 
     def speaker(self, passage: Passage) -> str:
+        """Public name; a role used as a tag (« Représentant de … ») is kept, lower-cased."""
         name = passage.speaker or ""
         if not name or _UNNAMED.match(name):
-            item = self.event.item(passage.talk or "")
-            kind = "représentant·e" if item and item.kind == "conf" else "intervenant·e"
-            return f"un·e {kind} non nommé·e"
+            return "un·e intervenant·e non nommé·e"
+        first = name.split()[0].lower()
+        if first in ROLE_WORDS:
+            article = "la" if first in FEMININE_ROLES else "le"
+            return f"{article} {_lower_first(name)}"
         return self.pseudonymiser.speaker(name)
 
     def ref(self, passage_id: str) -> str:
@@ -122,7 +128,7 @@ class References:
             return p.source
         parts = [item.display]
         name = self.speaker(p)
-        if not name.startswith("un·e"):
+        if name[:1].isupper():
             parts.append(name)
         if p.start is not None and item.start:
             parts.append(f"vers {clock(item.start, p.start)}")

@@ -278,3 +278,42 @@ class Theme:
     objectives: tuple[tuple[str, float], ...] = ()
     silhouette: float | None = None
     coherence: float | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a recommendation was said: the verbatim sentence and its place in the source.
+
+    ``quote`` is ``source.text[start_char:end_char]``; ``start``/``end`` are the passage's times in
+    seconds when the source has them.
+    """
+
+    quote: str
+    passage_id: str
+    speaker: str | None
+    source: str
+    talk: str | None
+    start_char: int
+    end_char: int
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommendation made during the event, merged over the speakers who made it.
+
+    ``text`` is the first evidence sentence (analysed text), ``action`` the normalised action
+    line (« Partager les registres entre ministères »). ``support`` counts the distinct speakers;
+    ``objectives`` are codebook ids, ``themes`` theme ids, ``contradicts`` the ids of the
+    recommendations that go the opposite way (both are kept).
+    """
+
+    id: str
+    text: str
+    action: str
+    evidence: tuple[Evidence, ...]
+    objectives: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    support: int = 1
+    contradicts: tuple[str, ...] = ()

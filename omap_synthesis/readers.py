@@ -48,6 +48,11 @@ def _speaker_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["role_words"]), frozenset(data["particles"])
 
 
+def role_words() -> frozenset[str]:
+    """Words that open a speaker tag naming a role rather than a person."""
+    return _speaker_lexicon()[0]
+
+
 def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     """Recognise ``Name : text`` (optionally ``[hh:mm:ss] Name (affiliation) : text``).
 

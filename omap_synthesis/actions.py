@@ -1,0 +1,294 @@
+"""Turn a recommendation into an action line: infinitive + object + actor where stated.
+
+« Il faut absolument que les ministères partagent leurs registres » becomes « Partager les
+registres entre ministères »; « nous proposons la création d'une cellule d'expertise » becomes
+« Créer une cellule d'expertise ». The line is built from the dependency parse; the
+nominalisation lexicon and the words to drop are data (``resources/actions.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from omap_synthesis.deontic import Cue
+from omap_synthesis.french import infinitive, is_negated, lemma, resource, subjects
+
+# Dependents that never belong to the action: its subject, auxiliaries, clause markers, and
+# the clauses that give reasons or comments.
+_SKIPPED_DEPS = frozenset(
+    "nsubj nsubj:pass expl:subj aux aux:tense aux:pass aux:caus cop mark punct cc advcl "
+    "parataxis discourse vocative dislocated conj dep".split()
+)
+_CLAUSES = frozenset({"acl:relcl", "advcl", "parataxis", "dislocated"})
+# What makes a noun the predicate of a clause (« ce qu'il faut, c'est une table »).
+_PREDICATE_DEPS = (
+    frozenset("nsubj nsubj:pass expl:subj cop mark aux aux:tense aux:pass punct".split()) | _CLAUSES
+)
+_REFLEXIVES = frozenset({"se", "s'"})
+_NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
+_CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+_ELISIONS = (
+    (re.compile(r"\b(l)[ea] (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
+    (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
+)
+_PUNCT_END = frozenset({",", ";", ":", "—", "–"})
+NBSP = "\u00a0"
+
+
+@cache
+def _lexicon() -> dict:
+    data = resource("actions.yaml")
+    return {
+        "nominalisations": {tuple(k.split()): v for k, v in data["nominalisations"].items()},
+        "support_verb": data["support_verb"],
+        "reciprocal": frozenset(data["reciprocal_verbs"]),
+        "dropped": frozenset(data["dropped_adverbs"]),
+        "determiners": data["determiners"],
+        "clitics": frozenset(data["clitics"]),
+        "function_words": frozenset(data["function_words"]) | _PUNCT_END,
+        "negative": frozenset(data["negative_determiners"]),
+        "max_words": int(data["max_words"]),
+        "dropped_phrases": re.compile(
+            r"(?<!\w)(?:"
+            + "|".join(
+                re.escape(p).replace("'", "' ?")
+                for p in data["dropped_adverbs"]
+                if " " in p or "'" in p
+            )
+            + r")(?!\w)",
+            re.I,
+        ),
+    }
+
+
+def lexicon_support_verb() -> str:
+    """The verb an action line gets when the proposal names a thing (« prévoir »)."""
+    return _lexicon()["support_verb"]
+
+
+def action_line(doc: Doc, cue: Cue) -> str:
+    """The action line of one cue: an infinitive phrase, capitalised, without final stop.
+
+    Parameters
+    ----------
+    doc : Doc
+        The parsed ``clean`` text of the passage.
+    cue : Cue
+        A cue from :class:`omap_synthesis.deontic.RecommendationDetector`.
+
+    Returns
+    -------
+    str
+        For example « Partager les registres entre ministères ».
+
+    Examples
+    --------
+    >>> detector = RecommendationDetector()
+    >>> doc = detector(nlp("Il faut que les ministères partagent leurs registres."))
+    >>> action_line(doc, doc._.omap_cues[0])
+    'Partager les registres entre ministères'
+    """
+    head = doc[cue.head]
+    if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative":
+        return _finish(_noun_action(head))
+    words, actor = _verb_action(head, cue)
+    return _finish(words, actor)
+
+
+def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
+    """Words of the infinitive phrase, and of the actor (« entre ministères », « (l'État) »)."""
+    lex = _lexicon()
+    words = (
+        ["se"]
+        if any(c.lower_ in _REFLEXIVES for c in verb.children if c.dep_.startswith("expl"))
+        else []
+    )
+    verb_lemma = infinitive(verb)
+    words.append(verb_lemma)
+    subject = _subject(verb, cue)
+    actor = None
+    if subject is not None and _passive(verb):
+        words += _render(subject)
+        actor = next((c for c in verb.children if c.dep_ == "obl:agent"), None)
+    else:
+        actor = subject
+    for child in verb.children:
+        if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
+            words += _antecedent(verb)
+        elif _kept(child) and child != actor:
+            words += _render(child)
+    for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
+        if not subjects(conj):
+            words += [",", infinitive(conj)]
+            words += [w for c in conj.children if _kept(c) for w in _render(c)]
+    if cue.negated or is_negated(verb):
+        words = (["ne"] if lex["negative"] & {w.lower() for w in words} else ["ne", "pas"]) + words
+    if actor is None:
+        return words, []
+    return words, _actor(actor, verb_lemma in lex["reciprocal"])
+
+
+def _subject(verb: Token, cue: Cue) -> Token | None:
+    """The nominal subject of the action: the verb's own (the last one before it, as « l'enjeu
+    est que ces signalements soient traités » has two) or the modal's (« l'État doit … »)."""
+    nominal = [
+        s
+        for s in subjects(verb)
+        if s.pos_ in {"NOUN", "PROPN"} and s.i < verb.i and s.i != cue.trigger
+    ]
+    if nominal:
+        return nominal[-1]
+    if cue.actor is not None and verb.doc[cue.actor].pos_ in {"NOUN", "PROPN"}:
+        return verb.doc[cue.actor]
+    return None
+
+
+def _antecedent(verb: Token) -> list[str]:
+    """« la trame que je veux partager »: the noun the relative clause hangs on."""
+    for token in [verb, *verb.ancestors]:
+        if token.dep_ == "acl:relcl" and token.head.pos_ in {"NOUN", "PROPN"}:
+            return _render(token.head)
+    return []
+
+
+def _passive(verb: Token) -> bool:
+    if verb.morph.get("Voice") == ["Pass"]:
+        return True
+    return any(c.dep_ in {"aux:pass", "cop"} for c in verb.children)
+
+
+def _actor(actor: Token, reciprocal: bool) -> list[str]:
+    phrase = _render(actor, skip={c.i for c in actor.children if c.dep_ == "case"})
+    if reciprocal and actor.morph.get("Number") == ["Plur"]:
+        return ["entre"] + [w for w in phrase if w.lower() not in {"les", "des", "ces"}]
+    return ["("] + phrase + [")"]
+
+
+def _noun_action(noun: Token) -> list[str]:
+    """« la mise en place d'un cadre » → « mettre en place un cadre »; « un moratoire » →
+    « prévoir un moratoire » (the support verb)."""
+    lex = _lexicon()
+    following = tuple(t.lower_ for t in noun.doc[noun.i : noun.i + 4])
+    for key, verb in lex["nominalisations"].items():
+        if following[: len(key)] == key:
+            return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
+    clause = {x.i for c in noun.children if c.dep_ in _PREDICATE_DEPS for x in c.subtree}
+    return [lex["support_verb"]] + _render(noun, skip=clause)
+
+
+def _nominal_complements(noun: Token, parts: set[int]) -> list[str]:
+    """« la création d'une cellule dédiée » → « une cellule dédiée » (object of the verb)."""
+    words: list[str] = []
+    for child in noun.children:
+        if child.i in parts or child.i < noun.i or child.dep_ in {"det", "punct", "acl:relcl"}:
+            continue
+        words += _object_phrase(child) if _is_de_object(child) else _render(child)
+    return words
+
+
+def _is_de_object(child: Token) -> bool:
+    return child.dep_ == "nmod" and any(
+        c.dep_ == "case" and lemma(c) in {"de", "du", "des", "d'"} for c in child.children
+    )
+
+
+def _object_phrase(child: Token) -> list[str]:
+    """Drop the « de » of the nominalised verb's object and repair the article."""
+    case = next(c for c in child.children if c.dep_ == "case")
+    words = _render(child, skip={case.i})
+    has_det = any(c.dep_ == "det" for c in child.children)
+    if case.lower_ == "du":
+        return ["le"] + words
+    if case.lower_ == "des" and case.morph.get("Definite") == ["Def"]:
+        return ["les"] + words
+    if not has_det and child.morph.get("Number") == ["Plur"]:
+        return ["des"] + words
+    return words
+
+
+def _kept(child: Token) -> bool:
+    lex = _lexicon()
+    if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
+        return False
+    if child.pos_ == "PRON" and (
+        child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
+    ):
+        return False
+    if child.dep_ == "advmod" and child.lower_ in _NEGATIONS:
+        return False
+    if child.pos_ == "ADP" and not any(True for _ in child.children):
+        return False
+    return _phrase(child) not in lex["dropped"]
+
+
+def _phrase(token: Token) -> str:
+    return "".join(t.text_with_ws for t in token.subtree).strip().lower()
+
+
+def _render(token: Token, skip: set[int] | None = None) -> list[str]:
+    """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
+    lex, skip = _lexicon(), set(skip or ())
+    for t in token.subtree:
+        if t.i != token.i and (
+            t.dep_ in _CLAUSES
+            or (t.pos_ in {"VERB", "AUX"} and subjects(t))
+            or _phrase(t) in lex["dropped"]
+        ):
+            skip.update(x.i for x in t.subtree)
+    words: list[str] = []
+    for t in token.subtree:
+        if t.i in skip:
+            continue
+        if t.dep_ == "det" and t.lower_ in lex["determiners"]:
+            masc, fem = lex["determiners"][t.lower_]
+            article = fem if t.head.morph.get("Gender") == ["Fem"] else masc
+            if words and (words[-1].lower(), article) in _CONTRACTIONS:
+                article = _CONTRACTIONS[words.pop().lower(), article]
+            words.append(article)
+        elif t.is_sent_start and t.pos_ != "PROPN":
+            words.append(t.text[:1].lower() + t.text[1:])
+        else:
+            words.append(t.text)
+    return words
+
+
+def _finish(words: list[str], actor: list[str] | None = None) -> str:
+    """Join, cap the length (the actor is never cut), elide, capitalise."""
+    limit = _lexicon()["max_words"]
+    if sum(1 for w in words if w[:1].isalnum()) > limit:
+        words = _cut(words, limit)
+    while words and words[-1] in _PUNCT_END:
+        words.pop()
+    text = " ".join(w for w in words + (actor or []) if w.strip())
+    text = _lexicon()["dropped_phrases"].sub(" ", text)
+    text = re.sub(r"\s+([,.)])", r"\1", text)
+    # French typography: a no-break space before « : ; ! ? % » (the draft is checked for it).
+    text = re.sub(r"\s*([;:!?%])", NBSP + r"\1", text)
+    text = re.sub(r"([(])\s+", r"\1", text)
+    text = re.sub(r"\s+-\s*|\s*-\s+", "-", text)
+    for pattern, repl in _ELISIONS:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
+    text = re.sub(r"(,\s*){2,}", ", ", text)
+    text = re.sub(r"[,;:]\s*\(", " (", text)
+    text = re.sub(r"[^\S\u00a0]+", " ", text).strip(' ,;:-–—«»"' + NBSP)
+    return text[:1].upper() + text[1:]
+
+
+def _cut(words: list[str], limit: int) -> list[str]:
+    """Keep at most ``limit`` words, ending at the last comma past half the limit if any."""
+    count, last_comma = 0, None
+    for k, word in enumerate(words):
+        if word == "," and count > limit // 2:
+            last_comma = k
+        if word[:1].isalnum():
+            count += 1
+        if count > limit:
+            kept = words[: last_comma or k]
+            while kept and kept[-1].lower() in _lexicon()["function_words"]:
+                kept.pop()
+            return kept
+    return words

@@ -1,0 +1,522 @@
+"""Find, on the dependency parse, the clauses in which a speaker calls for an action.
+
+A *cue* is a construction that makes a clause a recommendation. The constructions (their words
+are data, in ``resources/recommendations.yaml``):
+
+- impersonal necessity: « il faut / faudrait / va falloir » + infinitive, que-clause or noun
+  phrase; « il convient de »; the cleft « ce qu'il faut, c'est … »;
+- modal: « nous devons / l'État devrait » + infinitive;
+- a proposal verb with a first-person subject: « nous recommandons la création de … », « je
+  souhaite que … », « on veut revoir … »; the cleft « ce qu'on propose, c'est … »;
+- necessity predicates: « il est nécessaire de … », « je suis favorable à ce que … », « la
+  nécessité de … », « on a besoin de faire … », « l'enjeu est que … », « la création de X me
+  paraît une condition … »;
+- first-person commitments to a future action: « je supprimerai … », « on va exonérer … »;
+- first-person plural imperatives: « simplifions d'abord »;
+- enumerated verbless items that name a measure: « Deuxièmement, un investissement économique. »,
+  and bare infinitive clauses: « Donc remettre de l'humain, revaloriser les salaires. »
+When the complement is « qu'il y ait X », the action is X.
+
+A cue is dropped when its clause is a question, a hypothesis (« si … »), in a past tense,
+reported (« on nous a dit qu'il fallait »), a negated proposal, a relative clause that describes
+(« l'enseignement qu'on doit tirer »), a commitment aimed at the opponent's plan (« avec vous, on
+va taxer … »), or when its complement is no action (« il faut être calme », « il ne faut pas
+croire que », « je vais vous donner un chiffre »).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from omap_synthesis.french import (
+    SUBJECT_DEPS,
+    VERB_ENDINGS,
+    addresses_opponent,
+    clause_heads,
+    first_person,
+    has_demonstrative_subject,
+    has_hypothesis_mark,
+    infinitive,
+    is_existential,
+    is_future,
+    is_negated,
+    is_participle,
+    is_passive,
+    is_past,
+    is_purpose,
+    is_relative,
+    lemma,
+    next_text,
+    resource,
+    subjects,
+)
+
+Doc.set_extension("omap_cues", default=None, force=True)
+
+_COPULAS = {"être"}
+_CLAUSE_ENDS = {".", "!", "?", ";", "…"}
+_COMPLEMENTS = {"obj", "iobj", "obl", "obl:arg", "obl:mod", "ccomp", "xcomp", "expl:comp"}
+_INTERROGATIVES = ("est-ce", "qu'est-ce", "pourquoi", "comment", "faut-il", "doit-on", "peut-on")
+
+
+@cache
+def lexicon() -> dict[str, frozenset[str]]:
+    """The detector's word lists, plus the nominalisations of ``actions.yaml``."""
+    data = {
+        key: dict(values)
+        if isinstance(values, dict)
+        else frozenset(tuple(v) if isinstance(v, list) else v for v in values)
+        for key, values in resource("recommendations.yaml").items()
+    }
+    data["nominalisations"] = frozenset(
+        key.split()[0] for key in resource("actions.yaml")["nominalisations"]
+    )
+    return data
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One construction that makes a sentence a recommendation.
+
+    ``trigger`` is the token carrying the force (« faut », « recommandons »), ``head`` the token
+    heading the action (a verb or a noun), ``actor`` the head of the stated actor; all are token
+    indices in the ``Doc``.
+    """
+
+    kind: str
+    trigger: int
+    head: int
+    actor: int | None = None
+    negated: bool = False
+
+
+class RecommendationDetector:
+    """Find the recommendation cues of a parsed ``Doc`` (sets ``doc._.omap_cues``).
+
+    Parameters
+    ----------
+    words : dict, optional
+        The word lists; defaults to ``resources/recommendations.yaml``.
+
+    Examples
+    --------
+    >>> detector = RecommendationDetector()
+    >>> doc = detector(nlp("Il faut partager les registres."))  # doctest: +SKIP
+    >>> [c.kind for c in doc._.omap_cues]  # doctest: +SKIP
+    ['deontic']
+    """
+
+    def __init__(self, words: dict | None = None):
+        self.words = words or lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.omap_cues = [cue for sent in doc.sents for cue in self.sentence_cues(sent)]
+        return doc
+
+    def sentence_cues(self, sent: Span) -> list[Cue]:
+        """Cues of one sentence, in token order, after the exclusions."""
+        if self._interrogative(sent):
+            return []
+        cues = [cue for token in sent for cue in self._token_cues(token)]
+        if not cues:
+            cues = self._enumerated_item(sent) or self._infinitive_headline(sent)
+        return [cue for cue in cues if self._keeps(sent, cue)]
+
+    # --- constructions -------------------------------------------------------------------
+
+    def _token_cues(self, token: Token) -> list[Cue]:
+        w, lem = self.words, lemma(token)
+        if token.pos_ in {"VERB", "AUX"} and lem in w["impersonal_deontic"]:
+            return self._complement_cue("deontic", token)
+        if lem in w["impersonal_convenir"] and any(s.lower_ == "il" for s in subjects(token)):
+            return self._complement_cue("deontic", token)
+        if lem in w["modal"] and token.pos_ in {"VERB", "AUX"}:
+            return self._modal(token)
+        if lem in w["proposal_verbs"] and token.pos_ == "VERB":
+            return self._proposal(token)
+        if token.pos_ == "ADJ" and lem in w["necessity_adjectives"] | w["favour_adjectives"]:
+            return self._necessity_adjective(token)
+        if token.pos_ == "NOUN" and lem in w["necessity_nouns"]:
+            verbs = [c for c in token.children if c.pos_ == "VERB" and c.dep_ in {"acl", "xcomp"}]
+            return [Cue("necessity", token.i, self._through(verbs[0]).i)] if verbs else []
+        if token.pos_ == "NOUN" and lem in w["need_nouns"]:
+            return self._need(token)
+        if token.pos_ == "NOUN" and lem in w["goal_nouns"]:
+            return self._goal_noun(token)
+        if token.pos_ == "NOUN" and lem in w["condition_nouns"]:
+            return self._condition_noun(token)
+        # The tagger sometimes misses a first-person future entirely (« supprimerai »: ADP).
+        verbal = token.pos_ == "VERB" or is_future(token)
+        if verbal and token.dep_ != "xcomp" and first_person(token):
+            return self._commitment(token)
+        if token.lower_.endswith("ons"):
+            return self._imperative(token)
+        return []
+
+    def _through(self, verb: Token) -> Token:
+        """Follow « pouvoir / continuer à / commencer par … » to the verb that says the action."""
+        seen = 0
+        while lemma(verb) in self.words["pass_through_verbs"] and seen < 4:
+            nxt = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+            if not nxt:
+                break
+            verb, seen = nxt[0], seen + 1
+        return verb
+
+    def _complement(self, token: Token) -> tuple[Token | None, Token | None]:
+        """Action head and actor of the complement of ``token`` (infinitive, clause or noun).
+
+        When the parser attached the complement elsewhere (« il va falloir faire … » puts
+        « faire » under « va »), the next infinitive of the same clause is taken.
+        """
+        children = list(token.children)
+        if token.dep_ == "xcomp":
+            children += [c for c in token.head.children if c.i > token.i and c.dep_ == "xcomp"]
+        found = self._tree_complement(token, children)
+        if found[0] is not None and is_existential(found[0]) and is_negated(found[0]):
+            return None, None
+        if found[0] is not None and is_existential(found[0]):
+            things = [c for c in found[0].children if c.dep_ == "obj" and c.pos_ == "NOUN"]
+            return (things[0], None) if things else (None, None)
+        impersonal = any(s.dep_ == "expl:subj" for s in subjects(token))
+        if found[0] is None and (impersonal or lemma(token) in self.words["impersonal_deontic"]):
+            return self._next_infinitive(token), None
+        return found
+
+    def _next_infinitive(self, token: Token) -> Token | None:
+        for tok in token.doc[token.i + 1 : token.sent.end]:
+            if tok.text in _CLAUSE_ENDS or tok.morph.get("VerbForm") == ["Fin"]:
+                return None
+            if tok.pos_ == "VERB" and tok.morph.get("VerbForm") == ["Inf"]:
+                return self._through(tok)
+        return None
+
+    def _tree_complement(self, token: Token, children: list[Token]):
+        relative = token.dep_ in {"acl:relcl", "advcl"}
+        if relative and any(c.morph.get("PronType") == ["Rel"] for c in children):
+            return self._cleft(token), None
+        children = [c for c in children if not has_hypothesis_mark(c) and not is_purpose(c)]
+        for child in children:
+            if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
+                return self._through(child), None
+            if child.dep_ == "xcomp":
+                return None, None
+            if child.dep_ == "ccomp" and (child.pos_ == "VERB" or is_participle(child)):
+                actor = next(iter(subjects(child)), None)
+                return self._through(child), actor
+        for child in children:
+            if child.dep_ in {"obj", "obl:arg"} and child.pos_ in {"NOUN", "PROPN"}:
+                return child, None
+            if child.dep_ in {"obj", "obl:arg"} and child.lower_ == "ce":
+                verbs = [c for c in child.children if c.dep_ == "acl:relcl" and c.pos_ == "VERB"]
+                return (verbs[0], next(iter(subjects(verbs[0])), None)) if verbs else (None, None)
+        return self._cleft(token), None
+
+    def _cleft(self, token: Token) -> Token | None:
+        """« Ce qu'il faut / ce qu'on propose, c'est … »: the action after « c'est »."""
+        sent = token.sent
+        tokens = list(sent[token.i - sent.start + 1 :])
+        for k, tok in enumerate(tokens[:-1]):
+            if tok.lower_ in {"c'", "c’", "ce"} and lemma(tokens[k + 1]) in _COPULAS:
+                return _predicate_after(tokens[k + 2 :])
+        return None
+
+    def _complement_cue(self, kind: str, token: Token) -> list[Cue]:
+        if is_past(token):
+            return []
+        head, actor = self._complement(token)
+        if head is None:
+            return []
+        return [Cue(kind, token.i, head.i, actor.i if actor else None, is_negated(token))]
+
+    def _modal(self, token: Token) -> list[Cue]:
+        # « l'enseignement qu'on doit tirer »: a relative clause describes, unless « nous » speaks.
+        if is_past(token):
+            return []
+        clause = [token, token.head] if token.dep_.startswith("aux") else [token]
+        relative = any(is_relative(t) for t in clause)
+        if relative and not any(first_person(t, allow_on=False) for t in clause):
+            return []
+        if token.dep_.startswith("aux") and token.head.pos_ == "VERB":
+            head = token.head
+        else:
+            verbs = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+            if not verbs:
+                return []
+            head = verbs[0]
+        subject = next(iter(subjects(token) or subjects(head)), None)
+        if subject is not None and subject.lower_ == "il" and subject.dep_ == "expl:subj":
+            return []
+        head = self._through(head)
+        actor = subject.i if subject is not None else None
+        return [Cue("modal", token.i, head.i, actor, is_negated(token) or is_negated(head))]
+
+    def _proposal(self, token: Token) -> list[Cue]:
+        w = self.words
+        if not first_person(token) or is_negated(token):
+            return []
+        if is_past(token) and lemma(token) not in w["proposal_past_ok"]:
+            return []
+        head, actor = self._complement(token)
+        if head is None:
+            return []
+        # « je vous propose de passer aux questions »: the session's course, not an action.
+        to_room = any(
+            c.dep_ in {"iobj", "obj"} and c.lower_ in {"vous", "nous"} for c in token.children
+        )
+        if to_room and infinitive(head) in w["discourse_verbs"]:
+            return []
+        return [Cue("proposal", token.i, head.i, actor.i if actor else None)]
+
+    def _necessity_adjective(self, token: Token) -> list[Cue]:
+        copulas = [c for c in token.children if c.dep_ == "cop"]
+        if not copulas or any(is_past(c) for c in copulas):
+            return []
+        if lemma(token) in self.words["favour_adjectives"] and not first_person(token, False):
+            return []
+        subject = next(iter(subjects(token)), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            return [Cue("necessity", token.i, subject.i)] if self._is_measure(subject) else []
+        return self._complement_cue("necessity", token)
+
+    def _need(self, token: Token) -> list[Cue]:
+        """« on a besoin de faire des réformes » (an action, not a state: « besoin que … »)."""
+        verb = token.head
+        if lemma(verb) != "avoir" or not first_person(verb) or is_negated(verb) or is_past(verb):
+            return []
+        around = [*token.children, *(c for c in verb.children if c.i > token.i)]
+        actions = [c for c in around if c.pos_ == "VERB" and c.dep_ in {"acl", "xcomp"}]
+        if not actions or not any(m.lower_ in {"de", "d'"} for m in actions[0].children):
+            return []
+        return [Cue("necessity", token.i, self._through(actions[0]).i)]
+
+    def _goal_noun(self, token: Token) -> list[Cue]:
+        """« l'enjeu est que / de … », « ma proposition, c'est … » (never someone else's)."""
+        if token.dep_ in {"nmod", "obl", "obl:arg", "obl:mod", "iobj"}:
+            return []
+        if token.dep_ == "obj" and is_existential(token.head):
+            return []
+        if any(lemma(c) in self.words["foreign_possessives"] for c in token.children):
+            return []
+        if any(c.dep_ == "nmod" and c.i < token.head.i for c in token.children):
+            return []
+        following = list(token.sent[token.i - token.sent.start + 1 :])
+        for k, tok in enumerate(following[:6]):
+            if lemma(tok) in _COPULAS:
+                if tok.morph.get("VerbForm") != ["Fin"] or is_past(tok):
+                    return []
+                if "acl:relcl" in {tok.dep_, tok.head.dep_}:
+                    return []
+                found = _predicate_after(following[k + 1 :])
+                return [Cue("goal", token.i, found.i)] if found is not None else []
+        return []
+
+    def _condition_noun(self, token: Token) -> list[Cue]:
+        """« la création d'une instance me paraît une condition de réussite »."""
+        verb = token.head
+        if token.dep_ not in {"obj", "xcomp", "ROOT"} or is_past(verb):
+            return []
+        holder = token if token.dep_ == "ROOT" else verb
+        subject = next((s for s in subjects(holder) if s.pos_ == "NOUN"), None)
+        if subject is None or not self._is_measure(subject):
+            return []
+        return [Cue("necessity", token.i, subject.i)]
+
+    def _commitment(self, token: Token) -> list[Cue]:
+        """« je supprimerai … », « on va exonérer … » (an action, not the talk's own course)."""
+        going = [c for c in token.children if c.dep_.startswith("aux") and lemma(c) == "aller"]
+        if is_negated(token) or any(is_negated(c) for c in going):
+            return []
+        if lemma(token) == "aller" and token.morph.get("Tense") == ["Pres"]:
+            verbs = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+            if not verbs:
+                return []
+            head = self._through(verbs[0])
+        elif going and token.morph.get("VerbForm") == ["Inf"]:
+            head = self._through(token)
+        elif is_future(token):
+            head = self._through(token)
+        else:
+            return []
+        if (
+            is_negated(head)
+            or lemma(head) in self.words["discourse_verbs"]
+            or not any(c.dep_ in _COMPLEMENTS for c in head.children)
+            or "acl:relcl" in {token.dep_, head.dep_}
+            or any(has_hypothesis_mark(c) for t in clause_heads(token, head) for c in t.children)
+            or addresses_opponent(token.sent)
+        ):
+            return []
+        return [Cue("commitment", token.i, head.i)]
+
+    def _imperative(self, token: Token) -> list[Cue]:
+        """« Simplifions d'abord » (the tagger often misses the mood: the form decides)."""
+        if token.pos_ not in {"VERB", "PROPN", "NOUN"} or subjects(token):
+            return []
+        if token.lower_ in self.words["discourse_imperatives"] or (
+            token.pos_ == "NOUN" and token.lower_.endswith(("tions", "sions", "xions"))
+        ):
+            return []
+        if any(c.dep_ in {"det", "case"} for c in token.children):
+            return []
+        before = token.nbor(-1) if token.i > token.sent.start else None
+        if before is not None and not (
+            before.is_punct or before.pos_ == "CCONJ" or lemma(before) in {"dire", "puis"}
+        ):
+            return []
+        if before is not None and before.lower_ in {"nous", "on"}:
+            return []
+        verb = infinitive(token)
+        excluded = self.words["discourse_verbs"] | self.words["non_action_verbs"]
+        if not verb.endswith(VERB_ENDINGS) or {verb, lemma(token)} & excluded:
+            return []
+        return [Cue("imperative", token.i, token.i)]
+
+    def _enumerated_item(self, sent: Span) -> list[Cue]:
+        """« Deuxièmement, un investissement économique. »: a verbless item naming a measure."""
+        if any(t.pos_ in {"VERB", "AUX"} and t.morph.get("VerbForm") == ["Fin"] for t in sent):
+            return []
+        words = [t for t in sent if t.is_alpha]
+        if not words or not (
+            words[0].lower_ in self.words["enumerators"] or words[0].lower_.endswith("ième")
+        ):
+            return []
+        nouns = [t for t in words[1:] if t.pos_ == "NOUN"]
+        for noun in nouns[:2]:
+            if self._is_measure(noun):
+                return [Cue("item", words[0].i, noun.i)]
+        return []
+
+    def _infinitive_headline(self, sent: Span) -> list[Cue]:
+        """« Donc remettre de l'humain, revaloriser les salaires. »: a bare infinitive clause."""
+        root = sent.root
+        if root.morph.get("VerbForm") != ["Inf"] or not root.lower_.endswith(("er", "ir", "re")):
+            return []
+        if any(
+            c.dep_ in {"mark", "case", "aux:tense", "cop"} or c.dep_ in SUBJECT_DEPS
+            for c in root.children
+        ):
+            return []
+        if any(has_demonstrative_subject(t) for t in sent if t.morph.get("VerbForm") == ["Fin"]):
+            return []
+        first = next((t for t in sent if t.is_alpha), None)
+        if first is None or first.lower_ in {"comment", "pourquoi", "que", "quoi", "où"}:
+            return []
+        return [Cue("infinitive", root.i, self._through(root).i)]
+
+    def _is_measure(self, noun: Token) -> bool:
+        lem = lemma(noun)
+        return lem in self.words["nominalisations"] or lem in self.words["measure_nouns"]
+
+    # --- exclusions -------------------------------------------------------------------------
+
+    def _keeps(self, sent: Span, cue: Cue) -> bool:
+        doc = sent.doc
+        trigger, head = doc[cue.trigger], doc[cue.head]
+        if self._question(trigger) or self._hypothetical(trigger) or self._reported(trigger):
+            return False
+        if trigger.dep_ == "acl:relcl" and lemma(trigger.head) in (
+            self.words["discourse_nouns"] | self.words["generic_antecedents"]
+        ):
+            return False
+        return self._is_action(head)
+
+    def _is_action(self, head: Token) -> bool:
+        w = self.words
+        if head.pos_ == "NOUN":
+            # « que ce moyen soit un vecteur de croissance »: a description of something.
+            described = any(c.dep_ == "cop" for c in head.children) and any(
+                s.pos_ in {"NOUN", "PROPN"} for s in subjects(head)
+            )
+            return not described and lemma(head) not in w["virtue_nouns"] | w["discourse_nouns"]
+        if head.pos_ == "PROPN" and head.i != head.sent.start:
+            return False
+        if infinitive(head) in w["non_action_verbs"] and not is_passive(head):
+            return False
+        verbal = head.pos_ == "VERB" or is_participle(head)
+        if not verbal and any(c.dep_ == "cop" for c in head.children):
+            return False
+        objects = [c for c in head.children if c.dep_ in {"obj", "obl:arg"}]
+        if head.dep_ == "acl:relcl" and any(o.morph.get("PronType") == ["Rel"] for o in objects):
+            objects.append(head.head)
+        return not any(lemma(o) in w["discourse_nouns"] | w["virtue_nouns"] for o in objects)
+
+    def _interrogative(self, sent: Span) -> bool:
+        start = sent.text.lower().lstrip("«\"' ").removeprefix("alors, ").removeprefix("et ")
+        return start.startswith(_INTERROGATIVES) and "?" in sent.text + next_text(sent)
+
+    def _question(self, trigger: Token) -> bool:
+        nxt = trigger.nbor(1) if trigger.i + 1 < len(trigger.doc) else None
+        if nxt is not None and nxt.text.startswith("-"):
+            return True
+        for tok in trigger.doc[trigger.i + 1 : trigger.sent.end]:
+            if tok.text in _CLAUSE_ENDS:
+                return tok.text == "?"
+        return next_text(trigger.sent).startswith("?")
+
+    def _hypothetical(self, trigger: Token) -> bool:
+        token = trigger
+        while True:
+            if has_hypothesis_mark(token):
+                return True
+            if token.dep_ != "advcl" or token.head.i == token.i:
+                return False
+            token = token.head
+
+    def _reported(self, trigger: Token) -> bool:
+        """Inside what someone else says (or what the speaker denies saying)."""
+        return self._reported_on_tree(trigger) or self._reported_before(trigger)
+
+    def _reported_before(self, trigger: Token) -> bool:
+        """« Il disait c'est ce qu'il faudrait faire »: the parser did not attach the quote."""
+        for tok in trigger.doc[trigger.sent.start : trigger.i]:
+            if tok.lower_ == "mais" or tok.text in _CLAUSE_ENDS:
+                return False
+            if (
+                lemma(tok) in self.words["reporting_verbs"]
+                and tok.pos_ == "VERB"
+                and subjects(tok)
+                and not first_person(tok, allow_on=False)
+                and is_past(tok)
+            ):
+                return True
+        return False
+
+    def _reported_on_tree(self, trigger: Token) -> bool:
+        w, token = self.words, trigger
+        while token.head.i != token.i:
+            child, token = token, token.head
+            if lemma(token) not in w["reporting_verbs"] or child.dep_ not in {
+                "ccomp",
+                "parataxis",
+                "obj",
+                "xcomp",
+            }:
+                continue
+            own = lemma(token) not in w["hearsay_verbs"] and first_person(token, allow_on=False)
+            if not own or is_negated(token):
+                return True
+        return False
+
+
+def _predicate_after(tokens: list[Token]) -> Token | None:
+    """What follows « c'est / est »: the verb of « que … » or « de … », else the first noun."""
+    wanted = {"VERB", "NOUN"}
+    for tok in tokens:
+        if tok.lower_ in {"que", "qu'", "qu’", "de", "d'", "d’"}:
+            wanted = {"VERB"}
+        elif tok.pos_ in wanted:
+            return tok
+        elif tok.text in _CLAUSE_ENDS:
+            return None
+    return None
+
+
+@Language.factory("omap_recommendations")
+def make_recommendation_detector(nlp: Language, name: str) -> RecommendationDetector:
+    """Pipeline component: ``nlp.add_pipe("omap_recommendations")`` sets ``doc._.omap_cues``."""
+    return RecommendationDetector()

