@@ -96,8 +96,9 @@ def _run_stages(
         _fail(str(exc))
     except FaithfulnessError as exc:
         _fail(str(exc), 1)
-    except PermissionError as exc:
-        _fail(f"impossible d'écrire dans {exc.filename or out} (droits insuffisants)")
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
     _accounting(result.ingested, Console())
     if not result.ingested.passages:
         _fail("aucune source utilisable.", 1)
@@ -743,8 +744,9 @@ def corpus_command(
             )
     except (InputError, ConnectionError) as exc:
         _fail(str(exc))
-    except PermissionError as exc:
-        _fail(f"impossible d'écrire dans {exc.filename or out} (droits insuffisants)")
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
     for name, reason in result.skipped.items():
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
     seconds = time.perf_counter() - started
