@@ -43,7 +43,7 @@ def timeline(event: Event, passages: pd.DataFrame):
     """The day as horizontal bars, shaded by the number of words transcribed per item."""
     words = passages.groupby("talk")["words"].sum() if len(passages) else pd.Series(dtype=int)
     items = [it for it in event.items if it.start and it.end]
-    fig, ax = plt.subplots(figsize=(9, 0.35 * len(items) + 1))
+    fig, ax = plt.subplots(figsize=(9, 0.35 * len(items) + 1), layout="constrained")
     for row, it in enumerate(reversed(items)):
         start, end = _minutes(it.start), _minutes(it.end)
         colour = KIND_COLOURS.get(it.kind, "#a6a6a6")
@@ -55,24 +55,24 @@ def timeline(event: Event, passages: pd.DataFrame):
     ax.set_yticks([])
     ax.set_xlim(ticks[0], ticks[-1] + 150)
     ax.set_title("Déroulé de la journée (barres pâles : aucune transcription)")
-    fig.tight_layout()
     return fig
 
 
 def words_per_speaker(passages: pd.DataFrame, top: int = 20):
     """Horizontal bars of words spoken per speaker (the ``top`` most talkative)."""
     counts = passages.groupby("speaker")["words"].sum().sort_values().tail(top)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(counts) + 1))
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(counts) + 1), layout="constrained")
     ax.barh(counts.index, counts.values, color="#1f4e79")
     ax.set_xlabel("mots")
     ax.set_title("Mots prononcés par intervenant·e")
-    fig.tight_layout()
     return fig
 
 
 def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0%}"):
     """A labelled heatmap of ``matrix`` (rows × columns), values written in the cells."""
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(matrix.columns), 1.0 + 0.45 * len(matrix)))
+    fig, ax = plt.subplots(
+        figsize=(2.5 + 0.75 * len(matrix.columns), 1.5 + 0.45 * len(matrix)), layout="constrained"
+    )
     values = matrix.to_numpy(dtype=float)
     image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=45, ha="right")
@@ -84,5 +84,4 @@ def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0
             ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7, color=colour)
     fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
     ax.set_title(title)
-    fig.tight_layout()
     return fig

@@ -222,3 +222,35 @@ def test_draft_is_grammatical_french(outputs):
     _, folder = outputs
     errors = grammar_errors(prose((folder / "lecture-15h05.md").read_text(encoding="utf-8")))
     assert errors == []
+
+
+def test_draft_without_any_recommendation_says_so(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    text = draft_markdown(build_draft(replace(result.inputs, recommendations=[])))
+    assert "Aucune recommandation explicite n’a été relevée" in text
+    assert "## Ce que les interventions ont apporté" in text
+
+
+def test_contradictory_recommendations_are_both_kept(outputs):
+    result, folder = outputs
+    recs = {r.id: r for r in result.inputs.recommendations}
+    pairs = [(r.id, other) for r in recs.values() for other in r.contradicts]
+    assert pairs and all(other in recs for _, other in pairs)
+    table = pd.read_csv(folder / "donnees" / "recommandations.csv")
+    assert table["contradicts"].notna().sum() >= 2
+
+
+def test_missing_transcripts_are_named(tmp_path, seeded_event):
+    event = tmp_path / "event"
+    shutil.copytree(seeded_event, event)
+    (event / "sources" / "conf-5.json").unlink()
+    folder = run(event, tmp_path / "out").out_dir
+    draft = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "Conf 5" in draft and "faute de transcription" in draft
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert "Aucune transcription de cette séquence n’a été fournie" in html
