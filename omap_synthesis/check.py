@@ -60,6 +60,7 @@ def check_sentence(
     facts: str,
     refs_of: dict[str, set[str]],
     nlp=None,
+    doc=None,
 ) -> list[Problem]:
     """Problems of one drafted sentence (empty when it is faithful).
 
@@ -73,6 +74,9 @@ def check_sentence(
         For each passage id, the source references the programme allows for it.
     nlp
         The spaCy pipeline, to find persons and organisations; without it only numbers are checked.
+    doc
+        The parse of the sentence's prose (quotations and references removed), when the caller
+        parsed all sentences at once.
     """
     problems = []
     unknown = [pid for pid in sentence.passage_ids if pid not in passages]
@@ -96,8 +100,10 @@ def check_sentence(
     for number in _NUMBER.findall(prose):
         if not re.search(rf"(?<!\d){re.escape(number)}(?!\d)", allowed):
             problems.append(Problem(sentence.text, f"nombre absent des sources : {number}"))
-    if nlp is not None:
-        for ent in nlp(prose).ents:
+    if doc is None and nlp is not None:
+        doc = nlp(prose)
+    if doc is not None:
+        for ent in doc.ents:
             # An infinitive opening an action line is sometimes read as a name: only entities
             # with a noun, proper noun or adjective in them can name someone or something.
             named = any(t.pos_ in {"NOUN", "PROPN", "ADJ", "X"} for t in ent)
@@ -107,8 +113,19 @@ def check_sentence(
 
 
 def check_draft(sentences, passages, facts, refs_of, nlp=None) -> list[Problem]:
-    """Problems of every sentence of a draft (see :func:`check_sentence`)."""
-    return [p for s in sentences for p in check_sentence(s, passages, facts, refs_of, nlp)]
+    """Problems of every sentence of a draft (see :func:`check_sentence`), parsed in one batch."""
+    sentences = list(sentences)
+    docs = [None] * len(sentences)
+    if nlp is not None:
+        keep = {"tok2vec", "morphologizer", "ner", "senter", "attribute_ruler", "lemmatizer"}
+        disabled = [name for name in nlp.pipe_names if name not in keep]
+        with nlp.select_pipes(disable=disabled):
+            docs = list(nlp.pipe(_without_refs_and_quotes(s) for s in sentences))
+    return [
+        p
+        for s, doc in zip(sentences, docs, strict=True)
+        for p in check_sentence(s, passages, facts, refs_of, nlp, doc)
+    ]
 
 
 def assert_faithful(sentences, passages, facts, refs_of, nlp=None) -> None:
