@@ -563,6 +563,7 @@ def _recommendation_json(rec) -> dict:
         "objectives": list(rec.objectives),
         "support": rec.support,
         "contradicts": list(rec.contradicts),
+        "score": rec.score,
     }
 
 

@@ -1,0 +1,147 @@
+"""Cold ``run`` against its reference, and a re-run after one new Q&A file against the cold run.
+
+Usage: python benchmarks/rerun.py [EVENT_DIR]
+
+Each measurement runs in a fresh Python process (as the command does), on a copy of the event,
+with a fresh parse cache (``XDG_CACHE_HOME`` in a temporary folder):
+
+1. reference: import spaCy, load the pipeline and parse every passage of the sources (their
+   texts read beforehand by the parent), one ``nlp.pipe`` per source, no cache;
+2. cold run: ``pipeline.run`` with an empty cache (pipeline load included);
+3. re-run: one new Q&A file added, ``pipeline.run`` again in a new process (the cache holds the
+   other sources, as when the rapporteur types ``omap-synthesis run`` again);
+4. re-run in the same process (as ``watch`` does): one more Q&A file, second ``run`` timed.
+
+Targets (shared/BENCHMARKS.md, issue 8): cold run <= 2 x reference; re-run <= 0.5 x cold run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NEW_QA = """---
+talk: qr-2
+avertissement: notes fictives ajoutées pour la mesure
+---
+## Échange {n}
+
+Hind Tazi : Faut-il un registre commun des démarches, mis à jour par chaque ministère ?
+
+Mehdi Squalli : Il faut créer un registre commun des démarches administratives, et le publier.
+"""
+
+
+def child_reference(texts_file: Path) -> dict:
+    texts = json.loads(texts_file.read_text(encoding="utf-8"))
+    start, cpu = time.perf_counter(), time.process_time()
+    from omap_synthesis.nlp import load_nlp, parse
+
+    nlp = load_nlp()
+    loaded = time.perf_counter()
+    for group in texts:
+        parse(nlp, group, cache=False)
+    end = time.perf_counter()
+    return {
+        "total": end - start,
+        "cpu": time.process_time() - cpu,
+        "load": loaded - start,
+        "parse": end - loaded,
+    }
+
+
+def _texts(event_dir: Path, path: Path) -> None:
+    """The analysed text of every passage, grouped by source, for the reference child."""
+    from omap_synthesis.ingest import ingest_event
+
+    groups: dict[str, list[str]] = {}
+    for p in ingest_event(event_dir).passages:
+        groups.setdefault(p.source, []).append(p.clean)
+    path.write_text(json.dumps(list(groups.values()), ensure_ascii=False), encoding="utf-8")
+
+
+def child_run(event_dir: Path, out: Path, again: bool) -> dict:
+    start, cpu = time.perf_counter(), time.process_time()
+    from omap_synthesis.pipeline import run
+
+    result = run(event_dir, out)
+    if again:
+        _add_qa(event_dir, 2)
+        start, cpu = time.perf_counter(), time.process_time()
+        result = run(event_dir, out)
+    total = time.perf_counter() - start
+    return {"total": total, "cpu": time.process_time() - cpu, "timings": result.timings}
+
+
+def _add_qa(event_dir: Path, n: int) -> None:
+    text = NEW_QA.format(n=10 + n)
+    (event_dir / "sources" / f"qr-2-suite-{n}.md").write_text(text, encoding="utf-8")
+
+
+def _child(*args: str, cache: Path) -> dict:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _time(figures: dict) -> str:
+    return f"{figures['total']:.2f} s ({figures['cpu']:.2f} s)"
+
+
+def _stages(timings: dict) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in timings.items())
+
+
+def main(event_dir: Path) -> None:
+    work = Path(tempfile.mkdtemp(prefix="omap-rerun-"))
+    event, out = work / "event", work / "out"
+    shutil.copytree(event_dir, event)
+    _texts(event, work / "texts.json")
+    reference = _child("reference", str(work / "texts.json"), cache=work / "cache-reference")
+    cold = _child("run", str(event), str(out), cache=work / "cache")
+    _add_qa(event, 1)
+    rerun = _child("run", str(event), str(out), cache=work / "cache")
+    same = _child("twice", str(event), str(out), cache=work / "cache")
+    print(f"event: {event_dir.name} (temporary copy, fresh parse cache); wall s (CPU s)")
+    print(
+        f"reference, load + parse (no cache): {_time(reference)} "
+        f"(load {reference['load']:.2f} s, parse {reference['parse']:.2f} s)"
+    )
+    rows = [
+        ("cold run", cold, reference, "reference", 2),
+        ("re-run, one new Q&A file, new process", rerun, cold, "cold run", 0.5),
+        ("re-run, one new Q&A file, same process (watch)", same, cold, "cold run", 0.5),
+    ]
+    for label, figures, base, base_name, target in rows:
+        print(
+            f"{label}: {_time(figures)} = {figures['total'] / base['total']:.2f} x {base_name} "
+            f"({figures['cpu'] / base['cpu']:.2f} x in CPU time; target <= {target})"
+        )
+        print(f"  stages (wall s): {_stages(figures['timings'])}")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        mode, paths = sys.argv[2], [Path(p) for p in sys.argv[3:]]
+        if mode == "reference":
+            figures = child_reference(*paths)
+        else:
+            figures = child_run(*paths, again=mode == "twice")
+        print(json.dumps(figures))
+    else:
+        from omap_synthesis.config import DEFAULT_EVENT_DIR
+
+        main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVENT_DIR)
