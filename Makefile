@@ -43,8 +43,24 @@ notebooks: install ## Re-run the notebooks, then strip outputs (kept only in kee
 	cd notebooks && for nb in *.ipynb; do ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; done
 	$(BIN)/nbstripout --keep-count notebooks/*.ipynb
 
-bench: install ## Run the benchmarks (figures printed, not asserted)
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+FREDSUM ?= ../shared/data/fredsum-dev
+BENCH_WORDS ?= 200000
+
+bench: install ## Timing benchmarks, each beside its reference (FREDSUM=dir, BENCH_WORDS=n)
+	$(BIN)/python benchmarks/parse_speed.py
+	$(BIN)/python benchmarks/tag_speed.py
+	$(BIN)/python benchmarks/summarize_speed.py $(FREDSUM)
+	$(BIN)/python benchmarks/rerun.py
+	$(BIN)/python benchmarks/watch_latency.py
+	$(BIN)/python benchmarks/corpus_throughput.py $(FREDSUM) --words $(BENCH_WORDS)
+
+evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FREDSUM=dir)
+	$(BIN)/omap-synthesis evaluate summaries --fredsum $(FREDSUM) --split validation
+	$(BIN)/omap-synthesis evaluate tagging --gold data/gold/tagging-omap.jsonl --codebook data/omap-2022-10-20/codebook.yaml --split heldout
+	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM)
+	$(BIN)/omap-synthesis evaluate themes --fredsum $(FREDSUM)
+	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-fredsum.jsonl --transcripts $(FREDSUM)/transcript
+	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-omap.jsonl --transcripts data/omap-2022-10-20
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format omap_synthesis tests benchmarks
@@ -53,4 +69,4 @@ format: install ## Format the code with ruff
 clean: ## Remove the environment, caches and generated reports
 	rm -rf $(VENV) .pytest_cache .ruff_cache reports/*/
 
-.PHONY: help install system-deps report lint test notebooks bench format clean
+.PHONY: help install system-deps report lint test notebooks bench evaluate format clean

@@ -35,6 +35,7 @@ _ELISIONS = (
     (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
+_SENTENCE_ENDS = frozenset({".", "?", "!", "…"})
 NBSP = "\u00a0"
 
 
@@ -213,6 +214,9 @@ def _kept(child: Token) -> bool:
     lex = _lexicon()
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
         return False
+    # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
+    if any(t.text in _SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
+        return False
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
     ):
@@ -231,6 +235,9 @@ def _phrase(token: Token) -> str:
 def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
     lex, skip = _lexicon(), set(skip or ())
+    stop = next((t.i for t in token.subtree if t.i > token.i and t.text in _SENTENCE_ENDS), None)
+    if stop is not None:
+        skip.update(t.i for t in token.subtree if t.i >= stop)
     for t in token.subtree:
         if t.i != token.i and (
             t.dep_ in _CLAUSES

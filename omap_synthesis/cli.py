@@ -85,13 +85,22 @@ def _run_stages(
 ) -> None:
     from omap_synthesis.check import FaithfulnessError
     from omap_synthesis.draft import DEFAULT_WORDS
-    from omap_synthesis.pipeline import run
+    from omap_synthesis.pipeline import STEP_NAMES, run
+    from omap_synthesis.progress import progress
 
     event_dir = event_dir or DEFAULT_EVENT_DIR
     if words is not None and words <= 0:
         _fail("--words doit être un nombre de mots positif.")
+    total = {"ingest": 1, "draft": 8}.get(stages[-1], 9)
     try:
-        result = run(event_dir, out or REPORTS_DIR, stages, words or DEFAULT_WORDS)
+        with progress(total, "Synthèse") as advance:
+            result = run(
+                event_dir,
+                out or REPORTS_DIR,
+                stages,
+                words or DEFAULT_WORDS,
+                on_stage=lambda name: advance(description=f"Synthèse : {STEP_NAMES[name]}"),
+            )
     except InputError as exc:
         _fail(str(exc))
     except FaithfulnessError as exc:
@@ -103,7 +112,7 @@ def _run_stages(
     if not result.ingested.passages:
         _fail("aucune source utilisable.", 1)
     if result.timings:
-        steps = ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items())
+        steps = ", ".join(f"{STEP_NAMES[k]} {v:.1f} s" for k, v in result.timings.items())
         err.print(f"Durées : {steps}.", highlight=False)
     Console().print(f"Résultats écrits dans {result.out_dir}", highlight=False)
 

@@ -126,6 +126,11 @@ class RecommendationDetector:
             cues = self._enumerated_item(sent) or self._infinitive_headline(sent)
         return [cue for cue in cues if self._keeps(sent, cue)]
 
+    def raw_cues(self, sent: Span) -> list[Cue]:
+        """Every construction of the sentence, before the exclusions (features of the model)."""
+        cues = [cue for token in sent for cue in self._token_cues(token)]
+        return cues or self._enumerated_item(sent) or self._infinitive_headline(sent)
+
     # --- constructions -------------------------------------------------------------------
 
     def _token_cues(self, token: Token) -> list[Cue]:

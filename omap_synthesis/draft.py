@@ -73,12 +73,13 @@ _QUOTED = re.compile(r"(«.+?»)", re.S)
 def typography(text: str) -> str:
     """French typography for the tool's own prose; verbatim quotations are left as spoken.
 
-    Typographic apostrophes, and a non-breaking space before « : ; ? ! ».
+    Typographic apostrophes, and a non-breaking space before « : ; ? ! % ».
     """
     pieces = _QUOTED.split(text)
     for i in range(0, len(pieces), 2):
         piece = pieces[i].replace("'", "’")
-        pieces[i] = re.sub(r"[ \u00a0]?([:;?!])(?=\s|$)", NBSP + r"\1", piece)
+        piece = re.sub(r"[ \u00a0]?([:;?!])(?=\s|$)", NBSP + r"\1", piece)
+        pieces[i] = re.sub(r"(\d)[ \u00a0]?%", r"\1" + NBSP + "%", piece)
     return "".join(pieces)
 
 
@@ -182,6 +183,14 @@ def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " et " + names[-1]
+
+
+_ELISION = re.compile(r"\b(qu|[cdjlmnst])(['’])\s+(?=\w)", re.I)
+
+
+def tidy(text: str) -> str:
+    """One line, single spaces, elisions closed up (« l' état » → « l'état »)."""
+    return _ELISION.sub(r"\1\2", " ".join(text.split()))
 
 
 def quotable(text: str) -> bool:
@@ -362,7 +371,7 @@ class DraftBuilder:
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:
         evidence = [e for e in rec.evidence if e.passage_id in self.by_id]
         pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
-        action = rec.action.strip().rstrip(".;:")
+        action = tidy(rec.action).rstrip(".;:")
         item = [DraftSentence(f"{action[:1].upper()}{action[1:]}.", pids)]
         if not evidence:
             return item

@@ -306,7 +306,9 @@ class Recommendation:
     ``text`` is the first evidence sentence (analysed text), ``action`` the normalised action
     line (« Partager les registres entre ministères »). ``support`` counts the distinct speakers;
     ``objectives`` are codebook ids, ``themes`` theme ids, ``contradicts`` the ids of the
-    recommendations that go the opposite way (both are kept).
+    recommendations that go the opposite way (both are kept). ``score`` (0–1) is the
+    classifier's confidence, halved when the action is vague (a pronoun or no object, a bare
+    verb): the ranking puts such recommendations last.
     """
 
     id: str
@@ -317,3 +319,4 @@ class Recommendation:
     themes: tuple[str, ...] = ()
     support: int = 1
     contradicts: tuple[str, ...] = ()
+    score: float = 1.0

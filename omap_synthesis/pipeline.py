@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -13,6 +14,7 @@ from omap_synthesis import export
 from omap_synthesis.anonymise import build_pseudonymiser
 from omap_synthesis.check import assert_faithful
 from omap_synthesis.config import MAX_SOURCE_BYTES, SEED
+from omap_synthesis.dataset import publish
 from omap_synthesis.draft import (
     DEFAULT_WORDS,
     DraftInputs,
@@ -28,6 +30,18 @@ from omap_synthesis.ingest import Ingested, ingest_event
 log = logging.getLogger(__name__)
 EDITS_FILE = "lecture.yaml"
 STAGES = ("ingest", "draft", "report")
+# French names of the timed steps, for progress and timing messages.
+STEP_NAMES = {
+    "ingest": "lecture des sources",
+    "load": "chargement du modèle",
+    "parse": "analyse spaCy",
+    "tag": "étiquetage",
+    "summarize": "résumés",
+    "themes": "thèmes",
+    "recommend": "recommandations",
+    "draft": "texte du rapporteur",
+    "report": "rapport et données",
+}
 
 
 @dataclass
@@ -40,14 +54,19 @@ class RunResult:
 
 
 class _Clock:
-    def __init__(self):
+    """Stage timings; ``on_stage(name)`` is told when a stage ends (progress display)."""
+
+    def __init__(self, on_stage=None):
         self.timings: dict[str, float] = {}
+        self.on_stage = on_stage
         self._t = time.perf_counter()
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.timings[name] = round(now - self._t, 3)
         log.info("%s : %.2f s", name, now - self._t)
+        if self.on_stage is not None:
+            self.on_stage(name)
         self._t = now
 
 
@@ -90,16 +109,6 @@ def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[Dr
         missing_items=ingested.missing_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    """Replace ``target`` by the fully written ``tmp`` folder (never a half-written output)."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:
@@ -188,7 +197,7 @@ METHOD = [
 ]
 
 
-def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras) -> None:
+def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras, pdf: bool) -> None:
     from omap_synthesis.report import build_view, render_docx, render_html, render_pdf
 
     quality = {
@@ -199,7 +208,8 @@ def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras) -> No
     view = build_view(inputs, frame, ingested.reports, quality, METHOD)
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     render_docx(view, tmp / "rapport.docx")
-    render_pdf(tmp / "rapport.html", tmp / "rapport.pdf")
+    if pdf:
+        render_pdf(tmp / "rapport.html", tmp / "rapport.pdf")
 
 
 def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path):
@@ -254,15 +264,33 @@ def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: 
     return frame
 
 
+def _early_draft(tmp: Path, target: Path) -> None:
+    """Replace the rapporteur's files in an existing output at once (each file atomically)."""
+    if not target.is_dir():
+        return
+    for name in ("lecture-15h05.md", "lecture-15h05.docx"):
+        staging = target / f".{name}.tmp"
+        shutil.copyfile(tmp / name, staging)
+        os.replace(staging, target / name)
+
+
 def run(
-    event_dir: Path, out: Path, stages: tuple[str, ...] = STAGES, words: int = DEFAULT_WORDS
+    event_dir: Path,
+    out: Path,
+    stages: tuple[str, ...] = STAGES,
+    words: int = DEFAULT_WORDS,
+    on_stage=None,
+    pdf: bool = True,
 ) -> RunResult:
     """Run ``stages`` (ingest, draft, report) on the event and write ``out/<event-id>/``.
 
     Everything is written to a temporary folder beside the target and moved into place only
     when complete: a failure (unwritable folder, unfaithful draft) leaves no half-written output.
+    The rapporteur's text, once it has passed the gate, replaces the previous one before the
+    report is built. ``on_stage(name)`` is called as each stage ends; ``pdf=False`` skips the
+    PDF (live mode).
     """
-    clock = _Clock()
+    clock = _Clock(on_stage)
     ingested = ingest_event(event_dir)
     clock.lap("ingest")
     event = ingested.event
@@ -282,13 +310,14 @@ def run(
             result.inputs, result.extras = analyse(ingested, event_dir, nlp, clock)
             exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
             write_reading(tmp, result.inputs, nlp, exclude, order, words)
+            _early_draft(tmp, result.out_dir)
             clock.lap("draft")
             if "report" in stages:
                 frame = _write_dataset(tmp, result.inputs, ingested, result.extras, event_dir)
-                _write_report(tmp, result.inputs, frame, ingested, result.extras)
+                _write_report(tmp, result.inputs, frame, ingested, result.extras, pdf)
                 clock.lap("report")
         export.write_json(tmp / "manifest.json", _manifest(ingested, event_dir, stages, words, nlp))
-        _publish(tmp, result.out_dir)
+        publish(tmp, result.out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -8,6 +8,7 @@ is what the evidence quotes. Moderation turns are never recommendations.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -17,6 +18,7 @@ from omap_synthesis.actions import action_line, lexicon_support_verb
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
 from omap_synthesis.french import infinitive, lemma
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
+from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
@@ -26,6 +28,17 @@ MERGE_JACCARD, MERGE_SAME_VERB_JACCARD = 0.5, 0.2
 # Ranking: points lost per recommendation already ranked under the same first objective, and
 # the length under which an action line is too vague to lead the list.
 BALANCE, SPECIFIC_WORDS = 0.5, 3
+# A vague action (pronoun or no object, bare verb) keeps this share of its classifier score;
+# recommendations under CONCRETE_SCORE are ranked after all the others.
+VAGUE_FACTOR, CONCRETE_SCORE = 0.5, 0.5
+# « je vais en sauter quelques-unes », « que je veux bien partager »: the speaker's own course.
+_OWN_COURSE_DEPS = frozenset({"obj", "iobj", "expl:comp", "obl:arg"})
+_TRIGGER_LEMMAS = frozenset(
+    "falloir devoir proposer recommander préconiser souhaiter vouloir paraître sembler "
+    "convenir suggérer demander".split()
+)
+_BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illusion", "mythe"})
+_EMPTY_VERBS = frozenset({"exister", "être", "avoir", "vivre", "sembler", "paraître"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Detection:
 
     sentence: Sentence
     cues: tuple[Cue, ...]
+    score: float = 1.0
 
 
 def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sentence]:
@@ -72,8 +86,13 @@ def detect(
     passages: Iterable[Passage],
     docs: dict[str, Doc],
     detector: RecommendationDetector | None = None,
+    model: RecommendationModel | None | bool = True,
 ) -> list[Detection]:
     """The sentences that hold a recommendation, in passage order.
+
+    The decision is the classifier's (:mod:`omap_synthesis.recommend_model`), which reads the
+    rule detector's cues among its features; the cues then give the action. Without a model
+    the rules decide alone.
 
     Parameters
     ----------
@@ -83,19 +102,91 @@ def detect(
         ``{passage_id: Doc}`` from :func:`omap_synthesis.nlp.parse_passages`.
     detector : RecommendationDetector, optional
         Defaults to the detector built from ``resources/recommendations.yaml``.
+    model : RecommendationModel, None or True
+        ``True`` (default) loads the shipped model; ``None`` lets the rules decide.
 
     Returns
     -------
     list of Detection
-        One per recommendation sentence, with the cues found in it.
+        One per recommendation sentence, with its cues and the classifier's score.
     """
     detector = detector or RecommendationDetector()
+    model = load_model() if model is True else model
     found = []
     for sentence in sentences((p for p in passages if p.kind != "moderation"), docs):
-        cues = detector.sentence_cues(sentence.span)
+        span = sentence.span
+        cues = detector.sentence_cues(span)
+        score = 1.0
+        if model is not None:
+            keep, score = model.decide(sentence_features(span, detector))
+            if not keep:
+                continue
+            # The classifier may overrule an exclusion or find a form the rules miss.
+            cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
+        cues = [c for c in cues if not _own_course(span.doc, c)]
         if cues:
-            found.append(Detection(sentence, tuple(cues)))
+            found.append(Detection(sentence, tuple(cues), score))
     return found
+
+
+def _fallback_cue(span: Span) -> Cue:
+    """A cue for a sentence only the classifier kept: the first action verb under the root.
+
+    « il nous paraît indispensable de doter … » → « doter »; when the complement is an
+    adjective (« il faut que toute application soit interopérable »), the adjective.
+    """
+    root = token = span.root
+    for _ in range(4):
+        if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
+            break
+        below = [
+            c
+            for c in token.children
+            if c.dep_ in {"ccomp", "xcomp", "obj"} and c.pos_ in {"VERB", "ADJ", "NOUN"}
+        ]
+        if not below:
+            break
+        token = below[0]
+    return Cue("model", root.i, token.i)
+
+
+def _model_action(doc: Doc, cue: Cue) -> str:
+    """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement."""
+    head = doc[cue.head]
+    if head.pos_ == "ADJ" and head.i != cue.trigger:
+        tokens = list(head.subtree)
+        text = doc[tokens[0].i : tokens[-1].i + 1].text
+        text = " ".join(re.split(r"[.?!…]", text)[0].split()).rstrip(" ,;:")
+        return "Faire en sorte " + (text if re.match(r"qu[e'’]", text) else "que " + text)
+    return action_line(doc, cue)
+
+
+def _own_course(doc: Doc, cue: Cue) -> bool:
+    """Not a proposal, whatever the words: the speaker's own talk or goodwill, the session's
+    course, or the content of a belief.
+
+    « je vais en sauter quelques-unes », « je vais prolonger ce que … », « que je veux bien
+    partager », « je vous propose une pause », « nous devons nous arrêter là », « il y a
+    cette idée que détenir une donnée, c'est détenir un pouvoir ».
+    """
+    trigger, head = doc[cue.trigger], doc[cue.head]
+    if any(
+        t.dep_ in {"acl", "acl:relcl", "ccomp"} and lemma(t.head) in _BELIEF_NOUNS
+        for t in (head, *head.ancestors)
+    ):
+        return True
+    speakers = {s.lower_ for t in (trigger, head) for s in t.children if s.dep_ == "nsubj"}
+    own = bool(speakers & {"je", "j'", "moi"})
+    if (own or "nous" in speakers) and infinitive(head) in lexicon()["discourse_verbs"]:
+        return True
+    to_room = any(c.dep_ in {"obj", "iobj"} and c.lower_ == "vous" for c in trigger.children)
+    if own and lemma(trigger) == "proposer" and to_room:
+        return True
+    if cue.kind not in {"commitment", "proposal", "model"} or head.pos_ != "VERB" or not own:
+        return False
+    named = [c for c in head.children if c.dep_ in _OWN_COURSE_DEPS and c.pos_ in {"NOUN", "PROPN"}]
+    goodwill = any(c.lower_ == "bien" for c in trigger.children) and lemma(trigger) == "vouloir"
+    return cue.kind == "model" or goodwill or not named
 
 
 @dataclass
@@ -109,6 +200,7 @@ class _Candidate:
     nouns: frozenset[str]
     objects: frozenset[str]
     order: int
+    vague: bool = False
 
     @property
     def verb(self) -> str:
@@ -150,11 +242,37 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     if head.pos_ == "VERB" or cue.kind == "imperative":
         content |= {infinitive(head)}
     nouns = frozenset(lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop)
-    action = action_line(span.doc, cue)
+    action = _model_action(span.doc, cue) if cue.kind == "model" else action_line(span.doc, cue)
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
-    return _Candidate(detection, action, content, _words(span), nouns, objects, order)
+    vague = _vague(head, cue, action)
+    return _Candidate(detection, action, content, _words(span), nouns, objects, order, vague)
+
+
+def _vague(head, cue: Cue, action: str) -> bool:
+    """An action nobody could carry out as worded: a bare verb, a pronoun or no object.
+
+    « Rassurer » (« il faut d'abord les rassurer »), « Exister ailleurs », « Mesurer » (an
+    enumerated heading: « Cinquièmement, la mesure. »).
+    """
+    words = count_words(action)
+    if words < 2 or (cue.kind == "model" and head.i == cue.trigger):
+        return True
+    if head.pos_ in {"NOUN", "PROPN"}:
+        return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
+    if infinitive(head) in _EMPTY_VERBS:
+        return True
+    pronoun = any(c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"} for c in head.children)
+    direct = any(
+        c.dep_ in {"obj", "nsubj:pass", "xcomp", "ccomp"} and c.pos_ in {"NOUN", "PROPN", "VERB"}
+        for c in head.children
+    )
+    named = direct or any(
+        c.dep_ in {"obl:arg", "obl:mod", "obl"} and c.pos_ in {"NOUN", "PROPN", "NUM"}
+        for c in head.children
+    )
+    return (pronoun and not direct) or (not named and words < SPECIFIC_WORDS)
 
 
 def _objects(head) -> frozenset[str]:
@@ -253,19 +371,29 @@ def extract_recommendations(
             if themes
             else ()
         )
+        # The most concrete wording leads (« garder les plateformes socles en interne » rather
+        # than « les garder en interne »).
+        lead = next((c for c in group if not c.vague), group[0])
         recs.append(
             Recommendation(
                 id=_rec_id(group[0].action, evidence[0]),
                 text=group[0].detection.sentence.span.text.strip(),
-                action=group[0].action,
+                action=lead.action,
                 evidence=evidence,
                 objectives=objs,
                 themes=theme_ids,
                 support=len({e.speaker or e.source for e in evidence}),
+                score=_score(group),
             )
         )
     recs = _mark_contradictions(recs, groups)
     return rank_recommendations(recs, passages, event)
+
+
+def _score(group: list[_Candidate]) -> float:
+    """The best classifier score of the group, reduced when its action line is vague."""
+    best = max(c.detection.score for c in group)
+    return round(best * (VAGUE_FACTOR if all(c.vague for c in group) else 1.0), 3)
 
 
 def _objectives(groups, passages, docs, codebook, event) -> list[tuple[str, ...]]:
@@ -326,6 +454,8 @@ def rank_recommendations(
     objective loses half a point (the latter changes nothing when no codebook was given). Picking
     in turn the best remaining recommendation, each one already picked for the same first
     objective costs ``BALANCE`` points, so that one objective does not take the whole top.
+    Recommendations whose ``score`` is under ``CONCRETE_SCORE`` (vague or uncertain) come after
+    all the others, ranked the same way among themselves.
     """
     kinds = {p.id: p.kind for p in passages}
 
@@ -337,6 +467,13 @@ def rank_recommendations(
         return rec.support + 0.5 * (len(sessions) - 1 + echo - vague - (not rec.objectives))
 
     scores = {r.id: base(r) for r in recs}
+    concrete = [r for r in recs if r.score >= CONCRETE_SCORE]
+    weak = [r for r in recs if r.score < CONCRETE_SCORE]
+    return _balanced(concrete, scores) + _balanced(weak, scores)
+
+
+def _balanced(recs: list[Recommendation], scores: dict[str, float]) -> list[Recommendation]:
+    """Best remaining first, each pick for the same first objective costing ``BALANCE``."""
     remaining, ranked, picked = list(recs), [], {}
     while remaining:
         # Outside every objective, a recommendation never gains from the balance.

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -143,7 +144,8 @@ class Watcher:
         self.stages = stages
         self.words = words
         self.notify = notify
-        self.runner = runner or run
+        # Live mode skips the PDF: Chromium's start-up would delay every regeneration.
+        self.runner = runner or partial(run, pdf=False)
         self.settle = settle
         self.max_wait = max_wait
         self.clock = clock
