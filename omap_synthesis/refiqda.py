@@ -29,6 +29,21 @@ def _el(parent, tag: str, **attrs) -> ET.Element:
     return ET.SubElement(parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attrs.items()})
 
 
+def _code(parent, project: str, label, colour: str, code_guid: dict) -> ET.Element:
+    """A codable ``Code`` for a codebook label, with its description; records its GUID."""
+    code_guid[label.id] = _guid(project, "code", label.id)
+    element = _el(
+        parent,
+        "Code",
+        guid=code_guid[label.id],
+        name=f"{label.id} {label.name}",
+        isCodable="true",
+        color=colour,
+    )
+    _el(element, "Description").text = label.description
+    return element
+
+
 def _shifter(shifts: list[tuple[int, int]]):
     ends = [end for end, _ in shifts]
     totals = [0, *accumulate(delta for _, delta in shifts)]
@@ -57,27 +72,10 @@ def build_project(
     code_guid = {}
     codes_el = _el(_el(root, "CodeBook"), "Codes")
     for i, top in enumerate(codebook.top):
-        code_guid[top.id] = _guid(name, "code", top.id)
-        top_el = _el(
-            codes_el,
-            "Code",
-            guid=code_guid[top.id],
-            name=f"{top.id} {top.name}",
-            isCodable="true",
-            color=PALETTE[i % len(PALETTE)],
-        )
-        _el(top_el, "Description").text = top.description
+        colour = PALETTE[i % len(PALETTE)]
+        top_el = _code(codes_el, name, top, colour, code_guid)
         for child in codebook.children(top.id):
-            code_guid[child.id] = _guid(name, "code", child.id)
-            child_el = _el(
-                top_el,
-                "Code",
-                guid=code_guid[child.id],
-                name=f"{child.id} {child.name}",
-                isCodable="true",
-                color=PALETTE[i % len(PALETTE)],
-            )
-            _el(child_el, "Description").text = child.description
+            _code(top_el, name, child, colour, code_guid)
     if extra_codes:
         group = _el(
             codes_el, "Code", guid=_guid(name, "code", "themes"), name="Thèmes", isCodable="false"

@@ -374,6 +374,18 @@ def render_docx(view: ReportView, path: Path) -> None:
     document.save(str(path))
 
 
+# Headless, as root, and without the background connections a closed network refuses.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
 def chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -387,13 +399,7 @@ def render_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> bool:
     with tempfile.TemporaryDirectory() as profile:
         command = [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf_path}",
