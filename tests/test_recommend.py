@@ -10,12 +10,14 @@ from typer.testing import CliRunner
 
 from omap_synthesis.actions import action_line
 from omap_synthesis.cli import app
+from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
 from omap_synthesis.recommend import detect, extract_recommendations, uncovered_labels
 from omap_synthesis.recommend_eval import Scores, baseline, evaluate, read_gold, transcripts
+from omap_synthesis.recommend_model import MODEL_FILE, feature_names, load_model, sentence_features
 
 FREDSUM = Path(__file__).resolve().parent / "fixtures" / "fredsum"
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,3 +286,65 @@ def test_sample_event_contradiction_is_marked(sample_ingested, nlp):
     recs = extract_recommendations(passages, docs, event=sample_ingested.event)
     marked = [r for r in recs if r.contradicts]
     assert {e.talk for r in marked for e in r.evidence} == {"conf-6", "conf-8"}
+
+
+# --- the learnt decision ------------------------------------------------------------------
+
+
+def _passage_docs(tmp_path, text):
+    path = tmp_path / "debat.txt"
+    path.write_text(text, encoding="utf-8")
+    return ingest_file(path).passages
+
+
+def test_model_json_loads_and_matches_the_features():
+    data = json.loads((RESOURCES_DIR / MODEL_FILE).read_text(encoding="utf-8"))
+    model = load_model()
+    assert model is not None and 0 < model.threshold < 1
+    assert len(data["features"]) == len(data["coef"])
+    assert set(feature_names()) <= set(data["features"])
+    assert data["cross_validation"]["grouped_by"] == "file"
+
+
+def test_features_are_deterministic_and_bounded(nlp, detector):
+    sent = next(nlp("Il faut que les ministères partagent leurs registres.").sents)
+    first, second = sentence_features(sent, detector), sentence_features(sent, detector)
+    assert first == second
+    assert set(feature_names()) <= set(first)
+    assert all(0.0 <= v <= 1.0 for v in first.values())
+    assert first["cue_deontic"] == 1.0 and first["question"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Il faut que les ministères partagent leurs registres de données.", True),
+        ("Nous recommandons la création d'une cellule d'expertise auprès du ministère.", True),
+        ("Que proposez-vous pour les agents ?", False),
+        ("J'ai effectivement beaucoup de diapositives, je vais en sauter quelques-unes.", False),
+        ("Le ministère compte huit millions d'élèves.", False),
+    ],
+)
+def test_classifier_decides_clear_cases(nlp, tmp_path, sentence, expected):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {sentence}\n")
+    found = detect(passages, parse_passages(nlp, passages))
+    assert bool(found) is expected
+    assert all(0.0 <= d.score <= 1.0 for d in found)
+
+
+def test_rules_decide_alone_without_a_model(nlp, tmp_path):
+    passages = _passage_docs(tmp_path, "Amina Idrissi : Il faut simplifier les procédures.\n")
+    found = detect(passages, parse_passages(nlp, passages), model=None)
+    assert [d.score for d in found] == [1.0]
+
+
+def test_vague_recommendations_rank_last(nlp, tmp_path):
+    text = (
+        "Amina Idrissi : Moi je dirais qu'il faut d'abord les rassurer. "
+        "Il faut créer une instance interministérielle du numérique auprès du Chef du "
+        "gouvernement.\n"
+    )
+    passages = _passage_docs(tmp_path, text)
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert [r.action for r in recs][-1] == "Rassurer"
+    assert recs[0].score > recs[-1].score
