@@ -340,7 +340,8 @@ class DraftBuilder:
                 out.append(
                     DraftSentence(
                         f"Un thème est revenu dans {number(len(talks))} séquences de la "
-                        f"journée{NBSP}: {_lower_first(theme.label)}."
+                        f"journée{NBSP}: {_lower_first(theme.label)}.",
+                        tuple(members),
                     )
                 )
         return out[:2]

@@ -252,3 +252,12 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert "Conf 5" in draft and "faute de transcription" in draft
     html = (folder / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
+
+
+def test_every_sentence_naming_source_content_cites_passages(outputs):
+    from omap_synthesis.draft import build_draft
+
+    result, _ = outputs
+    for sentence in build_draft(result.inputs).sentences():
+        if sentence.text.startswith(("Un thème est revenu", "Proposition formulée")):
+            assert sentence.passage_ids, sentence.text
