@@ -330,6 +330,25 @@ class DraftBuilder:
                 break
         return picked
 
+    def _in_passing(self, label_id: str) -> list[DraftSentence]:
+        """An objective no sequence treated at length: where it came up, if anywhere."""
+        counts = Counter(
+            p.talk
+            for p in self.inputs.passages
+            if p.talk and label_id in self.inputs.labels_of.get(p.id, ())
+        )
+        talks = [t for t, n in counts.most_common(MAX_TALKS) if n >= 2]
+        if not talks:
+            return [DraftSentence("Aucune séquence de la journée ne l'a abordé.")]
+        labels = [self.inputs.event.item(t).display for t in talks if self.inputs.event.item(t)]
+        return [
+            DraftSentence(
+                "Aucune séquence ne l'a traité de façon suivie, mais il a été abordé au détour "
+                f"d'autres interventions, notamment dans {_join(labels)}."
+            ),
+            *self._summary_points(label_id, talks, limit=2),
+        ]
+
     def _themes_for(self, label_id: str) -> list[DraftSentence]:
         out = []
         for theme in self.inputs.themes:
@@ -362,9 +381,7 @@ class DraftBuilder:
                 )
                 paragraph += self._summary_points(lab.id, talks, limit=3)
             else:
-                paragraph.append(
-                    DraftSentence("Aucune séquence de la journée ne l'a traité de façon suivie.")
-                )
+                paragraph += self._in_passing(lab.id)
             paragraph += self._themes_for(lab.id)
             sections.append(Section(lab.name, [paragraph], level=3))
         return sections
