@@ -93,8 +93,9 @@ def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[Dr
     clock.lap("summarize")
     themes = find_themes(passages, docs, taggings, event, random_state=SEED)
     clock.lap("themes")
+    labels_of = {t.passage_id: t.labels for t in taggings}
     recommendations = extract_recommendations(
-        passages, docs, codebook=codebook, event=event, themes=themes.assignment
+        passages, docs, codebook, event, themes.assignment, taggings=labels_of
     )
     clock.lap("recommend")
     inputs = DraftInputs(
@@ -103,7 +104,7 @@ def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[Dr
         passages=passages,
         pseudonymiser=pseudonymiser,
         summaries=summaries,
-        labels_of={t.passage_id: t.labels for t in taggings},
+        labels_of=labels_of,
         themes=themes.themes,
         recommendations=recommendations,
         missing_items=ingested.missing_items(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
@@ -330,6 +330,7 @@ def extract_recommendations(
     codebook: Codebook | None = None,
     event: Event | None = None,
     themes: Mapping[str, str] | None = None,
+    taggings: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Recommendation]:
     """Every recommendation made in ``passages``, merged and ranked.
 
@@ -346,6 +347,9 @@ def extract_recommendations(
         The programme: sessions for the ranking, priors for the tagger.
     themes : mapping, optional
         Theme id of a passage id (``ThemeResult.assignment``).
+    taggings : mapping, optional
+        Labels of a passage id, when the passages are already tagged (the pipeline's run);
+        otherwise the evidence passages are tagged when a codebook is given.
 
     Returns
     -------
@@ -362,7 +366,7 @@ def extract_recommendations(
     passages = list(passages)
     candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs))]
     groups = _groups(candidates)
-    objectives = _objectives(groups, passages, docs, codebook, event)
+    objectives = _objectives(groups, passages, docs, codebook, event, taggings)
     recs = []
     for group, objs in zip(groups, objectives, strict=True):
         evidence = tuple(c.evidence for c in group)
@@ -396,31 +400,28 @@ def _score(group: list[_Candidate]) -> float:
     return round(best * (VAGUE_FACTOR if all(c.vague for c in group) else 1.0), 3)
 
 
-def _objectives(groups, passages, docs, codebook, event) -> list[tuple[str, ...]]:
-    """Codebook ids of every group: the labels of its evidence passages, in codebook order."""
+def _objectives(groups, passages, docs, codebook, event, taggings) -> list[tuple[str, ...]]:
+    """Codebook ids of every group: the labels of its evidence passages, in codebook order.
+
+    ``taggings`` (passage id → labels) reuses the event's tagging; without it the evidence
+    passages are tagged here.
+    """
     if codebook is None:
         return [() for _ in groups]
-    by_id = {p.id: p for p in passages}
     wanted = list(dict.fromkeys(c.detection.sentence.passage.id for g in groups for c in g))
-    try:
+    if taggings is None:
         from omap_synthesis.tag import tag_passages
-    except ImportError:
-        labels_of = {pid: _term_labels(by_id[pid].clean, codebook) for pid in wanted}
-    else:
-        taggings = tag_passages([by_id[pid] for pid in wanted], docs, codebook, event)
-        labels_of = {t.passage_id: set(t.labels) for t in taggings}
+
+        by_id = {p.id: p for p in passages}
+        found = tag_passages([by_id[pid] for pid in wanted], docs, codebook, event)
+        taggings = {t.passage_id: t.labels for t in found}
     result = []
     for group in groups:
-        found = set().union(*(labels_of[c.detection.sentence.passage.id] for c in group))
+        found = set().union(
+            *(set(taggings.get(c.detection.sentence.passage.id, ())) for c in group)
+        )
         result.append(tuple(i for i in codebook.ids if i in found))
     return result
-
-
-def _term_labels(text: str, codebook: Codebook) -> set[str]:
-    """Labels whose terms occur in ``text`` (used only when the tagger is not available)."""
-    low = text.lower()
-    found = {lab.id for lab in codebook.labels if any(t.lower() in low for t in lab.terms)}
-    return found | {codebook.get(i).parent for i in found if codebook.get(i).parent}
 
 
 def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendation]:
