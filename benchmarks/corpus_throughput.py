@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child
 
 from omap_synthesis.segment import count_words
 
@@ -116,15 +116,7 @@ def child_corpus(corpus: Path, out: Path, codebook: Path, batch_size: int) -> di
 
 
 def _child(args: list[str], cache: Path) -> dict:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child(__file__, args, cache)
 
 
 def main(argv: list[str] | None = None) -> None:

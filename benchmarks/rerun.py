@@ -18,13 +18,13 @@ Targets (shared/BENCHMARKS.md, issue 8): cold run <= 2 x reference; re-run <= 0.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child
 
 NEW_QA = """---
 talk: qr-2
@@ -85,15 +85,7 @@ def _add_qa(event_dir: Path, n: int) -> None:
 
 
 def _child(*args: str, cache: Path) -> dict:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_child(__file__, list(args), cache)
 
 
 def _time(figures: dict) -> str:

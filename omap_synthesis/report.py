@@ -105,16 +105,18 @@ def objective_matrix(inputs: DraftInputs) -> pd.DataFrame:
 
 
 def theme_matrix(inputs: DraftInputs) -> pd.DataFrame:
-    """Number of passages of each theme in each speech item."""
-    talk_of = {p.id: p.talk for p in inputs.passages}
+    """Number of passages of each theme in each speech item (items without text included)."""
+    from omap_synthesis.theme_tables import theme_talk_counts
+    from omap_synthesis.themes import ThemeResult
+
+    assignment = {pid: t.id for t in inputs.themes for pid in t.passage_ids}
+    result = ThemeResult(list(inputs.themes), assignment, {})
+    counts = theme_talk_counts(result, inputs.passages, inputs.event)
     items = _speech_items(inputs.event)
-    rows = {}
-    for theme in inputs.themes:
-        counts = defaultdict(int)
-        for pid in theme.passage_ids:
-            counts[talk_of.get(pid)] += 1
-        rows[theme.label] = {it.display: counts.get(it.id, 0) for it in items}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    counts = counts.reindex(columns=[it.id for it in items], fill_value=0)
+    counts.columns = [it.display for it in items]
+    counts.index = [t.label for t in inputs.themes]
+    return counts
 
 
 def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
