@@ -18,6 +18,7 @@ from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
 from omap_synthesis.readers import role_words
+from omap_synthesis.recommend import CONCRETE_SCORE
 from omap_synthesis.segment import count_words
 
 NBSP = "\u00a0"
@@ -350,20 +351,27 @@ class DraftBuilder:
         ]
 
     def _themes_for(self, label_id: str) -> list[DraftSentence]:
-        out = []
+        """At most two recurring themes of this objective, each with the sequences it joined."""
+        event, out = self.inputs.event, []
         for theme in self.inputs.themes:
             members = [pid for pid in theme.passage_ids if pid in self.by_id]
             tagged = sum(label_id in self.inputs.labels_of.get(pid, ()) for pid in members)
-            talks = {self.by_id[pid].talk for pid in members}
-            if members and tagged / len(members) >= 0.5 and len(talks) >= 2:
-                out.append(
-                    DraftSentence(
-                        f"Un thème est revenu dans {number(len(talks))} séquences de la "
-                        f"journée{NBSP}: {_lower_first(theme.label)}.",
-                        tuple(members),
-                    )
-                )
-        return out[:2]
+            talks = list(dict.fromkeys(self.by_id[pid].talk for pid in members))
+            names = [event.item(t).display for t in talks if t and event.item(t)]
+            if not members or tagged / len(members) < 0.5 or len(talks) < 2:
+                continue
+            where = (
+                _join(names)
+                if len(names) == len(talks) and len(names) <= MAX_TALKS
+                else f"{number(len(talks))} séquences de la journée"
+            )
+            lead = "Un thème est revenu dans" if not out else "Un autre thème a relié"
+            out.append(
+                DraftSentence(f"{lead} {where}{NBSP}: {_lower_first(theme.label)}.", tuple(members))
+            )
+            if len(out) == 2:
+                break
+        return out
 
     def objectives(self) -> list[Section]:
         event, codebook = self.inputs.event, self.inputs.codebook
@@ -390,6 +398,9 @@ class DraftBuilder:
         evidence = [e for e in rec.evidence if e.passage_id in self.by_id]
         pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
         action = tidy(rec.action).rstrip(".;:")
+        if not full and rec.score < CONCRETE_SCORE:
+            # A vague or uncertain action line is not worth reading out: the quote says it.
+            action = "action à préciser"
         item = [DraftSentence(f"{action[:1].upper()}{action[1:]}.", pids)]
         if not evidence:
             return item
