@@ -16,12 +16,14 @@ _WORD = re.compile(r"\w+")
 
 
 @cache
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     data = yaml.safe_load((RESOURCES_DIR / "artefacts.yaml").read_text(encoding="utf-8"))
     credits = re.compile("|".join(f"(?:{p})" for p in data["hallucinations"]), re.I | re.M)
     fillers = "|".join(sorted(data["fillers"], key=len, reverse=True))
     filler = re.compile(rf"(?<![\w'’-])(?:{fillers})(?![\w'’-])[\s,]*", re.I)
-    return credits, filler
+    words = "|".join(re.escape(w) for w in sorted(data["stage_directions"], key=len, reverse=True))
+    stage = re.compile(rf"\((?:{words})(?![\w'’-])[^()\n]{{0,40}}\)", re.I)
+    return credits, filler, stage
 
 
 def _norm(line: str) -> str:
@@ -32,11 +34,11 @@ def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[l
     """Spans of ``text[start:end]`` that cleaning removes, and how many of each kind.
 
     Kinds: ``hallucination`` (subtitle credits and the like, whole line), ``repetition`` (a line
-    identical to the one just before, as ASR loops produce), ``annotation`` (``[Applaudissements]``)
-    and ``filler`` (« euh », « hum »…).
+    identical to the one just before, as ASR loops produce), ``annotation`` (``[Applaudissements]``,
+    ``(rires)``) and ``filler`` (« euh », « hum »…).
     """
     end = len(text) if end is None else end
-    credits, filler = _patterns()
+    credits, filler, stage = _patterns()
     spans: list[tuple[int, int, str]] = []
     previous = None
     pos = start
@@ -52,6 +54,8 @@ def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[l
     for m in _ANNOTATION.finditer(text, start, end):
         if not _CLOCK.match(m.group()):
             spans.append((m.start(), m.end(), "annotation"))
+    for m in stage.finditer(text, start, end):
+        spans.append((m.start(), m.end(), "annotation"))
     for m in filler.finditer(text, start, end):
         spans.append((m.start(), m.end(), "filler"))
     spans.sort()

@@ -63,6 +63,16 @@ def test_asr_artefacts_cleaned_but_raw_kept(sample_ingested):
     assert report.removed["hallucination"] >= 1 and report.removed["repetition"] >= 1
 
 
+def test_stage_directions_cleaned_other_parentheses_kept():
+    from omap_synthesis.clean import apply_removals, artefact_spans
+
+    text = "Bonjour (Rires dans la salle) à tous (des PGE), (applaudissements) merci (rire)."
+    spans, kinds = artefact_spans(text)
+    assert apply_removals(text, spans).split() == "Bonjour à tous (des PGE), merci .".split()
+    assert kinds["annotation"] == 3
+    assert artefact_spans("(rirette) (silencieux)")[0] == []
+
+
 def test_qa_turns_are_questions_and_answers(sample_ingested):
     qa = [p for p in sample_ingested.passages if p.talk == "qr-1"]
     kinds = {p.kind for p in qa}
