@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
 
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook
@@ -225,3 +228,54 @@ def evaluate(
         ),
         passages=len(gold_sets),
     )
+
+
+def cross_val_predict(
+    tagger,
+    docs: Sequence,
+    y: Sequence[Iterable[str] | None],
+    folds: Sequence[Hashable | None],
+    priors: Sequence | None = None,
+    groups: Sequence | None = None,
+) -> np.ndarray:
+    """Out-of-fold predictions of a tagger fitted on labelled passages (``fit`` with ``y``).
+
+    For each fold key, a clone of ``tagger`` is fitted on the passages of the other folds and
+    predicts the passages of this one; every prediction sees all of ``docs`` as context. Choose
+    folds that keep neighbours together (a talk, a speaker turn), or the context leaks labels.
+
+    Parameters
+    ----------
+    tagger : CodebookTagger
+        Unfitted; it is cloned for each fold.
+    docs : sequence of Doc
+    y : sequence of label-id lists, ``None`` for a passage without labels
+    folds : sequence
+        Fold key of each passage; ``None`` keeps a passage out of fitting and scoring (it only
+        lends context), e.g. the rows of a held-out split.
+    priors, groups : sequence, optional
+        As for ``CodebookTagger.decision_function``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Indicator matrix (passages × ``tagger.codebook.ids``); rows of fold ``None`` are zero.
+
+    Examples
+    --------
+    >>> pred = cross_val_predict(CodebookTagger(codebook), docs, y, talks)  # doctest: +SKIP
+    """
+    keys = sorted({f for f in folds if f is not None}, key=str)
+    predicted = np.zeros((len(docs), len(tagger.codebook.ids)), dtype=int)
+
+    def subset(values, rows):
+        return None if values is None else [values[i] for i in rows]
+
+    for key in keys:
+        train = [i for i, f in enumerate(folds) if f is not None and f != key]
+        test = [i for i, f in enumerate(folds) if f == key]
+        model = clone(tagger).fit(
+            subset(docs, train), subset(y, train), subset(priors, train), subset(groups, train)
+        )
+        predicted[test] = model.predict(docs, priors, groups)[test]
+    return predicted

@@ -377,3 +377,51 @@ def test_label_with_a_name_only_is_matched_by_its_name(nlp):
     tagging = CodebookTagger(codebook).tag([doc], ["x"])[0]
     assert tagging.labels == ("R",)
     assert tagging.explanations["R"]["terms"] == ["retraites"]
+
+
+ESTIMATOR_TEXTS = [
+    "Un guichet unique pour les usagers.",
+    "La concession du permis de conduire.",
+    "Simplifier les pièces justificatives.",
+    "Le concessionnaire investit.",
+    "Le modèle estonien.",
+    "Une simplification attendue.",
+]
+ESTIMATOR_LABELS = [["A", "A.1"], ["B"], ["A"], ["B"], ["C"], ["A"]]
+
+
+def test_fit_shrinks_thresholds_towards_the_default(nlp):
+    docs = list(nlp.pipe(ESTIMATOR_TEXTS))
+    # A default too strict for these passages: the best threshold for A lies below it.
+    fitted = {
+        s: CodebookTagger(CODEBOOK, threshold=0.95, threshold_shrinkage=s)
+        .fit(docs, ESTIMATOR_LABELS)
+        .thresholds_
+        for s in (0.0, 3.0, 1e9)
+    }
+    a = CODEBOOK.ids.index("A")
+    raw, shrunk, flat = fitted[0.0][a], fitted[3.0][a], fitted[1e9][a]
+    assert raw < 0.9
+    assert shrunk == pytest.approx((3 * raw + 3 * 0.95) / 6)
+    assert flat == pytest.approx(0.95)
+    # A label with fewer than min_positives examples keeps the default whatever the shrinkage.
+    assert fitted[0.0][CODEBOOK.ids.index("C")] == 0.95
+
+
+def test_cross_val_predict_fits_on_the_other_folds_only(nlp):
+    from omap_synthesis.tag_eval import cross_val_predict
+
+    docs = list(nlp.pipe([*ESTIMATOR_TEXTS, "Merci à tous."]))
+    y = [*ESTIMATOR_LABELS, None]
+    # Every passage about A is in f1: fitted on f2, A keeps the strict default and the weakest
+    # A passage (« Une simplification attendue. ») is missed; a fit that saw f1 would keep it.
+    folds = ["f1", "f2", "f1", "f2", "f2", "f1", None]
+    tagger = CodebookTagger(CODEBOOK, threshold=0.95, threshold_shrinkage=0.0, min_positives=2)
+    predicted = cross_val_predict(tagger, docs, y, folds)
+    assert predicted.shape == (len(docs), len(CODEBOOK.ids))
+    assert not predicted[-1].any()
+    assert predicted[5, CODEBOOK.ids.index("A")] == 0
+    f1 = [0, 2, 5]
+    by_hand = clone(tagger).fit([docs[i] for i in (1, 3, 4)], [y[i] for i in (1, 3, 4)])
+    assert np.array_equal(predicted[f1], by_hand.predict(docs)[f1])
+    assert not hasattr(tagger, "thresholds_")
