@@ -202,12 +202,17 @@ class RecommendationDetector:
 
     def _tree_complement(self, token: Token, children: list[Token]):
         relative = token.dep_ in {"acl:relcl", "advcl"}
+        named = [c for c in children if c.dep_ == "obj" and c.pos_ == "NOUN" and c.i > token.i]
         if relative and any(c.morph.get("PronType") == ["Rel"] for c in children):
-            return self._cleft(token), None
+            # « c'est pour ça que je veux une taxe carbone »: the object is there, no cleft.
+            return (named[0], None) if named else (self._cleft(token), None)
         children = [c for c in children if not has_hypothesis_mark(c) and not is_purpose(c)]
         for child in children:
             if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
                 return self._through(child), None
+            # « je propose un revenu minimum garanti »: the adjective was misread as xcomp.
+            if child.dep_ == "xcomp" and named and not any(c.dep_ == "cop" for c in child.children):
+                return named[0], None
             if child.dep_ == "xcomp":
                 return None, None
             if child.dep_ == "ccomp" and (child.pos_ == "VERB" or is_participle(child)):

@@ -37,6 +37,8 @@ _TRIGGER_LEMMAS = frozenset(
     "falloir devoir proposer recommander préconiser souhaiter vouloir paraître sembler "
     "convenir suggérer demander".split()
 )
+# Characters at the end of the previous turn in which a « ? » makes it a question.
+QUESTION_TAIL = 40
 _BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illusion", "mythe"})
 _EMPTY_VERBS = frozenset({"exister", "être", "avoir", "vivre", "sembler", "paraître"})
 
@@ -112,13 +114,17 @@ def detect(
     """
     detector = detector or RecommendationDetector()
     model = load_model() if model is True else model
+    passages = list(passages)
+    answering = answers_to_questions(passages)
     found = []
     for sentence in sentences((p for p in passages if p.kind != "moderation"), docs):
         span = sentence.span
         cues = detector.sentence_cues(span)
         score = 1.0
         if model is not None:
-            keep, score = model.decide(sentence_features(span, detector))
+            answers = sentence.passage.id in answering
+            features = sentence_features(span, detector, answers, model.uses_vectors)
+            keep, score = model.decide(features)
             if not keep:
                 continue
             # The classifier may overrule an exclusion or find a form the rules miss.
@@ -126,6 +132,25 @@ def detect(
         cues = [c for c in cues if not _own_course(span.doc, c)]
         if cues:
             found.append(Detection(sentence, tuple(cues), score))
+    return found
+
+
+def answers_to_questions(passages: Sequence[Passage]) -> set[str]:
+    """Ids of the turns that follow a question put by someone else (« Que proposez-vous ? »).
+
+    The previous passage of the same source must end on a question, a few words of slack
+    allowed for a closing « s'il vous plaît » or a name.
+    """
+    found, previous = set(), None
+    for passage in passages:
+        if (
+            previous is not None
+            and previous.source == passage.source
+            and previous.speaker != passage.speaker
+            and "?" in previous.text.rstrip()[-QUESTION_TAIL:]
+        ):
+            found.add(passage.id)
+        previous = passage
     return found
 
 

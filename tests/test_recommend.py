@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -15,9 +16,20 @@ from omap_synthesis.deontic import RecommendationDetector
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
-from omap_synthesis.recommend import detect, extract_recommendations, uncovered_labels
+from omap_synthesis.recommend import (
+    answers_to_questions,
+    detect,
+    extract_recommendations,
+    uncovered_labels,
+)
 from omap_synthesis.recommend_eval import Scores, baseline, evaluate, read_gold, transcripts
-from omap_synthesis.recommend_model import MODEL_FILE, feature_names, load_model, sentence_features
+from omap_synthesis.recommend_model import (
+    MODEL_FILE,
+    feature_names,
+    load_model,
+    sentence_features,
+    vector_names,
+)
 
 FREDSUM = Path(__file__).resolve().parent / "fixtures" / "fredsum"
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +79,8 @@ def _cues(nlp, detector, text):
         "Il ne faut pas lancer cent projets en même temps.",
         "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
         "Je suis favorable à ce qu'on supprime la double saisie.",
+        "Je propose un revenu minimum garanti pour les étudiants.",
+        "C'est pour cela que je veux une vraie agence du numérique.",
     ],
 )
 def test_recommendations_are_detected(nlp, detector, sentence):
@@ -313,6 +327,61 @@ def test_features_are_deterministic_and_bounded(nlp, detector):
     assert set(feature_names()) <= set(first)
     assert all(0.0 <= v <= 1.0 for v in first.values())
     assert first["cue_deontic"] == 1.0 and first["question"] == 0.0
+    assert not set(vector_names()) & set(first)
+    with_vectors = sentence_features(sent, detector, vectors=True)
+    assert set(vector_names()) <= set(with_vectors)
+    assert all(-1.0 <= with_vectors[n] <= 1.0 for n in vector_names())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feature"),
+    [
+        ("On arrête de fermer des guichets.", "normative_present"),
+        ("Je suis pour la suppression du timbre fiscal.", "stance"),
+        ("Deuxième point, la création d'un registre commun.", "ordinal_item"),
+        ("Je les supprimerai toutes dès mon arrivée.", "own_future_form"),
+        ("C'est pour cela que je veux une vraie agence du numérique.", "want_noun"),
+    ],
+)
+def test_grammar_features_fire(nlp, detector, sentence, feature):
+    sent = next(nlp(sentence).sents)
+    assert sentence_features(sent, detector)[feature] == 1.0
+    assert sentence_features(next(nlp("Le ministère compte huit agents.").sents))[feature] == 0
+
+
+def test_turns_after_a_question_are_marked(tmp_path):
+    passages = _passage_docs(
+        tmp_path,
+        "Salma Berrada : Que proposez-vous pour les agents ?\n\n"
+        "Amina Idrissi : Une formation commune.\n\n"
+        "Karim Alaoui : Je partage ce constat.\n",
+    )
+    assert answers_to_questions(passages) == {passages[1].id}
+
+
+def test_training_never_reads_the_second_held_out_split(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "train_recommender", ROOT / "benchmarks" / "train_recommender.py"
+    )
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    rows = [
+        {"file": "a.txt", "split": "tune"},
+        {"file": "b.txt", "split": "heldout"},
+        {"file": "c.txt", "split": "heldout2"},
+        {"file": "c.txt", "split": "tune"},
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "".join(
+            json.dumps({**r, "sentence": "x", "start_char": 0, "end_char": 1, "label": 0}) + "\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
+    read = train.training_rows(gold, frozenset({"tune", "heldout", "heldout2"}))
+    assert [r["file"] for r in read] == ["a.txt", "b.txt"]
+    assert train.EXCLUDED_SPLITS == {"heldout2"}
 
 
 @pytest.mark.parametrize(
