@@ -10,13 +10,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 
+import numpy as np
 from spacy.tokens import Doc, Span
 
 from omap_synthesis.actions import action_line, lexicon_support_verb
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import infinitive, lemma
+from omap_synthesis.french import infinitive, lemma, resource
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -25,6 +27,17 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 # Two recommendations are one when their content words overlap this much (Jaccard index, at
 # least two shared words), or this much when their action has the same specific verb.
 MERGE_JACCARD, MERGE_SAME_VERB_JACCARD = 0.5, 0.2
+# Two words describing objects are one when their vectors are this close: it joins derivations
+# and near-synonyms (« financer » / « financement » 0.75, « spécifique » / « particulier » 0.78)
+# and nothing looser (« cadre » / « référentiel » are at 0.52, « comité » / « instance » 0.38).
+MERGE_WORD_COSINE = 0.75
+_SAME_ROW = 1.0 - 1e-6
+# Verbs that only say the thing should exist: « prévoir un statut » and « créer un statut » are
+# the same proposal. The support verb of nominal proposals (« prévoir ») is one of them.
+_SETTING_UP_VERBS = frozenset({"créer", "mettre", "instaurer", "instituer", "établir"})
+# Dependents that stay in an object's phrase; clauses and adjuncts are left out.
+_OBJECT_PHRASE_DEPS = frozenset({"amod", "nmod", "compound", "flat:name", "conj", "appos"})
+_COMPLEMENT_DEPS = frozenset({"obl", "obl:mod", "obl:arg"})
 # Ranking: points lost per recommendation already ranked under the same first objective, and
 # the length under which an action line is too vague to lead the list.
 BALANCE, SPECIFIC_WORDS = 0.5, 3
@@ -226,6 +239,10 @@ class _Candidate:
     objects: frozenset[str]
     order: int
     vague: bool = False
+    stems: frozenset[str] = frozenset()
+    targets: frozenset[str] = frozenset()
+    modifiers: frozenset[str] = frozenset()
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def verb(self) -> str:
@@ -272,7 +289,81 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
     vague = _vague(head, cue, action)
-    return _Candidate(detection, action, content, _words(span), nouns, objects, order, vague)
+    heads = _object_heads(head)
+    targets = frozenset(_nominal(lemma(t)) for t in heads)
+    # « créer un statut … pour les ingénieurs »: the verb's complements describe the object too.
+    complements = [
+        c
+        for c in head.children
+        if head.pos_ == "VERB" and c.dep_ in _COMPLEMENT_DEPS and c.pos_ in {"NOUN", "PROPN"}
+    ]
+    modifiers = frozenset(
+        _nominal(w) for t in heads + complements for w in _words(_phrase(t, span.start, span.end))
+    )
+    vectors = {}
+    for word in sorted(targets | modifiers):
+        if span.vocab.has_vector(word):
+            vector = span.vocab.get_vector(word)
+            vectors[word] = vector / (np.linalg.norm(vector) or 1.0)
+    return _Candidate(
+        detection,
+        action,
+        content,
+        _words(span),
+        nouns,
+        objects,
+        order,
+        vague,
+        frozenset(_nominal(w) for w in content),
+        targets,
+        modifiers - targets,
+        vectors,
+    )
+
+
+@cache
+def _nominalisations() -> dict[str, str]:
+    """One-word nominalisations of ``actions.yaml`` (« création » → « créer »)."""
+    return {
+        noun: verb
+        for noun, verb in resource("actions.yaml")["nominalisations"].items()
+        if " " not in noun
+    }
+
+
+def _nominal(word: str) -> str:
+    """The verb of a nominalisation, so that « la création d'un fonds » meets « créer un fonds »."""
+    return _nominalisations().get(word, word)
+
+
+def _object_heads(head) -> list:
+    """Heads of what the action is done to: the direct object or passive subject of a verb,
+    the object of a nominalisation (« la création d'une cellule »), or the named thing itself
+    (« un statut spécifique »)."""
+    if head.pos_ in {"NOUN", "PROPN"}:
+        if lemma(head) not in lexicon()["nominalisations"]:
+            return [head]
+        return [
+            c
+            for c in head.children
+            if c.dep_ == "nmod"
+            and c.pos_ in {"NOUN", "PROPN"}
+            and any(lemma(x) in {"de", "du", "des", "d'"} for x in c.children if x.dep_ == "case")
+        ]
+    return [
+        c for c in head.children if c.dep_ in {"obj", "nsubj:pass"} and c.pos_ in {"NOUN", "PROPN"}
+    ]
+
+
+def _phrase(token, start: int, end: int) -> list:
+    """The object's noun phrase without its clauses: head, adjectives, complements, conjuncts."""
+    found, todo = [], [token]
+    while todo:
+        t = todo.pop()
+        if start <= t.i < end:
+            found.append(t)
+            todo.extend(c for c in t.children if c.dep_ in _OBJECT_PHRASE_DEPS)
+    return sorted(found, key=lambda t: t.i)
 
 
 def _vague(head, cue: Cue, action: str) -> bool:
@@ -309,14 +400,16 @@ def _objects(head) -> frozenset[str]:
     return frozenset(lemma(t) for t in found if t.pos_ in {"NOUN", "PROPN"})
 
 
-def _same(a: _Candidate, b: _Candidate) -> bool:
-    """Near-duplicates: the same action said twice (by one speaker or several)."""
+def _lexical_same(a: _Candidate, b: _Candidate, normalised: bool = False) -> bool:
+    """Near-duplicates by lemma overlap of the actions' content words alone (the merger before
+    the objects were compared; ``normalised`` reads nominalisations as their verbs)."""
     if a.detection.sentence == b.detection.sentence:
         return False
-    shared = a.content & b.content
+    x, y = (a.stems, b.stems) if normalised else (a.content, b.content)
+    shared = x & y
     if len(shared) < 2:
         return False
-    jaccard = len(shared) / len(a.content | b.content)
+    jaccard = len(shared) / len(x | y)
     if jaccard >= MERGE_JACCARD:
         return True
     if a.verb != b.verb or a.verb in {lexicon_support_verb(), ""} or not a.objects & b.objects:
@@ -324,24 +417,82 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     return jaccard >= MERGE_SAME_VERB_JACCARD
 
 
-def _groups(candidates: list[_Candidate]) -> list[list[_Candidate]]:
-    """Single-link groups of near-duplicates, in order of first appearance."""
-    parent = list(range(len(candidates)))
+def _same(a: _Candidate, b: _Candidate) -> bool:
+    """Near-duplicates: the same action said twice (by one speaker or several).
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    Either their content words overlap, nominalisations read as their verbs (« la création
+    d'un fonds » as « créer un fonds »), or they do the same thing to the same object
+    (:func:`_same_object`).
+    """
+    return _lexical_same(a, b, normalised=True) or _same_object(a, b)
 
+
+def _same_object(a: _Candidate, b: _Candidate) -> bool:
+    """Compatible verbs on the same object, described alike: « prévoir un statut spécifique
+    pour les métiers du numérique » / « créer un statut particulier pour les ingénieurs du
+    numérique ». The object heads must be the same word and their phrases share a word beyond
+    the head, by lemma or by vector (« spécifique » / « particulier »): a bare shared head
+    (« les projets ») says too little."""
+    if a.detection.sentence == b.detection.sentence or not _compatible_verbs(a.verb, b.verb):
+        return False
+    return bool(a.targets & b.targets) and _shared(a, b, a.modifiers, b.modifiers)
+
+
+def _compatible_verbs(x: str, y: str) -> bool:
+    """The same verb, or a proposal to set something up (« prévoir », « créer »…) and any
+    verb on the same thing (« prévoir des conventions types » / « publier des conventions
+    types »)."""
+    setting_up = _SETTING_UP_VERBS | {lexicon_support_verb()}
+    return x == y or lexicon_support_verb() in {x, y} or (x in setting_up and y in setting_up)
+
+
+def _shared(a: _Candidate, b: _Candidate, xs: frozenset[str], ys: frozenset[str]) -> bool:
+    """A word of ``xs`` is in ``ys``, or close to one of them by its vector.
+
+    The md vectors are pruned: a rare word borrows the row of a frequent one, so two distinct
+    words with the very same vector (« dématérialiser », « généraliser ») tell nothing.
+    """
+    if xs & ys:
+        return True
+    return any(
+        MERGE_WORD_COSINE <= float(a.vectors[x] @ b.vectors[y]) < _SAME_ROW
+        for x in sorted(xs)
+        if x in a.vectors
+        for y in sorted(ys)
+        if y in b.vectors
+    )
+
+
+def _groups(candidates: list[_Candidate], same=None) -> list[list[_Candidate]]:
+    """Single-link groups of near-duplicates, in order of first appearance.
+
+    A link joins two groups only when every pair across them shares a content word, so that
+    a chain of links (A like B, B like C) cannot join actions that have nothing in common.
+
+    Parameters
+    ----------
+    candidates : list of _Candidate
+        In order of appearance.
+    same : callable, optional
+        The pairwise test, :func:`_same` by default.
+    """
+    same = same or _same
+    members = {i: [i] for i in range(len(candidates))}
+    root = list(range(len(candidates)))
     for i, a in enumerate(candidates):
         for j in range(i + 1, len(candidates)):
-            if _same(a, candidates[j]):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[_Candidate]] = {}
-    for i, cand in enumerate(candidates):
-        groups.setdefault(find(i), []).append(cand)
-    return sorted(groups.values(), key=lambda g: g[0].order)
+            x, y = root[i], root[j]
+            if x == y or not same(a, candidates[j]):
+                continue
+            if not all(
+                candidates[p].stems & candidates[q].stems for p in members[x] for q in members[y]
+            ):
+                continue
+            for k in members[y]:
+                root[k] = x
+            members[x] += members.pop(y)
+    groups = [[candidates[k] for k in sorted(ks)] for ks in members.values()]
+    return sorted(groups, key=lambda g: g[0].order)
 
 
 def _rec_id(action: str, first: Evidence) -> str:

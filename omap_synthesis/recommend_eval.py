@@ -36,6 +36,10 @@ class Scores:
         tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
         fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
         fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
+        return cls.of_counts(tp, fp, fn)
+
+    @classmethod
+    def of_counts(cls, tp: int, fp: int, fn: int) -> Scores:
         precision = tp / (tp + fp) if tp + fp else None
         recall = tp / (tp + fn) if tp + fn else None
         f1 = (
@@ -171,3 +175,128 @@ def _aligned(row: dict, text: str) -> bool:
     """The gold sentence is where the row says, whitespace aside."""
     found = text[row["start_char"] : row["end_char"]]
     return " ".join(found.split()) == " ".join(str(row.get("sentence", found)).split())
+
+
+# --- merging -------------------------------------------------------------------------------
+
+Key = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class MergeScores:
+    """Pairwise « same group » scores over the detected sentences of a merge gold."""
+
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    tp: int
+    fp: int
+    fn: int
+    sentences: int
+    gold_pairs: int
+    cross_speaker: int
+    cross_speaker_correct: int
+
+    @classmethod
+    def of(cls, gold: list[dict], predicted: dict[Key, object]) -> MergeScores:
+        """Compare the gold ``group`` of every row with the predicted group of its span.
+
+        ``cross_speaker`` counts the predicted same-group pairs whose speakers differ,
+        ``cross_speaker_correct`` those of them the gold also groups.
+        """
+        rows = [r for r in gold if _key(r) in predicted]
+        tp = fp = fn = cross = cross_ok = 0
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                same_gold = a["file_scope"] == b["file_scope"] and a["group"] == b["group"]
+                same_pred = predicted[_key(a)] == predicted[_key(b)]
+                tp += same_gold and same_pred
+                fp += same_pred and not same_gold
+                fn += same_gold and not same_pred
+                if same_pred and a.get("speaker") != b.get("speaker"):
+                    cross += 1
+                    cross_ok += same_gold
+        s = Scores.of_counts(tp, fp, fn)
+        return cls(s.precision, s.recall, s.f1, tp, fp, fn, len(rows), tp + fn, cross, cross_ok)
+
+
+def _key(row: dict) -> Key:
+    return (row["file"], row["start_char"], row["end_char"])
+
+
+def read_merge_gold(path: str | Path) -> list[dict]:
+    """Rows of a merge gold file: ``{"file", "start_char", "end_char", "group", "speaker",
+    "recommendation"?, "split"?}``, one per detected sentence (an ``InputError`` names a bad
+    line). Groups are read within one file for loose transcripts, over the whole file of gold
+    otherwise: ``file_scope`` says which (the ``scope`` field, default the source file)."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        raise InputError(path, "fichier introuvable ou illisible") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
+            row["group"] = str(row["group"])
+            row["file_scope"] = str(row.get("scope", row["file"]))
+        except (ValueError, KeyError, TypeError):
+            raise InputError(
+                path, "ligne JSON invalide (file, start_char, end_char, group)", number
+            ) from None
+        rows.append(row)
+    return rows
+
+
+def predicted_merges(
+    found: dict[str, tuple[list[Passage], str]], nlp, together: bool, same=None
+) -> dict[Key, int]:
+    """Group number of every detected sentence, as :func:`omap_synthesis.recommend` merges them.
+
+    Parameters
+    ----------
+    found : dict
+        ``{file name: (passages, exposed text)}`` from :func:`transcripts`.
+    nlp : Language
+        The pipeline (the parse cache is reused).
+    together : bool
+        Merge over all files at once (the sources of one event) rather than file by file.
+    same : callable, optional
+        The pairwise test (``_same`` by default; ``_lexical_same``, lemma overlap alone, for
+        the baseline).
+    """
+    from omap_synthesis.nlp import parse_passages
+    from omap_synthesis.recommend import _candidate, _groups, detect
+
+    units = [sorted(found)] if together else [[name] for name in sorted(found)]
+    result: dict[Key, int] = {}
+    for names in units:
+        passages = [p for name in names for p in found[name][0]]
+        docs = parse_passages(nlp, passages)
+        candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs))]
+        for group in _groups(candidates, same):
+            number = len(result)
+            for cand in group:
+                s = cand.detection.sentence
+                result[(s.passage.source, s.start_char, s.end_char)] = number
+    return result
+
+
+def evaluate_merges(gold: list[dict], predicted: dict[Key, object]) -> dict:
+    """Pairwise scores per split, over every detected sentence and over the true
+    recommendations only (``recommendation`` = 1), plus the gold rows no detection matched."""
+    splits: dict[str, list[dict]] = {"all": gold}
+    for row in gold:
+        if row.get("split"):
+            splits.setdefault(str(row["split"]), []).append(row)
+    result = {}
+    for name, rows in splits.items():
+        recs = [r for r in rows if int(r.get("recommendation", 1))]
+        result[name] = {
+            "detected": asdict(MergeScores.of(rows, predicted)),
+            "recommendations": asdict(MergeScores.of(recs, predicted)),
+        }
+    return {"splits": result, "unmatched": sum(_key(r) not in predicted for r in gold)}

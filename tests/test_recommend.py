@@ -17,12 +17,24 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
 from omap_synthesis.recommend import (
+    _candidate,
+    _groups,
+    _lexical_same,
+    _same,
     answers_to_questions,
     detect,
     extract_recommendations,
     uncovered_labels,
 )
-from omap_synthesis.recommend_eval import Scores, baseline, evaluate, read_gold, transcripts
+from omap_synthesis.recommend_eval import (
+    MergeScores,
+    Scores,
+    baseline,
+    evaluate,
+    read_gold,
+    read_merge_gold,
+    transcripts,
+)
 from omap_synthesis.recommend_model import (
     MODEL_FILE,
     feature_names,
@@ -417,3 +429,124 @@ def test_vague_recommendations_rank_last(nlp, tmp_path):
     recs = extract_recommendations(passages, parse_passages(nlp, passages))
     assert [r.action for r in recs][-1] == "Rassurer"
     assert recs[0].score > recs[-1].score
+
+
+# --- merging near-duplicates --------------------------------------------------------------
+
+
+def _candidates(nlp, tmp_path, turns):
+    passages = _passage_docs(tmp_path, "\n\n".join(f"{who} : {said}" for who, said in turns) + "\n")
+    found = detect(passages, parse_passages(nlp, passages))
+    return [_candidate(d, k) for k, d in enumerate(found)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "Il faudrait un statut spécifique pour les métiers du numérique dans la fonction "
+            "publique.",
+            "Il faut créer un statut particulier pour les ingénieurs du numérique de l'État.",
+        ),
+        (
+            "Nous proposons la création d'une instance interministérielle du numérique.",
+            "Il faudrait une instance interministérielle qui arbitre quand ça bloque.",
+        ),
+    ],
+)
+def test_cross_speaker_paraphrases_merge(nlp, tmp_path, first, second):
+    a, b = _candidates(nlp, tmp_path, [("Amina Idrissi", first), ("Karim Alaoui", second)])
+    assert not _lexical_same(a, b), "lemma overlap alone already merges them: a weak test"
+    assert _same(a, b) and _same(b, a)
+    assert len(_groups([a, b])) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Il faut créer une agence du numérique.", "Il faut créer un fonds pour les projets."),
+        (
+            "Il faut financer les projets de dématérialisation des procédures.",
+            "Il faut prévoir des projets pilotes sur deux parcours d'usagers.",
+        ),
+        (
+            "Il faut former les agents d'accueil à la loi.",
+            "Il faut former les gestionnaires budgétaires à l'analyse des données.",
+        ),
+    ],
+)
+def test_different_actions_sharing_a_verb_stay_apart(nlp, tmp_path, first, second):
+    a, b = _candidates(nlp, tmp_path, [("Amina Idrissi", first), ("Karim Alaoui", second)])
+    assert not _same(a, b) and len(_groups([a, b])) == 2
+
+
+def test_links_do_not_chain_unrelated_actions(nlp, tmp_path):
+    cands = _candidates(
+        nlp,
+        tmp_path,
+        [
+            ("Amina Idrissi", "Il faut publier les délais de traitement."),
+            ("Karim Alaoui", "Il faut former les agents d'accueil."),
+            ("Salma Berrada", "Il faut publier les agents d'accueil."),
+        ],
+    )
+    assert len(cands) == 3
+    # Everything linked to everything: only actions sharing a word may still join.
+    groups = _groups(cands, same=lambda a, b: True)
+    assert all(x.stems & y.stems for g in groups for x in g for y in g if x is not y), [
+        [c.action for c in g] for g in groups
+    ]
+    assert len(groups) == 2
+
+
+MERGED = """Amina Idrissi : Il faudrait un statut spécifique pour les métiers du numérique dans \
+la fonction publique.
+
+Karim Alaoui : Il faut créer un statut particulier pour les ingénieurs du numérique de l'État.
+
+Salma Berrada : Il faut aussi publier les délais réels de traitement.
+"""
+
+
+def test_merged_recommendation_keeps_every_evidence_and_a_stable_id(nlp, tmp_path):
+    passages = _passage_docs(tmp_path, MERGED)
+    docs = parse_passages(nlp, passages)
+    first = extract_recommendations(passages, docs)
+    merged = next(r for r in first if len(r.evidence) > 1)
+    assert [e.speaker for e in merged.evidence] == ["Amina Idrissi", "Karim Alaoui"]
+    assert merged.support == 2 and first[0] is merged
+    for e in merged.evidence:
+        assert MERGED[e.start_char : e.end_char] == e.quote
+    again = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert [(r.id, [e.quote for e in r.evidence]) for r in again] == [
+        (r.id, [e.quote for e in r.evidence]) for r in first
+    ]
+
+
+def test_merge_scores_count_pairs_and_cross_speaker_merges():
+    gold = [
+        {
+            "file": "a",
+            "start_char": k,
+            "end_char": k + 1,
+            "group": g,
+            "speaker": s,
+            "file_scope": "a",
+        }
+        for k, (g, s) in enumerate([("x", "A"), ("x", "B"), ("y", "A"), ("z", "C")])
+    ]
+    predicted = {("a", 0, 1): 0, ("a", 1, 2): 1, ("a", 2, 3): 0, ("a", 3, 4): 2}
+    scores = MergeScores.of(gold, predicted)
+    assert (scores.tp, scores.fp, scores.fn) == (0, 1, 1)
+    assert (scores.cross_speaker, scores.cross_speaker_correct) == (0, 0)
+    perfect = MergeScores.of(gold, {("a", 0, 1): 0, ("a", 1, 2): 0, ("a", 2, 3): 1})
+    assert (perfect.precision, perfect.recall, perfect.sentences) == (1.0, 1.0, 3)
+    assert (perfect.cross_speaker, perfect.cross_speaker_correct) == (1, 1)
+
+
+def test_merge_gold_matches_the_sample_event(sample_ingested):
+    rows = read_merge_gold(ROOT / "data" / "gold" / "merges-omap.jsonl")
+    assert len({r["group"] for r in rows}) < len(rows)
+    for row in rows:
+        text = sample_ingested.sources[row["file"]].text
+        assert text[row["start_char"] : row["end_char"]] == row["quote"]
