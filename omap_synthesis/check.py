@@ -54,6 +54,18 @@ def _without_refs_and_quotes(sentence: DraftSentence) -> str:
     return text
 
 
+def _entities(doc) -> tuple[tuple[str, str, bool], ...]:
+    """Text, label and whether it can name someone or something, of every entity of ``doc``.
+
+    An infinitive opening an action line is sometimes read as a name: only entities with a
+    noun, proper noun or adjective in them can name someone or something.
+    """
+    return tuple(
+        (ent.text, ent.label_, any(t.pos_ in {"NOUN", "PROPN", "ADJ", "X"} for t in ent))
+        for ent in doc.ents
+    )
+
+
 def check_sentence(
     sentence: DraftSentence,
     passages: dict[str, str],
@@ -61,6 +73,7 @@ def check_sentence(
     refs_of: dict[str, set[str]],
     nlp=None,
     doc=None,
+    entities=None,
 ) -> list[Problem]:
     """Problems of one drafted sentence (empty when it is faithful).
 
@@ -77,6 +90,8 @@ def check_sentence(
     doc
         The parse of the sentence's prose (quotations and references removed), when the caller
         parsed all sentences at once.
+    entities
+        The entities of that parse as ``_entities`` gives them, when the caller has them already.
     """
     problems = []
     unknown = [pid for pid in sentence.passage_ids if pid not in passages]
@@ -100,31 +115,57 @@ def check_sentence(
     for number in _NUMBER.findall(prose):
         if not re.search(rf"(?<!\d){re.escape(number)}(?!\d)", allowed):
             problems.append(Problem(sentence.text, f"nombre absent des sources : {number}"))
-    if doc is None and nlp is not None:
-        doc = nlp(prose)
-    if doc is not None:
-        for ent in doc.ents:
-            # An infinitive opening an action line is sometimes read as a name: only entities
-            # with a noun, proper noun or adjective in them can name someone or something.
-            named = any(t.pos_ in {"NOUN", "PROPN", "ADJ", "X"} for t in ent)
-            if ent.label_ in _ENTITY_LABELS and named and _norm(ent.text) not in allowed:
-                problems.append(Problem(sentence.text, f"nom absent des sources : {ent.text}"))
+    if entities is None:
+        if doc is None and nlp is not None:
+            doc = nlp(prose)
+        entities = _entities(doc) if doc is not None else ()
+    for text, label, named in entities:
+        if label in _ENTITY_LABELS and named and _norm(text) not in allowed:
+            problems.append(Problem(sentence.text, f"nom absent des sources : {text}"))
     return problems
 
 
-def check_draft(sentences, passages, facts, refs_of, nlp=None) -> list[Problem]:
-    """Problems of every sentence of a draft (see :func:`check_sentence`), parsed in one batch."""
-    sentences = list(sentences)
-    docs = [None] * len(sentences)
-    if nlp is not None:
+def sentence_entities(nlp, texts: list[str], cache: bool = True) -> list[tuple]:
+    """``_entities`` of the parse of every text, parsed in one batch without the parser.
+
+    With ``cache``, the entities of texts met in the previous run (the drafted sentences that
+    did not change) come from the on-disk cache, keyed by the pipeline and the code.
+    """
+    from omap_synthesis import caching
+    from omap_synthesis.nlp import model_key
+
+    key = caching.digest("gate", model_key(nlp))
+    known = caching.load("gate", key, {}) if cache else {}
+    if not isinstance(known, dict):
+        known = {}
+    missing = list(dict.fromkeys(t for t in texts if t not in known))
+    if missing:
         keep = {"tok2vec", "morphologizer", "ner", "senter", "attribute_ruler", "lemmatizer"}
         disabled = [name for name in nlp.pipe_names if name not in keep]
         with nlp.select_pipes(disable=disabled):
-            docs = list(nlp.pipe(_without_refs_and_quotes(s) for s in sentences))
+            found = {t: _entities(doc) for t, doc in zip(missing, nlp.pipe(missing), strict=True)}
+    else:
+        found = {}
+    entities = [found[t] if t in found else known[t] for t in texts]
+    if cache and (missing or set(known) != set(texts)):
+        caching.store("gate", key, dict(zip(texts, entities, strict=True)), keep=4)
+    return entities
+
+
+def check_draft(sentences, passages, facts, refs_of, nlp=None, cache: bool = True) -> list[Problem]:
+    """Problems of every sentence of a draft (see :func:`check_sentence`), parsed in one batch.
+
+    ``cache`` reuses the entities of sentences already checked in an earlier run.
+    """
+    sentences = list(sentences)
+    entities = [()] * len(sentences)
+    if nlp is not None:
+        texts = [_without_refs_and_quotes(s) for s in sentences]
+        entities = sentence_entities(nlp, texts, cache)
     return [
         p
-        for s, doc in zip(sentences, docs, strict=True)
-        for p in check_sentence(s, passages, facts, refs_of, nlp, doc)
+        for s, found in zip(sentences, entities, strict=True)
+        for p in check_sentence(s, passages, facts, refs_of, entities=found)
     ]
 
 

@@ -15,7 +15,7 @@ from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_event
 from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
 from omap_synthesis.readers import FORMATS, read_source
-from omap_synthesis.segment import count_words, passages_from_source
+from omap_synthesis.segment import count_words, passages_from_source, turn_sentences
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,15 @@ def _reason(exc: Exception) -> str:
     return f"lecture impossible ({exc.__class__.__name__})"
 
 
+def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:
+    """The turns' sentence spans, from the cache when this text was split before."""
+    from omap_synthesis import caching
+
+    turns = [(t.start_char, t.end_char) for t in source.turns]
+    key = caching.digest("sentences", source.text, turns)
+    return caching.cached("sentences", key, lambda: turn_sentences(source))
+
+
 def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> Ingested:
     """Read every file of ``EVENT_DIR/sources`` into passages mapped to programme items.
 
@@ -197,7 +206,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         source = _fill_single_speaker(source, event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
-            source, source_id, talk, _qa_classifier(event, talk)
+            source, source_id, talk, _qa_classifier(event, talk), _sentences(source)
         )
         result.passages.extend(passages)
         result.sources[source.name] = source

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -23,8 +25,11 @@ def load_nlp(model: str | None = None) -> Language:
 
 @cache
 def _load(model: str) -> Language:
+    from omap_synthesis.caching import large_regexes
+
     try:
-        return spacy.load(model)
+        with large_regexes():
+            return spacy.load(model)
     except OSError:
         raise RuntimeError(
             f"Le modèle spaCy « {model} » n'est pas installé : lancez « pip install "
@@ -52,6 +57,9 @@ def parse(nlp: Language, texts: list[str], cache: bool = True, batch_size: int =
     A cache entry is keyed by the texts' content hash, the pipeline name and version and the
     spaCy version. An entry that cannot be read or does not hold the same texts is rebuilt.
     """
+    from omap_synthesis.caching import enabled
+
+    cache = cache and enabled()
     path = cache_dir() / "docs" / f"{_key(nlp, texts)}.spacy"
     if cache and path.exists():
         try:
@@ -74,13 +82,61 @@ def _store(path: Path, docs: list[Doc]) -> None:
     tmp.replace(path)
 
 
-def parse_passages(nlp: Language, passages, cache: bool = True) -> dict[str, Doc]:
-    """Parsed ``clean`` text of every passage, cached per source so a new file parses alone."""
+def parse_passages(
+    nlp: Language, passages, cache: bool = True, processes: int = 1
+) -> dict[str, Doc]:
+    """Parsed ``clean`` text of every passage, cached per source so a new file parses alone.
+
+    With ``processes=2`` (and the cache on, on Linux), the sources not in the cache are shared
+    with a forked copy of this process, which inherits the loaded pipeline and writes its parses
+    to the cache: on two cores a cold run parses in about half the time. Each source is parsed
+    exactly as in one process (same texts, same batches), so the parses are the same.
+    """
     by_source: dict[str, list] = {}
     for p in passages:
         by_source.setdefault(p.source, []).append(p)
+    groups = [[p.clean for p in group] for group in by_source.values()]
+    if processes > 1 and cache:
+        _parse_in_two(nlp, groups)
     docs: dict[str, Doc] = {}
-    for group in by_source.values():
-        for p, doc in zip(group, parse(nlp, [p.clean for p in group], cache=cache), strict=True):
+    for group, texts in zip(by_source.values(), groups, strict=True):
+        for p, doc in zip(group, parse(nlp, texts, cache=cache), strict=True):
             docs[p.id] = doc
     return docs
+
+
+def _parse_in_two(nlp: Language, groups: list[list[str]]) -> None:
+    """Fill the parse cache for ``groups``, half of them in a forked child process.
+
+    The child only writes cache entries; whatever it fails to write is parsed by the caller.
+    """
+    from omap_synthesis.caching import enabled
+
+    if not enabled() or not hasattr(os, "fork") or sys.platform != "linux":
+        return
+    missing = [t for t in groups if not (cache_dir() / "docs" / f"{_key(nlp, t)}.spacy").exists()]
+    # Forking costs a few tens of milliseconds: not worth it for a few sentences.
+    if len(missing) < 2 or sum(len(s) for t in missing for s in t) < 20_000:
+        return
+    # Largest first, each to the lighter side: two halves of about the same length.
+    halves: tuple[list, list] = ([], [])
+    for texts in sorted(missing, key=lambda t: -sum(map(len, t))):
+        min(halves, key=lambda h: sum(len(s) for t in h for s in t)).append(texts)
+    try:
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:  # the child: parse its half into the cache, then leave at once
+        code = 0
+        try:
+            for texts in halves[1]:
+                parse(nlp, texts)
+        except BaseException:  # noqa: BLE001 - the parent parses what is missing
+            code = 1
+        finally:
+            os._exit(code)
+    try:
+        for texts in halves[0]:
+            parse(nlp, texts)
+    finally:
+        os.waitpid(pid, 0)

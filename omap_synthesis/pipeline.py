@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -10,7 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from omap_synthesis import export
+from omap_synthesis import caching, export
 from omap_synthesis.anonymise import build_pseudonymiser
 from omap_synthesis.check import assert_faithful
 from omap_synthesis.config import MAX_SOURCE_BYTES, SEED
@@ -70,32 +71,43 @@ class _Clock:
         self._t = now
 
 
-def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[DraftInputs, dict]:
-    """Parse, pseudonymise, tag, summarise, find themes and recommendations."""
-    from omap_synthesis.nlp import parse_passages
-    from omap_synthesis.recommend import extract_recommendations
-    from omap_synthesis.summarize import summarize
-    from omap_synthesis.tag import tag_passages
-    from omap_synthesis.themes import find_themes
+def analyse(
+    ingested: Ingested, event_dir: Path, nlp, clock: _Clock, use_cache: bool = True
+) -> tuple[DraftInputs, dict]:
+    """Parse, pseudonymise, tag, summarise, find themes and recommendations.
+
+    With ``use_cache``, every result comes from the on-disk cache when the same inputs (passages,
+    codebook, programme, model, code and resources: ``caching.digest``) produced it before; a
+    talk's summary depends on that talk's passages only, so a new file recomputes its own.
+    """
+    from omap_synthesis.nlp import model_key, parse_passages
 
     event, passages = ingested.event, ingested.passages
     codebook = load_codebook(Path(event_dir) / event.codebook)
-    docs = parse_passages(nlp, passages)
+    docs = parse_passages(nlp, passages, cache=use_cache, processes=2)
     clock.lap("parse")
     pseudonymiser = build_pseudonymiser(passages, event, docs)
-    taggings = tag_passages(passages, docs, codebook, event)
+    model = model_key(nlp)
+    key = caching.digest("analyse", model, passages, codebook, event, SEED)
+
+    def cached(kind: str, compute, entry: str = key, keep: int = caching.MAX_ENTRIES):
+        return caching.cached(kind, entry, compute, use=use_cache, keep=keep)
+
+    taggings = cached("tag", lambda: _tag(passages, docs, codebook, event))
     clock.lap("tag")
     summaries = {}
     for item in event.items:
         mine = [p for p in passages if p.talk == item.id]
         if mine:
-            summaries[item.id] = summarize(mine, docs)
+            entry = caching.digest("summary", model, mine)
+            summaries[item.id] = cached("summary", lambda mine=mine: _summary(mine, docs), entry)
     clock.lap("summarize")
-    themes = find_themes(passages, docs, taggings, event, random_state=SEED)
+    themes = cached("themes", lambda: _themes(passages, docs, taggings, event), keep=16)
     clock.lap("themes")
     labels_of = {t.passage_id: t.labels for t in taggings}
-    recommendations = extract_recommendations(
-        passages, docs, codebook, event, themes.assignment, taggings=labels_of
+    recommendations = cached(
+        "recommend",
+        lambda: _recommendations(passages, docs, codebook, event, themes.assignment, labels_of),
     )
     clock.lap("recommend")
     inputs = DraftInputs(
@@ -110,6 +122,32 @@ def analyse(ingested: Ingested, event_dir: Path, nlp, clock: _Clock) -> tuple[Dr
         missing_items=ingested.missing_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
+
+
+# The stages' modules are imported when a result is not in the cache (scikit-learn alone takes
+# more than a second to import).
+def _tag(passages, docs, codebook, event):
+    from omap_synthesis.tag import tag_passages
+
+    return tag_passages(passages, docs, codebook, event)
+
+
+def _summary(passages, docs):
+    from omap_synthesis.summarize import summarize
+
+    return summarize(passages, docs)
+
+
+def _themes(passages, docs, taggings, event):
+    from omap_synthesis.themes import find_themes
+
+    return find_themes(passages, docs, taggings, event, random_state=SEED)
+
+
+def _recommendations(passages, docs, codebook, event, themes, taggings):
+    from omap_synthesis.recommend import extract_recommendations
+
+    return extract_recommendations(passages, docs, codebook, event, themes, taggings=taggings)
 
 
 def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:
@@ -201,9 +239,24 @@ METHOD = [
 ]
 
 
-def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras, pdf: bool) -> None:
-    from omap_synthesis.report import build_view, render_docx, render_html, render_pdf
+def _write_report_and_dataset(
+    tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path, pdf: bool, browser=None
+) -> None:
+    """The report (HTML, DOCX, PDF) and the dataset.
 
+    Chromium (``browser``, started with the run) prints the PDF from the HTML in the background
+    while the dataset and the Word report are written.
+    """
+    from omap_synthesis.report import build_view, render_docx, render_html, start_pdf
+
+    frame = export.passages_frame(
+        ingested,
+        inputs.pseudonymiser,
+        extras["taggings"],
+        extras["codebook"],
+        extras["themes"].assignment,
+        inputs.recommendations,
+    )
     quality = {
         f"thèmes : {k}": v if not isinstance(v, float) else f"{v:.3f}"
         for k, v in extras["themes"].quality.items()
@@ -211,20 +264,20 @@ def _write_report(tmp: Path, inputs: DraftInputs, frame, ingested, extras, pdf: 
     }
     view = build_view(inputs, frame, ingested.reports, quality, METHOD)
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
-    render_docx(view, tmp / "rapport.docx")
-    if pdf:
-        render_pdf(tmp / "rapport.html", tmp / "rapport.pdf")
+    job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None
+    with job or contextlib.nullcontext():
+        _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
+        render_docx(view, tmp / "rapport.docx")
+        if job is not None:
+            job.wait()
 
 
-def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path):
+def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path, frame):
     from omap_synthesis.refiqda import build_project, write_qdpx
 
     data = tmp / "donnees"
     pseudo, codebook = inputs.pseudonymiser, extras["codebook"]
     themes = extras["themes"]
-    frame = export.passages_frame(
-        ingested, pseudo, extras["taggings"], codebook, themes.assignment, inputs.recommendations
-    )
     export.write_table(frame, data, "passages")
     export.write_table(
         export.recommendations_frame(inputs.recommendations, pseudo),
@@ -265,7 +318,6 @@ def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: 
             },
         },
     )
-    return frame
 
 
 def _early_draft(tmp: Path, target: Path) -> None:
@@ -294,6 +346,18 @@ def run(
     report is built. ``on_stage(name)`` is called as each stage ends; ``pdf=False`` skips the
     PDF (live mode).
     """
+    from omap_synthesis.pdf import Browser
+
+    # Chromium starts now, on the other core, so that only the print is left for the end.
+    browser = Browser.start() if pdf and "report" in stages else None
+    try:
+        return _run(event_dir, out, stages, words, on_stage, pdf, browser)
+    finally:
+        if browser is not None:
+            browser.close()
+
+
+def _run(event_dir, out, stages, words, on_stage, pdf, browser) -> RunResult:
     clock = _Clock(on_stage)
     ingested = ingest_event(event_dir)
     clock.lap("ingest")
@@ -317,8 +381,9 @@ def run(
             _early_draft(tmp, result.out_dir)
             clock.lap("draft")
             if "report" in stages:
-                frame = _write_dataset(tmp, result.inputs, ingested, result.extras, event_dir)
-                _write_report(tmp, result.inputs, frame, ingested, result.extras, pdf)
+                _write_report_and_dataset(
+                    tmp, result.inputs, ingested, result.extras, event_dir, pdf, browser
+                )
                 clock.lap("report")
         export.write_json(tmp / "manifest.json", _manifest(ingested, event_dir, stages, words, nlp))
         publish(tmp, result.out_dir)

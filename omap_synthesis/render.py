@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 from omap_synthesis.draft import Draft, typography
@@ -46,12 +47,26 @@ def _runs(paragraph, text: str, bold: bool = False) -> None:
             paragraph.add_run(piece).bold = bold
 
 
-def draft_docx(draft: Draft, path: Path) -> None:
-    """The draft as a Word document using Word's own styles (Title, Heading, List Number)."""
+def word_document(title: str):
+    """A new Word document (python-docx) titled ``title``, with style look-ups memoised.
+
+    python-docx finds a style by name by scanning every style of its template, each time a
+    paragraph, heading or table is given one: most of the time spent writing a long report.
+    The template's styles do not change while the document is built, so each name is looked
+    up once.
+    """
     import docx
 
     document = docx.Document()
-    document.core_properties.title = draft.title
+    part = document.part
+    part.get_style_id = cache(part.get_style_id)
+    document.core_properties.title = title
+    return document
+
+
+def draft_docx(draft: Draft, path: Path) -> None:
+    """The draft as a Word document using Word's own styles (Title, Heading, List Number)."""
+    document = word_document(draft.title)
     document.add_paragraph(typography(draft.title), style="Title")
     _runs(document.add_paragraph(style="Subtitle"), typography(draft.subtitle))
     if draft.notice:

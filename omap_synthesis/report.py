@@ -5,9 +5,6 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import shutil
-import subprocess
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +13,17 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from omap_synthesis import figures
+from omap_synthesis import caching
 from omap_synthesis.draft import DraftInputs, References, french_date, slot
+
+# The PDF is printed by omap_synthesis.pdf; these names stay importable from here.
+from omap_synthesis.pdf import (  # noqa: F401
+    CHROMIUM_FLAGS,
+    Browser,
+    chromium,
+    render_pdf,
+    start_pdf,
+)
 
 log = logging.getLogger(__name__)
 SPEECH_KINDS = {"ouverture", "conf", "qa"}
@@ -119,7 +125,21 @@ def theme_matrix(inputs: DraftInputs) -> pd.DataFrame:
     return counts
 
 
+def _png_of(name: str, draw, *data) -> bytes:
+    """PNG of the figure ``draw()`` returns, kept in the cache by its ``data``.
+
+    A figure whose data did not change since an earlier run (any process) is not drawn again,
+    and matplotlib is only imported when one has to be.
+    """
+    return caching.cached("figures", caching.digest("figure", name, *data), lambda: _png(draw()))
+
+
 def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
+    def figures():
+        from omap_synthesis import figures
+
+        return figures
+
     event = inputs.event
     out = {
         "timeline": Figure(
@@ -128,7 +148,12 @@ def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
             "transcription.",
             "Chronologie horizontale des séquences de la journée, de l’accueil à la clôture, "
             "avec le nombre de mots transcrits pour chacune.",
-            _png(figures.timeline(event, frame)),
+            _png_of(
+                "timeline",
+                lambda: figures().timeline(event, frame),
+                event,
+                frame[["talk", "words"]].to_dict("split") if len(frame) else None,
+            ),
         )
     }
     if len(frame):
@@ -136,24 +161,38 @@ def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
             "speakers",
             "Mots prononcés par intervenant·e (personnes du public sous pseudonyme).",
             "Diagramme en barres du nombre de mots prononcés par chaque intervenant·e.",
-            _png(figures.words_per_speaker(frame)),
+            _png_of(
+                "speakers",
+                lambda: figures().words_per_speaker(frame),
+                frame[["speaker", "words"]].to_dict("split"),
+            ),
         )
     objectives = objective_matrix(inputs)
     if objectives.size and inputs.labels_of:
+        args = (objectives, "Objectifs × séquences", "part des passages")
         out["objectives"] = Figure(
             "objectives",
             "Part des passages de chaque séquence rattachés à chaque objectif.",
             "Carte de chaleur : objectifs en lignes, séquences en colonnes, part des passages "
             "étiquetés dans chaque case.",
-            _png(figures.heatmap(objectives, "Objectifs × séquences", "part des passages")),
+            _png_of(
+                "heatmap", lambda: figures().heatmap(*args), objectives.to_dict("split"), args[1:]
+            ),
         )
     themes = theme_matrix(inputs)
     if themes.size:
+        args = (themes, "Thèmes × séquences", "passages")
         out["themes"] = Figure(
             "themes",
             "Nombre de passages de chaque thème récurrent par séquence.",
             "Carte de chaleur : thèmes en lignes, séquences en colonnes, nombre de passages.",
-            _png(figures.heatmap(themes, "Thèmes × séquences", "passages", fmt="{:.0f}")),
+            _png_of(
+                "heatmap",
+                lambda: figures().heatmap(*args, fmt="{:.0f}"),
+                themes.to_dict("split"),
+                args[1:],
+                "{:.0f}",
+            ),
         )
     return out
 
@@ -292,11 +331,11 @@ def render_html(view: ReportView) -> str:
 
 def render_docx(view: ReportView, path: Path) -> None:
     """The report as an editable Word document (headings, tables, figures with captions)."""
-    import docx
     from docx.shared import Cm
 
-    document = docx.Document()
-    document.core_properties.title = view.title
+    from omap_synthesis.render import word_document
+
+    document = word_document(view.title)
     document.add_paragraph(view.title, style="Title")
     document.add_paragraph(view.subtitle, style="Subtitle")
     if view.notice:
@@ -374,42 +413,3 @@ def render_docx(view: ReportView, path: Path) -> None:
         ],
     )
     document.save(str(path))
-
-
-# Headless, as root, and without the background connections a closed network refuses.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-
-
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def render_pdf(html_path: Path, pdf_path: Path, timeout: int = 120) -> bool:
-    """Print the HTML to PDF with headless Chromium when it is installed; False otherwise."""
-    browser = chromium()
-    if browser is None:
-        log.info("Chromium absent : pas de PDF (le rapport HTML et DOCX est complet).")
-        return False
-    with tempfile.TemporaryDirectory() as profile:
-        command = [
-            browser,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf_path}",
-            html_path.resolve().as_uri(),
-        ]
-        try:
-            subprocess.run(command, capture_output=True, timeout=timeout, check=True)
-        except (subprocess.SubprocessError, OSError) as exc:
-            log.warning("PDF non produit (%s).", exc.__class__.__name__)
-            return False
-    return pdf_path.exists()

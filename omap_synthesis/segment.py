@@ -23,7 +23,10 @@ def count_words(text: str) -> int:
 def _sentencizer():
     import spacy
 
-    nlp = spacy.blank("fr")
+    from omap_synthesis.caching import large_regexes
+
+    with large_regexes():
+        nlp = spacy.blank("fr")
     nlp.add_pipe("sentencizer")
     return nlp
 
@@ -67,25 +70,33 @@ def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
     return min(t for t, _ in inside), max(t for _, t in inside)
 
 
+def turn_sentences(source: SourceText) -> list[list[tuple[int, int]]]:
+    """Sentence spans (``sentence_spans``) of every turn of ``source``, in turn order."""
+    return [sentence_spans(source.text, t.start_char, t.end_char) for t in source.turns]
+
+
 def passages_from_source(
     source: SourceText,
     source_id: str,
     talk: str | None = None,
     classify=None,
+    sentences: list[list[tuple[int, int]]] | None = None,
 ) -> tuple[list[Passage], Counter]:
     """Cut every turn of ``source`` into passages, with cleaning and provenance.
 
     ``classify(turn_index, turn) -> (kind, exchange)`` lets the caller label Q&A turns; the
-    default is ``("talk", None)``.
+    default is ``("talk", None)``. ``sentences`` are the turns' sentence spans when the caller
+    has them already (``turn_sentences``, e.g. from a cache).
     """
     passages: list[Passage] = []
     removed_counts: Counter = Counter()
     text = source.text
+    sentences = turn_sentences(source) if sentences is None else sentences
     for t_index, turn in enumerate(source.turns):
         removed, counts = artefact_spans(text, turn.start_char, turn.end_char)
         removed_counts.update(counts)
         kind, exchange = classify(t_index, turn) if classify else ("talk", None)
-        for a, b in _chunks(text, sentence_spans(text, turn.start_char, turn.end_char)):
+        for a, b in _chunks(text, sentences[t_index]):
             rel = tuple((max(x, a) - a, min(y, b) - a) for x, y in removed if x < b and y > a)
             body = text[a:b]
             start, end = _time_range(turn.times, a, b)

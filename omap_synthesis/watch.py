@@ -29,6 +29,10 @@ from omap_synthesis.pipeline import STAGES, run
 log = logging.getLogger(__name__)
 
 SETTLE = 0.5
+# A file whose last event is a close after writing, a rename into place or a deletion is
+# complete: the wait is this short, to see whether anything else is still moving.
+QUICK_SETTLE = 0.1
+_COMPLETE_EVENTS = {"closed", "moved", "deleted"}
 MAX_WAIT = 30.0
 # The wait for a change wakes up this often (s), so Ctrl-C is seen promptly.
 POLL = 1.0
@@ -94,9 +98,10 @@ class _Wake(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.is_directory or event.event_type in _IGNORED_EVENTS:
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(watched(self.event_dir, Path(str(p))) for p in paths if p):
-            self.triggers.put(event.event_type)
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(str(raw)) if raw else None
+            if path is not None and watched(self.event_dir, path):
+                self.triggers.put((event.event_type, path.relative_to(self.event_dir).as_posix()))
 
 
 def _seconds(value: float) -> str:
@@ -120,6 +125,9 @@ class Watcher:
         ``runner(event_dir, out, stages, words) -> RunResult`` (``pipeline.run``).
     settle : float
         Seconds the watched files must stay unchanged before a run.
+    quick_settle : float
+        The same wait when every changed file's last event says it is complete (closed after
+        writing, renamed into place, deleted).
     max_wait : float
         After this many seconds of a file still changing, run anyway.
     clock, sleep : callable
@@ -136,6 +144,7 @@ class Watcher:
         runner: Callable | None = None,
         settle: float = SETTLE,
         max_wait: float = MAX_WAIT,
+        quick_settle: float = QUICK_SETTLE,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -147,12 +156,15 @@ class Watcher:
         # Live mode skips the PDF: Chromium's start-up would delay every regeneration.
         self.runner = runner or partial(run, pdf=False)
         self.settle = settle
+        self.quick_settle = min(quick_settle, settle)
         self.max_wait = max_wait
         self.clock = clock
         self.sleep = sleep
         self.triggers: queue.Queue = queue.Queue()
         self.last: State = {}
         self.runs = 0
+        # Last watchdog event of each watched file (name in the event folder) since the last run.
+        self.latest: dict[str, str] = {}
 
     @contextmanager
     def observing(self) -> Iterator[None]:
@@ -174,10 +186,11 @@ class Watcher:
     def step(self, timeout: float | None = None) -> bool:
         """Wait for a change, let it settle, regenerate; False when nothing came or changed."""
         try:
-            self.triggers.get(timeout=timeout)
+            self._note(self.triggers.get(timeout=timeout))
         except queue.Empty:
             return False
         state = self.wait_stable()
+        self.latest.clear()
         changes = diff(self.last, state)
         self.last = state
         if not changes:
@@ -201,11 +214,16 @@ class Watcher:
                 self.step(timeout=POLL)
 
     def wait_stable(self) -> State:
-        """The watched files' state once it has held still for ``settle`` seconds."""
+        """The watched files' state once it has held still for ``settle`` seconds.
+
+        ``quick_settle`` seconds are enough when every file that changed since the last run was
+        last closed after writing, renamed into place or deleted.
+        """
+        self._drain()
         state = snapshot(self.event_dir)
         deadline = self.clock() + self.max_wait
         while True:
-            self.sleep(self.settle)
+            self.sleep(self._settle_time(state))
             self._drain()
             again = snapshot(self.event_dir)
             if again == state:
@@ -219,9 +237,21 @@ class Watcher:
                 return again
             state = again
 
+    def _settle_time(self, state: State) -> float:
+        changed = diff(self.last, state)
+        if changed and all(self.latest.get(c.name) in _COMPLETE_EVENTS for c in changed):
+            return self.quick_settle
+        return self.settle
+
+    def _note(self, trigger) -> None:
+        """Remember the event of a trigger ``(event type, name)``; a bare type names no file."""
+        if isinstance(trigger, tuple):
+            kind, name = trigger
+            self.latest[name] = kind
+
     def _drain(self) -> None:
         while not self.triggers.empty():
-            self.triggers.get_nowait()
+            self._note(self.triggers.get_nowait())
 
     def regenerate(self, changes: list[Change]) -> bool:
         """One run; reports its duration and trigger, or why it failed. True on success."""

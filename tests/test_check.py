@@ -60,3 +60,34 @@ def test_gate_stops_with_a_french_message():
         assert_faithful([BAD[0][0], GOOD[1]], PASSAGES, FACTS, REFS)
     assert "1 phrase(s) non fidèle(s)" in str(info.value)
     assert "les 15 ministères" in str(info.value)
+
+
+def test_entities_of_unchanged_sentences_come_from_the_cache(nlp, tmp_path, monkeypatch):
+    from omap_synthesis.check import check_draft
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    named = _s("Partager le registre avec Karim Bennis.")
+    sentences = [*GOOD, named]
+    first = check_draft(sentences, PASSAGES, FACTS, REFS, nlp)
+    assert any("Karim Bennis" in str(p) for p in first)
+    parsed = []
+    original = nlp.pipe
+    monkeypatch.setattr(nlp, "pipe", lambda texts, **k: original(parsed.extend(texts) or texts))
+    assert check_draft(sentences, PASSAGES, FACTS, REFS, nlp) == first
+    assert parsed == []
+    # A new sentence alone is parsed.
+    extra = _s("Partager le registre.")
+    assert check_draft([*sentences, extra], PASSAGES, FACTS, REFS, nlp) == first
+    assert parsed == ["Partager le registre."]
+
+
+def test_corrupt_gate_cache_is_rebuilt(nlp, tmp_path, monkeypatch):
+    from omap_synthesis.check import check_draft
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    named = [_s("Partager le registre avec Karim Bennis.")]
+    first = check_draft(named, PASSAGES, FACTS, REFS, nlp)
+    for path in (tmp_path / "omap-synthesis" / "stages" / "gate").glob("*.pickle"):
+        path.write_bytes(b"corrompu")
+    assert check_draft(named, PASSAGES, FACTS, REFS, nlp) == first
+    assert first

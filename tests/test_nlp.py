@@ -49,3 +49,19 @@ def test_parse_passages_groups_by_source(nlp, sample_ingested):
     passages = [p for p in sample_ingested.passages if p.talk == "conf-1"][:3]
     docs = nlp_module.parse_passages(nlp, passages)
     assert [docs[p.id].text for p in passages] == [p.clean for p in passages]
+
+
+def test_two_processes_parse_like_one(nlp, sample_ingested, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    passages = sample_ingested.passages
+    shared = nlp_module.parse_passages(nlp, passages, processes=2)
+    alone = nlp_module.parse_passages(nlp, passages, cache=False)
+
+    def annotations(doc):
+        return [
+            (t.text, t.lemma_, t.pos_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in doc
+        ]
+
+    assert all(annotations(shared[p.id]) == annotations(alone[p.id]) for p in passages)
+    sources = {p.source for p in passages}
+    assert len(list((tmp_path / "omap-synthesis" / "docs").glob("*.spacy"))) == len(sources)

@@ -263,3 +263,60 @@ def test_every_sentence_naming_source_content_cites_passages(outputs):
             ("Un thème est revenu", "Un autre thème", "Proposition formulée")
         ):
             assert sentence.passage_ids, sentence.text
+
+
+def _published(folder) -> dict[str, bytes]:
+    """Draft and dataset files, and the text of the Word files (their zip dates aside)."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.suffix in {".md", ".csv", ".json", ".parquet", ".yaml"}:
+            files[name] = path.read_bytes()
+        elif path.suffix in {".docx", ".qdpx"}:
+            with zipfile.ZipFile(path) as archive:
+                for member in sorted(archive.namelist()):
+                    files[f"{name}!{member}"] = archive.read(member)
+    return files
+
+
+def test_rerun_from_caches_is_byte_identical_to_a_cold_run(
+    tmp_path, sample_event, seeded_event, monkeypatch
+):
+    from omap_synthesis import caching, summarize
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with caching.disabled():
+        cold = run(seeded_event, tmp_path / "cold", pdf=False).out_dir
+    assert not (tmp_path / "cache").exists()
+    # The day before the new Q&A note: every other source goes into the caches.
+    before = tmp_path / "before"
+    shutil.copytree(sample_event, before)
+    run(before, tmp_path / "first", pdf=False)
+    summaries = []
+    original = summarize.summarize
+    monkeypatch.setattr(
+        summarize, "summarize", lambda *a, **k: summaries.append(1) or original(*a, **k)
+    )
+    again = run(seeded_event, tmp_path / "again", pdf=False).out_dir
+    # Only the talk with the new note is summarised again; the rest comes from the caches.
+    assert len(summaries) == 1
+    expected = _published(cold)
+    assert set(_published(again)) == set(expected)
+    for name, data in _published(again).items():
+        assert data == expected[name], name
+
+
+def test_corrupt_stage_caches_are_rebuilt(tmp_path, seeded_event, outputs, monkeypatch):
+    from omap_synthesis.config import cache_dir
+
+    _, first = outputs
+    stages = cache_dir() / "stages"
+    entries = list(stages.rglob("*.pickle"))
+    assert entries
+    for path in entries:
+        path.write_bytes(b"\x80\x05corrompu")
+    again = run(seeded_event, tmp_path, pdf=False).out_dir
+    expected = {k: v for k, v in _published(first).items() if not k.startswith("rapport")}
+    assert {k: v for k, v in _published(again).items() if not k.startswith("rapport")} == expected
+    for kind in ("sentences", "tag", "summary", "themes", "recommend", "gate"):
+        assert any(p.read_bytes() != b"\x80\x05corrompu" for p in (stages / kind).iterdir()), kind

@@ -210,3 +210,15 @@ def test_watched_paths_are_resolved(event, monkeypatch):
     monkeypatch.chdir(event.parent)
     watcher = Watcher(Path(event.name), Path("out"), runner=FakeRun(), notify=lambda m: None)
     assert watcher.event_dir == event.resolve()
+
+
+@pytest.mark.parametrize(("last_event", "expected"), [("closed", 0.1), ("modified", 0.5)])
+def test_a_file_closed_after_writing_needs_only_a_short_wait(event, last_event, expected):
+    slept = []
+    watcher = watcher_for(event, FakeRun(), [], sleep=slept.append, settle=0.5, quick_settle=0.1)
+    watcher.start()
+    (event / "sources" / "qr-1.md").write_text("Q : Une question ?\n", encoding="utf-8")
+    for kind in ("created", "modified", last_event):
+        watcher.triggers.put((kind, "sources/qr-1.md"))
+    assert watcher.step(timeout=0)
+    assert slept == [expected]

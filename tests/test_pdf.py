@@ -1,0 +1,42 @@
+"""The report's PDF: a Chromium started ahead of time prints like a one-off Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from omap_synthesis.pdf import Browser, chromium, render_pdf, start_pdf
+
+pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium absent")
+
+PAGE = "<!doctype html><html lang='fr'><meta charset='utf-8'><h1>Rapport</h1><p>Texte.</p></html>"
+
+
+def _pages(path) -> int:
+    return path.read_bytes().count(b"/Type /Page\n") + path.read_bytes().count(b"/Type /Page ")
+
+
+def test_started_browser_prints_the_same_pages(tmp_path):
+    html = tmp_path / "rapport.html"
+    html.write_text(PAGE, encoding="utf-8")
+    assert render_pdf(html, tmp_path / "seul.pdf")
+    with Browser.start() as browser:
+        for name in ("a.pdf", "b.pdf"):
+            with start_pdf(html, tmp_path / name, browser) as job:
+                assert job.wait()
+    one_off = (tmp_path / "seul.pdf").read_bytes()
+    printed = (tmp_path / "a.pdf").read_bytes()
+    assert len(printed) == len(one_off) and _pages(tmp_path / "a.pdf") >= 1
+    # Same bytes but for the creation and modification dates.
+    assert sum(x != y for x, y in zip(printed, one_off, strict=True)) <= 8
+
+
+def test_a_browser_that_died_falls_back_to_a_one_off_print(tmp_path):
+    html = tmp_path / "rapport.html"
+    html.write_text(PAGE, encoding="utf-8")
+    browser = Browser.start()
+    browser.process.kill()
+    browser.process.wait()
+    with start_pdf(html, tmp_path / "r.pdf", browser) as job:
+        assert job.wait()
+    browser.close()
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
