@@ -166,16 +166,17 @@ def similarity(
     mask: np.ndarray | None = None,
     idf: np.ndarray | None = None,
     profiles: np.ndarray | None = None,
+    counts: dict | None = None,
 ) -> np.ndarray:
     """Cosine of the passage with each label profile (mean of word vectors and TF-IDF), minus
     the mean cosine of the label's peers: how much closer it is to this label than to others.
 
     ``idf`` and the matching ``profiles`` replace the codebook's own (e.g. an IDF learnt on the
-    passages of an event).
+    passages of an event); ``counts``, the passage's ``key_counts`` when already computed.
     """
     idf = index.idf if idf is None else idf
     profiles = index.profiles if profiles is None else profiles
-    counts = key_counts(index.matcher, doc, mask)
+    counts = key_counts(index.matcher, doc, mask) if counts is None else counts
     tfidf = np.zeros(len(index.vocabulary))
     for key, count in counts.items():
         j = index.vocabulary.get(key)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from omap_synthesis.cli import app
 from omap_synthesis.event import load_codebook
 from omap_synthesis.models import Codebook, Label
-from omap_synthesis.tag import CodebookTagger, tag_passages, tag_texts
+from omap_synthesis.tag import CodebookTagger, neighbour_votes, tag_passages, tag_texts
 from omap_synthesis.tag_eval import closure, evaluate, read_inputs
 from omap_synthesis.terms import TermMatcher, sentence_language
 
@@ -425,3 +425,55 @@ def test_cross_val_predict_fits_on_the_other_folds_only(nlp):
     by_hand = clone(tagger).fit([docs[i] for i in (1, 3, 4)], [y[i] for i in (1, 3, 4)])
     assert np.array_equal(predicted[f1], by_hand.predict(docs)[f1])
     assert not hasattr(tagger, "thresholds_")
+
+
+@pytest.mark.parametrize(
+    ("keys", "confident", "k", "expected"),
+    [
+        # The two passages about concessions vote for each other; the third shares no word.
+        (
+            [{"concession": 1, "opérateur": 1}, {"concession": 2}, {"musique": 1}],
+            [[0, 1], [0, 0], [1, 0]],
+            1,
+            [[0.0, 0.0], [0.0, 1.0], [0.0, 0.0]],
+        ),
+        # With two neighbours, the share is weighted by cosine: the closer one counts more.
+        (
+            [{"guichet": 1, "usager": 1}, {"guichet": 1, "usager": 1}, {"guichet": 1}],
+            [[0, 0], [1, 0], [0, 0]],
+            2,
+            None,
+        ),
+    ],
+)
+def test_neighbour_votes(keys, confident, k, expected):
+    votes = neighbour_votes(keys, np.array(confident, dtype=bool), k)
+    assert votes.shape == (len(keys), 2)
+    assert ((votes >= 0) & (votes <= 1)).all()
+    if expected is not None:
+        assert np.allclose(votes, expected)
+    else:
+        # passage 0: its twin (cosine 1) is confident, passage 2 (cosine < 1) is not
+        assert 0.5 < votes[0, 0] < 1
+        assert votes[2, 0] > 0 and votes[1, 0] == 0
+
+
+def test_corpus_component_lends_labels_of_similar_confident_passages(nlp):
+    texts = [
+        "Le guichet unique simplifie les démarches des usagers avec une seule porte d'entrée.",
+        "Une simplification des démarches : un guichet unique pour les usagers.",
+        "Les usagers attendent des démarches rapides et une seule porte d'entrée.",
+        "La concession confiée à un opérateur privé, le concessionnaire du réseau.",
+    ]
+    docs = list(nlp.pipe(texts))
+    ids = ["a", "b", "c", "d"]
+    on = CodebookTagger(CODEBOOK).tag(docs, ids)
+    off = CodebookTagger(CODEBOOK, corpus_weight=0.0).tag(docs, ids)
+    assert on[2].explanations["A"]["corpus"] > 0
+    assert on[2].scores["A"] > off[2].scores["A"]
+    assert on[2].scores["B"] <= off[2].scores["B"]
+    assert all(t.explanations.get("A", {}).get("corpus", 0) == 0 for t in off)
+    # Alone, a passage has no corpus to lean on; and the result does not depend on the run.
+    alone = CodebookTagger(CODEBOOK).tag(docs[2:3], ids[2:3])[0]
+    assert alone.scores["A"] == off[2].scores["A"]
+    assert CodebookTagger(CODEBOOK).tag(docs, ids) == on
