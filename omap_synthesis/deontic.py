@@ -26,6 +26,7 @@ croire que », « je vais vous donner un chiffre »).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,6 +59,8 @@ from omap_synthesis.french import (
 Doc.set_extension("omap_cues", default=None, force=True)
 
 _COPULAS = {"être"}
+# Sentences whose constructions a detector remembers (see ``_constructions``).
+_RECENT = 8
 _CLAUSE_ENDS = {".", "!", "?", ";", "…"}
 _COMPLEMENTS = {"obj", "iobj", "obl", "obl:arg", "obl:mod", "ccomp", "xcomp", "expl:comp"}
 _INTERROGATIVES = ("est-ce", "qu'est-ce", "pourquoi", "comment", "faut-il", "doit-on", "peut-on")
@@ -112,6 +115,9 @@ class RecommendationDetector:
 
     def __init__(self, words: dict | None = None):
         self.words = words or lexicon()
+        # The constructions of the last sentences read: the model's features look at each
+        # sentence and at its neighbours, so every sentence is asked for several times in a row.
+        self._recent: OrderedDict[tuple[int, int, int], tuple[Doc, tuple[Cue, ...]]] = OrderedDict()
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.omap_cues = [cue for sent in doc.sents for cue in self.sentence_cues(sent)]
@@ -121,15 +127,26 @@ class RecommendationDetector:
         """Cues of one sentence, in token order, after the exclusions."""
         if self._interrogative(sent):
             return []
-        cues = [cue for token in sent for cue in self._token_cues(token)]
+        cues = self._constructions(sent)
         if not cues:
             cues = self._enumerated_item(sent) or self._infinitive_headline(sent)
         return [cue for cue in cues if self._keeps(sent, cue)]
 
     def raw_cues(self, sent: Span) -> list[Cue]:
         """Every construction of the sentence, before the exclusions (features of the model)."""
-        cues = [cue for token in sent for cue in self._token_cues(token)]
+        cues = self._constructions(sent)
         return cues or self._enumerated_item(sent) or self._infinitive_headline(sent)
+
+    def _constructions(self, sent: Span) -> list[Cue]:
+        """The cues of the sentence's tokens, remembered for the last few sentences read."""
+        key = (id(sent.doc), sent.start, sent.end)
+        found = self._recent.get(key)
+        if found is None or found[0] is not sent.doc:
+            found = (sent.doc, tuple(cue for token in sent for cue in self._token_cues(token)))
+            self._recent[key] = found
+            if len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
+        return list(found[1])
 
     # --- constructions -------------------------------------------------------------------
 

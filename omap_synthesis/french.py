@@ -36,10 +36,20 @@ def lemma(token: Token) -> str:
 
 @cache
 def lemma_lookup():
-    """Form → lemma table of the installed French pipeline's lemmatiser (read from disk)."""
+    """Form → lemma table of the French pipeline's lemmatiser.
+
+    Taken from the loaded pipeline (already in memory when there are tokens to read); read from
+    the installed package only when that pipeline has no such table.
+    """
     from spacy.lookups import Lookups
     from spacy.util import get_package_path
 
+    from omap_synthesis.nlp import load_nlp
+
+    try:
+        return load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    except (KeyError, AttributeError, RuntimeError):
+        pass
     try:
         path = next(get_package_path(DEFAULT_MODEL).glob("*/lemmatizer/lookups"))
         return Lookups().from_disk(path).get_table("lemma_lookup")
