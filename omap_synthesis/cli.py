@@ -408,7 +408,6 @@ def evaluate_tagging(
         if score is not None:
             table.add_row(
                 f"macro {label}",
-                "",
                 _fmt(score.precision),
                 _fmt(score.recall),
                 _fmt(score.f1),

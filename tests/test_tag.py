@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -353,6 +354,10 @@ def test_evaluate_tagging_command(tmp_path):
         app, ["evaluate", "tagging", "--gold", str(gold), "--codebook", codebook, "--split", "h"]
     )
     assert held.exit_code == 0 and "2 passage(s)" in held.stdout
+    # The macro row's three figures sit under précision, rappel and F1, like the other rows.
+    macro = next(line for line in held.stdout.splitlines() if "macro objectifs" in line)
+    cells = [c.strip() for c in re.split(r"[│|]", macro)[1:-1]]
+    assert cells[1:4] == ["1.000"] * 3 and cells[4:] == ["", ""]
 
 
 def test_evaluate_tagging_rejects_unknown_labels(tmp_path):
