@@ -50,8 +50,9 @@ class Scores:
         return cls(precision, recall, f1, tp, fp, fn)
 
 
-def read_gold(path: str | Path) -> list[dict]:
-    """The labelled sentences of a JSON Lines gold file (an ``InputError`` names a bad line)."""
+def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
+    """The rows of a JSON Lines file, each passed through ``parse`` (an ``InputError`` names the
+    first bad line and the ``fields`` it must hold)."""
     path = Path(path)
     try:
         # Split on newlines only: a sentence may hold other Unicode line separators.
@@ -63,16 +64,26 @@ def read_gold(path: str | Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            row["label"] = int(row["label"])
-            row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
-            str(row["file"])
+            rows.append(parse(json.loads(line)))
         except (ValueError, KeyError, TypeError):
-            raise InputError(
-                path, "ligne JSON invalide (file, start_char, end_char, label)", number
-            ) from None
-        rows.append(row)
+            raise InputError(path, f"ligne JSON invalide ({fields})", number) from None
     return rows
+
+
+def _span(row: dict) -> dict:
+    row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
+    str(row["file"])
+    return row
+
+
+def read_gold(path: str | Path) -> list[dict]:
+    """The labelled sentences of a JSON Lines gold file (an ``InputError`` names a bad line)."""
+
+    def parse(row: dict) -> dict:
+        row["label"] = int(row["label"])
+        return _span(row)
+
+    return _read_rows(path, "file, start_char, end_char, label", parse)
 
 
 def baseline(text: str) -> bool:
@@ -229,26 +240,13 @@ def read_merge_gold(path: str | Path) -> list[dict]:
     "recommendation"?, "split"?}``, one per detected sentence (an ``InputError`` names a bad
     line). Groups are read within one file for loose transcripts, over the whole file of gold
     otherwise: ``file_scope`` says which (the ``scope`` field, default the source file)."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except OSError:
-        raise InputError(path, "fichier introuvable ou illisible") from None
-    rows = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
-            row["group"] = str(row["group"])
-            row["file_scope"] = str(row.get("scope", row["file"]))
-        except (ValueError, KeyError, TypeError):
-            raise InputError(
-                path, "ligne JSON invalide (file, start_char, end_char, group)", number
-            ) from None
-        rows.append(row)
-    return rows
+
+    def parse(row: dict) -> dict:
+        row["group"] = str(row["group"])
+        row["file_scope"] = str(row.get("scope", row["file"]))
+        return _span(row)
+
+    return _read_rows(path, "file, start_char, end_char, group", parse)
 
 
 def predicted_merges(

@@ -171,25 +171,24 @@ def test_context_comes_from_the_same_group_only(nlp, tagger):
     assert together[1, a] > alone[1, a]
 
 
+ESTIMATOR_TEXTS = [
+    "Un guichet unique pour les usagers.",
+    "La concession du permis de conduire.",
+    "Simplifier les pièces justificatives.",
+    "Le concessionnaire investit.",
+    "Le modèle estonien.",
+    "Une simplification attendue.",
+]
+ESTIMATOR_LABELS = [["A", "A.1"], ["B"], ["A"], ["B"], ["C"], ["A"]]
+
+
 def test_estimator_conventions(nlp):
     tagger = CodebookTagger(CODEBOOK, threshold=0.7)
     copy = clone(tagger)
     assert copy.get_params()["threshold"] == 0.7 and copy.codebook == CODEBOOK
     assert not hasattr(copy, "thresholds_")
-    docs = list(
-        nlp.pipe(
-            [
-                "Un guichet unique pour les usagers.",
-                "La concession du permis de conduire.",
-                "Simplifier les pièces justificatives.",
-                "Le concessionnaire investit.",
-                "Le modèle estonien.",
-                "Une simplification attendue.",
-            ]
-        )
-    )
-    y = [["A", "A.1"], ["B"], ["A"], ["B"], ["C"], ["A"]]
-    assert copy.fit(docs, y) is copy
+    docs = list(nlp.pipe(ESTIMATOR_TEXTS))
+    assert copy.fit(docs, ESTIMATOR_LABELS) is copy
     assert copy.classes_ == CODEBOOK.ids and copy.thresholds_.shape == (len(CODEBOOK.ids),)
     assert copy.predict(docs).shape == (len(docs), len(CODEBOOK.ids))
     unsupervised = clone(tagger).fit(docs)
@@ -382,17 +381,6 @@ def test_label_with_a_name_only_is_matched_by_its_name(nlp):
     tagging = CodebookTagger(codebook).tag([doc], ["x"])[0]
     assert tagging.labels == ("R",)
     assert tagging.explanations["R"]["terms"] == ["retraites"]
-
-
-ESTIMATOR_TEXTS = [
-    "Un guichet unique pour les usagers.",
-    "La concession du permis de conduire.",
-    "Simplifier les pièces justificatives.",
-    "Le concessionnaire investit.",
-    "Le modèle estonien.",
-    "Une simplification attendue.",
-]
-ESTIMATOR_LABELS = [["A", "A.1"], ["B"], ["A"], ["B"], ["C"], ["A"]]
 
 
 def test_fit_shrinks_thresholds_towards_the_default(nlp):
