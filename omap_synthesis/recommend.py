@@ -204,7 +204,8 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     course, or the content of a belief.
 
     « je vais en sauter quelques-unes », « je vais prolonger ce que … », « que je veux bien
-    partager », « je vous propose une pause », « nous devons nous arrêter là », « il y a
+    partager », « je vous propose une pause », « nous devons nous arrêter là », « nous y
+    entendrons cinq interventions », « il y a
     cette idée que détenir une donnée, c'est détenir un pouvoir ».
     """
     trigger, head = doc[cue.trigger], doc[cue.head]
@@ -215,7 +216,8 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
         return True
     speakers = {s.lower_ for t in (trigger, head) for s in t.children if s.dep_ == "nsubj"}
     own = bool(speakers & {"je", "j'", "moi"})
-    if (own or "nous" in speakers) and infinitive(head) in lexicon()["discourse_verbs"]:
+    course = lexicon()["discourse_verbs"] | lexicon()["session_verbs"]
+    if (own or "nous" in speakers) and infinitive(head) in course:
         return True
     to_room = any(c.dep_ in {"obj", "iobj"} and c.lower_ == "vous" for c in trigger.children)
     if own and lemma(trigger) == "proposer" and to_room:

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from omap_synthesis.actions import action_line
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.deontic import RecommendationDetector
+from omap_synthesis.deontic import RecommendationDetector, lexicon
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
@@ -411,6 +411,21 @@ def test_classifier_decides_clear_cases(nlp, tmp_path, sentence, expected):
     found = detect(passages, parse_passages(nlp, passages))
     assert bool(found) is expected
     assert all(0.0 <= d.score <= 1.0 for d in found)
+
+
+def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
+    text = (
+        "Amina Idrissi : La journée poursuit trois objectifs. C'est l'objet de la première "
+        "session, que je remercie d'avoir accepté. Nous y entendrons cinq interventions : la "
+        "simplification des formalités administratives, l'état des lieux de l'infrastructure "
+        "avec l'ADD, les registres de données, puis deux témoignages ministériels.\n"
+    )
+    passages = _passage_docs(tmp_path, text)
+    docs = parse_passages(nlp, passages)
+    assert detect(passages, docs) == []
+    # The classifier alone takes the announcement for a commitment: the session verbs drop it.
+    monkeypatch.setitem(lexicon(), "session_verbs", frozenset())
+    assert len(detect(passages, docs)) == 1
 
 
 def test_rules_decide_alone_without_a_model(nlp, tmp_path):
