@@ -351,14 +351,24 @@ class DraftBuilder:
         ]
 
     def _themes_for(self, label_id: str) -> list[DraftSentence]:
-        """At most two recurring themes of this objective, each with the sequences it joined."""
+        """At most two recurring themes of this objective, each with the sequences it joined.
+
+        A theme is said under the objective most of its passages carry (the first in codebook
+        order on a tie), so that it is not repeated from one objective to the next.
+        """
         event, out = self.inputs.event, []
+        top = [lab.id for lab in self.inputs.codebook.top]
         for theme in self.inputs.themes:
             members = [pid for pid in theme.passage_ids if pid in self.by_id]
-            tagged = sum(label_id in self.inputs.labels_of.get(pid, ()) for pid in members)
+            if not members:
+                continue
+            tagged = {
+                i: sum(i in self.inputs.labels_of.get(pid, ()) for pid in members) for i in top
+            }
             talks = list(dict.fromkeys(self.by_id[pid].talk for pid in members))
             names = [event.item(t).display for t in talks if t and event.item(t)]
-            if not members or tagged / len(members) < 0.5 or len(talks) < 2:
+            main = max(top, key=lambda i: tagged[i])
+            if main != label_id or tagged[label_id] / len(members) < 0.5 or len(talks) < 2:
                 continue
             where = (
                 _join(names)
