@@ -199,7 +199,16 @@ def _is_de_object(child: Token) -> bool:
 def _object_phrase(child: Token) -> list[str]:
     """Drop the « de » of the nominalised verb's object and repair the article."""
     case = next(c for c in child.children if c.dep_ == "case")
-    words = _render(child, skip={case.i})
+    # « le dépôt des sources et de la documentation » → « les sources et la documentation »:
+    # a conjunct's « de » before its article goes too.
+    conjoined = {
+        c.i
+        for conj in child.children
+        if conj.dep_ == "conj" and any(d.dep_ == "det" for d in conj.children)
+        for c in conj.children
+        if c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"}
+    }
+    words = _render(child, skip={case.i} | conjoined)
     has_det = any(c.dep_ == "det" for c in child.children)
     if case.lower_ == "du":
         return ["le"] + words

@@ -225,6 +225,11 @@ class RecommendationDetector:
             return (named[0], None) if named else (self._cleft(token), None)
         children = [c for c in children if not has_hypothesis_mark(c) and not is_purpose(c)]
         for child in children:
+            # « je recommande le dépôt des sources …, mis à jour à chaque version »: a
+            # participle after the object describes the object, it is not the action.
+            participle = child.morph.get("VerbForm") == ["Part"]
+            if participle and named and named[0].i < child.i:
+                continue
             if child.dep_ == "xcomp" and child.pos_ in {"VERB", "AUX"}:
                 return self._through(child), None
             # « je propose un revenu minimum garanti »: the adjective was misread as xcomp.

@@ -161,6 +161,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
             "Créer un fonds commun pour les projets partagés",
         ),
+        (
+            "Ensuite, je recommande le dépôt des sources et de la documentation chez un tiers "
+            "séquestre, mis à jour à chaque version.",
+            "Déposer les sources et la documentation chez un tiers séquestre",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
