@@ -290,6 +290,7 @@ def _finish(words: list[str], actor: list[str] | None = None) -> str:
     text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
     text = re.sub(r"(,\s*){2,}", ", ", text)
     text = re.sub(r"[,;:]\s*\(", " (", text)
+    text = re.sub(r"[\s,;:\u00a0]+\)", ")", text)
     text = re.sub(r"[^\S\u00a0]+", " ", text).strip(' ,;:-–—«»"' + NBSP)
     return text[:1].upper() + text[1:]
 

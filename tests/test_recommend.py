@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from omap_synthesis.actions import action_line
+from omap_synthesis.actions import _finish, action_line
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
@@ -171,6 +171,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
 def test_action_lines(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+def test_actor_keeps_no_trailing_punctuation():
+    words, actor = ["recruter", "des", "profils"], ["(", "les", "ressources", "humaines", ":", ")"]
+    assert _finish(words, actor) == "Recruter des profils (les ressources humaines)"
 
 
 @pytest.fixture(scope="module")
