@@ -260,8 +260,8 @@ class ThemeModel(ClusterMixin, BaseEstimator):
     smoothed_ : ndarray
         The smoothed vectors the clustering ran on.
     scores_, stabilities_ : dict
-        Content silhouette of every ``k`` tried; stability of every ``k`` with large enough
-        themes.
+        Content silhouette of every ``k`` tried; stability of the ``k`` with large enough
+        themes examined in silhouette order, down to the first stable one.
     cluster_centers_ : ndarray
         Centre of each theme in the smoothed space.
     silhouette_, stability_ari_ : float or None
@@ -335,7 +335,6 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         if self.n_themes is None:
             min_size = self.min_theme_size
             candidates = [k for k in candidates if np.bincount(fits[k].labels_).min() >= min_size]
-        self.stabilities_ = {k: self._stability(core, fits[k].labels_) for k in candidates}
         if not candidates:
             self.n_themes_ = int(len(core) > 0)
             self.labels_[reached] = 0
@@ -343,8 +342,17 @@ class ThemeModel(ClusterMixin, BaseEstimator):
             if len(core):
                 self.cluster_centers_[0] = self.smoothed_[core].mean(axis=0)
             return self
-        stable = [k for k in candidates if (self.stabilities_[k] or 0) >= self.min_stability]
-        best = max(stable or candidates, key=lambda k: (np.nan_to_num(self.scores_[k], nan=-2), -k))
+        # The best silhouette among the stable k, else among all: stability (k-means refitted
+        # n_seeds times) is only computed down the silhouette order until a stable k is found.
+        order = sorted(
+            candidates, key=lambda k: (np.nan_to_num(self.scores_[k], nan=-2), -k), reverse=True
+        )
+        best = order[0]
+        for k in order:
+            self.stabilities_[k] = self._stability(core, fits[k].labels_)
+            if (self.stabilities_[k] or 0) >= self.min_stability:
+                best = k
+                break
         self.n_themes_ = best
         self.labels_[core] = fits[best].labels_
         if len(rest):
