@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import sys
+import time
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from spacy.tokens import Doc, DocBin
 from omap_synthesis.config import DEFAULT_MODEL, cache_dir
 
 log = logging.getLogger(__name__)
+# Least time the parent waits for the forked parser once its own half is parsed (seconds).
+CHILD_GRACE = 60.0
 
 
 def load_nlp(model: str | None = None) -> Language:
@@ -135,8 +139,23 @@ def _parse_in_two(nlp: Language, groups: list[list[str]]) -> None:
             code = 1
         finally:
             os._exit(code)
+    started = time.monotonic()
     try:
         for texts in halves[0]:
             parse(nlp, texts)
     finally:
-        os.waitpid(pid, 0)
+        _reap(pid, max(CHILD_GRACE, 3 * (time.monotonic() - started)))
+
+
+def _reap(pid: int, timeout: float) -> bool:
+    """Wait for the child; past ``timeout`` (it hangs, e.g. on a lock another thread held when
+    it was forked) kill it: the caller parses whatever it did not write. True when killed."""
+    deadline = time.monotonic() + timeout
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            log.warning("analyse parallèle abandonnée : le processus fils ne répond plus")
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return True
+        time.sleep(0.02)
+    return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from omap_synthesis import nlp as nlp_module
 from omap_synthesis.config import cache_dir
 
@@ -65,3 +67,16 @@ def test_two_processes_parse_like_one(nlp, sample_ingested, tmp_path, monkeypatc
     assert all(annotations(shared[p.id]) == annotations(alone[p.id]) for p in passages)
     sources = {p.source for p in passages}
     assert len(list((tmp_path / "omap-synthesis" / "docs").glob("*.spacy"))) == len(sources)
+
+
+def test_a_hung_child_is_killed_and_reaped():
+    import os
+    import time
+
+    pid = os.fork()
+    if pid == 0:  # a child that never finishes
+        time.sleep(600)
+        os._exit(0)
+    assert nlp_module._reap(pid, timeout=0.2) is True
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
