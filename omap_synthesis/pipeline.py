@@ -234,7 +234,7 @@ METHOD = [
     "vérifiée mot pour mot, chaque nombre et chaque nom doivent figurer dans les passages cités "
     "ou dans le programme.",
     "La qualité de chaque étape est mesurée sur des débats français réels (corpus FREDSum) et "
-    "sur des passages étiquetés à la main ; les chiffres, avec les commandes qui les "
+    "sur des passages annotés un à un, sans l'outil ; les chiffres, avec les commandes qui les "
     "reproduisent, figurent dans la documentation du logiciel (README, « Qualité mesurée »).",
 ]
 
