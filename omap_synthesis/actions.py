@@ -65,6 +65,11 @@ def _lexicon() -> dict:
     }
 
 
+def nominal_verb(word: str) -> str:
+    """The verb of a one-word nominalisation (« création » → « créer »), else ``word``."""
+    return _lexicon()["nominalisations"].get((word,), word)
+
+
 def lexicon_support_verb() -> str:
     """The verb an action line gets when the proposal names a thing (« prévoir »)."""
     return _lexicon()["support_verb"]

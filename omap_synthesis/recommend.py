@@ -11,14 +11,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from omap_synthesis.actions import action_line, lexicon_support_verb
+from omap_synthesis.actions import action_line, lexicon_support_verb, nominal_verb
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import infinitive, lemma, resource
+from omap_synthesis.french import infinitive, lemma
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -292,7 +291,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         objects |= {lemma(span.doc[cue.actor])}
     vague = _vague(head, cue, action)
     heads = _object_heads(head)
-    targets = frozenset(_nominal(lemma(t)) for t in heads)
+    targets = frozenset(nominal_verb(lemma(t)) for t in heads)
     # « créer un statut … pour les ingénieurs »: the verb's complements describe the object too.
     complements = [
         c
@@ -300,7 +299,9 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         if head.pos_ == "VERB" and c.dep_ in _COMPLEMENT_DEPS and c.pos_ in {"NOUN", "PROPN"}
     ]
     modifiers = frozenset(
-        _nominal(w) for t in heads + complements for w in _words(_phrase(t, span.start, span.end))
+        nominal_verb(w)
+        for t in heads + complements
+        for w in _words(_phrase(t, span.start, span.end))
     )
     vectors = {}
     for word in sorted(targets | modifiers):
@@ -316,26 +317,11 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         objects,
         order,
         vague,
-        frozenset(_nominal(w) for w in content),
+        frozenset(nominal_verb(w) for w in content),
         targets,
         modifiers - targets,
         vectors,
     )
-
-
-@cache
-def _nominalisations() -> dict[str, str]:
-    """One-word nominalisations of ``actions.yaml`` (« création » → « créer »)."""
-    return {
-        noun: verb
-        for noun, verb in resource("actions.yaml")["nominalisations"].items()
-        if " " not in noun
-    }
-
-
-def _nominal(word: str) -> str:
-    """The verb of a nominalisation, so that « la création d'un fonds » meets « créer un fonds »."""
-    return _nominalisations().get(word, word)
 
 
 def _object_heads(head) -> list:
