@@ -1,9 +1,11 @@
 """Cold ``run`` against its reference, and a re-run after one new Q&A file against the cold run.
 
-Usage: python benchmarks/rerun.py [EVENT_DIR]
+Usage: python benchmarks/rerun.py [EVENT_DIR] [--repeat N]
 
 Each measurement runs in a fresh Python process (as the command does), on a copy of the event,
-with a fresh parse cache (``XDG_CACHE_HOME`` in a temporary folder):
+with a fresh parse cache (``XDG_CACHE_HOME`` in a temporary folder); the rounds are repeated
+(3 by default) and the median of each measurement is reported, since a re-run of a few seconds
+varies by several tenths from one round to the next:
 
 1. reference: import spaCy, ``spacy.load`` the pipeline and parse every passage of the sources
    (their texts read beforehand by the parent), one ``nlp.pipe`` per source: plain spaCy, none
@@ -110,17 +112,35 @@ def _stages(timings: dict) -> str:
     return ", ".join(f"{k} {v:.2f}" for k, v in timings.items())
 
 
-def main(event_dir: Path) -> None:
+def _measure(event_dir: Path) -> dict[str, dict]:
+    """One round of the four measurements, on a fresh copy of the event and fresh caches."""
     work = Path(tempfile.mkdtemp(prefix="omap-rerun-"))
     event, out = work / "event", work / "out"
     shutil.copytree(event_dir, event)
     _texts(event, work / "texts.json")
-    reference = _child("reference", str(work / "texts.json"), cache=work / "cache-reference")
-    cold = _child("run", str(event), str(out), cache=work / "cache")
+    figures = {"reference": _child("reference", str(work / "texts.json"), cache=work / "ref")}
+    figures["cold"] = _child("run", str(event), str(out), cache=work / "cache")
     _add_qa(event, 1)
-    rerun = _child("run", str(event), str(out), cache=work / "cache")
-    same = _child("twice", str(event), str(out), cache=work / "cache")
-    print(f"event: {event_dir.name} (temporary copy, fresh parse cache); wall s (CPU s)")
+    figures["rerun"] = _child("run", str(event), str(out), cache=work / "cache")
+    figures["same"] = _child("twice", str(event), str(out), cache=work / "cache")
+    shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def _median(rounds: list[dict], name: str) -> dict:
+    ordered = sorted((r[name] for r in rounds), key=lambda f: f["total"])
+    return ordered[len(ordered) // 2]
+
+
+def main(event_dir: Path, repeat: int) -> None:
+    rounds = [_measure(event_dir) for _ in range(repeat)]
+    reference, cold, rerun, same = (
+        _median(rounds, name) for name in ("reference", "cold", "rerun", "same")
+    )
+    print(
+        f"event: {event_dir.name} (temporary copy, fresh caches); wall s (CPU s), median of "
+        f"{repeat} rounds (stages of the median round)"
+    )
     print(
         f"reference, load + parse (no cache): {_time(reference)} "
         f"(load {reference['load']:.2f} s, parse {reference['parse']:.2f} s)"
@@ -136,7 +156,8 @@ def main(event_dir: Path) -> None:
             f"({figures['cpu'] / base['cpu']:.2f} x in CPU time; target <= {target})"
         )
         print(f"  stages (wall s): {_stages(figures['timings'])}")
-    shutil.rmtree(work, ignore_errors=True)
+    ratios = ", ".join(f"{r['rerun']['total'] / r['cold']['total']:.2f}" for r in rounds)
+    print(f"re-run / cold run in each round: {ratios}")
 
 
 if __name__ == "__main__":
@@ -148,6 +169,12 @@ if __name__ == "__main__":
             figures = child_run(*paths, again=mode == "twice")
         print(json.dumps(figures))
     else:
+        import argparse
+
         from omap_synthesis.config import DEFAULT_EVENT_DIR
 
-        main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVENT_DIR)
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("event_dir", nargs="?", type=Path, default=DEFAULT_EVENT_DIR)
+        parser.add_argument("--repeat", type=int, default=3, help="rounds (median reported)")
+        args = parser.parse_args()
+        main(args.event_dir, args.repeat)

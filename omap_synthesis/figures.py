@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import io
+import sys
+
 import pandas as pd
+from matplotlib.figure import Figure
 
 from omap_synthesis.models import Event
 
@@ -13,6 +16,16 @@ KIND_COLOURS = {
     "ouverture": "#548235",
     "rapporteur": "#7030a0",
 }
+
+
+def _subplots(**kwargs):
+    """A figure and its axes: through pyplot when a session already uses it (a notebook shows
+    the figure), otherwise a plain ``Figure``, which spares the report importing pyplot."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        return pyplot.subplots(**kwargs)
+    fig = Figure(**kwargs)
+    return fig, fig.add_subplot()
 
 
 def _minutes(clock: str) -> int:
@@ -43,7 +56,7 @@ def timeline(event: Event, passages: pd.DataFrame):
     """The day as horizontal bars, shaded by the number of words transcribed per item."""
     words = passages.groupby("talk")["words"].sum() if len(passages) else pd.Series(dtype=int)
     items = [it for it in event.items if it.start and it.end]
-    fig, ax = plt.subplots(figsize=(9, 0.35 * len(items) + 1), layout="constrained")
+    fig, ax = _subplots(figsize=(9, 0.35 * len(items) + 1), layout="constrained")
     for row, it in enumerate(reversed(items)):
         start, end = _minutes(it.start), _minutes(it.end)
         colour = KIND_COLOURS.get(it.kind, "#a6a6a6")
@@ -61,7 +74,7 @@ def timeline(event: Event, passages: pd.DataFrame):
 def words_per_speaker(passages: pd.DataFrame, top: int = 20):
     """Horizontal bars of words spoken per speaker (the ``top`` most talkative)."""
     counts = passages.groupby("speaker")["words"].sum().sort_values().tail(top)
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(counts) + 1), layout="constrained")
+    fig, ax = _subplots(figsize=(7, 0.3 * len(counts) + 1), layout="constrained")
     ax.barh(counts.index, counts.values, color="#1f4e79")
     ax.set_xlabel("mots")
     ax.set_title("Mots prononcés par intervenant·e")
@@ -70,7 +83,7 @@ def words_per_speaker(passages: pd.DataFrame, top: int = 20):
 
 def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0%}"):
     """A labelled heatmap of ``matrix`` (rows × columns), values written in the cells."""
-    fig, ax = plt.subplots(
+    fig, ax = _subplots(
         figsize=(2.5 + 0.75 * len(matrix.columns), 1.5 + 0.45 * len(matrix)), layout="constrained"
     )
     values = matrix.to_numpy(dtype=float)
@@ -85,3 +98,24 @@ def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0
     fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
     ax.set_title(title)
     return fig
+
+
+def png(fig) -> bytes:
+    """The figure as PNG bytes, with no software tag: the same data give the same bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+    return buffer.getvalue()
+
+
+def render(draw: str, args: tuple, kwargs: dict) -> bytes:
+    """PNG of the figure the function ``draw`` of this module makes of ``args`` and ``kwargs``."""
+    if draw not in FIGURES:
+        raise ValueError(f"figure inconnue : {draw}")
+    return png(globals()[draw](*args, **kwargs))
+
+
+# The functions the report draws (by name, in the figure worker too).
+FIGURES = ("timeline", "words_per_speaker", "heatmap")

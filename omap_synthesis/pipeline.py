@@ -8,11 +8,12 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from omap_synthesis import caching, export
-from omap_synthesis.anonymise import build_pseudonymiser
+from omap_synthesis.anonymise import Pseudonymiser, build_pseudonymiser
 from omap_synthesis.check import assert_faithful
 from omap_synthesis.config import MAX_SOURCE_BYTES, SEED
 from omap_synthesis.dataset import publish
@@ -72,13 +73,20 @@ class _Clock:
 
 
 def analyse(
-    ingested: Ingested, event_dir: Path, nlp, clock: _Clock, use_cache: bool = True
+    ingested: Ingested,
+    event_dir: Path,
+    nlp,
+    clock: _Clock,
+    use_cache: bool = True,
+    on_parsed: Callable[[Pseudonymiser], None] | None = None,
 ) -> tuple[DraftInputs, dict]:
     """Parse, pseudonymise, tag, summarise, find themes and recommendations.
 
     With ``use_cache``, every result comes from the on-disk cache when the same inputs (passages,
     codebook, programme, model, code and resources: ``caching.digest``) produced it before; a
     talk's summary depends on that talk's passages only, so a new file recomputes its own.
+    ``on_parsed(pseudonymiser)`` is called once the passages are parsed and the audience's names
+    known (the run starts drawing the programme's figures then).
     """
     from omap_synthesis.nlp import model_key, parse_passages
 
@@ -87,13 +95,15 @@ def analyse(
     docs = parse_passages(nlp, passages, cache=use_cache, processes=2)
     clock.lap("parse")
     pseudonymiser = build_pseudonymiser(passages, event, docs)
+    if on_parsed is not None:
+        on_parsed(pseudonymiser)
     model = model_key(nlp)
     key = caching.digest("analyse", model, passages, codebook, event, SEED)
 
     def cached(kind: str, compute, entry: str = key, keep: int = caching.MAX_ENTRIES):
         return caching.cached(kind, entry, compute, use=use_cache, keep=keep)
 
-    taggings = cached("tag", lambda: _tag(passages, docs, codebook, event))
+    taggings = cached("tag", lambda: _tag(passages, docs, codebook, event, model))
     clock.lap("tag")
     summaries = {}
     for item in event.items:
@@ -107,7 +117,9 @@ def analyse(
     labels_of = {t.passage_id: t.labels for t in taggings}
     recommendations = cached(
         "recommend",
-        lambda: _recommendations(passages, docs, codebook, event, themes.assignment, labels_of),
+        lambda: _recommendations(
+            passages, docs, codebook, event, themes.assignment, labels_of, model
+        ),
     )
     clock.lap("recommend")
     inputs = DraftInputs(
@@ -126,10 +138,10 @@ def analyse(
 
 # The stages' modules are imported when a result is not in the cache (scikit-learn alone takes
 # more than a second to import).
-def _tag(passages, docs, codebook, event):
+def _tag(passages, docs, codebook, event, model):
     from omap_synthesis.tag import tag_passages
 
-    return tag_passages(passages, docs, codebook, event)
+    return tag_passages(passages, docs, codebook, event, cache=model)
 
 
 def _summary(passages, docs):
@@ -144,10 +156,12 @@ def _themes(passages, docs, taggings, event):
     return find_themes(passages, docs, taggings, event, random_state=SEED)
 
 
-def _recommendations(passages, docs, codebook, event, themes, taggings):
+def _recommendations(passages, docs, codebook, event, themes, taggings, model):
     from omap_synthesis.recommend import extract_recommendations
 
-    return extract_recommendations(passages, docs, codebook, event, themes, taggings=taggings)
+    return extract_recommendations(
+        passages, docs, codebook, event, themes, taggings=taggings, cache=model
+    )
 
 
 def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:
@@ -240,12 +254,21 @@ METHOD = [
 
 
 def _write_report_and_dataset(
-    tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path, pdf: bool, browser=None
+    tmp: Path,
+    inputs: DraftInputs,
+    ingested,
+    extras,
+    event_dir: Path,
+    pdf: bool,
+    browser,
+    figures,
 ) -> None:
     """The report (HTML, DOCX, PDF) and the dataset.
 
-    Chromium (``browser``, started with the run) prints the PDF from the HTML in the background
-    while the dataset and the Word report are written.
+    ``figures()`` gives the report's figures, which the figure worker may be drawing while the
+    dataset is written (:func:`omap_synthesis.report.start_figures`). Chromium (``browser``,
+    started with the run) prints the PDF from the HTML in the background while the Word report
+    is written.
     """
     from omap_synthesis.report import build_view, render_docx, render_html, start_pdf
 
@@ -257,16 +280,16 @@ def _write_report_and_dataset(
         extras["themes"].assignment,
         inputs.recommendations,
     )
+    _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
     quality = {
         f"thèmes : {k}": v if not isinstance(v, float) else f"{v:.3f}"
         for k, v in extras["themes"].quality.items()
         if isinstance(v, int | float) or v is None
     }
-    view = build_view(inputs, frame, ingested.reports, quality, METHOD)
+    view = build_view(inputs, ingested.reports, quality, METHOD, figures())
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None
     with job or contextlib.nullcontext():
-        _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
         render_docx(view, tmp / "rapport.docx")
         if job is not None:
             job.wait()
@@ -346,18 +369,29 @@ def run(
     report is built. ``on_stage(name)`` is called as each stage ends; ``pdf=False`` skips the
     PDF (live mode).
     """
+    from omap_synthesis.figure_worker import FigureWorker
     from omap_synthesis.pdf import Browser
 
-    # Chromium starts now, on the other core, so that only the print is left for the end.
-    browser = Browser.start() if pdf and "report" in stages else None
-    try:
-        return _run(event_dir, out, stages, words, on_stage, pdf, browser)
-    finally:
+    # Helpers on the other core for a one-off run: Chromium starts now, so that only the print
+    # is left for the end; the figure worker once the model is loaded, to draw during the
+    # analysis (started with Chromium, its imports would slow the ingest and the load). Live
+    # mode keeps matplotlib loaded and draws in place.
+    ahead = pdf and "report" in stages
+    with contextlib.ExitStack() as helpers:
+        browser = Browser.start() if ahead else None
         if browser is not None:
-            browser.close()
+            helpers.callback(browser.close)
+
+        def start_worker() -> FigureWorker | None:
+            worker = FigureWorker.start() if ahead else None
+            if worker is not None:
+                helpers.callback(worker.close)
+            return worker
+
+        return _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker)
 
 
-def _run(event_dir, out, stages, words, on_stage, pdf, browser) -> RunResult:
+def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) -> RunResult:
     clock = _Clock(on_stage)
     ingested = ingest_event(event_dir)
     clock.lap("ingest")
@@ -375,14 +409,30 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser) -> RunResult:
 
             nlp = load_nlp()
             clock.lap("load")
-            result.inputs, result.extras = analyse(ingested, event_dir, nlp, clock)
+            figures = None
+            if "report" in stages:
+                from omap_synthesis.report import ReportFigures
+
+                figures = ReportFigures(event, ingested.passages, start_worker())
+            result.inputs, result.extras = analyse(
+                ingested, event_dir, nlp, clock, on_parsed=figures.programme if figures else None
+            )
+            if figures is not None:
+                figures.analysis(result.inputs)
             exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
             write_reading(tmp, result.inputs, nlp, exclude, order, words)
             _early_draft(tmp, result.out_dir)
             clock.lap("draft")
             if "report" in stages:
                 _write_report_and_dataset(
-                    tmp, result.inputs, ingested, result.extras, event_dir, pdf, browser
+                    tmp,
+                    result.inputs,
+                    ingested,
+                    result.extras,
+                    event_dir,
+                    pdf,
+                    browser,
+                    figures,
                 )
                 clock.lap("report")
         export.write_json(tmp / "manifest.json", _manifest(ingested, event_dir, stages, words, nlp))

@@ -8,6 +8,7 @@ paragraph.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
@@ -19,6 +20,7 @@ import srt
 import webvtt
 import yaml
 
+from omap_synthesis import caching
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import SourceText, Turn
@@ -343,6 +345,13 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     )
 
 
+def _read_docx_cached(path: Path, data: bytes) -> SourceText:
+    """``read_docx``, from the stage cache when this file was read before (python-docx takes
+    half a second for a Q&A file, reading the stored result a few milliseconds)."""
+    key = caching.digest("docx", str(path), hashlib.sha256(data).hexdigest())
+    return caching.cached("docx", key, lambda: read_docx(path, data))
+
+
 def read_source(path: str | Path, max_bytes: int) -> SourceText:
     """Read one source file with the reader of its format.
 
@@ -373,7 +382,7 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
     elif ext == ".json":
         source = read_whisper(path, data)
     else:
-        source = read_docx(path, data)
+        source = _read_docx_cached(path, data)
     if not source.turns:
         raise InputError(path, "aucun texte de parole trouvé")
     return source

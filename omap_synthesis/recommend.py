@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from omap_synthesis import caching
 from omap_synthesis.actions import action_line, lexicon_support_verb, nominal_verb
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
 from omap_synthesis.french import infinitive, lemma
@@ -98,9 +99,10 @@ def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sen
 
 def detect(
     passages: Iterable[Passage],
-    docs: dict[str, Doc],
+    docs: Mapping[str, Doc],
     detector: RecommendationDetector | None = None,
     model: RecommendationModel | None | bool = True,
+    cache: str | None = None,
 ) -> list[Detection]:
     """The sentences that hold a recommendation, in passage order.
 
@@ -118,15 +120,21 @@ def detect(
         Defaults to the detector built from ``resources/recommendations.yaml``.
     model : RecommendationModel, None or True
         ``True`` (default) loads the shipped model; ``None`` lets the rules decide.
+    cache : str, optional
+        Key of the pipeline that parsed ``docs`` (:func:`omap_synthesis.nlp.model_key`). When
+        given, with the shipped detector and model, each source's detections are kept in the
+        stage cache: a re-run after one new file only reads that file's sentences.
 
     Returns
     -------
     list of Detection
         One per recommendation sentence, with its cues and the classifier's score.
     """
+    passages = list(passages)
+    if cache is not None and detector is None and model is True:
+        return _detect_cached(passages, docs, cache)
     detector = detector or RecommendationDetector()
     model = load_model() if model is True else model
-    passages = list(passages)
     answering = answers_to_questions(passages)
     found = []
     for sentence in sentences((p for p in passages if p.kind != "moderation"), docs):
@@ -144,6 +152,41 @@ def detect(
         cues = [c for c in cues if not _own_course(span.doc, c)]
         if cues:
             found.append(Detection(sentence, tuple(cues), score))
+    return found
+
+
+def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:
+    """:func:`detect` source by source (a turn's context never crosses sources), each source's
+    detections kept in the stage cache as token and character offsets."""
+    by_source: dict[str, list[Passage]] = {}
+    for passage in passages:
+        by_source.setdefault(passage.source, []).append(passage)
+    order = {p.id: k for k, p in enumerate(passages)}
+    found = []
+    for mine in by_source.values():
+
+        def compute(mine=mine):
+            index = {p.id: k for k, p in enumerate(mine)}
+            return [
+                (
+                    index[s.passage.id],
+                    s.span.start,
+                    s.span.end,
+                    s.start_char,
+                    s.end_char,
+                    d.cues,
+                    d.score,
+                )
+                for d in detect(mine, docs)
+                for s in [d.sentence]
+            ]
+
+        rows = caching.cached("detect", caching.digest("detect", model, mine), compute)
+        for k, start, end, a, b, cues, score in rows:
+            passage = mine[k]
+            sentence = Sentence(passage, docs[passage.id][start:end], a, b)
+            found.append(Detection(sentence, cues, score))
+    found.sort(key=lambda d: (order[d.sentence.passage.id], d.sentence.span.start))
     return found
 
 
@@ -495,6 +538,7 @@ def extract_recommendations(
     event: Event | None = None,
     themes: Mapping[str, str] | None = None,
     taggings: Mapping[str, Sequence[str]] | None = None,
+    cache: str | None = None,
 ) -> list[Recommendation]:
     """Every recommendation made in ``passages``, merged and ranked.
 
@@ -514,6 +558,9 @@ def extract_recommendations(
     taggings : mapping, optional
         Labels of a passage id, when the passages are already tagged (the pipeline's run);
         otherwise the evidence passages are tagged when a codebook is given.
+    cache : str, optional
+        Key of the pipeline that parsed ``docs``: detections are cached per source
+        (see :func:`detect`).
 
     Returns
     -------
@@ -528,7 +575,7 @@ def extract_recommendations(
     'Partager les registres entre ministères'
     """
     passages = list(passages)
-    candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs))]
+    candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs, cache=cache))]
     groups = _groups(candidates)
     objectives = _objectives(groups, passages, docs, codebook, event, taggings)
     recs = []

@@ -6,6 +6,7 @@ import base64
 import io
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from markupsafe import Markup, escape
 
 from omap_synthesis import caching
 from omap_synthesis.draft import DraftInputs, References, french_date, slot
+from omap_synthesis.figure_worker import FigureWorker
 
 # The PDF is printed by omap_synthesis.pdf; these names stay importable from here.
 from omap_synthesis.pdf import (  # noqa: F401
@@ -24,6 +26,7 @@ from omap_synthesis.pdf import (  # noqa: F401
     render_pdf,
     start_pdf,
 )
+from omap_synthesis.segment import count_words
 
 log = logging.getLogger(__name__)
 SPEECH_KINDS = {"ouverture", "conf", "qa"}
@@ -83,15 +86,6 @@ class ReportView:
         )
 
 
-def _png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def _speech_items(event):
     return [it for it in event.items if it.kind in SPEECH_KINDS]
 
@@ -125,82 +119,174 @@ def theme_matrix(inputs: DraftInputs) -> pd.DataFrame:
     return counts
 
 
-def _png_of(name: str, draw, *data) -> bytes:
-    """PNG of the figure ``draw()`` returns, kept in the cache by its ``data``.
+@dataclass(frozen=True)
+class FigureJob:
+    """A figure of the report: the function of :mod:`omap_synthesis.figures` that draws it, its
+    arguments, and its cache key (a digest of the data it shows)."""
 
-    A figure whose data did not change since an earlier run (any process) is not drawn again,
-    and matplotlib is only imported when one has to be.
-    """
-    return caching.cached("figures", caching.digest("figure", name, *data), lambda: _png(draw()))
+    name: str
+    caption: str
+    alt: str
+    draw: str
+    args: tuple
+    kwargs: dict
+    key: str
 
 
-def _figures(inputs: DraftInputs, frame: pd.DataFrame) -> dict[str, Figure]:
-    def figures():
-        from omap_synthesis import figures
+def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict, *data):
+    key = caching.digest("figure", draw, *data)
+    return FigureJob(name, caption, alt, draw, args, kwargs, key)
 
-        return figures
 
-    event = inputs.event
-    out = {
-        "timeline": Figure(
+def words_frame(passages, pseudonymiser) -> pd.DataFrame:
+    """Talk, public speaker name and words of each passage (the data of the first figures)."""
+    return pd.DataFrame(
+        {
+            "talk": [p.talk or "" for p in passages],
+            "speaker": [pseudonymiser.speaker(p.speaker) for p in passages],
+            "words": [count_words(p.text) for p in passages],
+        },
+        columns=["talk", "speaker", "words"],
+    )
+
+
+def programme_figure_jobs(event, passages, pseudonymiser) -> list[FigureJob]:
+    """The figures of the day's programme and of who spoke: ready once the passages are read
+    and the audience pseudonymised, before the analysis."""
+    frame = words_frame(passages, pseudonymiser)
+    by_talk, by_speaker = frame[["talk", "words"]], frame[["speaker", "words"]]
+    jobs = [
+        _job(
             "timeline",
             "Déroulé de la journée d’après le programme ; barres pâles : séquence sans "
             "transcription.",
             "Chronologie horizontale des séquences de la journée, de l’accueil à la clôture, "
             "avec le nombre de mots transcrits pour chacune.",
-            _png_of(
-                "timeline",
-                lambda: figures().timeline(event, frame),
-                event,
-                frame[["talk", "words"]].to_dict("split") if len(frame) else None,
-            ),
+            "timeline",
+            (event, by_talk),
+            {},
+            event,
+            by_talk.to_dict("split") if len(frame) else None,
         )
-    }
+    ]
     if len(frame):
-        out["speakers"] = Figure(
-            "speakers",
-            "Mots prononcés par intervenant·e (personnes du public sous pseudonyme).",
-            "Diagramme en barres du nombre de mots prononcés par chaque intervenant·e.",
-            _png_of(
+        jobs.append(
+            _job(
                 "speakers",
-                lambda: figures().words_per_speaker(frame),
-                frame[["speaker", "words"]].to_dict("split"),
-            ),
+                "Mots prononcés par intervenant·e (personnes du public sous pseudonyme).",
+                "Diagramme en barres du nombre de mots prononcés par chaque intervenant·e.",
+                "words_per_speaker",
+                (by_speaker,),
+                {},
+                by_speaker.to_dict("split"),
+            )
         )
+    return jobs
+
+
+def analysis_figure_jobs(inputs: DraftInputs) -> list[FigureJob]:
+    """The heatmaps of objectives and themes per talk."""
+    jobs = []
     objectives = objective_matrix(inputs)
     if objectives.size and inputs.labels_of:
         args = (objectives, "Objectifs × séquences", "part des passages")
-        out["objectives"] = Figure(
-            "objectives",
-            "Part des passages de chaque séquence rattachés à chaque objectif.",
-            "Carte de chaleur : objectifs en lignes, séquences en colonnes, part des passages "
-            "étiquetés dans chaque case.",
-            _png_of(
-                "heatmap", lambda: figures().heatmap(*args), objectives.to_dict("split"), args[1:]
-            ),
+        jobs.append(
+            _job(
+                "objectives",
+                "Part des passages de chaque séquence rattachés à chaque objectif.",
+                "Carte de chaleur : objectifs en lignes, séquences en colonnes, part des passages "
+                "étiquetés dans chaque case.",
+                "heatmap",
+                args,
+                {},
+                objectives.to_dict("split"),
+                args[1:],
+            )
         )
     themes = theme_matrix(inputs)
     if themes.size:
         args = (themes, "Thèmes × séquences", "passages")
-        out["themes"] = Figure(
-            "themes",
-            "Nombre de passages de chaque thème récurrent par séquence.",
-            "Carte de chaleur : thèmes en lignes, séquences en colonnes, nombre de passages.",
-            _png_of(
+        jobs.append(
+            _job(
+                "themes",
+                "Nombre de passages de chaque thème récurrent par séquence.",
+                "Carte de chaleur : thèmes en lignes, séquences en colonnes, nombre de passages.",
                 "heatmap",
-                lambda: figures().heatmap(*args, fmt="{:.0f}"),
+                args,
+                {"fmt": "{:.0f}"},
                 themes.to_dict("split"),
                 args[1:],
                 "{:.0f}",
-            ),
+            )
         )
-    return out
+    return jobs
+
+
+def start_figures(
+    jobs: list[FigureJob], worker: FigureWorker | None = None
+) -> Callable[[], dict[str, Figure]]:
+    """Start drawing the figures that are not in the cache; the function returned gives them all.
+
+    A figure whose data did not change since an earlier run (any process) is not drawn again.
+    The others are drawn by ``worker`` (:mod:`omap_synthesis.figure_worker`) while the caller
+    goes on, or, without a worker or when it fails, here when the function is called; matplotlib
+    is only imported here when a figure has to be drawn here.
+    """
+    pngs = {job.key: caching.load("figures", job.key) for job in jobs}
+    missing = [job for job in jobs if pngs[job.key] is None]
+    batch = None
+    if worker is not None and missing:
+        batch = worker.submit([(job.draw, job.args, job.kwargs) for job in missing])
+
+    def figures() -> dict[str, Figure]:
+        drawn = worker.results(batch, len(missing)) if batch is not None else None
+        if drawn is None:
+            from omap_synthesis.figures import render
+
+            drawn = [render(job.draw, job.args, job.kwargs) for job in missing]
+        for job, png in zip(missing, drawn, strict=True):
+            caching.store("figures", job.key, png)
+            pngs[job.key] = png
+        return {job.name: Figure(job.name, job.caption, job.alt, pngs[job.key]) for job in jobs}
+
+    return figures
+
+
+class ReportFigures:
+    """The report's figures, each batch started as soon as its data are ready.
+
+    ``programme(pseudonymiser)`` once the passages are parsed, ``analysis(inputs)`` once the
+    analysis is done; calling the object gives every figure. With a ``worker``, the figures are
+    drawn there in the meantime (see :func:`start_figures`).
+    """
+
+    def __init__(self, event, passages, worker: FigureWorker | None = None) -> None:
+        self.event, self.passages, self.worker = event, passages, worker
+        self._batches: list[Callable[[], dict[str, Figure]]] = []
+
+    def programme(self, pseudonymiser) -> None:
+        jobs = programme_figure_jobs(self.event, self.passages, pseudonymiser)
+        self._batches.append(start_figures(jobs, self.worker))
+
+    def analysis(self, inputs: DraftInputs) -> None:
+        self._batches.append(start_figures(analysis_figure_jobs(inputs), self.worker))
+
+    def __call__(self) -> dict[str, Figure]:
+        return {name: fig for batch in self._batches for name, fig in batch().items()}
 
 
 def build_view(
-    inputs: DraftInputs, frame: pd.DataFrame, accounting, quality: dict, method: list[str]
+    inputs: DraftInputs,
+    accounting,
+    quality: dict,
+    method: list[str],
+    figures: dict[str, Figure] | None = None,
 ) -> ReportView:
-    """Gather and format the report's content (public texts only)."""
+    """Gather and format the report's content (public texts only).
+
+    ``figures`` are the report's figures when already drawn (:func:`start_figures`); by default
+    they are drawn here.
+    """
     event, pseudo = inputs.event, inputs.pseudonymiser
     refs = References(event, inputs.passages, pseudo)
     by_id = {p.id: p for p in inputs.passages}
@@ -314,7 +400,10 @@ def build_view(
         quality=[(k, v) for k, v in quality.items()],
         sources=sources,
     )
-    view.figures = _figures(inputs, frame)
+    if figures is None:
+        jobs = programme_figure_jobs(event, inputs.passages, pseudo) + analysis_figure_jobs(inputs)
+        figures = start_figures(jobs)()
+    view.figures = figures
     return view
 
 

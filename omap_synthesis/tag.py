@@ -44,6 +44,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfTransformer
 from spacy.tokens import Doc
 
+from omap_synthesis import caching
 from omap_synthesis.config import DEFAULT_MODEL
 from omap_synthesis.models import Codebook, Event, Passage, Tagging
 from omap_synthesis.tag_index import (
@@ -304,8 +305,9 @@ class CodebookTagger(BaseEstimator):
                 keep[:, parent] |= keep[:, i]
         return keep.astype(int)
 
-    def _run(self, X: Sequence[Doc], priors, groups):
-        comps = [self.components(doc) for doc in X]
+    def _run(self, X: Sequence[Doc], priors, groups, comps=None):
+        if comps is None:
+            comps = [self.components(doc) for doc in X]
         if not comps:
             empty = np.zeros((0, len(self._index().ids)))
             return comps, empty, empty, empty, empty
@@ -376,9 +378,11 @@ class CodebookTagger(BaseEstimator):
         return self
 
     def tag(
-        self, docs: Sequence[Doc], ids: Sequence[str], priors=None, groups=None
+        self, docs: Sequence[Doc], ids: Sequence[str], priors=None, groups=None, components=None
     ) -> list[Tagging]:
         """Tag parsed passages: kept labels, scores and explanations for each.
+
+        ``components`` may give the docs' :meth:`components`, computed earlier by this tagger.
 
         Examples
         --------
@@ -387,7 +391,7 @@ class CodebookTagger(BaseEstimator):
         ('O1', 'O1.1')
         """
         label_ids = self._index().ids
-        comps, scores, context, prior, corpus = self._run(docs, priors, groups)
+        comps, scores, context, prior, corpus = self._run(docs, priors, groups, components)
         keep = self._keep(scores)
         result = []
         for row, (passage_id, comp) in enumerate(zip(ids, comps, strict=True)):
@@ -494,6 +498,7 @@ def tag_passages(
     codebook: Codebook,
     event: Event | None = None,
     tagger: CodebookTagger | None = None,
+    cache: str | None = None,
 ) -> list[Tagging]:
     """Tag passages, with the programme prior from ``event.item(p.talk).objectives``.
 
@@ -507,6 +512,11 @@ def tag_passages(
         The programme; without it no prior applies.
     tagger : CodebookTagger, optional
         A configured or fitted tagger; the default is ``CodebookTagger(codebook)``.
+    cache : str, optional
+        Key of the pipeline that parsed ``docs`` (:func:`omap_synthesis.nlp.model_key`). When
+        given, with the default tagger, each source's term and similarity components are kept
+        in the stage cache; the corpus and context components, which depend on all passages,
+        are always computed.
 
     Returns
     -------
@@ -514,15 +524,36 @@ def tag_passages(
         One per passage, in order. Consecutive passages of one speaker turn or Q&A exchange
         lend each other context (``passage_group``).
     """
+    # A given tagger may be fitted: its components are not those of the cache's default one.
+    cacheable = cache is not None and tagger is None
     tagger = tagger or CodebookTagger(codebook)
     parsed = [docs[p.id] for p in passages] if isinstance(docs, Mapping) else list(docs)
+    comps = _cached_components(tagger, passages, parsed, cache) if cacheable else None
     priors = []
     for p in passages:
         item = event.item(p.talk) if event is not None and p.talk else None
         priors.append(item.objectives if item is not None else ())
-    return tagger.tag(
-        parsed, [p.id for p in passages], priors, [passage_group(p) for p in passages]
-    )
+    groups = [passage_group(p) for p in passages]
+    return tagger.tag(parsed, [p.id for p in passages], priors, groups, comps)
+
+
+def _cached_components(
+    tagger: CodebookTagger, passages: Sequence[Passage], parsed: Sequence[Doc], model: str
+) -> list[Components]:
+    """The tagger's components of every passage, each source's kept in the stage cache."""
+    by_source: dict[str, list[int]] = {}
+    for k, p in enumerate(passages):
+        by_source.setdefault(p.source, []).append(k)
+    comps: list[Components | None] = [None] * len(passages)
+    for rows in by_source.values():
+        mine = [passages[k] for k in rows]
+        key = caching.digest("tag-components", model, tagger.codebook, mine)
+        values = caching.cached(
+            "tag-components", key, lambda rows=rows: [tagger.components(parsed[k]) for k in rows]
+        )
+        for k, value in zip(rows, values, strict=True):
+            comps[k] = value
+    return comps
 
 
 def passage_group(passage: Passage) -> str:

@@ -176,6 +176,24 @@ def test_docx_paragraphs_and_headings(tmp_path):
     ]
 
 
+def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
+    import omap_synthesis.readers as readers
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    document = docx.Document()
+    document.add_paragraph("Nadia Fassi : Massar relie les écoles.")
+    path = tmp_path / "conf.docx"
+    document.save(path)
+    first = read_source(path, LIMIT)
+    calls = []
+    original = readers.read_docx
+    monkeypatch.setattr(readers, "read_docx", lambda *a: calls.append(a) or original(*a))
+    assert read_source(path, LIMIT) == first and calls == []
+    document.add_paragraph("Suite de son propos.")
+    document.save(path)
+    assert len(read_source(path, LIMIT).turns) == 2 and len(calls) == 1
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message", "line"),
     [

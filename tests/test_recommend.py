@@ -575,3 +575,29 @@ def test_merge_gold_matches_the_sample_event(sample_ingested):
     for row in rows:
         text = sample_ingested.sources[row["file"]].text
         assert text[row["start_char"] : row["end_char"]] == row["quote"]
+
+
+def test_cached_detections_equal_fresh_ones_and_spare_the_unchanged_sources(
+    sample_ingested, nlp, tmp_path, monkeypatch
+):
+    import omap_synthesis.recommend as recommend
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    passages = [p for p in sample_ingested.passages if p.talk in {"conf-6", "conf-8", "qr-1"}]
+    docs = parse_passages(nlp, passages)
+
+    def key(found):
+        return [(d.sentence.quote, d.sentence.start_char, d.cues, d.score) for d in found]
+
+    fresh = detect(passages, docs)
+    assert key(detect(passages, docs, cache="m")) == key(fresh)
+    read = []
+    original = recommend.sentences
+    monkeypatch.setattr(recommend, "sentences", lambda ps, d: original(read.extend(ps) or ps, d))
+    again = detect(passages, docs, cache="m")
+    assert key(again) == key(fresh) and read == []
+    assert all(d.sentence.span.doc is docs[d.sentence.passage.id] for d in again)
+    # One source changed (a turn removed): only that source's passages are read again.
+    dropped = next(p for p in passages if p.talk == "qr-1")
+    detect([p for p in passages if p is not dropped], docs, cache="m")
+    assert read and {p.source for p in read} == {dropped.source}

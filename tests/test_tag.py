@@ -216,6 +216,32 @@ def test_tag_passages_applies_the_programme(sample_ingested, nlp):
     assert sum("O1" in t.labels for t in taggings) >= len(taggings) // 2
 
 
+def test_cached_components_give_the_same_tags(sample_ingested, nlp, tmp_path, monkeypatch):
+    from omap_synthesis.nlp import parse_passages
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    ingested = sample_ingested
+    codebook = load_codebook(Path(ingested.event.directory) / ingested.event.codebook)
+    passages = [p for p in ingested.passages if p.talk in {"conf-1", "qr-1"}]
+    docs = parse_passages(nlp, passages)
+    fresh = tag_passages(passages, docs, codebook, ingested.event)
+    assert tag_passages(passages, docs, codebook, ingested.event, cache="m") == fresh
+    calls = []
+    original = CodebookTagger.components
+    monkeypatch.setattr(
+        CodebookTagger, "components", lambda self, doc: calls.append(doc) or original(self, doc)
+    )
+    assert tag_passages(passages, docs, codebook, ingested.event, cache="m") == fresh
+    assert calls == []
+    # With one source fewer, the cached call reads every component from the cache; only the
+    # uncached call computes them.
+    rest = [p for p in passages if p.source != passages[0].source]
+    assert tag_passages(rest, docs, codebook, ingested.event, cache="m") == tag_passages(
+        rest, docs, codebook, ingested.event
+    )
+    assert len(calls) == len(rest)
+
+
 @pytest.mark.parametrize(
     "segment",
     [
