@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -259,8 +260,27 @@ _VOLITION = frozenset(
     "proposer souhaiter vouloir recommander demander préconiser suggérer plaider".split()
 )
 _FUTURE_FORMS = {"je": ("rai",), "j'": ("rai",), "j’": ("rai",), "nous": ("rons",), "on": ("ra",)}
-_STANCE_FORMS = ("je suis pour ", "je suis contre ", "suis favorable", "d'accord pour ")
-_ORDINAL_NOUNS = {"point", "mesure", "axe", "proposition", "chantier", "priorité", "pilier"}
+_STANCE_FORMS = (
+    "je suis pour ",
+    "je suis contre ",
+    "suis favorable",
+    "d'accord pour ",
+    "suis partisan",
+    "sommes partisans",
+)
+_ORDINAL_NOUNS = {
+    "point", "mesure", "axe", "proposition", "chantier", "priorité", "pilier", "chose", "volet",
+    "étape", "engagement", "objectif", "levier",
+}  # fmt: skip
+# « mon projet pour l'école est de … », « notre proposition, c'est … », « j'ai un plan pour … ».
+_OWN_PLAN = re.compile(
+    r"\b(?:mon|ma|notre|nos|mes)\s+(?:(?:premi[eè]re?|grande?|principale?|seule?)\s+)?"
+    r"(?:projet|plan|proposition|programme|priorité|mesure|ambition|engagement)s?\b"
+    r"|\b(?:j'ai|j’ai|nous avons)\s+(?:un|une)\s+(?:plan|projet|programme|proposition)\b"
+)
+# Intention verbs of a first-person commitment (« je compte demander », « je m'engage à »);
+# the lemmatiser leaves the verb « compte » as it is.
+_INTENTION = frozenset({"compter", "compte", "engager", "promettre", "prévoir"})
 
 
 def _governor(sent: Span) -> Token:
@@ -335,6 +355,12 @@ def _governor_features(sent: Span, words: dict) -> dict:
         if a.lower_ in _OWN_PRONOUNS
     ]
     f["own_volition"] = float(any(lemma(b) in _VOLITION for a, b in near))
+    f["own_intention"] = float(
+        any(
+            lemma(b) in _INTENTION and any(c.dep_ in {"xcomp", "obl:arg"} for c in b.children)
+            for a, b in near
+        )
+    )
     f["own_future_form"] = float(
         any(
             b.lower_.endswith(_FUTURE_FORMS[a.lower_])
@@ -346,6 +372,7 @@ def _governor_features(sent: Span, words: dict) -> dict:
     )
     text = sent.text.lower()
     f["stance_words"] = float(any(form in text for form in _STANCE_FORMS))
+    f["own_plan"] = float(bool(_OWN_PLAN.search(text)))
     first = [t for t in sent if t.is_alpha][:3]
     f["ordinal_item"] = float(
         any(t.morph.get("NumType") == ["Ord"] or t.lower_.endswith("ièmement") for t in first)
@@ -416,7 +443,7 @@ def feature_names() -> tuple[str, ...]:
     ]
     names += ["root_children", "root_measure", "object_measure", "stance", "want_noun"]
     names += ["normative_present", "ordinal_item", "own_volition", "own_future_form"]
-    names += ["stance_words"]
+    names += ["stance_words", "own_intention", "own_plan"]
     names += ["ctx_after_question", "ctx_first_after_question", "ctx_position"]
     names += ["ctx_prev_cue", "ctx_next_cue"]
     return tuple(names)
