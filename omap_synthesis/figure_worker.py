@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 # Seconds to wait for a batch of figures before drawing them in the main process.
 WAIT = 60
-_LENGTH = 8
+# Bytes of the length that precedes each answer, and the largest answer believed.
+_LENGTH, _MAX_ANSWER = 8, 1 << 30
 
 
 class FigureWorker:
@@ -68,11 +69,11 @@ class FigureWorker:
         Returns the batch's number, for :meth:`results`.
         """
         path = Path(self._folder.name) / f"{self._submitted}.pickle"
-        path.write_bytes(pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL))
         try:
+            path.write_bytes(pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL))
             self.process.stdin.write(f"{path}\n".encode())
             self.process.stdin.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, pickle.PicklingError):
             self._broken = True
         self._submitted += 1
         return self._submitted - 1
@@ -101,7 +102,8 @@ class FigureWorker:
 
     def _answer(self, deadline: float) -> object | None:
         header = self._read(_LENGTH, deadline)
-        data = header and self._read(int.from_bytes(header, "big"), deadline)
+        size = int.from_bytes(header, "big") if header else 0
+        data = self._read(size, deadline) if 0 < size <= _MAX_ANSWER else None
         if data is None:
             return None
         try:
@@ -140,7 +142,11 @@ class FigureWorker:
 
 
 def main() -> None:
-    """The child: import matplotlib, then draw each batch named on standard input."""
+    """The child: import matplotlib, then draw each batch named on standard input.
+
+    Standard output carries the answers only: anything a library prints goes to standard error.
+    """
+    answers, sys.stdout = sys.stdout.buffer, sys.stderr
     from omap_synthesis import figures
 
     for line in sys.stdin.buffer:
@@ -150,8 +156,8 @@ def main() -> None:
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which draws them
             answer = f"{type(exc).__name__}: {exc}"
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        sys.stdout.buffer.write(len(data).to_bytes(_LENGTH, "big") + data)
-        sys.stdout.buffer.flush()
+        answers.write(len(data).to_bytes(_LENGTH, "big") + data)
+        answers.flush()
 
 
 if __name__ == "__main__":

@@ -89,3 +89,24 @@ def test_cached_figures_are_not_drawn_again(tmp_path, monkeypatch):
             raise AssertionError("rien à dessiner")
 
     assert start_figures(_jobs(), Refuses())() == first
+
+
+def test_a_worker_that_answers_garbage_is_not_believed(monkeypatch):
+    garbage = (sys.executable, "-c", "import sys; sys.stdout.write('Matplotlib is building…' * 9)")
+    monkeypatch.setattr(FigureWorker, "command", garbage)
+    worker = FigureWorker.start()
+    try:
+        assert worker.results(worker.submit(JOBS), len(JOBS), timeout=5) is None
+    finally:
+        worker.close()
+
+
+def test_a_request_that_cannot_be_written_is_drawn_in_place(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    worker = FigureWorker.start()
+    worker._folder.cleanup()  # the batch file cannot be written
+    try:
+        figures = start_figures(_jobs(), worker)()
+    finally:
+        worker.close()
+    assert [f.png for f in figures.values()] == [render(*job) for job in JOBS]
