@@ -247,10 +247,12 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
 
     « je vais en sauter quelques-unes », « je vais prolonger ce que … », « que je veux bien
     partager », « je vous propose une pause », « nous devons nous arrêter là », « nous y
-    entendrons cinq interventions », « il y a
+    entendrons cinq interventions », « je souhaite plein succès à vos travaux », « il y a
     cette idée que détenir une donnée, c'est détenir un pouvoir ».
     """
     trigger, head = doc[cue.trigger], doc[cue.head]
+    if lemma(trigger) == "souhaiter" and lemma(head) in lexicon()["courtesy_nouns"]:
+        return True
     if any(
         t.dep_ in {"acl", "acl:relcl", "ccomp"} and lemma(t.head) in _BELIEF_NOUNS
         for t in (head, *head.ancestors)

@@ -601,3 +601,18 @@ def test_cached_detections_equal_fresh_ones_and_spare_the_unchanged_sources(
     dropped = next(p for p in passages if p.talk == "qr-1")
     detect([p for p in passages if p is not dropped], docs, cache="m")
     assert read and {p.source for p in read} == {dropped.source}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Je souhaite plein succès à vos travaux, et je resterai avec vous une partie de la matinée.",
+        "Et à quinze heures cinq, notre rapporteure, Madame Houda Sefrioui, nous lira les éléments "
+        "de recommandations essentiels de l'atelier.",
+    ],
+)
+def test_courtesy_and_the_programme_to_come_are_not_proposals(nlp, tmp_path, sentence):
+    proposal = "Il faut que les ministères partagent leurs registres de données."
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {sentence} {proposal}\n")
+    found = detect(passages, parse_passages(nlp, passages))
+    assert [d.sentence.quote for d in found] == [proposal]
