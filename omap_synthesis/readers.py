@@ -145,13 +145,19 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
 
 
 def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
-    """Spans of paragraphs (blank-line separated) or of single lines, from ``start``."""
+    """Spans of paragraphs (blank-line separated) or of single lines, from ``start``.
+
+    A line inside a paragraph that opens with a speaker tag starts a block of its own: many
+    transcripts put one turn per line, without blank lines (« P1 : … » then « Eric Zemmour : … »).
+    """
     spans, pos = [], start
     pattern = re.compile(r"\n[ \t]*\n" if paragraphs else r"\n")
     for m in pattern.finditer(text, start):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
+    if paragraphs:
+        spans = [part for a, b in spans for part in _split_at_tags(text, a, b)]
     out = []
     for a, b in spans:
         while a < b and text[a].isspace():
@@ -161,6 +167,17 @@ def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
         if a < b:
             out.append((a, b))
     return out
+
+
+def _split_at_tags(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The paragraph ``text[a:b]`` cut before each of its later lines that opens with a tag."""
+    cuts = [
+        m.end()
+        for m in re.finditer(r"\n", text[a:b])
+        if split_speaker_tag(text[a + m.end() : b].split("\n", 1)[0].lstrip())
+    ]
+    bounds = [a, *(a + c for c in cuts), b]
+    return list(zip(bounds, bounds[1:], strict=False))
 
 
 def _turns_from_blocks(

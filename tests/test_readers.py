@@ -226,3 +226,20 @@ def test_size_limit_is_checked_before_reading(tmp_path):
         handle.truncate(3_000_000)  # sparse: never read, never parsed
     with pytest.raises(InputError, match="trop volumineux"):
         read_source(path, 1_000_000)
+
+
+def test_one_turn_per_line_without_blank_lines(tmp_path):
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "P1 : Que proposez-vous ?\nEric Zemmour : Je propose ceci.\nDeuxième point : la suite.\n"
+        "[00:01:02] Jean Luc Mélenchon : Et moi cela.\n\nUn paragraphe sans nom le prolonge.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("P1", "Que proposez-vous ?"),
+        ("Eric Zemmour", "Je propose ceci.\nDeuxième point : la suite."),
+        ("Jean Luc Mélenchon", "Et moi cela."),
+        ("Jean Luc Mélenchon", "Un paragraphe sans nom le prolonge."),
+    ]
+    assert source.turns[2].times[0][2] == 62.0
