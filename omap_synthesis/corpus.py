@@ -128,6 +128,10 @@ def find_units(dirs: Iterable[str | Path]) -> list[Unit]:
     return units
 
 
+# Components whose output nothing reads in a source without Q&A exchanges.
+_NO_ENTITIES = ("ner",)
+
+
 @cache
 def _tagger(codebook: Codebook):
     """The tagger of a codebook, built once per process (and per worker of a cluster)."""
@@ -150,7 +154,11 @@ class _Entities:
 
 
 def _analyse(ingested: Ingested, tagger, settings: Settings):
-    """Parse and tag one source at a time; keep taggings and Q&A entities, drop the docs."""
+    """Parse and tag one source at a time; keep taggings and Q&A entities, drop the docs.
+
+    Entities are only read in Q&A exchanges (for the pseudonyms): a source without any is
+    parsed without the named-entity recogniser, which the tagger does not use.
+    """
     from omap_synthesis.nlp import load_nlp, parse
     from omap_synthesis.tag import tag_passages
 
@@ -159,7 +167,8 @@ def _analyse(ingested: Ingested, tagger, settings: Settings):
     for _, group in itertools.groupby(ingested.passages, key=lambda p: p.source):
         group = list(group)
         texts = [p.clean for p in group]
-        docs = parse(nlp, texts, batch_size=settings.batch_size)
+        unused = () if any(p.exchange for p in group) else _NO_ENTITIES
+        docs = parse(nlp, texts, batch_size=settings.batch_size, disable=unused)
         if tagger is not None:
             taggings += tag_passages(group, docs, tagger.codebook, ingested.event, tagger)
         for p, doc in zip(group, docs, strict=True):

@@ -173,3 +173,21 @@ def test_progress_off_writes_nothing(capsys):
         advance()
         advance()
     assert capsys.readouterr() == ("", "")
+
+
+def test_loose_transcripts_are_tagged_as_with_the_full_pipeline(dataset, transcripts, codebook):
+    # Corpus mode parses them without the entity recogniser, which the tagger does not read.
+    from omap_synthesis.event import load_codebook
+    from omap_synthesis.ingest import ingest_file
+    from omap_synthesis.nlp import load_nlp, parse
+    from omap_synthesis.tag import tag_passages
+
+    frame = pd.read_parquet(dataset.out_dir / "passages.parquet")
+    book = load_codebook(codebook)
+    path = sorted(TRANSCRIPTS.iterdir())[0]
+    passages = ingest_file(path).passages
+    docs = parse(load_nlp(), [p.clean for p in passages], cache=False)
+    expected = ["; ".join(t.labels) for t in tag_passages(passages, docs, book)]
+    mine = frame[frame["source"] == path.name]
+    assert len(mine) == len(expected)
+    assert list(mine["labels"]) == expected

@@ -80,3 +80,13 @@ def test_a_hung_child_is_killed_and_reaped():
     assert nlp_module._reap(pid, timeout=0.2) is True
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_parse_without_a_component_is_cached_apart(nlp):
+    texts = ["Karim Bennis a présenté le registre national à Rabat."]
+    without = nlp_module.parse(nlp, texts, disable=("ner",))
+    assert not without[0].has_annotation("ENT_IOB")
+    full = nlp_module.parse(nlp, texts)
+    assert full[0].has_annotation("ENT_IOB") and full[0].ents
+    assert [t.lemma_ for t in full[0]] == [t.lemma_ for t in without[0]]
+    assert nlp_module.parse(nlp, texts, disable=("ner",))[0].ents == ()
