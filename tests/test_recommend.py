@@ -606,7 +606,8 @@ def test_cached_detections_equal_fresh_ones_and_spare_the_unchanged_sources(
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Je souhaite plein succès à vos travaux, et je resterai avec vous une partie de la matinée.",
+        "Je souhaite plein succès à vos travaux, et je resterai avec vous une partie de la "
+        "matinée.",
         "Et à quinze heures cinq, notre rapporteure, Madame Houda Sefrioui, nous lira les éléments "
         "de recommandations essentiels de l'atelier.",
     ],
