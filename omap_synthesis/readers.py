@@ -348,7 +348,15 @@ def read_docx(path: Path, data: bytes) -> SourceText:
             continue
         if style.startswith(("Heading", "Titre", "Title")):
             headings.add(len(paragraphs))
-        paragraphs.append(" ".join(p.text.split()))
+            paragraphs.append(" ".join(p.text.split()))
+            continue
+        # A line break inside a paragraph (Maj+Entrée) before a speaker tag starts a turn.
+        lines = p.text.split("\n")
+        starts = [0, *(k for k, line in enumerate(lines) if k and split_speaker_tag(line.strip()))]
+        for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+            part = " ".join(" ".join(lines[a:b]).split())
+            if part:
+                paragraphs.append(part)
     text = "\n".join(paragraphs)
     blocks, pos = [], 0
     for para in paragraphs:

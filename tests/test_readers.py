@@ -176,6 +176,21 @@ def test_docx_paragraphs_and_headings(tmp_path):
     ]
 
 
+def test_docx_line_breaks_before_speaker_tags_start_turns(tmp_path):
+    document = docx.Document()
+    paragraph = document.add_paragraph("P1 : Que proposez-vous ?")
+    paragraph.add_run().add_break()
+    paragraph.add_run("Eric Zemmour : Je propose ceci,")
+    paragraph.add_run().add_break()
+    paragraph.add_run("et cela.")
+    path = tmp_path / "debat.docx"
+    document.save(path)
+    assert _turns(read_source(path, LIMIT)) == [
+        ("P1", "Que proposez-vous ?"),
+        ("Eric Zemmour", "Je propose ceci, et cela."),
+    ]
+
+
 def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
     import omap_synthesis.readers as readers
 
