@@ -104,6 +104,10 @@ def action_line(doc: Doc, cue: Cue) -> str:
     return _finish(words, actor)
 
 
+# Adverbs that, without « ne », oppose a conjunct to what precedes it (« et pas », « et non »).
+_CONTRAST_NOT = frozenset({"pas", "non", "jamais"})
+
+
 def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
     """Words of the infinitive phrase, and of the actor (« entre ministères », « (l'État) »)."""
     lex = _lexicon()
@@ -127,7 +131,10 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
         elif _kept(child) and child != actor:
             words += _render(child)
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
-        if not subjects(conj):
+        # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
+        # do; an action line without it keeps the speaker's meaning.
+        contrast = any(c.dep_ == "advmod" and c.lower_ in _CONTRAST_NOT for c in conj.children)
+        if not subjects(conj) and not contrast:
             words += [",", infinitive(conj)]
             words += [w for c in conj.children if _kept(c) for w in _render(c)]
     if cue.negated or is_negated(verb):

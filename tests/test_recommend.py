@@ -166,6 +166,14 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "séquestre, mis à jour à chaque version.",
             "Déposer les sources et la documentation chez un tiers séquestre",
         ),
+        (
+            "La sécurité doit être pensée dès la conception, et pas ajoutée à la fin.",
+            "Penser la sécurité dès la conception",
+        ),
+        (
+            "Il faut simplifier les procédures et publier les délais.",
+            "Simplifier les procédures, publier les délais",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
