@@ -194,15 +194,9 @@ Key = tuple[str, int, int]
 
 
 @dataclass(frozen=True)
-class MergeScores:
+class MergeScores(Scores):
     """Pairwise « same group » scores over the detected sentences of a merge gold."""
 
-    precision: float | None
-    recall: float | None
-    f1: float | None
-    tp: int
-    fp: int
-    fn: int
     sentences: int
     gold_pairs: int
     cross_speaker: int
