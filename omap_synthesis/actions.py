@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.deontic import Cue
 from omap_synthesis.french import infinitive, is_negated, lemma, resource, subjects
@@ -99,9 +99,90 @@ def action_line(doc: Doc, cue: Cue) -> str:
     """
     head = doc[cue.head]
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative":
-        return _finish(_noun_action(head))
-    words, actor = _verb_action(head, cue)
-    return _finish(words, actor)
+        line = _finish(_noun_action(head))
+    else:
+        line = _finish(*_verb_action(head, cue))
+    if reads_badly(line, head.sent):
+        # A misparse can leave a verb of the sentence, or a dangling word, in the line; the
+        # speaker's own words from the clause read better than a broken rewrite.
+        return verbatim_action(head) or line
+    return line
+
+
+# Words after which a conjugated verb belongs to a subordinate clause of the line.
+_SUBORDINATORS = frozenset(
+    "que qu' qu’ qui dont où quand si lorsque lorsqu' lorsqu’ comme puisque quoi".split()
+)
+_THAT = frozenset({"que", "qu'", "qu’"})
+_FINITE_MOODS = frozenset({"Ind", "Sub", "Cnd"})
+_DANGLING_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ"})
+
+
+def reads_badly(line: str, sent: Span) -> bool:
+    """True when an action line cannot be an infinitive phrase: a conjugated verb of the
+    sentence outside a subordinate clause of the line (« Prévoir un module … soit intégré »),
+    or a last word
+    that announces more (« … quel que soit »). Words are read with the sentence's own parse.
+
+    Examples
+    --------
+    >>> reads_badly("Prévoir un module soit intégré", doc[:].sent)  # doctest: +SKIP
+    True
+    """
+    by_text: dict[str, Token] = {}
+    for token in sent:
+        by_text.setdefault(token.lower_, token)
+    words = re.findall(r"\w+(?:-\w+)*['’]?", line.lower())
+    tokens = [by_text.get(w) for w in words[1:]]
+    last = tokens[-1] if tokens else None
+    if last is not None and (last.pos_ in _DANGLING_POS or last.lower_ in _THAT | {"soit"}):
+        return True
+    for word, token in zip(words[1:], tokens, strict=True):
+        if word in _SUBORDINATORS:
+            return False
+        if token is not None and token.pos_ in {"VERB", "AUX"}:
+            clause = token.head if token.dep_ in {"cop", "aux", "aux:pass"} else token
+            # A conjugated form that only describes a noun is the tagger's reading of an
+            # adjective (« une formation continue »).
+            describes = clause.dep_ in {"acl", "amod"} and not subjects(clause)
+            if _FINITE_MOODS & set(token.morph.get("Mood")) and not describes:
+                return True
+    return False
+
+
+def verbatim_action(head: Token) -> str | None:
+    """The action in the speaker's words: « Faire en sorte qu'un module … soit intégré … » for
+    a clause or an adjective (« il faut que toute application soit interopérable »), the
+    infinitive and the words that follow it for a verb, the support verb and the noun phrase for
+    a noun (« Prévoir une formation continue des équipes »); else ``None``."""
+    sent = head.sent
+    tokens = [t for t in head.subtree if sent.start <= t.i < sent.end]
+    mark = next((c for c in head.children if c.dep_ == "mark" and lemma(c) == "que"), None)
+    if mark is not None:
+        start = mark.i
+        # « il faut que, qu'il y ait … »: the speaker started twice; the last start counts.
+        for t in (t for t in tokens if t.i > mark.i):
+            again = t.lower_ in _THAT or t.lower_.startswith(("qu'", "qu’"))
+            if not (t.is_punct or again):
+                break
+            start = t.i if again else start
+        words = _until_end([t for t in tokens if t.i >= start])
+        return _finish(["Faire", "en", "sorte", words[0].lower()] + words[1:])
+    if head.pos_ == "ADJ":
+        return _finish(["Faire", "en", "sorte", "que"] + _until_end(tokens))
+    if head.pos_ == "VERB" and head.morph.get("VerbForm") == ["Inf"]:
+        return _finish([infinitive(head)] + _until_end([t for t in tokens if t.i > head.i]))
+    if head.pos_ == "NOUN":
+        return _finish([_lexicon()["support_verb"]] + _until_end(tokens))
+    return None
+
+
+def _until_end(tokens: list[Token]) -> list[str]:
+    """The words of ``tokens`` as written, up to the first sentence end, cut to the line's
+    length."""
+    end = next((k for k, t in enumerate(tokens) if t.text in _SENTENCE_ENDS), len(tokens))
+    text = "".join(t.text_with_ws for t in tokens[:end])
+    return _cut(re.sub(r"([,;:])", r" \1 ", text).split(), _lexicon()["max_words"])
 
 
 # Adverbs that, without « ne », oppose a conjunct to what precedes it (« et pas », « et non »).
@@ -185,8 +266,14 @@ def _noun_action(noun: Token) -> list[str]:
     « prévoir un moratoire » (the support verb)."""
     lex = _lexicon()
     following = tuple(t.lower_ for t in noun.doc[noun.i : noun.i + 4])
+    # « une formation continue des équipes »: an adjective of the noun has no place beside
+    # the verb (« Former continue … »), so the noun stays, with the support verb.
+    described = any(
+        (c.dep_ == "amod" and c.i > noun.i) or (c.dep_ == "acl" and c.i == noun.i + 1)
+        for c in noun.children
+    )
     for key, verb in lex["nominalisations"].items():
-        if following[: len(key)] == key:
+        if following[: len(key)] == key and not (described and len(key) == 1):
             return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
     clause = {x.i for c in noun.children if c.dep_ in _PREDICATE_DEPS for x in c.subtree}
     return [lex["support_verb"]] + _render(noun, skip=clause)

@@ -8,7 +8,6 @@ is what the evidence quotes. Moderation turns are never recommendations.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -16,7 +15,12 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from omap_synthesis import caching
-from omap_synthesis.actions import action_line, lexicon_support_verb, nominal_verb
+from omap_synthesis.actions import (
+    action_line,
+    lexicon_support_verb,
+    nominal_verb,
+    verbatim_action,
+)
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
 from omap_synthesis.french import infinitive, lemma
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
@@ -234,10 +238,7 @@ def _model_action(doc: Doc, cue: Cue) -> str:
     """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement."""
     head = doc[cue.head]
     if head.pos_ == "ADJ" and head.i != cue.trigger:
-        tokens = list(head.subtree)
-        text = doc[tokens[0].i : tokens[-1].i + 1].text
-        text = " ".join(re.split(r"[.?!…]", text)[0].split()).rstrip(" ,;:")
-        return "Faire en sorte " + (text if re.match(r"qu[e'’]", text) else "que " + text)
+        return verbatim_action(head)
     return action_line(doc, cue)
 
 

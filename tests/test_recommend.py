@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from omap_synthesis.actions import _finish, action_line
+from omap_synthesis.actions import _finish, action_line, reads_badly, verbatim_action
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
@@ -174,11 +174,65 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut simplifier les procédures et publier les délais.",
             "Simplifier les procédures, publier les délais",
         ),
+        # An adjective of a nominalisation cannot follow the verb (« Former continue … »).
+        (
+            "Il faut une formation continue des équipes.",
+            "Prévoir une formation continue des équipes",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+MISPARSED = (
+    "Nous recommandons qu'un module sur la simplification et le numérique soit intégré à la "
+    "formation de tous les nouveaux cadres, quel que soit leur métier."
+)
+
+
+def test_a_line_broken_by_a_misparse_falls_back_on_the_speakers_words(nlp):
+    # The parser makes « module » the complement and « intégré » its conjunct: the rewrite
+    # keeps a conjugated verb and ends on « quel que soit ».
+    doc = nlp(MISPARSED)
+    sent = doc[:].sent
+    broken = "Prévoir un module sur la simplification et le numérique soit intégré à la formation"
+    assert reads_badly(broken, sent)
+    assert reads_badly("Prévoir un module sur la simplification quel que soit", sent)
+    module = next(t for t in doc if t.text == "module")
+    assert verbatim_action(module) == (
+        "Faire en sorte qu'un module sur la simplification et le numérique soit intégré à la "
+        "formation de tous les nouveaux cadres"
+    )
+    assert not reads_badly(verbatim_action(module), sent)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "line"),
+    [
+        (
+            "Il faut absolument que les ministères partagent leurs registres.",
+            "Partager les registres entre ministères",
+        ),
+        (
+            "Il faut recruter avec une vraie formation continue des équipes.",
+            "Recruter avec une vraie formation continue des équipes",
+        ),
+        (
+            "Nous proposons que la commission suive l'état de chaque convention.",
+            "Faire en sorte que la commission suive l'état de chaque convention",
+        ),
+    ],
+)
+def test_well_formed_lines_are_not_flagged(nlp, sentence, line):
+    assert not reads_badly(line, nlp(sentence)[:].sent)
+
+
+def test_a_restarted_clause_keeps_its_last_start(nlp):
+    doc = nlp("Je veux que, qu'il y ait la possibilité de partir plus tôt.")
+    head = next(t for t in doc if t.text == "ait")
+    assert verbatim_action(head) == "Faire en sorte qu'il y ait la possibilité de partir plus tôt"
 
 
 def test_actor_keeps_no_trailing_punctuation():
