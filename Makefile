@@ -62,6 +62,7 @@ evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FRED
 	$(BIN)/omap-synthesis evaluate themes --fredsum $(FREDSUM)
 	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-fredsum.jsonl --transcripts $(FREDSUM)/transcript
 	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-omap.jsonl --transcripts data/omap-2022-10-20
+	$(BIN)/python benchmarks/annotator_agreement.py
 	$(BIN)/python benchmarks/merge_eval.py --heldout --fredsum $(FREDSUM)/transcript
 	$(BIN)/python benchmarks/read_precision.py
 
