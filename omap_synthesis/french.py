@@ -133,7 +133,9 @@ def is_existential(verb: Token) -> bool:
 def addresses_opponent(sent: Span) -> bool:
     """« Comme vous taxez les importations, on va augmenter le prix »: the other side's plan."""
     text = sent.text.lower()
-    return "avec vous" in text or any(t.lower_ == "vous" and t.dep_ == "nsubj" for t in sent)
+    return "avec vous" in text or any(
+        t.lower_ == "vous" and t.dep_ == "nsubj" and t.head.dep_ != "acl:relcl" for t in sent
+    )
 
 
 def has_hypothesis_mark(token: Token) -> bool:
