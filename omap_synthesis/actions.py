@@ -121,8 +121,8 @@ _DANGLING_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ"})
 def reads_badly(line: str, sent: Span) -> bool:
     """True when an action line cannot be an infinitive phrase: a conjugated verb of the
     sentence outside a subordinate clause of the line (« Prévoir un module … soit intégré »),
-    or a last word
-    that announces more (« … quel que soit »). Words are read with the sentence's own parse.
+    or a last word that announces more (« … quel que soit »). Words are read with the
+    sentence's own parse.
 
     Examples
     --------

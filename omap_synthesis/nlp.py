@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import signal
@@ -22,8 +23,47 @@ log = logging.getLogger(__name__)
 CHILD_GRACE = 60.0
 
 
+# Tokens after which a capitalised word starts a sentence, and tokens that never start one.
+SENTENCE_ENDS = frozenset({".", "!", "?", "…", "..."})
+_NEVER_START = frozenset({",", ";", ":", ")", "»", ".", "!", "?", "…", "..."})
+
+
+@Language.component("omap_sentence_starts")
+def sentence_starts(doc: Doc) -> Doc:
+    """Sentence boundaries that transcripts make plain and the parser misses.
+
+    Subtitles and line-broken transcripts cut sentences across lines, and the parser then runs
+    a short sentence into the next one (« … pendant dix-huit mois. Quatrièmement, la qualité
+    des données. » as one sentence). A capitalised word after a full stop, an exclamation or
+    question mark and a space starts a sentence. Spaces, the first word after leading spaces,
+    and punctuation that closes or continues a sentence are marked as not starting one (the
+    parser mostly follows; it still sets apart some leading spaces). Abbreviations
+    (« M. », « etc. ») are single tokens and keep their word. Placed before the parser, which
+    keeps these boundaries and decides the others.
+    """
+    for token in doc[1:]:
+        if token.is_space or token.text in _NEVER_START:
+            token.is_sent_start = False
+            continue
+        before = token.i - 1
+        while before > 0 and doc[before].is_space:
+            before -= 1
+        end = doc[before]
+        if end.is_space:
+            token.is_sent_start = False
+        elif (
+            token.is_alpha
+            and token.text[:1].isupper()
+            and end.text in SENTENCE_ENDS
+            and (end.whitespace_ or before < token.i - 1)
+        ):
+            token.is_sent_start = True
+    return doc
+
+
 def load_nlp(model: str | None = None) -> Language:
-    """Load the French pipeline once per process (installed package, never downloaded)."""
+    """Load the French pipeline once per process (installed package, never downloaded), with
+    :func:`sentence_starts` before its parser."""
     return _load(model or DEFAULT_MODEL)
 
 
@@ -33,18 +73,30 @@ def _load(model: str) -> Language:
 
     try:
         with large_regexes():
-            return spacy.load(model)
+            nlp = spacy.load(model)
     except OSError:
         raise RuntimeError(
             f"Le modèle spaCy « {model} » n'est pas installé : lancez « pip install "
             f"{model.replace('_', '-')} » (il fait partie des dépendances du projet)."
         ) from None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("omap_sentence_starts", before="parser")
+    return nlp
 
 
 def model_key(nlp: Language) -> str:
+    """Name, version and components of the pipeline, the version of this package's own
+    component, and spaCy's version (cache keys)."""
     meta = nlp.meta
     name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
-    return f"{name}-spacy{spacy.__version__}"
+    return f"{name}-{'+'.join(nlp.pipe_names)}-{_own_rules()}-spacy{spacy.__version__}"
+
+
+@cache
+def _own_rules() -> str:
+    """Digest of :func:`sentence_starts` and its word lists: a parse depends on them."""
+    source = inspect.getsource(sentence_starts) + repr(sorted(SENTENCE_ENDS | _NEVER_START))
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 
 def _key(nlp: Language, texts: list[str], disable: tuple[str, ...] = ()) -> str:

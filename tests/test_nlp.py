@@ -90,3 +90,36 @@ def test_parse_without_a_component_is_cached_apart(nlp):
     assert full[0].has_annotation("ENT_IOB") and full[0].ents
     assert [t.lemma_ for t in full[0]] == [t.lemma_ for t in without[0]]
     assert nlp_module.parse(nlp, texts, disable=("ner",))[0].ents == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # A line-broken transcript: the parser alone runs the heading into the proposal.
+        (
+            "Nous proposons des conventions types, validées une\nfois pour toutes, au lieu de "
+            "négocier pendant dix-huit mois.\nQuatrièmement, la qualité des données.",
+            [
+                "Nous proposons des conventions types, validées une\nfois pour toutes, au lieu "
+                "de négocier pendant dix-huit mois.",
+                "Quatrièmement, la qualité des données.",
+            ],
+        ),
+        # Abbreviations are single tokens: « M. » does not end a sentence.
+        (
+            "Je remercie M. Anas Lazrak pour sa question. Elle est juste.",
+            ["Je remercie M. Anas Lazrak pour sa question.", "Elle est juste."],
+        ),
+        # An ellipsis before a lower-case word does not either.
+        ("Bien… merci à vous.", ["Bien… merci à vous."]),
+    ],
+)
+def test_sentences_start_after_a_full_stop_and_a_capital(nlp, text, sentences):
+    assert "omap_sentence_starts" in nlp.pipe_names
+    assert [s.text.strip() for s in nlp(text).sents if s.text.strip()] == sentences
+
+
+def test_the_parse_cache_key_follows_the_pipeline_components(nlp):
+    key = nlp_module.model_key(nlp)
+    with nlp.select_pipes(disable=["omap_sentence_starts"]):
+        assert nlp_module.model_key(nlp) != key
