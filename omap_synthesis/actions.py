@@ -211,6 +211,8 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
             words += _antecedent(verb)
         elif _kept(child) and child != actor:
             words += _render(child)
+        elif child.dep_ in _CLAUSES:
+            words += [w for top in _tops(_after_incise(child)) for w in _render(top)]
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
@@ -318,6 +320,29 @@ def _object_phrase(child: Token) -> list[str]:
     return words
 
 
+def _after_incise(clause: Token) -> list[Token]:
+    """What the parser hung on a clause set off by commas but the sentence says after it.
+
+    « passer d'une logique de prestation, où l'administration commande une étude, à une
+    logique de partenariat » puts « à une logique de partenariat » under the clause: dropping
+    the clause would drop it too, and with it the action's meaning. The words after the
+    clause's last comma are kept when they open with a preposition.
+    """
+    tokens = [t for t in clause.subtree if t.text not in _SENTENCE_ENDS]
+    first = tokens[0].i if tokens else clause.i
+    if first == 0 or clause.doc[first - 1].text != ",":
+        return []
+    commas = [t.i for t in tokens if t.text == "," and t.i > clause.i]
+    rest = [t for t in tokens if commas and t.i > commas[-1]]
+    return rest if rest and rest[0].pos_ == "ADP" else []
+
+
+def _tops(tokens: list[Token]) -> list[Token]:
+    """The tokens of ``tokens`` whose head is outside it, in order."""
+    inside = {t.i for t in tokens}
+    return [t for t in tokens if t.head.i not in inside or t.head == t]
+
+
 def _kept(child: Token) -> bool:
     lex = _lexicon()
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
@@ -353,6 +378,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             or _phrase(t) in lex["dropped"]
         ):
             skip.update(x.i for x in t.subtree)
+            skip.difference_update(x.i for x in _after_incise(t))
     words: list[str] = []
     for t in token.subtree:
         if t.i in skip:

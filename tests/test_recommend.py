@@ -176,6 +176,12 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut simplifier les procédures et publier les délais.",
             "Simplifier les procédures, publier les délais",
         ),
+        # The parser hangs « à une logique … » under the incise; it stays in the action.
+        (
+            "L'enjeu est de passer d'une logique de prestation, où l'administration commande "
+            "ponctuellement une étude, à une logique de partenariat durable.",
+            "Passer d'une logique de prestation à une logique de partenariat durable",
+        ),
         # An adjective of a nominalisation cannot follow the verb (« Former continue … »).
         (
             "Il faut une formation continue des équipes.",
