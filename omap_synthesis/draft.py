@@ -440,13 +440,31 @@ class DraftBuilder:
                 )
             )
         if getattr(rec, "contradicts", ()) and full:
-            item.append(
-                DraftSentence(
-                    "Une autre proposition de la journée va en sens contraire{NBSP}: les deux "
-                    "positions sont conservées.".replace("{NBSP}", NBSP)
-                )
-            )
+            item.append(self._contrary(rec))
         return item
+
+    def _contrary(self, rec) -> DraftSentence:
+        """« Une proposition de X va en sens contraire (source) »: who, and where to find it."""
+        by_rec = {r.id: r for r in self.inputs.recommendations}
+        found = {}
+        for other in (by_rec[c] for c in rec.contradicts if c in by_rec):
+            first = next((e for e in other.evidence if e.passage_id in self.by_id), None)
+            if first is not None:
+                found.setdefault(self.refs.speaker(self.by_id[first.passage_id]), first.passage_id)
+        if not found:
+            return DraftSentence(
+                f"Une autre proposition de la journée va en sens contraire{NBSP}: les deux "
+                "positions sont conservées."
+            )
+        refs = [self.refs.ref(pid) for pid in found.values()]
+        which = "Une proposition" if len(found) == 1 else "Des propositions"
+        goes = "va" if len(found) == 1 else "vont"
+        return DraftSentence(
+            f"{which} de {_join(list(found))} {goes} en sens contraire ({' ; '.join(refs)})"
+            f"{NBSP}: les deux positions sont conservées.",
+            tuple(found.values()),
+            tuple(refs),
+        )
 
     def open_points(self) -> Section:
         codebook, event = self.inputs.codebook, self.inputs.event

@@ -290,6 +290,8 @@ class _Candidate:
     targets: frozenset[str] = frozenset()
     modifiers: frozenset[str] = frozenset()
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
+    # The action's verb and the words of its direct dependents (see _mark_contradictions).
+    stance: frozenset[str] = frozenset()
 
     @property
     def verb(self) -> str:
@@ -367,6 +369,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         targets,
         modifiers - targets,
         vectors,
+        stance=_words([head, *head.children]) | (content & {infinitive(head)}),
     )
 
 
@@ -639,9 +642,14 @@ def _objectives(groups, passages, docs, codebook, event, taggings) -> list[tuple
 
 
 def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendation]:
-    """Two recommendations by different speakers, about a shared thing, with opposite words."""
+    """Two recommendations by different speakers, about a shared thing, with opposite words.
+
+    The opposite words are the actions' own: their verb and its direct dependents (« garder en
+    interne » against « confier à des opérateurs privés »), not any word of their sentences
+    (« suivre, pour chaque pièce supprimée, … » does not oppose « créer un statut »).
+    """
     opposites = lexicon()["opposites"]
-    words = [frozenset().union(*(c.sentence_words for c in g)) for g in groups]
+    words = [frozenset().union(*(c.stance for c in g)) for g in groups]
     nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
     speakers = [{e.speaker for e in r.evidence} for r in recs]
     against: dict[int, list[str]] = {}

@@ -243,6 +243,18 @@ def test_contradictory_recommendations_are_both_kept(outputs):
     assert table["contradicts"].notna().sum() >= 2
 
 
+def test_an_opposed_recommendation_names_who_opposed_it(outputs, nlp, tmp_path):
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    first = next(r for r in result.inputs.recommendations if r.contradicts)
+    other = next(r for r in result.inputs.recommendations if r.id == first.contradicts[0])
+    # Read aloud first, so that the item is written in full; the gate raises if it fails.
+    write_reading(tmp_path, result.inputs, nlp, order=[first.id, other.id])
+    text = (tmp_path / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert f"Une proposition de {other.evidence[0].speaker} va en sens contraire (" in text
+
+
 def test_missing_transcripts_are_named(tmp_path, seeded_event):
     event = tmp_path / "event"
     shutil.copytree(seeded_event, event)
