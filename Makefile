@@ -58,6 +58,7 @@ evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FRED
 	$(BIN)/omap-synthesis evaluate summaries --fredsum $(FREDSUM) --split validation
 	$(BIN)/omap-synthesis evaluate tagging --gold data/gold/tagging-omap.jsonl --codebook data/omap-2022-10-20/codebook.yaml --split heldout
 	$(BIN)/python benchmarks/tag_cv.py
+	$(BIN)/python benchmarks/tag_agreement.py
 	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM)
 	$(BIN)/omap-synthesis evaluate themes --fredsum $(FREDSUM)
 	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-fredsum.jsonl --transcripts $(FREDSUM)/transcript
