@@ -8,6 +8,7 @@ conditionals, so several predicates also look at the word's form.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 import yaml
@@ -86,7 +87,12 @@ def subjects(token: Token) -> list[Token]:
 
 def first_person(token: Token, allow_on: bool = True) -> bool:
     people = FIRST_PERSON if allow_on else OWN_VOICE
-    found = [s for s in subjects(token) if s.pos_ in {"PRON", "NOUN"}]
+    # « à ce moment-là on démarrera … »: the parser may take « -là » for a relative subject.
+    found = [
+        s
+        for s in subjects(token)
+        if s.pos_ in {"PRON", "NOUN"} and s.morph.get("PronType") != ["Rel"]
+    ]
     return bool(found) and all(s.lower_ in people for s in found)
 
 
@@ -109,7 +115,13 @@ def is_future(token: Token) -> bool:
         return text.endswith(("rai", "ras", "ra", "rons", "rez", "ront"))
     irregular = resource("recommendations.yaml")["future_stems"]
     stem = irregular.get(lemma(token)) or lemma(token).removesuffix("e")
-    return stem.endswith("r") and text in {stem + "ai", stem + "ons", stem + "a"}
+    # « mènerons », « gèlerai », « achèverai »: the future of « mener » takes a grave accent.
+    forms = {stem + "ai", stem + "ons", stem + "a"}
+    return stem.endswith("r") and (text in forms or _unaccented(text) in forms)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
 def is_purpose(token: Token) -> bool:

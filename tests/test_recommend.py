@@ -89,6 +89,11 @@ def _cues(nlp, detector, text):
         "L'enjeu est de simplifier les procédures avant de les numériser.",
         "Simplifions d'abord, numérisons ensuite.",
         "Je supprimerai les pièces justificatives inutiles.",
+        # The future of « mener », « geler »… takes a grave accent the lemma does not have.
+        "Nous mènerons la réforme des retraites au Parlement.",
+        "Je gèlerai les cotisations patronales.",
+        # The parser takes « -là » for a subject of the verb.
+        "Et à ce moment-là on démarrera ce chantier.",
         "Je souhaite que les universités soient associées aux projets dès leur conception.",
         "Il ne faut pas lancer cent projets en même temps.",
         "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
