@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.deontic import Cue
 from omap_synthesis.french import infinitive, is_negated, lemma, resource, subjects
+from omap_synthesis.nlp import SENTENCE_ENDS
 
 # Dependents that never belong to the action: its subject, auxiliaries, clause markers, and
 # the clauses that give reasons or comments.
@@ -35,7 +36,6 @@ _ELISIONS = (
     (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
-_SENTENCE_ENDS = frozenset({".", "?", "!", "…"})
 NBSP = "\u00a0"
 
 
@@ -180,7 +180,7 @@ def verbatim_action(head: Token) -> str | None:
 def _until_end(tokens: list[Token]) -> list[str]:
     """The words of ``tokens`` as written, up to the first sentence end, cut to the line's
     length."""
-    end = next((k for k, t in enumerate(tokens) if t.text in _SENTENCE_ENDS), len(tokens))
+    end = next((k for k, t in enumerate(tokens) if t.text in SENTENCE_ENDS), len(tokens))
     text = "".join(t.text_with_ws for t in tokens[:end])
     return _cut(re.sub(r"([,;:])", r" \1 ", text).split(), _lexicon()["max_words"])
 
@@ -328,7 +328,7 @@ def _after_incise(clause: Token) -> list[Token]:
     the clause would drop it too, and with it the action's meaning. The words after the
     clause's last comma are kept when they open with a preposition.
     """
-    tokens = [t for t in clause.subtree if t.text not in _SENTENCE_ENDS]
+    tokens = [t for t in clause.subtree if t.text not in SENTENCE_ENDS]
     first = tokens[0].i if tokens else clause.i
     if first == 0 or clause.doc[first - 1].text != ",":
         return []
@@ -348,7 +348,7 @@ def _kept(child: Token) -> bool:
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
-    if any(t.text in _SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
+    if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
         return False
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
@@ -368,7 +368,7 @@ def _phrase(token: Token) -> str:
 def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
     lex, skip = _lexicon(), set(skip or ())
-    stop = next((t.i for t in token.subtree if t.i > token.i and t.text in _SENTENCE_ENDS), None)
+    stop = next((t.i for t in token.subtree if t.i > token.i and t.text in SENTENCE_ENDS), None)
     if stop is not None:
         skip.update(t.i for t in token.subtree if t.i >= stop)
     for t in token.subtree:

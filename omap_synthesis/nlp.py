@@ -25,7 +25,7 @@ CHILD_GRACE = 60.0
 
 # Tokens after which a capitalised word starts a sentence, and tokens that never start one.
 SENTENCE_ENDS = frozenset({".", "!", "?", "…", "..."})
-_NEVER_START = frozenset({",", ";", ":", ")", "»", ".", "!", "?", "…", "..."})
+_NEVER_START = frozenset({",", ";", ":", ")", "»"}) | SENTENCE_ENDS
 
 
 @Language.component("omap_sentence_starts")
