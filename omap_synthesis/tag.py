@@ -19,7 +19,8 @@ For each passage and label the tagger measures, in [0, 1]:
   objectives (-1), or nothing (0).
 
 Sentences in another language than French, and procedural sentences (thanks, giving the floor,
-time-keeping; ``resources/tag.yaml``), are left out of the evidence; a passage with nothing
+time-keeping, salutations, the announcement of a talk or of the next session;
+``resources/tag.yaml``), are left out of the evidence; a passage with nothing
 else is « hors objectifs » with a note.
 
 ``evidence = 1 - (1 - term) (1 - similarity_weight · similarity)``, then the corpus component

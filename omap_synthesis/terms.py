@@ -230,7 +230,61 @@ def _sentences(doc: Doc):
 
 
 def _procedural(sent) -> bool:
-    """A sentence that manages the session (thanks, floor, time) rather than a topic."""
+    """A sentence that manages the session rather than discussing a topic: thanks, floor and
+    time, a salutation, an announcement (tag.yaml)."""
+    return _courtesy(sent) or _salutation(sent) or _announcement(sent)
+
+
+def _salutation(sent) -> bool:
+    """« Monsieur le Directeur général …, chers collègues » : no verb, opens on an address."""
+    words = [t for t in sent if t.is_alpha]
+    return (
+        bool(words)
+        and words[0].lower_ in resources()["session"]["address"]
+        and not any(t.pos_ in {"VERB", "AUX"} for t in sent)
+    )
+
+
+def _subject(verb) -> str:
+    """Lower-case subject of a verb, through the chain « nous allons pouvoir passer »."""
+    while True:
+        for child in verb.children:
+            if child.dep_.startswith("nsubj"):
+                return child.lower_
+        if verb.dep_ != "xcomp" or verb.head is verb:
+            return ""
+        verb = verb.head
+
+
+def _announcement(sent) -> bool:
+    """A talk announced to the audience, or the session moving on (tag.yaml); a long sentence
+    says more than that and is never one."""
+    data = resources()["session"]
+    if sum(t.is_alpha for t in sent) > data["max_words"]:
+        return False
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if lemma in data["announce"] and t.i - 2 >= sent.start:
+            clitic, before = t.nbor(-1), t.nbor(-2)
+            if clitic.lower_ not in {"nous", "vous"}:
+                continue
+            if before.lemma_ == "aller" and "Inf" in t.morph.get("VerbForm"):
+                return True
+            if "Fut" in t.morph.get("Tense") and before.pos_ in {"PRON", "PROPN", "NOUN"}:
+                return True
+        elif (
+            lemma in data["move"]
+            and t.dep_ in {"ROOT", "xcomp", "conj"}
+            and "Sub" not in t.morph.get("Mood")
+            and _subject(t) in {"nous", "on"}
+            and any(c.lemma_.lower() in data["units"] for c in t.children)
+        ):
+            return True
+    return False
+
+
+def _courtesy(sent) -> bool:
+    """Thanks, floor and time: a procedural word and at most a few other content words."""
     data = resources()["procedural"]
     words = set(data["words"])
     content = [

@@ -17,7 +17,7 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.models import Codebook, Label
 from omap_synthesis.tag import CodebookTagger, neighbour_votes, tag_passages, tag_texts
 from omap_synthesis.tag_eval import closure, evaluate, read_inputs
-from omap_synthesis.terms import TermMatcher, sentence_language
+from omap_synthesis.terms import TermMatcher, read_doc, sentence_language
 
 ROOT = Path(__file__).resolve().parents[1]
 FREDSUM = Path(__file__).resolve().parent / "fixtures" / "fredsum"
@@ -130,6 +130,16 @@ def test_scores_cover_the_codebook_and_keep_parents(nlp, tagger):
         ("We have heard Estonia and Singapore mentioned several times this morning.", "anglais"),
         ("بسم الله الرحمن الرحيم. السلام عليكم ورحمة الله تعالى وبركاته", "arabe"),
         ("Merci Madame la présidente. Vous avez la parole.", "séance"),
+        (
+            "Monsieur le Directeur général de l'Agence du guichet unique, chers collègues… "
+            "Nous enchaînons avec le premier témoignage ministériel.",
+            "séance",
+        ),
+        (
+            "Madame Rim Benjelloun est professeure à l'Institut national des postes, et elle va "
+            "nous présenter un état des lieux de la simplification des démarches.",
+            "séance",
+        ),
     ],
 )
 def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, text, note):
@@ -137,6 +147,23 @@ def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, tex
     assert tagging.labels == ()
     assert note in tagging.note
     assert set(tagging.scores.values()) == {0.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "procedural"),
+    [
+        ("Monsieur le Secrétaire général, mesdames et messieurs, chers étudiants…", True),
+        ("Monsieur Squalli, professeur à l'ENSIAS, va nous parler des registres.", True),
+        ("Nous allons maintenant ouvrir la séance de questions.", True),
+        ("Nous allons pouvoir passer aux questions.", True),
+        ("Madame Tazi, vous dites que l'État est propriétaire des données.", False),
+        ("Nous présenterons un projet de loi sur la simplification.", False),
+        ("Je veux que nous ouvrions le débat sur le port des tenues religieuses.", False),
+        ("Nous devons passer à une logique de partenariat durable.", False),
+    ],
+)
+def test_session_management_sentences(nlp, text, procedural):
+    assert bool(read_doc(nlp(text)).procedural) is procedural
 
 
 def test_mixed_passage_is_tagged_on_its_french_sentences(nlp, tagger):
