@@ -29,6 +29,10 @@ _PREDICATE_DEPS = (
     frozenset("nsubj nsubj:pass expl:subj cop mark aux aux:tense aux:pass punct".split()) | _CLAUSES
 )
 _REFLEXIVES = frozenset({"se", "s'"})
+_NOUN_MODIFIERS = frozenset({"det", "amod", "nummod"})
+_CAUSATIVE = frozenset({"aux:caus", "dep"})
+# Partitive and contracted articles the parser marks as prepositions (« de la croissance »).
+_ARTICLES = frozenset({"de", "d'", "d’", "du", "des", "au", "aux"})
 _NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 _ELISIONS = (
@@ -197,6 +201,9 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
         if any(c.lower_ in _REFLEXIVES for c in verb.children if c.dep_.startswith("expl"))
         else []
     )
+    # « faire payer les riches »: the causative is half of the action, not an auxiliary.
+    if any(lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE):
+        words.append("faire")
     verb_lemma = infinitive(verb)
     words.append(verb_lemma)
     subject = _subject(verb, cue)
@@ -277,7 +284,15 @@ def _noun_action(noun: Token) -> list[str]:
     for key, verb in lex["nominalisations"].items():
         if following[: len(key)] == key and not (described and len(key) == 1):
             return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
-    clause = {x.i for c in noun.children if c.dep_ in _PREDICATE_DEPS for x in c.subtree}
+    # The noun's clause (« je suis donc pour la dissolution … »: subject, copula, adverb,
+    # preposition) is no part of the measure; only its article and adjectives precede it.
+    clause = {
+        x.i
+        for c in noun.children
+        if c.dep_ in _PREDICATE_DEPS
+        or (c.i < noun.i and c.dep_ not in _NOUN_MODIFIERS and c.lower_ not in _ARTICLES)
+        for x in c.subtree
+    }
     return [lex["support_verb"]] + _render(noun, skip=clause)
 
 

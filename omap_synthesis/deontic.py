@@ -8,9 +8,9 @@ are data, in ``resources/recommendations.yaml``):
 - modal: « nous devons / l'État devrait » + infinitive;
 - a proposal verb with a first-person subject: « nous recommandons la création de … », « je
   souhaite que … », « on veut revoir … »; the cleft « ce qu'on propose, c'est … »;
-- necessity predicates: « il est nécessaire de … », « je suis favorable à ce que … », « la
-  nécessité de … », « on a besoin de faire … », « l'enjeu est que … », « la création de X me
-  paraît une condition … »;
+- necessity predicates: « il est nécessaire de … », « je suis favorable à ce que … », « je suis
+  pour la dissolution de … », « la nécessité de … », « on a besoin de faire … », « l'enjeu est
+  que … », « la création de X me paraît une condition … »;
 - first-person commitments to a future action: « je supprimerai … », « on va exonérer … »;
 - first-person plural imperatives: « simplifions d'abord »;
 - enumerated verbless items that name a measure: « Deuxièmement, un investissement économique. »,
@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.french import (
+    NEGATIONS,
     SUBJECT_DEPS,
     VERB_ENDINGS,
     addresses_opponent,
@@ -162,6 +163,8 @@ class RecommendationDetector:
             return self._proposal(token)
         if token.pos_ == "ADJ" and lem in w["necessity_adjectives"] | w["favour_adjectives"]:
             return self._necessity_adjective(token)
+        if token.pos_ == "ADP" and token.lower_ in w["favour_prepositions"]:
+            return self._favour(token)
         if token.pos_ == "NOUN" and lem in w["necessity_nouns"]:
             verbs = [c for c in token.children if c.pos_ == "VERB" and c.dep_ in {"acl", "xcomp"}]
             return [Cue("necessity", token.i, self._through(verbs[0]).i)] if verbs else []
@@ -314,6 +317,28 @@ class RecommendationDetector:
         if subject is not None and subject.pos_ == "NOUN":
             return [Cue("necessity", token.i, subject.i)] if self._is_measure(subject) else []
         return self._complement_cue("necessity", token)
+
+    def _favour(self, prep: Token) -> list[Cue]:
+        """« je suis pour la dissolution des … », « nous sommes donc pour faire payer … ».
+
+        The parser often misreads this copula (« suis » as « suivre », or as punctuation), so
+        the words before the preposition are read in order: a present « suis / sommes » with
+        « je / nous », only adverbs in between, none of them a negation or a place.
+        """
+        k = prep.i - 1
+        while k > prep.sent.start and prep.doc[k].pos_ == "ADV":
+            if prep.doc[k].lower_ in NEGATIONS | {"là", "ici"}:  # « je suis là pour … »
+                return []
+            k -= 1
+        copula, subject = prep.doc[k], prep.doc[k - 1] if k > prep.sent.start else None
+        if copula.lower_ not in {"suis", "sommes"} or subject is None:
+            return []
+        if subject.lower_ not in {"je", "nous"}:
+            return []
+        head = prep.head
+        if head.i < prep.i or head.pos_ not in {"NOUN", "VERB"}:
+            return []
+        return [Cue("necessity", prep.i, head.i)]
 
     def _need(self, token: Token) -> list[Cue]:
         """« on a besoin de faire des réformes » (an action, not a state: « besoin que … »)."""

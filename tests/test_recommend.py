@@ -98,6 +98,9 @@ def _cues(nlp, detector, text):
         "Il ne faut pas lancer cent projets en même temps.",
         "Ma proposition, c'est de créer un fonds commun pour les projets partagés.",
         "Je suis favorable à ce qu'on supprime la double saisie.",
+        # The parser reads « suis » as « suivre »: the words are read in order.
+        "Je suis donc pour la dissolution des brigades anticriminalité.",
+        "Moi, je suis pour faire payer les riches.",
         "Je propose un revenu minimum garanti pour les étudiants.",
         "C'est pour cela que je veux une vraie agence du numérique.",
     ],
@@ -126,6 +129,9 @@ def test_recommendations_are_detected(nlp, detector, sentence):
         "Nous passons à la deuxième intervention.",
         "La plateforme fonctionne depuis 2019.",
         "Soyons réalistes.",
+        "Je ne suis pas pour la dissolution des brigades.",
+        "Je suis là pour les aider.",
+        "Je vous parlerai tout à l'heure de la revalorisation du franc.",
     ],
 )
 def test_non_recommendations_are_left_out(nlp, detector, sentence):
