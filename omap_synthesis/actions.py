@@ -14,7 +14,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.deontic import Cue
-from omap_synthesis.french import infinitive, is_negated, lemma, resource, subjects
+from omap_synthesis.french import infinitive, is_future, is_negated, lemma, resource, subjects
 from omap_synthesis.nlp import SENTENCE_ENDS
 
 # Dependents that never belong to the action: its subject, auxiliaries, clause markers, and
@@ -102,7 +102,9 @@ def action_line(doc: Doc, cue: Cue) -> str:
     'Partager les registres entre ministères'
     """
     head = doc[cue.head]
-    if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative":
+    # « je mobiliserai l'épargne »: a future the tagger read as a noun is a commitment's verb.
+    misread = cue.kind == "commitment" and is_future(head)
+    if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         line = _finish(_noun_action(head))
     else:
         line = _finish(*_verb_action(head, cue))
@@ -368,6 +370,10 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
     ):
+        return False
+    # « je leur restituerai »: a clitic right before its verb, whatever tag the parser gave it.
+    verbal = child.head.pos_ == "VERB" or is_future(child.head)
+    if child.lower_ in lex["clitics"] and child.i == child.head.i - 1 and verbal:
         return False
     if child.dep_ == "advmod" and child.lower_ in _NEGATIONS:
         return False

@@ -399,10 +399,15 @@ class RecommendationDetector:
             head = self._through(token)
         else:
             return []
+        # A future read as a noun (« je mobiliserai l'épargne … ») needs a complement that says
+        # the action: « je la ferai » would give an action line without its object.
+        complements = [c for c in head.children if c.dep_ in _COMPLEMENTS]
+        if head.pos_ not in {"VERB", "AUX"}:
+            complements = [c for c in complements if c.pos_ in {"NOUN", "PROPN"}]
         if (
             is_negated(head)
             or lemma(head) in self.words["discourse_verbs"]
-            or not any(c.dep_ in _COMPLEMENTS for c in head.children)
+            or not complements
             or "acl:relcl" in {token.dep_, head.dep_}
             or any(has_hypothesis_mark(c) for t in clause_heads(token, head) for c in t.children)
             or addresses_opponent(token.sent)

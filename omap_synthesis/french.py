@@ -59,7 +59,7 @@ def lemma_lookup():
 
 
 def infinitive(token: Token) -> str:
-    """Infinitive of a verb token, repairing imperatives the tagger took for nouns.
+    """Infinitive of a verb token, repairing imperatives and futures the tagger took for nouns.
 
     « Simplifions » tagged as a proper noun is looked up in the lemmatiser's table; a form the
     table does not know (« digitalisons ») gets the regular first-group infinitive.
@@ -71,6 +71,13 @@ def infinitive(token: Token) -> str:
     known = lemma_lookup().get(text)
     if known is not None:
         return known[0] if isinstance(known, list) else known
+    if value == text and text.endswith("rai") and is_future(token):
+        # « mobiliserai », « ferai » read as nouns: the future stem gives the infinitive.
+        stem = text[:-2]
+        irregular = {v: k for k, v in resource("recommendations.yaml")["future_stems"].items()}
+        if stem in irregular:
+            return irregular[stem]
+        return stem if stem.endswith(("er", "ir")) else stem + "e"
     if not text.endswith("ons"):
         return value
     stem = text[:-3]
@@ -113,6 +120,11 @@ def is_future(token: Token) -> bool:
     text = token.lower_
     if token.morph.get("Tense") == ["Fut"] and token.morph.get("Mood") != ["Sub"]:
         return text.endswith(("rai", "ras", "ra", "rons", "rez", "ront"))
+    if lemma(token) == text and text.endswith("rai") and len(text) > 4:
+        # « je mobiliserai l'épargne »: read as a noun, its lemma left as the form.
+        return any(
+            c.dep_ == "nsubj" and c.lower_ in {"je", "j'", "j’"} for c in token.children
+        ) and not any(c.dep_ == "cop" for c in token.children)
     irregular = resource("recommendations.yaml")["future_stems"]
     stem = irregular.get(lemma(token)) or lemma(token).removesuffix("e")
     # « mènerons », « gèlerai », « achèverai »: the future of « mener » takes a grave accent.
