@@ -16,6 +16,9 @@ Usage::
 
     python benchmarks/tag_fredsum.py --fredsum ../shared/data/fredsum-dev [--min-words 25]
 
+``--without-terms`` drops the codebook's terms (the schema allows a label without terms): the
+tagger then matches the terms it reads off each description (``tag_index.description_terms``).
+
 The corpus path may also come from $OMAP_FREDSUM_DIR; without it the script says so and stops.
 FREDSum: Rennard, Shang, Grari, Hunter, Vazirgiannis (2023), linagora-labs/FREDSum, CC BY-SA 4.0.
 """
@@ -23,6 +26,7 @@ FREDSum: Rennard, Shang, Grari, Hunter, Vazirgiannis (2023), linagora-labs/FREDS
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import sys
@@ -110,11 +114,19 @@ def main() -> int:
     parser.add_argument("--codebook", type=Path, default=CODEBOOK)
     parser.add_argument("--min-words", type=int, default=25)
     parser.add_argument("--detail", action="store_true", help="F1 de chaque thème")
+    parser.add_argument(
+        "--without-terms",
+        action="store_true",
+        help="retirer les termes du codebook (seuls restent noms et descriptions)",
+    )
     args = parser.parse_args()
     if args.fredsum is None:
         print("FREDSum introuvable : --fredsum DIR ou $OMAP_FREDSUM_DIR (benchmark non lancé).")
         return 0
     codebook = load_codebook(args.codebook)
+    if args.without_terms:
+        labels = tuple(dataclasses.replace(lab, terms=()) for lab in codebook.labels)
+        codebook = dataclasses.replace(codebook, labels=labels)
     gold = build_gold(Path(args.fredsum) / "transcript", args.codebook, args.min_words)
     segments = sorted({g["segment"] for g in gold})
     print(

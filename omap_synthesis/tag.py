@@ -100,6 +100,9 @@ class CodebookTagger(BaseEstimator):
         Term mass that gives a term component of ``1 - 1/e``.
     single_word_weight : float
         Weight of a term made of one common word (a name, an acronym or a phrase weighs 1).
+    mined_term_weight : float
+        Factor on the weight of a term read off the description of a label that lists no terms
+        (``tag_index.description_terms``).
     similarity_scale : float
         Cosine above the peers' mean that gives a similarity component of 1.
     reference_length : int or None
@@ -155,6 +158,7 @@ class CodebookTagger(BaseEstimator):
         context_weight: float = 0.45,
         term_scale: float = 0.5,
         single_word_weight: float = 0.3,
+        mined_term_weight: float = 0.5,
         similarity_scale: float = 0.1,
         reference_length: int | None = 30,
         corpus_weight: float = 0.35,
@@ -174,6 +178,7 @@ class CodebookTagger(BaseEstimator):
         self.context_weight = context_weight
         self.term_scale = term_scale
         self.single_word_weight = single_word_weight
+        self.mined_term_weight = mined_term_weight
         self.similarity_scale = similarity_scale
         self.reference_length = reference_length
         self.corpus_weight = corpus_weight
@@ -215,6 +220,8 @@ class CodebookTagger(BaseEstimator):
         mass = np.zeros(len(index.ids))
         for t, n in counts.items():
             weight = self.single_word_weight if index.term_single[t] else 1.0
+            if index.term_mined[t]:
+                weight *= self.mined_term_weight
             # A repeated term adds less than a new one: repetition is not breadth of evidence.
             mass[index.term_support[t]] += weight * index.term_specificity[t] * (1 + np.log(n))
         # Term mass is a density beyond reference_length content words: a long speech turn

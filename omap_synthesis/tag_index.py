@@ -15,9 +15,11 @@ from spacy.tokens import Doc
 
 from omap_synthesis.config import DEFAULT_MODEL
 from omap_synthesis.models import Codebook
-from omap_synthesis.terms import BOUNDARY, TermMatcher
+from omap_synthesis.terms import BOUNDARY, TermMatcher, skipped
 
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+# Prepositions that join a noun to its complement inside a term (« partage de données »).
+_OF = {"de", "d'", "d’", "du", "des"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class CodebookIndex:
     ``term_support[t]`` lists the labels it counts for (the labels that list it and their
     parents), ``term_specificity[t]`` is 1 / the number of objectives that list it and
     ``term_single[t]`` says whether it is one common word (names, acronyms and multiword terms
-    are more specific).
+    are more specific) and ``term_mined[t]`` whether no label lists it: it was read off the
+    description of a label that lists no terms (``description_terms``).
     """
 
     ids: tuple[str, ...]
@@ -39,6 +42,7 @@ class CodebookIndex:
     term_support: tuple[np.ndarray, ...]
     term_specificity: np.ndarray
     term_single: np.ndarray
+    term_mined: np.ndarray
     vectors: np.ndarray
     vocabulary: dict
     tf: np.ndarray
@@ -78,13 +82,20 @@ def compile_codebook(codebook: Codebook, model: str) -> CodebookIndex:
     position = {label_id: i for i, label_id in enumerate(ids)}
     parents = np.array([position.get(lab.parent, -1) for lab in codebook.labels])
     levels = {flag: np.flatnonzero((parents >= 0) == flag) for flag in (False, True)}
-    matcher = TermMatcher(nlp, {lab.id: [lab.name, *lab.terms] for lab in codebook.labels})
-    supports, specificity, single = [], [], []
+    described = [lab for lab in codebook.labels if not lab.terms and lab.description]
+    parsed = parse(nlp, [lab.description for lab in described])
+    mined = {lab.id: description_terms(d) for lab, d in zip(described, parsed, strict=True)}
+    matcher = TermMatcher(
+        nlp, {lab.id: [lab.name, *lab.terms, *mined.get(lab.id, ())] for lab in codebook.labels}
+    )
+    listed = {t for lab in codebook.labels for t in (lab.name, *lab.terms)}
+    supports, specificity, single, from_description = [], [], [], []
     for term in matcher.terms:
         own = {position[label] for label in term.labels}
         supports.append(np.array(sorted(own | {int(parents[i]) for i in own if parents[i] >= 0})))
         specificity.append(1 / len({int(parents[i]) if parents[i] >= 0 else i for i in own}))
         single.append(len(term.keys) == 1 and not term.text[:1].isupper())
+        from_description.append(not listed.intersection(term.texts))
     docs = parse(nlp, [profile_text(codebook, label_id) for label_id in ids])
     vocabulary, tf, idf = _tfidf_profiles(matcher, docs)
     return CodebookIndex(
@@ -95,12 +106,40 @@ def compile_codebook(codebook: Codebook, model: str) -> CodebookIndex:
         term_support=tuple(supports),
         term_specificity=np.array(specificity),
         term_single=np.array(single, dtype=bool),
+        term_mined=np.array(from_description, dtype=bool),
         vectors=unit(np.array([doc_vector(doc) for doc in docs])),
         vocabulary=vocabulary,
         tf=tf,
         idf=idf,
         profiles=unit(tf * idf),
     )
+
+
+def description_terms(doc: Doc) -> list[str]:
+    """Terms read off a parsed label description: each noun, and each noun with the adjectives
+    and « de » complements that follow it (« formalités administratives », « partage de
+    données », « âge légal de départ »), in order of appearance, without repeats.
+
+    For a label that lists no terms: the schema allows it, and without terms the tagger would
+    have only the description similarity to go on.
+    """
+    found: list[str] = []
+    for token in doc:
+        if token.pos_ not in {"NOUN", "PROPN"} or not token.is_alpha or skipped(token):
+            continue
+        found.append(token.text if token.pos_ == "PROPN" else token.lemma_.lower())
+        kept = {token.i}
+        for child in token.rights:
+            if child.dep_ == "amod" and child.pos_ == "ADJ":
+                kept.add(child.i)
+            elif child.dep_ == "nmod" and child.pos_ in {"NOUN", "PROPN"}:
+                if any(c.dep_ == "case" and c.lower_ in _OF for c in child.children):
+                    kept.add(child.i)
+                    kept.update(c.i for c in child.children if c.dep_ in {"case", "det", "amod"})
+        span = doc[token.i : max(kept) + 1]
+        if len(span) > 1 and all(t.i in kept or skipped(t) for t in span):
+            found.append(span.text)
+    return list(dict.fromkeys(found))
 
 
 def _tfidf_profiles(matcher: TermMatcher, docs: list[Doc]) -> tuple[dict, np.ndarray, np.ndarray]:

@@ -64,7 +64,8 @@ def _term_forms(token: Token) -> tuple[str, str]:
     return lemma, surface
 
 
-def _skipped(token: Token) -> bool:
+def skipped(token: Token) -> bool:
+    """Whether ``token`` stays out of the matching keys (a space or a function word)."""
     return token.is_space or token.text.lower().rstrip("'’") in _function_words()
 
 
@@ -112,11 +113,13 @@ def _families(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Term:
-    """A codebook term ready to match: its text, its keys and the labels that list it."""
+    """A codebook term ready to match: its text, its keys, the labels that list it, and every
+    text of the codebook that has these keys."""
 
     text: str
     keys: tuple[str, ...]
     labels: tuple[str, ...]
+    texts: tuple[str, ...] = ()
 
 
 class TermMatcher:
@@ -146,20 +149,23 @@ class TermMatcher:
         links = []
         for doc in docs.values():
             for token in doc:
-                if token.is_punct or _skipped(token):
+                if token.is_punct or skipped(token):
                     continue
                 lemma, surface = _term_forms(token)
                 links.append((lemma, surface))
                 links.extend((lemma, v) for v in _variants(lemma, self.vocab))
         self.canon = _families(links)
-        by_keys: dict[tuple[str, ...], tuple[str, set[str]]] = {}
+        by_keys: dict[tuple[str, ...], tuple[str, set[str], set[str]]] = {}
         for label, terms in label_terms.items():
             for text in terms:
                 keys = tuple(k for k in self.keys(docs[text])[0] if k != BOUNDARY)
                 if keys:
-                    by_keys.setdefault(keys, (text, set()))[1].add(label)
+                    entry = by_keys.setdefault(keys, (text, set(), set()))
+                    entry[1].add(label)
+                    entry[2].add(text)
         self.terms = [
-            Term(text, keys, tuple(sorted(labels))) for keys, (text, labels) in by_keys.items()
+            Term(text, keys, tuple(sorted(labels)), tuple(sorted(texts)))
+            for keys, (text, labels, texts) in by_keys.items()
         ]
         self._matcher = PhraseMatcher(self.vocab, attr="ORTH")
         for i, term in enumerate(self.terms):
@@ -167,7 +173,7 @@ class TermMatcher:
 
     def key(self, token: Token) -> str | None:
         """The matching key of ``token``; ``None`` when the token is skipped."""
-        if _skipped(token):
+        if skipped(token):
             return None
         if token.is_punct or token.pos_ in {"PUNCT", "SYM"}:
             return None if token.text in _joiners() else BOUNDARY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -17,6 +18,7 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.models import Codebook, Label
 from omap_synthesis.tag import CodebookTagger, neighbour_votes, tag_passages, tag_texts
 from omap_synthesis.tag_eval import closure, evaluate, read_inputs
+from omap_synthesis.tag_index import description_terms
 from omap_synthesis.terms import TermMatcher, read_doc, sentence_language
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -434,6 +436,54 @@ def test_label_with_a_name_only_is_matched_by_its_name(nlp):
     tagging = CodebookTagger(codebook).tag([doc], ["x"])[0]
     assert tagging.labels == ("R",)
     assert tagging.explanations["R"]["terms"] == ["retraites"]
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        (
+            "L'âge légal de départ à la retraite, la durée de cotisation et les régimes spéciaux.",
+            {"âge légal de départ", "retraite", "durée de cotisation", "régimes spéciaux"},
+        ),
+        ("Concessions et contrats confiés à des opérateurs privés.", {"opérateurs privés"}),
+        ("Modèles étrangers de réussite : Estonie, Singapour.", {"Estonie", "Singapour"}),
+    ],
+)
+def test_description_terms(nlp, description, expected):
+    terms = description_terms(nlp(description))
+    assert expected <= set(terms)
+    assert len(terms) == len(set(terms))
+    assert not {"le", "la", "de", "à", "des"} & set(terms)
+
+
+def test_labels_without_terms_are_tagged_from_their_description(nlp):
+    codebook = Codebook(
+        (
+            Label(
+                "R",
+                "Retraites",
+                "L'âge légal de départ, la durée de cotisation, le montant des pensions.",
+            ),
+            Label(
+                "S",
+                "Sécurité",
+                "La délinquance, les moyens de la police et de la gendarmerie, la justice pénale.",
+            ),
+        )
+    )
+    tagger = CodebookTagger(codebook)
+    texts = [
+        "Nous allons relever la durée de cotisation et garantir le montant des pensions.",
+        "Il faut donner à la police les moyens de lutter contre la délinquance.",
+        "Je vous remercie, madame, de votre invitation.",
+    ]
+    taggings = tagger.tag([nlp(t) for t in texts], ["r", "s", "x"])
+    assert [t.labels for t in taggings] == [("R",), ("S",), ()]
+    assert "durée de cotisation" in taggings[0].explanations["R"]["terms"]
+    # A listed term keeps its full weight: mining only serves labels that list none.
+    listed = Codebook((dataclasses.replace(codebook.labels[0], terms=("durée de cotisation",)),))
+    assert not CodebookTagger(listed)._index().term_mined.any()
+    assert CodebookTagger(codebook)._index().term_mined.any()
 
 
 def test_fit_shrinks_thresholds_towards_the_default(nlp):
