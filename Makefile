@@ -60,7 +60,8 @@ evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FRED
 	$(BIN)/python benchmarks/tag_cv.py
 	$(BIN)/python benchmarks/tag_agreement.py
 	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM)
-	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM) --without-terms
+	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM) --max-terms 0
+	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM) --max-terms 2
 	$(BIN)/omap-synthesis evaluate themes --fredsum $(FREDSUM)
 	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-fredsum.jsonl --transcripts $(FREDSUM)/transcript
 	$(BIN)/omap-synthesis evaluate recommendations --gold data/gold/recommendations-omap.jsonl --transcripts data/omap-2022-10-20

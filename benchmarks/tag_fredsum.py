@@ -16,8 +16,9 @@ Usage::
 
     python benchmarks/tag_fredsum.py --fredsum ../shared/data/fredsum-dev [--min-words 25]
 
-``--without-terms`` drops the codebook's terms (the schema allows a label without terms): the
-tagger then matches the terms it reads off each description (``tag_index.description_terms``).
+``--max-terms N`` keeps the first N terms of each label (the schema allows few terms, or none):
+the tagger then also matches the terms it reads off each description
+(``tag_index.description_terms``).
 
 The corpus path may also come from $OMAP_FREDSUM_DIR; without it the script says so and stops.
 FREDSum: Rennard, Shang, Grari, Hunter, Vazirgiannis (2023), linagora-labs/FREDSum, CC BY-SA 4.0.
@@ -115,17 +116,19 @@ def main() -> int:
     parser.add_argument("--min-words", type=int, default=25)
     parser.add_argument("--detail", action="store_true", help="F1 de chaque thème")
     parser.add_argument(
-        "--without-terms",
-        action="store_true",
-        help="retirer les termes du codebook (seuls restent noms et descriptions)",
+        "--max-terms",
+        type=int,
+        help="ne garder que les N premiers termes de chaque label (0 : noms et descriptions seuls)",
     )
     args = parser.parse_args()
     if args.fredsum is None:
         print("FREDSum introuvable : --fredsum DIR ou $OMAP_FREDSUM_DIR (benchmark non lancé).")
         return 0
     codebook = load_codebook(args.codebook)
-    if args.without_terms:
-        labels = tuple(dataclasses.replace(lab, terms=()) for lab in codebook.labels)
+    if args.max_terms is not None:
+        labels = tuple(
+            dataclasses.replace(lab, terms=lab.terms[: args.max_terms]) for lab in codebook.labels
+        )
         codebook = dataclasses.replace(codebook, labels=labels)
     gold = build_gold(Path(args.fredsum) / "transcript", args.codebook, args.min_words)
     segments = sorted({g["segment"] for g in gold})

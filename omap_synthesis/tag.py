@@ -101,8 +101,8 @@ class CodebookTagger(BaseEstimator):
     single_word_weight : float
         Weight of a term made of one common word (a name, an acronym or a phrase weighs 1).
     mined_term_weight : float
-        Factor on the weight of a term read off the description of a label that lists no terms
-        (``tag_index.description_terms``).
+        Factor on the weight of a term read off the description of a label that lists few
+        terms (``tag_index.description_terms``).
     similarity_scale : float
         Cosine above the peers' mean that gives a similarity component of 1.
     reference_length : int or None

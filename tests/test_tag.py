@@ -480,10 +480,13 @@ def test_labels_without_terms_are_tagged_from_their_description(nlp):
     taggings = tagger.tag([nlp(t) for t in texts], ["r", "s", "x"])
     assert [t.labels for t in taggings] == [("R",), ("S",), ()]
     assert "durée de cotisation" in taggings[0].explanations["R"]["terms"]
-    # A listed term keeps its full weight: mining only serves labels that list none.
-    listed = Codebook((dataclasses.replace(codebook.labels[0], terms=("durée de cotisation",)),))
-    assert not CodebookTagger(listed)._index().term_mined.any()
-    assert CodebookTagger(codebook)._index().term_mined.any()
+    # The description is read only for a label that lists few terms: a fuller list is more
+    # precise.
+    few = ("pension", "cotisation")
+    many = (*few, "âge de départ", "retraite", "réforme des retraites")
+    for terms, mined in ((few, True), (many, False)):
+        listed = Codebook((dataclasses.replace(codebook.labels[0], terms=terms),))
+        assert CodebookTagger(listed)._index().term_mined.any() == mined
 
 
 def test_fit_shrinks_thresholds_towards_the_default(nlp):
