@@ -140,17 +140,22 @@ def detect(
     detector = detector or RecommendationDetector()
     model = load_model() if model is True else model
     answering = answers_to_questions(passages)
+    spoken = list(sentences((p for p in passages if p.kind != "moderation"), docs))
+    if model is None:
+        decisions = [(True, 1.0)] * len(spoken)
+    else:
+        features = [
+            sentence_features(s.span, detector, s.passage.id in answering, model.uses_vectors)
+            for s in spoken
+        ]
+        decisions = model.decide(features, [s.span.text for s in spoken])
     found = []
-    for sentence in sentences((p for p in passages if p.kind != "moderation"), docs):
+    for sentence, (keep, score) in zip(spoken, decisions, strict=True):
+        if not keep:
+            continue
         span = sentence.span
         cues = detector.sentence_cues(span)
-        score = 1.0
         if model is not None:
-            answers = sentence.passage.id in answering
-            features = sentence_features(span, detector, answers, model.uses_vectors)
-            keep, score = model.decide(features)
-            if not keep:
-                continue
             # The classifier may overrule an exclusion or find a form the rules miss.
             cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
         cues = [c for c in cues if not _own_course(span.doc, c)]

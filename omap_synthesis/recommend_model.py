@@ -6,9 +6,13 @@ root's dependents, negation, question, reported speech, « vous proposez », « 
 normative present, list items, length), its context (place in the turn, neighbouring sentences
 with a cue, a turn that answers a question) and, optionally, word vectors. A logistic
 regression, trained on the training side of the hand-labelled gold (``data/gold``) with its
-regularisation and threshold chosen by cross-validation by transcript, weighs them. Its
-parameters are plain JSON (``resources/recommendation_model.json``), rebuilt by
-``benchmarks/train_recommender.py``; no pickle, and the score is a pure function of the parse.
+regularisation and threshold chosen by cross-validation by transcript, weighs them. A second
+stage re-reads the doubtful sentences (a band of first-stage scores) with their embedding
+(:mod:`omap_synthesis.embed`): the meaning of a sentence tells a proposal without a cue (a
+programme stated in the future or the present) better than its grammar. Its parameters are
+plain JSON (``resources/recommendation_model.json``), rebuilt by
+``benchmarks/train_recommender.py``; no pickle, and the score is a pure function of the parse
+and the sentence's text.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 from spacy.tokens import Span, Token
 
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
+from omap_synthesis.embed import DIMENSION, embed
 from omap_synthesis.french import (
     CONDITIONAL_ENDINGS,
     first_person,
@@ -449,42 +456,97 @@ def feature_names() -> tuple[str, ...]:
     return tuple(names)
 
 
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Rescoring:
+    """A second look at the sentences the first model scores from ``floor`` to below
+    ``ceiling``: another logistic regression, over the same features and the sentence's
+    embedding (:mod:`omap_synthesis.embed`). A sentence at ``ceiling`` or more is kept on its
+    first score. ``embedding`` holds one coefficient per dimension, with the training
+    standardisation folded in."""
+
+    floor: float
+    ceiling: float
+    weights: dict
+    embedding: np.ndarray
+    intercept: float
+    threshold: float
+
+    def score(self, features: dict, vector: np.ndarray) -> float:
+        z = self.intercept + float(self.embedding @ vector)
+        return _logistic(z + sum(w * features.get(n, 0.0) for n, w in self.weights.items()))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Rescoring:
+        weights = dict(zip(data["features"], map(float, data["coef"]), strict=True))
+        embedding = np.array(data["embedding_coef"], dtype=float)
+        if len(embedding) != DIMENSION:
+            raise ValueError(f"embedding_coef: {DIMENSION} coefficients attendus")
+        return cls(
+            float(data["floor"]),
+            float(data["ceiling"]),
+            weights,
+            embedding,
+            float(data["intercept"]),
+            float(data["threshold"]),
+        )
+
+
 @dataclass(frozen=True)
 class RecommendationModel:
     """Logistic regression over :func:`sentence_features`, read from JSON.
 
     ``weights`` maps feature names to coefficients; a sentence is a recommendation when its
-    score (the logistic of the weighted sum plus ``intercept``) reaches ``threshold``.
+    score (the logistic of the weighted sum plus ``intercept``) reaches ``threshold``. With a
+    ``rescoring`` stage, the sentences between its floor and its ceiling are scored again with
+    their embedding, and that second score decides.
     """
 
     weights: dict
     intercept: float
     threshold: float
+    rescoring: Rescoring | None = None
 
     def score(self, features: dict) -> float:
-        """Probability-like score in [0, 1] of one sentence's features."""
+        """Probability-like score in [0, 1] of one sentence's features (first stage)."""
         z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-z))
+        return _logistic(z)
 
     @property
     def uses_vectors(self) -> bool:
         """Whether some weight is on a word-vector feature (:func:`vector_names`)."""
         return any(name.startswith(("v:", "hv:")) for name in self.weights)
 
-    def decide(self, features: dict) -> tuple[bool, float]:
-        """Whether the sentence is a recommendation, and its score."""
-        s = self.score(features)
-        return s >= self.threshold, s
+    def decide(self, features: Sequence[dict], texts: Sequence[str]) -> list[tuple[bool, float]]:
+        """For each sentence (its features and its text), whether it is a recommendation, and
+        its score. Only the sentences between the rescoring floor and ceiling are embedded, in
+        one batch."""
+        first = [self.score(f) for f in features]
+        if self.rescoring is None:
+            return [(s >= self.threshold, s) for s in first]
+        stage = self.rescoring
+        again = [k for k, s in enumerate(first) if stage.floor <= s < stage.ceiling]
+        vectors = embed([texts[k] for k in again])
+        result = [(s >= stage.ceiling, s) for s in first]
+        for k, vector in zip(again, vectors, strict=True):
+            s = stage.score(features[k], vector)
+            result[k] = (s >= stage.threshold, s)
+        return result
 
     @classmethod
     def from_dict(cls, data: dict) -> RecommendationModel:
         names = data["features"]
         if len(names) != len(data["coef"]):
             raise ValueError("features and coef differ in length")
+        rescoring = data.get("rescoring")
         return cls(
             dict(zip(names, map(float, data["coef"]), strict=True)),
             float(data["intercept"]),
             float(data["threshold"]),
+            Rescoring.from_dict(rescoring) if rescoring else None,
         )
 
 

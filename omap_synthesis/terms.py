@@ -119,7 +119,7 @@ class Term:
     text: str
     keys: tuple[str, ...]
     labels: tuple[str, ...]
-    texts: tuple[str, ...] = ()
+    texts: tuple[str, ...]
 
 
 class TermMatcher:

