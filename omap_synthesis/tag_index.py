@@ -38,6 +38,9 @@ class CodebookIndex:
     ``term_single[t]`` says whether it is one common word (names, acronyms and multiword terms
     are more specific) and ``term_mined[t]`` whether no label lists it: it was read off the
     description of a label that lists fewer than ``FEW_TERMS`` terms (``description_terms``).
+    A description term that has the keys of a listed term is left out, and description terms
+    never change how listed terms match: a codebook's listed terms weigh the same with or
+    without them.
     """
 
     ids: tuple[str, ...]
@@ -88,19 +91,18 @@ def compile_codebook(codebook: Codebook, model: str) -> CodebookIndex:
     parents = np.array([position.get(lab.parent, -1) for lab in codebook.labels])
     levels = {flag: np.flatnonzero((parents >= 0) == flag) for flag in (False, True)}
     described = [lab for lab in codebook.labels if len(lab.terms) < FEW_TERMS and lab.description]
-    parsed = parse(nlp, [lab.description for lab in described])
-    mined = {lab.id: description_terms(d) for lab, d in zip(described, parsed, strict=True)}
+    parsed = parse(nlp, [lab.description for lab in described]) if described else []
     matcher = TermMatcher(
-        nlp, {lab.id: [lab.name, *lab.terms, *mined.get(lab.id, ())] for lab in codebook.labels}
+        nlp,
+        {lab.id: [lab.name, *lab.terms] for lab in codebook.labels},
+        {lab.id: description_terms(d) for lab, d in zip(described, parsed, strict=True)},
     )
-    listed = {t for lab in codebook.labels for t in (lab.name, *lab.terms)}
-    supports, specificity, single, from_description = [], [], [], []
+    supports, specificity, single = [], [], []
     for term in matcher.terms:
         own = {position[label] for label in term.labels}
         supports.append(np.array(sorted(own | {int(parents[i]) for i in own if parents[i] >= 0})))
         specificity.append(1 / len({int(parents[i]) if parents[i] >= 0 else i for i in own}))
         single.append(len(term.keys) == 1 and not term.text[:1].isupper())
-        from_description.append(not listed.intersection(term.texts))
     docs = parse(nlp, [profile_text(codebook, label_id) for label_id in ids])
     vocabulary, tf, idf = _tfidf_profiles(matcher, docs)
     return CodebookIndex(
@@ -111,7 +113,7 @@ def compile_codebook(codebook: Codebook, model: str) -> CodebookIndex:
         term_support=tuple(supports),
         term_specificity=np.array(specificity),
         term_single=np.array(single, dtype=bool),
-        term_mined=np.array(from_description, dtype=bool),
+        term_mined=np.array([term.mined for term in matcher.terms], dtype=bool),
         vectors=unit(np.array([doc_vector(doc) for doc in docs])),
         vocabulary=vocabulary,
         tf=tf,

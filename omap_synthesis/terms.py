@@ -113,13 +113,13 @@ def _families(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Term:
-    """A codebook term ready to match: its text, its keys, the labels that list it, and every
-    text of the codebook that has these keys."""
+    """A codebook term ready to match: its text, its keys, the labels it counts for, and
+    whether it was read off a description rather than listed (see ``TermMatcher``)."""
 
     text: str
     keys: tuple[str, ...]
     labels: tuple[str, ...]
-    texts: tuple[str, ...]
+    mined: bool = False
 
 
 class TermMatcher:
@@ -131,6 +131,10 @@ class TermMatcher:
         The pipeline that parsed the docs (it parses the terms once, through the disk cache).
     label_terms : dict
         ``{label_id: [term, ...]}``.
+    extra_terms : dict, optional
+        Terms of the same form read off label descriptions: they never change how the listed
+        terms are matched (no derivational family comes from them), and one whose keys a
+        listed term already has is left out.
 
     Examples
     --------
@@ -140,32 +144,40 @@ class TermMatcher:
     ['simplification']
     """
 
-    def __init__(self, nlp: Language, label_terms: dict[str, list[str]]):
+    def __init__(
+        self,
+        nlp: Language,
+        label_terms: dict[str, list[str]],
+        extra_terms: dict[str, list[str]] | None = None,
+    ):
         from omap_synthesis.nlp import parse
 
         self.vocab = nlp.vocab
-        texts = sorted({t for terms in label_terms.values() for t in terms})
+        extra_terms = extra_terms or {}
+        listed = sorted({t for terms in label_terms.values() for t in terms})
+        texts = sorted(set(listed).union(*extra_terms.values()))
         docs = dict(zip(texts, parse(nlp, texts), strict=True)) if texts else {}
         links = []
-        for doc in docs.values():
-            for token in doc:
+        for text in listed:
+            for token in docs[text]:
                 if token.is_punct or skipped(token):
                     continue
                 lemma, surface = _term_forms(token)
                 links.append((lemma, surface))
                 links.extend((lemma, v) for v in _variants(lemma, self.vocab))
         self.canon = _families(links)
-        by_keys: dict[tuple[str, ...], tuple[str, set[str], set[str]]] = {}
-        for label, terms in label_terms.items():
-            for text in terms:
-                keys = tuple(k for k in self.keys(docs[text])[0] if k != BOUNDARY)
-                if keys:
-                    entry = by_keys.setdefault(keys, (text, set(), set()))
-                    entry[1].add(label)
-                    entry[2].add(text)
+        by_keys: dict[tuple[str, ...], tuple[str, set[str], bool]] = {}
+        for mined, source in ((False, label_terms), (True, extra_terms)):
+            for label, terms in source.items():
+                for text in terms:
+                    keys = tuple(k for k in self.keys(docs[text])[0] if k != BOUNDARY)
+                    known = by_keys.get(keys)
+                    if not keys or (mined and known is not None and not known[2]):
+                        continue
+                    by_keys.setdefault(keys, (text, set(), mined))[1].add(label)
         self.terms = [
-            Term(text, keys, tuple(sorted(labels)), tuple(sorted(texts)))
-            for keys, (text, labels, texts) in by_keys.items()
+            Term(text, keys, tuple(sorted(labels)), mined)
+            for keys, (text, labels, mined) in by_keys.items()
         ]
         self._matcher = PhraseMatcher(self.vocab, attr="ORTH")
         for i, term in enumerate(self.terms):

@@ -489,6 +489,22 @@ def test_labels_without_terms_are_tagged_from_their_description(nlp):
         assert CodebookTagger(listed)._index().term_mined.any() == mined
 
 
+def test_description_terms_leave_listed_terms_alone(nlp):
+    listed = ("cotisation", "pension", "âge de départ", "retraite", "régime spécial")
+    codebook = Codebook(
+        (
+            Label("R", "Retraites", "Le système de retraite.", listed),
+            Label("S", "Sécurité", "La police et les cotisations des policiers."),
+        )
+    )
+    terms = {t.text: t for t in CodebookTagger(codebook)._index().matcher.terms}
+    assert terms["cotisation"].labels == ("R",) and not terms["cotisation"].mined
+    assert terms["police"].labels == ("S",) and terms["police"].mined
+    # The words of the description add no derivational family to the listed terms.
+    plain = TermMatcher(nlp, {"R": ["Retraites", *listed], "S": ["Sécurité"]})
+    assert plain.canon == CodebookTagger(codebook)._index().matcher.canon
+
+
 def test_fit_shrinks_thresholds_towards_the_default(nlp):
     docs = list(nlp.pipe(ESTIMATOR_TEXTS))
     # A default too strict for these passages: the best threshold for A lies below it.
