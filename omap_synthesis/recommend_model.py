@@ -537,6 +537,8 @@ class RecommendationModel:
         """For each sentence (its features and its text), whether it is a recommendation, and
         its score. Only the sentences between the rescoring floor and ceiling are embedded, in
         one batch."""
+        if len(features) != len(texts):
+            raise ValueError("une phrase sans texte, ou un texte sans phrase")
         first = [self.score(f) for f in features]
         if self.rescoring is None:
             return [(s >= self.threshold, s) for s in first]

