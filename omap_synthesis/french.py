@@ -74,9 +74,9 @@ def infinitive(token: Token) -> str:
     if value == text and text.endswith("rai") and is_future(token):
         # « mobiliserai », « ferai » read as nouns: the future stem gives the infinitive.
         stem = text[:-2]
-        irregular = {v: k for k, v in resource("recommendations.yaml")["future_stems"].items()}
-        if stem in irregular:
-            return irregular[stem]
+        irregular = _future_infinitives().get(stem)
+        if irregular is not None:
+            return irregular
         return stem if stem.endswith(("er", "ir")) else stem + "e"
     if not text.endswith("ons"):
         return value
@@ -86,6 +86,12 @@ def infinitive(token: Token) -> str:
 
 def is_negated(token: Token) -> bool:
     return any(c.lower_ in NEGATIONS and c.dep_ == "advmod" for c in token.children)
+
+
+@cache
+def _future_infinitives() -> dict[str, str]:
+    """Irregular future stems and their infinitives (« fer » → « faire »)."""
+    return {stem: verb for verb, stem in resource("recommendations.yaml")["future_stems"].items()}
 
 
 def subjects(token: Token) -> list[Token]:

@@ -473,6 +473,10 @@ def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def _weighted(weights: dict, features: dict) -> float:
+    return sum(w * features.get(name, 0.0) for name, w in weights.items())
+
+
 @dataclass(frozen=True)
 class Rescoring:
     """A second look at the sentences the first model scores from ``floor`` to below
@@ -489,8 +493,8 @@ class Rescoring:
     threshold: float
 
     def score(self, features: dict, vector: np.ndarray) -> float:
-        z = self.intercept + float(self.embedding @ vector)
-        return _logistic(z + sum(w * features.get(n, 0.0) for n, w in self.weights.items()))
+        z = self.intercept + float(self.embedding @ vector) + _weighted(self.weights, features)
+        return _logistic(z)
 
     @classmethod
     def from_dict(cls, data: dict) -> Rescoring:
@@ -525,8 +529,7 @@ class RecommendationModel:
 
     def score(self, features: dict) -> float:
         """Probability-like score in [0, 1] of one sentence's features (first stage)."""
-        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
-        return _logistic(z)
+        return _logistic(self.intercept + _weighted(self.weights, features))
 
     @property
     def uses_vectors(self) -> bool:
