@@ -561,6 +561,8 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path):
         {"file": "d.txt", "split": "heldout3"},
         {"file": "d.txt", "split": "tune"},
         {"file": "e.txt", "split": "heldout4"},
+        {"file": "f.txt", "split": "heldout5"},
+        {"file": "f.txt", "split": "tune"},
     ]
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
@@ -570,10 +572,10 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path):
         ),
         encoding="utf-8",
     )
-    everything = frozenset({"tune", "heldout", "heldout2", "heldout3", "heldout4"})
+    everything = frozenset({"tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"})
     read = train.training_rows(gold, everything)
     assert [r["file"] for r in read] == ["a.txt", "b.txt"]
-    assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout4"}
+    assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout4", "heldout5"}
 
 
 @pytest.mark.parametrize(
