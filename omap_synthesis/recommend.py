@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis import caching
 from omap_synthesis.actions import (
@@ -48,11 +48,11 @@ BALANCE, SPECIFIC_WORDS = 0.5, 3
 # A vague action (pronoun or no object, bare verb) keeps this share of its classifier score;
 # recommendations under CONCRETE_SCORE are ranked after all the others.
 VAGUE_FACTOR, CONCRETE_SCORE = 0.5, 0.5
-# « je vais en sauter quelques-unes », « que je veux bien partager »: the speaker's own course.
-_OWN_COURSE_DEPS = frozenset({"obj", "iobj", "expl:comp", "obl:arg"})
+# Dependencies of what a verb acts on (see _named_complements).
+_COMPLEMENT_DEPS = frozenset({"obj", "obl:arg", "obl:mod", "obl", "xcomp", "ccomp"})
 _TRIGGER_LEMMAS = frozenset(
     "falloir devoir proposer recommander préconiser souhaiter vouloir paraître sembler "
-    "convenir suggérer demander".split()
+    "convenir suggérer demander aller".split()
 )
 # Characters at the end of the previous turn in which a « ? » makes it a question.
 QUESTION_TAIL = 40
@@ -254,7 +254,10 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     « je vais en sauter quelques-unes », « je vais prolonger ce que … », « que je veux bien
     partager », « je vous propose une pause », « nous devons nous arrêter là », « nous y
     entendrons cinq interventions », « je souhaite plein succès à vos travaux », « il y a
-    cette idée que détenir une donnée, c'est détenir un pouvoir ».
+    cette idée que détenir une donnée, c'est détenir un pouvoir ». Read after the classifier,
+    which decides everything else: a commitment whose object is a pronoun (« je souhaite les
+    revaloriser ») or a verb of talk that acts on something (« je propose de passer le minimum
+    contributif à 1 100 euros ») stays.
     """
     trigger, head = doc[cue.trigger], doc[cue.head]
     if lemma(trigger) == "souhaiter" and lemma(head) in lexicon()["courtesy_nouns"]:
@@ -266,17 +269,42 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
         return True
     speakers = {s.lower_ for t in (trigger, head) for s in t.children if s.dep_ == "nsubj"}
     own = bool(speakers & {"je", "j'", "moi"})
-    course = lexicon()["discourse_verbs"] | lexicon()["session_verbs"]
-    if (own or "nous" in speakers) and infinitive(head) in course:
+    if (own or "nous" in speakers) and _course_of_talk(head):
         return True
     to_room = any(c.dep_ in {"obj", "iobj"} and c.lower_ == "vous" for c in trigger.children)
     if own and lemma(trigger) == "proposer" and to_room:
         return True
-    if cue.kind not in {"commitment", "proposal", "model"} or head.pos_ != "VERB" or not own:
+    if not own:
         return False
-    named = [c for c in head.children if c.dep_ in _OWN_COURSE_DEPS and c.pos_ in {"NOUN", "PROPN"}]
+    # « je vais en sauter quelques-unes », « je vais y revenir »: the near future of the talk,
+    # with nothing named to act on.
+    near_future = lemma(trigger) == "aller" and not _named_complements(head)
     goodwill = any(c.lower_ == "bien" for c in trigger.children) and lemma(trigger) == "vouloir"
-    return cue.kind == "model" or goodwill or not named
+    return near_future or goodwill
+
+
+def _course_of_talk(head: Token) -> bool:
+    """The verb announces the session's course (« nous y entendrons … », « je vais conclure »),
+    or is one of talk (« passer », « donner », « continuer » …) with nothing to act on but talk:
+    no complement, or a discourse noun (« je vais vous donner un chiffre »). With a complement,
+    the same verbs carry proposals (« passer le minimum contributif à 1 100 euros »)."""
+    words = lexicon()
+    verb = infinitive(head)
+    if verb in words["session_verbs"]:
+        return True
+    if verb not in words["discourse_verbs"]:
+        return False
+    return all(lemma(c) in words["discourse_nouns"] for c in _named_complements(head))
+
+
+def _named_complements(head: Token) -> list[Token]:
+    """The complements of a verb that name something (nouns, numbers, verbs), not pronouns or
+    adverbs (« nous arrêter là », « en sauter quelques-unes »)."""
+    return [
+        c
+        for c in head.children
+        if c.dep_ in _COMPLEMENT_DEPS and c.pos_ in {"NOUN", "PROPN", "NUM", "VERB"} and c.is_alpha
+    ]
 
 
 @dataclass

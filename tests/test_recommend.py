@@ -614,6 +614,30 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
     assert not _own_course(doc, cue)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "own"),
+    [
+        # Verbs of talk carry proposals when they have something to act on.
+        ("Et donc je propose de passer le minimum contributif de 980 à 1 100 euros.", False),
+        ("Je veux aussi leur donner de la liberté sur le terrain.", False),
+        ("Nous devons continuer à investir dans nos écoles.", False),
+        ("Je compte nationaliser les banques.", False),
+        ("Moi je souhaite les revaloriser dès cet été.", False),
+        # The course of the talk or of the session, or goodwill.
+        ("Nous devons nous arrêter là.", True),
+        ("Je vais vous donner un chiffre.", True),
+        ("Je vais en sauter quelques-unes.", True),
+        ("Je vais conclure.", True),
+        ("Je veux bien partager ces chiffres.", True),
+    ],
+)
+def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, own):
+    doc = nlp(sentence)
+    span = doc[:]
+    cue = (detector.sentence_cues(span) or detector.raw_cues(span) or [_fallback_cue(span)])[0]
+    assert _own_course(doc, cue) is own
+
+
 def test_rules_decide_alone_without_a_model(nlp, tmp_path):
     passages = _passage_docs(tmp_path, "Amina Idrissi : Il faut simplifier les procédures.\n")
     found = detect(passages, parse_passages(nlp, passages), model=None)
