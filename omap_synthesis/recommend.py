@@ -22,7 +22,7 @@ from omap_synthesis.actions import (
     verbatim_action,
 )
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import infinitive, lemma
+from omap_synthesis.french import infinitive, is_negated, lemma
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -48,12 +48,17 @@ BALANCE, SPECIFIC_WORDS = 0.5, 3
 # A vague action (pronoun or no object, bare verb) keeps this share of its classifier score;
 # recommendations under CONCRETE_SCORE are ranked after all the others.
 VAGUE_FACTOR, CONCRETE_SCORE = 0.5, 0.5
-# Dependencies of what a verb acts on (see _named_complements).
-_COMPLEMENT_DEPS = frozenset({"obj", "obl:arg", "obl:mod", "obl", "xcomp", "ccomp"})
+# Dependencies of what a verb acts on, its arguments (see _named_complements); adjuncts of time
+# or place (« dès cet été ») are not.
+_ACTED_ON_DEPS = frozenset({"obj", "obl:arg", "xcomp", "ccomp"})
+# Verbs a fallback cue looks through to the action under them (« il nous paraît indispensable
+# de doter … », « je vais supprimer … »).
 _TRIGGER_LEMMAS = frozenset(
     "falloir devoir proposer recommander préconiser souhaiter vouloir paraître sembler "
     "convenir suggérer demander aller".split()
 )
+# Quantity adverbs that head the noun a verb acts on (« donner plus d'autonomie »).
+_QUANTITIES = frozenset({"plus", "moins", "beaucoup", "davantage", "trop", "autant", "peu"})
 # Characters at the end of the previous turn in which a « ? » makes it a question.
 QUESTION_TAIL = 40
 _BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illusion", "mythe"})
@@ -225,6 +230,7 @@ def _fallback_cue(span: Span) -> Cue:
     adjective (« il faut que toute application soit interopérable »), the adjective.
     """
     root = token = span.root
+    path = [root]
     for _ in range(4):
         if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
             break
@@ -236,7 +242,10 @@ def _fallback_cue(span: Span) -> Cue:
         if not below:
             break
         token = below[0]
-    return Cue("model", root.i, token.i)
+        path.append(token)
+    # « on ne va pas augmenter les impôts »: the negation of a verb looked through is the
+    # action's.
+    return Cue("model", root.i, token.i, negated=any(is_negated(t) for t in path))
 
 
 def _model_action(doc: Doc, cue: Cue) -> str:
@@ -255,9 +264,10 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     partager », « je vous propose une pause », « nous devons nous arrêter là », « nous y
     entendrons cinq interventions », « je souhaite plein succès à vos travaux », « il y a
     cette idée que détenir une donnée, c'est détenir un pouvoir ». Read after the classifier,
-    which decides everything else: a commitment whose object is a pronoun (« je souhaite les
-    revaloriser ») or a verb of talk that acts on something (« je propose de passer le minimum
-    contributif à 1 100 euros ») stays.
+    which decides everything else: a wish whose object is a pronoun (« je souhaite les
+    revaloriser ») or a verb of talk that acts on something named (« je propose de passer le
+    minimum contributif à 1 100 euros ») stays. Session verbs go whatever their object (« je
+    vais revenir sur la réforme » is mostly the talk's own course, sometimes not).
     """
     trigger, head = doc[cue.trigger], doc[cue.head]
     if lemma(trigger) == "souhaiter" and lemma(head) in lexicon()["courtesy_nouns"]:
@@ -277,8 +287,9 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     if not own:
         return False
     # « je vais en sauter quelques-unes », « je vais y revenir »: the near future of the talk,
-    # with nothing named to act on.
-    near_future = lemma(trigger) == "aller" and not _named_complements(head)
+    # with nothing named to act on but talk (a pronoun object is not named: « je vais les
+    # revaloriser » goes too).
+    near_future = lemma(trigger) == "aller" and _talk_only(head)
     goodwill = any(c.lower_ == "bien" for c in trigger.children) and lemma(trigger) == "vouloir"
     return near_future or goodwill
 
@@ -292,18 +303,28 @@ def _course_of_talk(head: Token) -> bool:
     verb = infinitive(head)
     if verb in words["session_verbs"]:
         return True
-    if verb not in words["discourse_verbs"]:
-        return False
-    return all(lemma(c) in words["discourse_nouns"] for c in _named_complements(head))
+    return verb in words["discourse_verbs"] and _talk_only(head)
+
+
+def _talk_only(head: Token) -> bool:
+    """Nothing the verb acts on is named but talk: no noun, number or verb among its arguments,
+    or only discourse nouns (« un chiffre », « un exemple »)."""
+    return all(lemma(c) in lexicon()["discourse_nouns"] for c in _named_complements(head))
 
 
 def _named_complements(head: Token) -> list[Token]:
-    """The complements of a verb that name something (nouns, numbers, verbs), not pronouns or
-    adverbs (« nous arrêter là », « en sauter quelques-unes »)."""
+    """The arguments of a verb that name something (nouns, numbers, verbs), not pronouns or
+    adverbs (« nous arrêter là »), looking through a quantity (« plus d'autonomie »). A token
+    with no letter or digit is left out: the tagger takes the hyphen of « quelques-unes » for a
+    noun."""
+    children = list(head.children)
+    children += [g for c in children if c.lower_ in _QUANTITIES for g in c.children]
     return [
         c
-        for c in head.children
-        if c.dep_ in _COMPLEMENT_DEPS and c.pos_ in {"NOUN", "PROPN", "NUM", "VERB"} and c.is_alpha
+        for c in children
+        if c.dep_ in _ACTED_ON_DEPS
+        and c.pos_ in {"NOUN", "PROPN", "NUM", "VERB"}
+        and any(ch.isalnum() for ch in c.text)
     ]
 
 

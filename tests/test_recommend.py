@@ -26,6 +26,7 @@ from omap_synthesis.recommend import (
     _fallback_cue,
     _groups,
     _lexical_same,
+    _model_action,
     _own_course,
     _same,
     answers_to_questions,
@@ -578,6 +579,17 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path):
     assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout4", "heldout5"}
 
 
+def test_the_shipped_second_look_reads_the_band_the_training_script_chose():
+    spec = importlib.util.spec_from_file_location(
+        "train_recommender", ROOT / "benchmarks" / "train_recommender.py"
+    )
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    stage = load_model().rescoring
+    assert stage is not None
+    assert (stage.floor, stage.ceiling) == train.RESCORE_BAND
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
@@ -617,16 +629,20 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("sentence", "own"),
     [
-        # Verbs of talk carry proposals when they have something to act on.
-        ("Et donc je propose de passer le minimum contributif de 980 à 1 100 euros.", False),
-        ("Je veux aussi leur donner de la liberté sur le terrain.", False),
+        # Verbs of talk carry proposals when they act on something named.
+        ("Je propose de passer l'allocation de 900 à 1 000 euros.", False),
+        ("Je veux aussi leur donner plus d'autonomie dans les écoles.", False),
         ("Nous devons continuer à investir dans nos écoles.", False),
-        ("Je compte nationaliser les banques.", False),
-        ("Moi je souhaite les revaloriser dès cet été.", False),
+        # A commitment decided by the classifier alone, a wish with a pronoun object.
+        ("Je compte créer une agence des données.", False),
+        ("Moi, je souhaite les augmenter.", False),
+        ("Je vais nommer un porte-parole.", False),
+        ("Je vais en ouvrir 200 de plus.", False),
         # The course of the talk or of the session, or goodwill.
         ("Nous devons nous arrêter là.", True),
         ("Je vais vous donner un chiffre.", True),
         ("Je vais en sauter quelques-unes.", True),
+        ("Je vais en parler dans une minute.", True),
         ("Je vais conclure.", True),
         ("Je veux bien partager ces chiffres.", True),
     ],
@@ -634,8 +650,20 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
 def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, own):
     doc = nlp(sentence)
     span = doc[:]
-    cue = (detector.sentence_cues(span) or detector.raw_cues(span) or [_fallback_cue(span)])[0]
-    assert _own_course(doc, cue) is own
+    cues = detector.sentence_cues(span) or detector.raw_cues(span) or [_fallback_cue(span)]
+    assert all(_own_course(doc, cue) is own for cue in cues)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        ("Si je suis élu, je vais supprimer la taxe foncière.", "Supprimer la taxe foncière"),
+        ("On ne va pas augmenter les impôts.", "Ne pas augmenter les impôts"),
+    ],
+)
+def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp, sentence, action):
+    doc = nlp(sentence)
+    assert _model_action(doc, _fallback_cue(doc[:])) == action
 
 
 def test_rules_decide_alone_without_a_model(nlp, tmp_path):
