@@ -637,6 +637,14 @@ def evaluate_recommendations_command(
         Path,
         typer.Option("--transcripts", help="Dossier des transcriptions (ou de l'événement)."),
     ],
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Seulement les lignes dont « split » vaut cette valeur (les autres transcriptions "
+            "ne sont pas lues).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
 ):
     """Précision, rappel et F1 du repérage des recommandations et d'une liste de mots-indices."""
@@ -647,6 +655,10 @@ def evaluate_recommendations_command(
         rows = read_gold(gold)
     except InputError as exc:
         _fail(str(exc))
+    if split is not None:
+        rows = [r for r in rows if r.get("split") == split]
+        if not rows:
+            _fail(f"aucune ligne de la partie « {split} » dans {gold}.")
     if not transcripts_dir.is_dir():
         _fail(f"{transcripts_dir} : dossier introuvable.")
     passages, missing = transcripts(transcripts_dir, (r["file"] for r in rows))

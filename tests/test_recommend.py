@@ -403,6 +403,23 @@ def test_evaluate_command_prints_both_systems():
     assert "analyse syntaxique" in result.output and "mots-indices" in result.output
 
 
+def test_evaluate_command_reads_one_split_only(tmp_path):
+    lines = (FREDSUM / "recommendations-gold.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    for row in rows[::2]:
+        row["split"] = "heldout9"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    cmd = ["evaluate", "recommendations", "--gold", str(gold), "--transcripts", str(FREDSUM)]
+    result = runner.invoke(app, [*cmd, "--split", "heldout9", "--json"])
+    assert result.exit_code == 0, result.output
+    splits = json.loads(result.stdout)["splits"]
+    assert set(splits) == {"all", "heldout9"}
+    assert splits["all"]["sentences"] == len(rows[::2])
+    result = runner.invoke(app, [*cmd, "--split", "heldout8"])
+    assert result.exit_code == 2 and "heldout8" in result.output
+
+
 def test_evaluate_command_bad_gold_line(tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"file": "x.txt", "label": 1}\n', encoding="utf-8")
