@@ -565,12 +565,18 @@ def test_turns_after_a_question_are_marked(tmp_path):
     assert answers_to_questions(passages) == {passages[1].id}
 
 
-def test_training_never_reads_the_later_held_out_splits(tmp_path):
+@pytest.fixture(scope="module")
+def train():
+    """``benchmarks/train_recommender.py``, loaded as a module."""
     spec = importlib.util.spec_from_file_location(
         "train_recommender", ROOT / "benchmarks" / "train_recommender.py"
     )
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_never_reads_the_later_held_out_splits(tmp_path, train):
     rows = [
         {"file": "a.txt", "split": "tune"},
         {"file": "b.txt", "split": "heldout"},
@@ -596,12 +602,7 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path):
     assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout4", "heldout5"}
 
 
-def test_the_shipped_second_look_reads_the_band_the_training_script_chose():
-    spec = importlib.util.spec_from_file_location(
-        "train_recommender", ROOT / "benchmarks" / "train_recommender.py"
-    )
-    train = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(train)
+def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train):
     stage = load_model().rescoring
     assert stage is not None
     assert (stage.floor, stage.ceiling) == train.RESCORE_BAND
