@@ -587,6 +587,7 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path, train):
         {"file": "e.txt", "split": "heldout4"},
         {"file": "f.txt", "split": "heldout5"},
         {"file": "f.txt", "split": "tune"},
+        {"file": "g.txt", "split": "heldout6"},
     ]
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
@@ -596,10 +597,12 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path, train):
         ),
         encoding="utf-8",
     )
-    everything = frozenset({"tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"})
+    everything = frozenset(
+        {"tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"}
+    )
     read = train.training_rows(gold, everything)
     assert [r["file"] for r in read] == ["a.txt", "b.txt", "e.txt"]
-    assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout5"}
+    assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout5", "heldout6"}
 
 
 def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train):
