@@ -13,8 +13,10 @@ The feature blocks (grammar alone, or with frequent lemmas and/or word vectors, 
 block under a stronger penalty), the regularisation C, the class weighting and the decision
 threshold are chosen by cross-validation grouped by transcript (no transcript is in both the
 training and the validation folds), repeated on three deals of the files into five folds; the
-figures of that cross-validation are printed and kept in the JSON. Deterministic: liblinear
-with a fixed ``random_state``, folds from sorted file names and seeded shuffles of them.
+figures of that cross-validation are printed and kept in the JSON. A second stage, chosen by the
+same cross-validation, re-reads the doubtful sentences with their embedding (``fit_rescoring``).
+Deterministic: liblinear with a fixed ``random_state``, folds from sorted file names and seeded
+shuffles of them.
 """
 
 from __future__ import annotations
@@ -49,10 +51,11 @@ GRID_WEIGHT = ("balanced", None)
 GRID_BLOCKS = ((), ("words",), ("vectors",), ("words", "vectors"))
 # Factors on the word and vector blocks (see ``blocks``): both are held on a tight leash.
 WORD_SCALE, VECTOR_SCALE = 0.3, 0.5
-# An extra block is kept only when it raises the cross-validated F1 by more than this, and the
-# threshold is raised as long as F1 stays within it of its best.
+# An extra block or the second stage is kept only when it raises the cross-validated F1 by more
+# than this; the threshold is raised, and the most precise second-stage setting taken, as long as
+# F1 stays within it of its best.
 MIN_GAIN = 0.005
-# Cross-validation is repeated on reshuffled folds: 38 transcripts make noisy folds.
+# Cross-validation is repeated on reshuffled folds: a fold holds a fifth of the transcripts.
 REPEATS = 3
 # A word becomes a feature when it occurs in the sentences of at least this many transcripts.
 MIN_FILES = 4
@@ -171,34 +174,35 @@ def best_threshold(y, runs: list[np.ndarray], sets: np.ndarray) -> tuple[float, 
     """A threshold of highest out-of-fold F1, the mean of the gold files' F1 (the sample event
     weighs as much as the debates), averaged over the repeats, and that F1."""
 
-    def f1(t: float) -> float:
-        return float(
-            np.mean(
-                [
-                    prf(y[sets == name], scores[sets == name] >= t)[2]
-                    for scores in runs
-                    for name in sorted(set(sets))
-                ]
-            )
-        )
-
-    curve = [(f1(t), t) for t in np.round(np.arange(0.2, 0.95, 0.01), 2)]
+    curve = [
+        (mean_over_sets(y, runs, t, sets)[2], t) for t in np.round(np.arange(0.2, 0.95, 0.01), 2)
+    ]
     top = max(f for f, _ in curve)
     # Precision first: the highest threshold whose F1 is within ``MIN_GAIN`` of the best.
     return float(max(t for f, t in curve if f >= top - MIN_GAIN)), top
 
 
-def mean_precision(y, runs: list[np.ndarray], threshold: float, sets: np.ndarray) -> float:
-    """Out-of-fold precision at ``threshold``, the mean of the gold files' over the repeats."""
-    return float(
-        np.mean(
-            [
-                prf(y[sets == name], scores[sets == name] >= threshold)[0]
-                for scores in runs
-                for name in sorted(set(sets))
-            ]
-        )
+def mean_over_sets(y, runs: list[np.ndarray], threshold: float, sets: np.ndarray) -> np.ndarray:
+    """Out-of-fold precision, recall and F1 at ``threshold``: the mean of the gold files' (the
+    sample event weighs as much as the debates) over the repeats."""
+    return np.mean(
+        [
+            prf(y[sets == name], scores[sets == name] >= threshold)
+            for scores in runs
+            for name in sorted(set(sets))
+        ],
+        axis=0,
     )
+
+
+def pick_second_look(found: list[tuple], base_f1: float) -> tuple | None:
+    """Among second-look settings ``(f1, precision, …)``, the most precise of those whose F1 is
+    within ``MIN_GAIN`` of the best and above the first stage's by more than ``MIN_GAIN``
+    (``None`` when no setting earns the stage its place): precision first, as for the
+    threshold."""
+    top = max(f[0] for f in found)
+    useful = [f for f in found if f[0] >= top - MIN_GAIN and f[0] > base_f1 + MIN_GAIN]
+    return max(useful, key=lambda f: f[1]) if useful else None
 
 
 def scores_by_set(y, runs, threshold, sets, rules) -> dict:
@@ -237,10 +241,8 @@ def fit_rescoring(x, y, groups, sets, rules, runs, texts) -> tuple[dict | None, 
     """The second stage: the sentences the first model scores in ``RESCORE_BAND``, scored
     again from the same features and their embedding (standardised, times a factor of
     ``RESCORE_SCALES``: a tight leash on 384 dimensions). The factor and C are chosen by the
-    same cross-validation, the first stage's out-of-fold scores doing the screening: precision
-    first, as for the threshold, the most precise of the settings whose F1 is within
-    ``MIN_GAIN`` of the best; the stage is kept only when it raises the cross-validated F1 by
-    more than ``MIN_GAIN``."""
+    same cross-validation, the first stage's out-of-fold scores doing the screening (see
+    ``pick_second_look``)."""
     vectors = embed(texts).astype(float)
     mean, spread = vectors.mean(axis=0), vectors.std(axis=0)
     standard = (vectors - mean) / spread
@@ -252,19 +254,17 @@ def fit_rescoring(x, y, groups, sets, rules, runs, texts) -> tuple[dict | None, 
             second = [out_of_fold(both, y, groups, c, None, k) for k in range(REPEATS)]
             screened = [screen(f, s) for f, s in zip(runs, second, strict=True)]
             t, f1 = best_threshold(y, screened, sets)
-            precision = mean_precision(y, screened, t, sets)
+            precision = mean_over_sets(y, screened, t, sets)[0]
             print(
                 f"second regard : facteur={scale} C={c} seuil={t:.2f} F1 CV={f1:.3f} "
                 f"P CV={precision:.3f}",
                 file=sys.stderr,
             )
             found.append((f1, precision, scale, c, t, screened))
-    top = max(f[0] for f in found)
-    f1, _, scale, c, t, screened = max(
-        (f for f in found if f[0] >= top - MIN_GAIN), key=lambda f: f[1]
-    )
-    if f1 <= base_f1 + MIN_GAIN:
+    chosen = pick_second_look(found, base_f1)
+    if chosen is None:
         return None, None
+    _, _, scale, c, t, screened = chosen
     fitted = model(c, None).fit(np.hstack([x, standard * scale]), y)
     coef = fitted.coef_[0]
     folded = coef[x.shape[1] :] * scale / spread

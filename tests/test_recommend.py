@@ -588,6 +588,7 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path, train):
         {"file": "f.txt", "split": "heldout5"},
         {"file": "f.txt", "split": "tune"},
         {"file": "g.txt", "split": "heldout6"},
+        {"file": "g.txt", "split": "tune"},
     ]
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
@@ -603,6 +604,15 @@ def test_training_never_reads_the_later_held_out_splits(tmp_path, train):
     read = train.training_rows(gold, everything)
     assert [r["file"] for r in read] == ["a.txt", "b.txt", "e.txt"]
     assert train.EXCLUDED_SPLITS == {"heldout2", "heldout3", "heldout5", "heldout6"}
+
+
+def test_the_second_look_setting_is_chosen_precision_first(train):
+    # (F1, precision, name): the best F1 is 0.72; 0.716 is within MIN_GAIN, 0.70 is not.
+    found = [(0.72, 0.74, "best F1"), (0.716, 0.79, "precise"), (0.70, 0.95, "too weak")]
+    assert train.pick_second_look(found, base_f1=0.69)[2] == "precise"
+    # A setting must also beat the first stage by more than MIN_GAIN.
+    assert train.pick_second_look(found, base_f1=0.713)[2] == "best F1"
+    assert train.pick_second_look(found, base_f1=0.72) is None
 
 
 def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train):
