@@ -68,6 +68,7 @@ evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FRED
 	$(BIN)/python benchmarks/annotator_agreement.py
 	$(BIN)/python benchmarks/merge_eval.py --heldout --fredsum $(FREDSUM)/transcript
 	$(BIN)/python benchmarks/read_precision.py
+	$(BIN)/python benchmarks/action_lines.py --fredsum $(FREDSUM)/transcript
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff format omap_synthesis tests benchmarks

@@ -8,6 +8,7 @@ nominalisation lexicon and the words to drop are data (``resources/actions.yaml`
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -40,6 +41,7 @@ _ELISIONS = (
     (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
+_INCISE_MARKS = frozenset({",", "—", "–"})
 NBSP = "\u00a0"
 
 
@@ -56,6 +58,7 @@ def _lexicon() -> dict:
         "function_words": frozenset(data["function_words"]) | _PUNCT_END,
         "negative": frozenset(data["negative_determiners"]),
         "max_words": int(data["max_words"]),
+        "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
         "dropped_phrases": re.compile(
             r"(?<!\w)(?:"
             + "|".join(
@@ -112,7 +115,43 @@ def action_line(doc: Doc, cue: Cue) -> str:
         # A misparse can leave a verb of the sentence, or a dangling word, in the line; the
         # speaker's own words from the clause read better than a broken rewrite.
         return verbatim_action(head) or line
+    if line == _finish([infinitive(head)]) and head.pos_ == "VERB":
+        # A bare verb whose complements the parser hung elsewhere (« il faut désigner, pour
+        # chaque catégorie de données, une seule administration responsable »).
+        following = _following(head)
+        if lemma(head) not in _SEMI_AUXILIARIES and any(
+            t.pos_ in {"NOUN", "PROPN"} for t in following
+        ):
+            words = [t.text for t in following if t.lower_ not in _lexicon()["dropped"]]
+            words = [w for k, w in enumerate(words) if not (w == "," == words[k - 1] and k)]
+            while words[-1] in _PUNCT_END:
+                words.pop()
+            if words[0] == "," and words.count(",") == 1:
+                words = words[1:]  # « sortir, de cette dépendance » is no incise
+            longer = _finish([infinitive(head)] + words)
+            if not reads_badly(longer, head.sent):
+                return longer
     return line
+
+
+# Verbs whose action is the verb they govern (« il faut pouvoir, dans certains métiers, … »).
+_SEMI_AUXILIARIES = frozenset("pouvoir devoir vouloir falloir aller faire".split())
+
+
+def _following(head: Token) -> list[Token]:
+    """The tokens after ``head`` up to the next clause: a conjunction, a subject, a verb, a
+    clitic or the sentence's end."""
+    found: list[Token] = []
+    for t in head.doc[head.i + 1 : head.sent.end]:
+        if (
+            t.text in SENTENCE_ENDS
+            or t.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX"}
+            or t.dep_.startswith(("nsubj", "expl"))
+            or (t.pos_ == "PRON" and t.lower_ in _lexicon()["clitics"])
+        ):
+            break
+        found.append(t)
+    return found
 
 
 # Words after which a conjugated verb belongs to a subordinate clause of the line.
@@ -175,6 +214,9 @@ def verbatim_action(head: Token) -> str | None:
         words = _until_end([t for t in tokens if t.i >= start])
         return _finish(["Faire", "en", "sorte", words[0].lower()] + words[1:])
     if head.pos_ == "ADJ":
+        if not subjects(head):
+            # « il faut être ferme »: the attitude itself.
+            return _finish(_until_end(tokens))
         return _finish(["Faire", "en", "sorte", "que"] + _until_end(tokens))
     if head.pos_ == "VERB" and head.morph.get("VerbForm") == ["Inf"]:
         return _finish([infinitive(head)] + _until_end([t for t in tokens if t.i > head.i]))
@@ -215,6 +257,8 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
         actor = next((c for c in verb.children if c.dep_ == "obl:agent"), None)
     else:
         actor = subject
+    kept = [c.i for c in verb.children if _kept(c) and c != actor]
+    start = len(words)
     for child in verb.children:
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
@@ -222,6 +266,10 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
             words += _render(child)
         elif child.dep_ in _CLAUSES:
             words += [w for top in _tops(_after_incise(child)) for w in _render(top)]
+        elif len(words) > start and _inner_mark(child, verb, max(kept, default=verb.i)):
+            # Never right after the verb: « changer, les conditions » (the words the mark set
+            # off are gone).
+            words.append(child.text)
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
@@ -283,19 +331,35 @@ def _noun_action(noun: Token) -> list[str]:
         (c.dep_ == "amod" and c.i > noun.i) or (c.dep_ == "acl" and c.i == noun.i + 1)
         for c in noun.children
     )
+    if noun.dep_ == "obl:arg" and any(
+        c.dep_ == "obj" and lemma(c) == "besoin" for c in noun.head.children
+    ):
+        # « nous avons besoin d'une instance »: what is needed, without its « de ».
+        return [lex["support_verb"]] + _object_phrase(noun)
     for key, verb in lex["nominalisations"].items():
         if following[: len(key)] == key and not (described and len(key) == 1):
             return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
     # The noun's clause (« je suis donc pour la dissolution … »: subject, copula, adverb,
     # preposition) is no part of the measure; only its article and adjectives precede it.
+    last = max(
+        (c.i for c in noun.children if c.i > noun.i and c.dep_ not in _PREDICATE_DEPS),
+        default=noun.i,
+    )
     clause = {
         x.i
         for c in noun.children
-        if c.dep_ in _PREDICATE_DEPS
+        if (c.dep_ in _PREDICATE_DEPS and not _inner_mark(c, noun, last))
         or (c.i < noun.i and c.dep_ not in _NOUN_MODIFIERS and c.lower_ not in _ARTICLES)
         for x in c.subtree
     }
     return [lex["support_verb"]] + _render(noun, skip=clause)
+
+
+def _inner_mark(child: Token, head: Token, last: int) -> bool:
+    """A comma or dash of ``head`` between two words the line keeps, after ``head`` and before
+    ``last``: half of an incise (« ouvrir aux chercheurs, dans un cadre sécurisé, des jeux de
+    données ») whose other half the parser put inside a complement."""
+    return child.dep_ == "punct" and child.text in _INCISE_MARKS and head.i < child.i < last
 
 
 def _nominal_complements(noun: Token, parts: set[int]) -> list[str]:
@@ -420,7 +484,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
 def _finish(words: list[str], actor: list[str] | None = None) -> str:
     """Join, cap the length (the actor is never cut), elide, capitalise."""
     limit = _lexicon()["max_words"]
-    if sum(1 for w in words if w[:1].isalnum()) > limit:
+    if _count(words) > limit:
         words = _cut(words, limit)
     while words and words[-1] in _PUNCT_END:
         words.pop()
@@ -442,7 +506,17 @@ def _finish(words: list[str], actor: list[str] | None = None) -> str:
 
 
 def _cut(words: list[str], limit: int) -> list[str]:
-    """Keep at most ``limit`` words, ending at the last comma past half the limit if any."""
+    """Keep at most ``limit`` words: without an aside between two commas when that is enough
+    (the words after it are often the action's own: « confier l'exploitation des plateformes,
+    y compris …, à des opérateurs privés »; see ``incise_openers``), else ending at the last
+    comma past half the limit if any."""
+    commas = [k for k, word in enumerate(words) if word == ","]
+    for a, b in itertools.pairwise(commas):
+        opener = tuple(w.lower() for w in words[a + 1 : b])
+        aside = any(opener[: len(o)] == o for o in _lexicon()["incise_openers"])
+        shorter = words[:a] + words[b + 1 :]
+        if aside and b + 1 < len(words) and _count(shorter) <= limit:
+            return shorter
     count, last_comma = 0, None
     for k, word in enumerate(words):
         if word == "," and count > limit // 2:
@@ -455,3 +529,7 @@ def _cut(words: list[str], limit: int) -> list[str]:
                 kept.pop()
             return kept
     return words
+
+
+def _count(words: list[str]) -> int:
+    return sum(1 for w in words if w[:1].isalnum())

@@ -57,6 +57,9 @@ _TRIGGER_LEMMAS = frozenset(
     "falloir devoir proposer recommander préconiser souhaiter vouloir paraître sembler "
     "convenir suggérer demander aller".split()
 )
+# Verbs of opinion and saying it also looks through (« je pense qu'on doit gouverner … »), and
+# the copula of « mon projet est de concentrer … ».
+_OPINION_LEMMAS = frozenset("penser croire dire considérer estimer juger être".split())
 # Quantity adverbs that head the noun a verb acts on (« donner plus d'autonomie »).
 _QUANTITIES = frozenset({"plus", "moins", "beaucoup", "davantage", "trop", "autant", "peu"})
 # Characters at the end of the previous turn in which a « ? » makes it a question.
@@ -226,19 +229,15 @@ def answers_to_questions(passages: Sequence[Passage]) -> set[str]:
 def _fallback_cue(span: Span) -> Cue:
     """A cue for a sentence only the classifier kept: the first action verb under the root.
 
-    « il nous paraît indispensable de doter … » → « doter »; when the complement is an
-    adjective (« il faut que toute application soit interopérable »), the adjective.
+    « il nous paraît indispensable de doter … » → « doter »; « je pense qu'on doit gouverner
+    … » → « gouverner »; when the complement is an adjective (« il faut que toute application
+    soit interopérable »), the adjective; what is needed or should exist (« nous avons besoin
+    d'une instance », « il doit y avoir des critères »), the noun.
     """
     root = token = span.root
     path = [root]
     for _ in range(4):
-        if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
-            break
-        below = [
-            c
-            for c in token.children
-            if c.dep_ in {"ccomp", "xcomp", "obj"} and c.pos_ in {"VERB", "ADJ", "NOUN"}
-        ]
+        below = _looked_through(token)
         if not below:
             break
         token = below[0]
@@ -246,6 +245,37 @@ def _fallback_cue(span: Span) -> Cue:
     # « on ne va pas augmenter les impôts »: the negation of a verb looked through is the
     # action's.
     return Cue("model", root.i, token.i, negated=any(is_negated(t) for t in path))
+
+
+def _looked_through(token: Token) -> list[Token]:
+    """Where a fallback cue goes on from ``token`` (nowhere from an action verb)."""
+    if token.pos_ in {"VERB", "AUX"} and lemma(token) == "avoir" and not is_negated(token):
+        children = list(token.children)
+        # « nous avons besoin d'une instance »
+        if any(c.dep_ == "obj" and lemma(c) == "besoin" for c in children):
+            return [
+                c
+                for c in children
+                if c.dep_ == "obl:arg"
+                and c.pos_ in {"VERB", "NOUN"}
+                and any(lemma(m) in {"de", "d'"} for m in c.children if m.dep_ in {"case", "mark"})
+            ]
+        # « il doit y avoir des critères », « qu'il y ait », « il y aura »: what should exist,
+        # not what exists (« il y a »).
+        mood, form = token.morph.get("Mood"), token.morph.get("VerbForm")
+        if "Fut" in token.morph.get("Tense") or mood in (["Sub"], ["Cnd"]) or form == ["Inf"]:
+            if any(c.dep_ == "expl:comp" and c.lower_ == "y" for c in children):
+                return [c for c in children if c.dep_ == "obj" and c.pos_ == "NOUN"]
+    if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
+        if lemma(token) not in _OPINION_LEMMAS or is_negated(token):
+            return []
+        # Only to a verb: « je crois que c'est une réforme nécessaire » names no action.
+        return [c for c in token.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"]
+    return [
+        c
+        for c in token.children
+        if c.dep_ in {"ccomp", "xcomp", "obj"} and c.pos_ in {"VERB", "ADJ", "NOUN"}
+    ]
 
 
 def _model_action(doc: Doc, cue: Cue) -> str:

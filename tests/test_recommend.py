@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from omap_synthesis import embed as embed_module
 from omap_synthesis import recommend_model
-from omap_synthesis.actions import _finish, action_line, reads_badly, verbatim_action
+from omap_synthesis.actions import _cut, _finish, action_line, reads_badly, verbatim_action
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
@@ -215,6 +215,30 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je leur restituerai les salaires dont ils ont été privés.",
             "Restituer les salaires",
         ),
+        # A bare verb whose object the parser hung on the incise before it.
+        (
+            "D'abord, il faut désigner, pour chaque grande catégorie de données, une seule "
+            "administration responsable de la donnée de référence.",
+            "Désigner, pour chaque grande catégorie de données, une seule administration "
+            "responsable de la donnée de référence",
+        ),
+        # … but a pronoun object is not looked for after the verb.
+        ("Il faut le réformer, il ne faut pas en sortir.", "Réformer"),
+        # Both commas of an incise, though the parser hangs one on the verb.
+        (
+            "Il est indispensable d'ouvrir aux chercheurs, dans un cadre sécurisé et en lien "
+            "avec la CNDP, des jeux de données anonymisés issus des registres publics.",
+            "Ouvrir aux chercheurs, dans un cadre sécurisé et en lien avec la CNDP, des jeux de "
+            "données anonymisés issus des registres publics",
+        ),
+        # A line too long loses its aside, not the words that say to whom.
+        (
+            "Nous recommandons donc de confier l'exploitation des plateformes de services "
+            "numériques, y compris les plateformes partagées entre ministères, à des opérateurs "
+            "privés sous contrat de concession.",
+            "Confier l'exploitation des plateformes de services numériques à des opérateurs "
+            "privés sous contrat de concession",
+        ),
         # An adjective of a nominalisation cannot follow the verb (« Former continue … »).
         (
             "Il faut une formation continue des équipes.",
@@ -225,6 +249,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
 def test_action_lines(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+def test_a_long_line_loses_an_aside_but_not_an_item_of_a_list():
+    aside = "Confier l'exploitation , y compris les plateformes partagées , à des opérateurs"
+    assert _cut(aside.split(), 6) == "Confier l'exploitation à des opérateurs".split()
+    listed = "Faire payer , taxer les dividendes , bloquer les prix"
+    assert _cut(listed.split(), 6) == "Faire payer , taxer les dividendes".split()
 
 
 MISPARSED = (
@@ -695,6 +726,53 @@ def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, 
 def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp, sentence, action):
     doc = nlp(sentence)
     assert _model_action(doc, _fallback_cue(doc[:])) == action
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        # An opinion verb, then a modal: the action is under both.
+        (
+            "Je crois en revanche qu'on doit gouverner les Français avec plus de proximité.",
+            "Gouverner les Français avec plus de proximité",
+        ),
+        # The copula of « mon projet est de … ».
+        (
+            "Mon projet pour l'école est de concentrer les moyens sur l'école primaire.",
+            "Concentrer les moyens sur l'école primaire",
+        ),
+        # What is needed, without the « de » of « avoir besoin de ».
+        (
+            "Nous avons besoin d'une instance interministérielle de gouvernance des données.",
+            "Prévoir une instance interministérielle de gouvernance des données",
+        ),
+        # What should exist.
+        (
+            "Je pense qu'il doit y avoir un certain nombre de critères de pénibilité.",
+            "Prévoir un certain nombre de critères de pénibilité",
+        ),
+        # An attitude under « il faut » is said as such, not as « Faire en sorte que être … ».
+        ("Il faut être beaucoup plus dur sur les peines.", "Être beaucoup plus dur sur les peines"),
+    ],
+)
+def test_a_fallback_cue_looks_through_opinions_needs_and_copulas(nlp, sentence, action):
+    doc = nlp(sentence)
+    assert _model_action(doc, _fallback_cue(doc[:])) == action
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # What exists, what is denied, and what « ce » stands for are not looked into.
+        "Il y a une différence entre ceux qui ont une carrière complète et les autres.",
+        "Je ne pense pas qu'il faille augmenter les impôts.",
+        "Je crois que c'est une réforme nécessaire.",
+    ],
+)
+def test_a_fallback_cue_stops_at_what_is_no_proposal(nlp, sentence):
+    doc = nlp(sentence)
+    cue = _fallback_cue(doc[:])
+    assert doc[cue.head] == doc[:].root
 
 
 def test_rules_decide_alone_without_a_model(nlp, tmp_path):
