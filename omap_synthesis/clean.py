@@ -68,6 +68,20 @@ def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[l
     return [(a, b) for a, b, _ in merged], Counter(kind for _, _, kind in merged)
 
 
+# A line break inside a paragraph: not a blank line, not before a list item.
+_LINE_BREAK = re.compile(r"(?<!\n)\n(?![\n\-•*]|\d+[.)]\s)")
+
+
+def flowing(text: str) -> str:
+    """``text`` with its line breaks inside a paragraph read as spaces: the ends of a
+    subtitle's cues, the wrapped lines of a transcript. The French parser takes a line break
+    for a word of its own and misparses the words around it (a break between « instance » and
+    « interministérielle » makes the adjective a noun). The length is kept, so offsets still
+    hold; a blank line and a line that opens a list item keep their break.
+    """
+    return _LINE_BREAK.sub(" ", text)
+
+
 def apply_removals(text: str, removed: list[tuple[int, int]]) -> str:
     """``text`` without the ``removed`` spans (offsets relative to ``text``)."""
     out, pos = [], 0

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from omap_synthesis.clean import apply_removals, artefact_spans
+from omap_synthesis.clean import apply_removals, artefact_spans, flowing
 from omap_synthesis.config import MAX_SENTENCES_PER_PASSAGE
 from omap_synthesis.models import Passage, SourceText
 
@@ -107,7 +107,7 @@ def passages_from_source(
                     talk=talk,
                     speaker=turn.speaker,
                     text=body,
-                    clean=apply_removals(body, list(rel)),
+                    clean=flowing(apply_removals(body, list(rel))),
                     start_char=a,
                     end_char=b,
                     start=start,

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
+from omap_synthesis.clean import flowing
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook
 
@@ -81,7 +82,8 @@ def _parse_line(number: int, raw: str) -> TagInput:
     return TagInput(
         line=number,
         id=data["id"],
-        text=text or "",
+        # Read as ingestion cleans a passage: a line break inside a paragraph is a space.
+        text=flowing(text or ""),
         talk=_optional_str(data.get("talk")),
         group=_optional_str(data.get("group")),
         labels=tuple(labels) if labels is not None else None,

@@ -73,6 +73,18 @@ def test_stage_directions_cleaned_other_parentheses_kept():
     assert artefact_spans("(rirette) (silencieux)")[0] == []
 
 
+def test_cue_ends_are_spaces_in_the_analysed_text(sample_ingested):
+    from omap_synthesis.clean import flowing
+
+    captions = [p for p in sample_ingested.passages if p.source in {"conf-2.srt", "conf-3.vtt"}]
+    assert any("\n" in p.text for p in captions)
+    for p in captions:
+        assert "\n" not in p.clean
+        # Same length: an offset in the analysed text still maps onto the source's text.
+        assert len(p.clean) + sum(b - a for a, b in p.removed) == len(p.text)
+    assert flowing("un\ndeux\n\ntrois\n- quatre\n2. cinq") == "un deux\n\ntrois\n- quatre\n2. cinq"
+
+
 def test_qa_turns_are_questions_and_answers(sample_ingested):
     qa = [p for p in sample_ingested.passages if p.talk == "qr-1"]
     kinds = {p.kind for p in qa}
