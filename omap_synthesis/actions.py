@@ -382,11 +382,16 @@ def _object_phrase(child: Token) -> list[str]:
     """Drop the « de » of the nominalised verb's object and repair the article."""
     case = next(c for c in child.children if c.dep_ == "case")
     # « le dépôt des sources et de la documentation » → « les sources et la documentation »:
-    # a conjunct's « de » before its article goes too.
+    # a conjunct's « de » before its article goes too; so does that of a conjunct the parser
+    # hung deeper when both say « d'un(e) » (« l'adoption d'une nomenclature des dépenses et
+    # d'un référentiel » → « une nomenclature des dépenses et un référentiel »).
+    parallel = _indefinite(child)
     conjoined = {
         c.i
-        for conj in child.children
-        if conj.dep_ == "conj" and any(d.dep_ == "det" for d in conj.children)
+        for conj in child.subtree
+        if conj.dep_ == "conj"
+        and (conj.head == child or (parallel and _indefinite(conj)))
+        and any(d.dep_ == "det" for d in conj.children)
         for c in conj.children
         if c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"}
     }
@@ -399,6 +404,13 @@ def _object_phrase(child: Token) -> list[str]:
     if not has_det and child.morph.get("Number") == ["Plur"]:
         return ["des"] + words
     return words
+
+
+def _indefinite(noun: Token) -> bool:
+    """« d'un registre », « d'une instance »: « de » and an indefinite singular article."""
+    return any(c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"} for c in noun.children) and any(
+        c.dep_ == "det" and c.lower_ in {"un", "une"} for c in noun.children
+    )
 
 
 def _after_incise(clause: Token) -> list[Token]:

@@ -231,6 +231,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Ouvrir aux chercheurs, dans un cadre sécurisé et en lien avec la CNDP, des jeux de "
             "données anonymisés issus des registres publics",
         ),
+        # Two objects of a nominalisation, the second hung deeper by the parser: both lose
+        # their « de ».
+        (
+            "Nous proposons l'adoption d'une nomenclature commune des dépenses et d'un "
+            "référentiel unique des projets.",
+            "Adopter une nomenclature commune des dépenses et un référentiel unique des projets",
+        ),
         # A line too long loses its aside, not the words that say to whom.
         (
             "Nous recommandons donc de confier l'exploitation des plateformes de services "
