@@ -2,8 +2,9 @@
 
 An action line is vague (``recommend._vague``) when nobody could carry it out as worded: a bare
 verb (« Désigner »), a pronoun or no object (« Réformer » for « il faut le réformer »), an
-opinion or an empty verb (« Penser que … »). In the draft such a recommendation is ranked after
-the others and its line reads « Action à préciser » in the annex. For every sentence the
+opinion or an empty verb (« Penser que … »). In the draft such a recommendation keeps half its
+score, so it is ranked late, and in the annex a line under ``CONCRETE_SCORE`` reads « action à
+préciser ». For every sentence the
 detector keeps in the gold files' sources, the script matches it by position to the gold and
 prints, per gold file, how many of the detections labelled 1 have a vague line, by kind of cue
 (``model``: the classifier kept a sentence the rules had no cue for). ``--show N`` prints N of

@@ -42,6 +42,7 @@ _ELISIONS = (
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
 _INCISE_MARKS = frozenset({",", "—", "–"})
+_PREPOSITIONS = frozenset("à au aux de d' du des pour par avec sans sous sur dans en vers".split())
 NBSP = "\u00a0"
 
 
@@ -123,10 +124,10 @@ def action_line(doc: Doc, cue: Cue) -> str:
             t.pos_ in {"NOUN", "PROPN"} for t in following
         ):
             words = [t.text for t in following if t.lower_ not in _lexicon()["dropped"]]
-            words = [w for k, w in enumerate(words) if not (w == "," == words[k - 1] and k)]
-            while words[-1] in _PUNCT_END:
+            words = [w for k, w in enumerate(words) if not (k and w == "," == words[k - 1])]
+            while words and words[-1] in _PUNCT_END:
                 words.pop()
-            if words[0] == "," and words.count(",") == 1:
+            if words[:1] == [","] and words.count(",") == 1:
                 words = words[1:]  # « sortir, de cette dépendance » is no incise
             longer = _finish([infinitive(head)] + words)
             if not reads_badly(longer, head.sent):
@@ -140,7 +141,7 @@ _SEMI_AUXILIARIES = frozenset("pouvoir devoir vouloir falloir aller faire".split
 
 def _following(head: Token) -> list[Token]:
     """The tokens after ``head`` up to the next clause: a conjunction, a subject, a verb, a
-    clitic or the sentence's end."""
+    clitic, a relative pronoun or the sentence's end."""
     found: list[Token] = []
     for t in head.doc[head.i + 1 : head.sent.end]:
         if (
@@ -148,9 +149,12 @@ def _following(head: Token) -> list[Token]:
             or t.pos_ in {"CCONJ", "SCONJ", "VERB", "AUX"}
             or t.dep_.startswith(("nsubj", "expl"))
             or (t.pos_ == "PRON" and t.lower_ in _lexicon()["clitics"])
+            or t.morph.get("PronType") == ["Rel"]
         ):
             break
         found.append(t)
+    while found and found[-1].pos_ in _DANGLING_POS:
+        found.pop()  # « … à laquelle »: the relative clause's preposition
     return found
 
 
@@ -197,7 +201,8 @@ def reads_badly(line: str, sent: Span) -> bool:
 
 def verbatim_action(head: Token) -> str | None:
     """The action in the speaker's words: « Faire en sorte qu'un module … soit intégré … » for
-    a clause or an adjective (« il faut que toute application soit interopérable »), the
+    a clause or an adjective (« il faut que toute application soit interopérable »; an
+    adjective without a subject is said as such: « Être plus dur sur les peines »), the
     infinitive and the words that follow it for a verb, the support verb and the noun phrase for
     a noun (« Prévoir une formation continue des équipes »); else ``None``."""
     sent = head.sent
@@ -258,7 +263,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
     else:
         actor = subject
     kept = [c.i for c in verb.children if _kept(c) and c != actor]
-    start = len(words)
+    start, unopened = len(words), False
     for child in verb.children:
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
@@ -266,10 +271,15 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
             words += _render(child)
         elif child.dep_ in _CLAUSES:
             words += [w for top in _tops(_after_incise(child)) for w in _render(top)]
-        elif len(words) > start and _inner_mark(child, verb, max(kept, default=verb.i)):
-            # Never right after the verb: « changer, les conditions » (the words the mark set
-            # off are gone).
-            words.append(child.text)
+        elif _inner_mark(child, verb, max(kept, default=verb.i)):
+            # Never right after the verb (« changer, les conditions »: the words the mark set
+            # off are gone), nor the mark that would close an incise so left open.
+            if len(words) == start:
+                unopened = True
+            elif unopened:
+                unopened = False
+            else:
+                words.append(child.text)
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
@@ -331,9 +341,7 @@ def _noun_action(noun: Token) -> list[str]:
         (c.dep_ == "amod" and c.i > noun.i) or (c.dep_ == "acl" and c.i == noun.i + 1)
         for c in noun.children
     )
-    if noun.dep_ == "obl:arg" and any(
-        c.dep_ == "obj" and lemma(c) == "besoin" for c in noun.head.children
-    ):
+    if is_needed(noun):
         # « nous avons besoin d'une instance »: what is needed, without its « de ».
         return [lex["support_verb"]] + _object_phrase(noun)
     for key, verb in lex["nominalisations"].items():
@@ -362,6 +370,17 @@ def _inner_mark(child: Token, head: Token, last: int) -> bool:
     return child.dep_ == "punct" and child.text in _INCISE_MARKS and head.i < child.i < last
 
 
+def is_needed(token: Token) -> bool:
+    """The complement of « avoir besoin de » (« d'une instance » in « nous avons besoin,
+    nous aussi, d'une instance »), whichever relation the parser gave it."""
+    return (
+        token.dep_ in {"obj", "obl:arg"}
+        and lemma(token) != "besoin"
+        and any(c.dep_ == "obj" and lemma(c) == "besoin" for c in token.head.children)
+        and any(lemma(c) in {"de", "d'"} for c in token.children if c.dep_ in {"case", "mark"})
+    )
+
+
 def _nominal_complements(noun: Token, parts: set[int]) -> list[str]:
     """« la création d'une cellule dédiée » → « une cellule dédiée » (object of the verb)."""
     words: list[str] = []
@@ -380,7 +399,9 @@ def _is_de_object(child: Token) -> bool:
 
 def _object_phrase(child: Token) -> list[str]:
     """Drop the « de » of the nominalised verb's object and repair the article."""
-    case = next(c for c in child.children if c.dep_ == "case")
+    case = next((c for c in child.children if c.dep_ == "case"), None)
+    if case is None:
+        return _render(child)
     # « le dépôt des sources et de la documentation » → « les sources et la documentation »:
     # a conjunct's « de » before its article goes too; so does that of a conjunct the parser
     # hung deeper when both say « d'un(e) » (« l'adoption d'une nomenclature des dépenses et
@@ -395,7 +416,9 @@ def _object_phrase(child: Token) -> list[str]:
         for c in conj.children
         if c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"}
     }
-    words = _render(child, skip={case.i} | conjoined)
+    # Words the parser hung on the object but said before its « de » are not part of it.
+    before = {x.i for c in child.children if c.i < case.i for x in c.subtree}
+    words = _render(child, skip={case.i} | conjoined | before)
     has_det = any(c.dep_ == "det" for c in child.children)
     if case.lower_ == "du":
         return ["le"] + words
@@ -527,7 +550,10 @@ def _cut(words: list[str], limit: int) -> list[str]:
         opener = tuple(w.lower() for w in words[a + 1 : b])
         aside = any(opener[: len(o)] == o for o in _lexicon()["incise_openers"])
         shorter = words[:a] + words[b + 1 :]
-        if aside and b + 1 < len(words) and _count(shorter) <= limit:
+        # Not when it heads a list (« , notamment les écoles , les crèches , … »): it must be
+        # the last incise, or be followed by a complement of the verb (« , à des opérateurs »).
+        ends = b + 1 < len(words) and (b == commas[-1] or words[b + 1].lower() in _PREPOSITIONS)
+        if aside and ends and _count(shorter) <= limit:
             return shorter
     count, last_comma = 0, None
     for k, word in enumerate(words):

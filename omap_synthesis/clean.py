@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import cache
@@ -68,8 +69,8 @@ def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[l
     return [(a, b) for a, b, _ in merged], Counter(kind for _, _, kind in merged)
 
 
-# A line break inside a paragraph: not a blank line, not before a list item.
-_LINE_BREAK = re.compile(r"(?<!\n)\n(?![\n\-•*]|\d+[.)]\s)")
+# A line that opens a list item (« - », « – », « — », « • », « * », « 2. », « 2) »).
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-–—•*]|\d+[.)])\s")
 
 
 def flowing(text: str) -> str:
@@ -77,9 +78,14 @@ def flowing(text: str) -> str:
     subtitle's cues, the wrapped lines of a transcript. The French parser takes a line break
     for a word of its own and misparses the words around it (a break between « instance » and
     « interministérielle » makes the adjective a noun). The length is kept, so offsets still
-    hold; a blank line and a line that opens a list item keep their break.
+    hold; a break next to a blank line, or before a list item, stays.
     """
-    return _LINE_BREAK.sub(" ", text)
+    lines = text.split("\n")
+    out = [lines[0]]
+    for previous, line in itertools.pairwise(lines):
+        joined = previous.strip() and line.strip() and not _LIST_ITEM.match(line)
+        out += [" " if joined else "\n", line]
+    return "".join(out)
 
 
 def apply_removals(text: str, removed: list[tuple[int, int]]) -> str:

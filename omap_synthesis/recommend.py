@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from omap_synthesis import caching
 from omap_synthesis.actions import (
     action_line,
+    is_needed,
     lexicon_support_verb,
     nominal_verb,
     verbatim_action,
@@ -253,15 +254,9 @@ def _looked_through(token: Token) -> list[Token]:
         children = list(token.children)
         # « nous avons besoin d'une instance »
         if any(c.dep_ == "obj" and lemma(c) == "besoin" for c in children):
-            return [
-                c
-                for c in children
-                if c.dep_ == "obl:arg"
-                and c.pos_ in {"VERB", "NOUN"}
-                and any(lemma(m) in {"de", "d'"} for m in c.children if m.dep_ in {"case", "mark"})
-            ]
-        # « il doit y avoir des critères », « qu'il y ait », « il y aura »: what should exist,
-        # not what exists (« il y a »).
+            return [c for c in children if is_needed(c) and c.pos_ in {"VERB", "NOUN"}]
+        # « il doit y avoir des critères », « qu'il y ait », « il y aura » in a sentence the
+        # classifier kept: what should exist, not what exists (« il y a »).
         mood, form = token.morph.get("Mood"), token.morph.get("VerbForm")
         if "Fut" in token.morph.get("Tense") or mood in (["Sub"], ["Cnd"]) or form == ["Inf"]:
             if any(c.dep_ == "expl:comp" and c.lower_ == "y" for c in children):
@@ -279,7 +274,8 @@ def _looked_through(token: Token) -> list[Token]:
 
 
 def _model_action(doc: Doc, cue: Cue) -> str:
-    """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement."""
+    """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement
+    (« Être … » for one without a subject, see ``verbatim_action``)."""
     head = doc[cue.head]
     if head.pos_ == "ADJ" and head.i != cue.trigger:
         return verbatim_action(head)

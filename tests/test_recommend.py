@@ -222,8 +222,18 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Désigner, pour chaque grande catégorie de données, une seule administration "
             "responsable de la donnée de référence",
         ),
-        # … but a pronoun object is not looked for after the verb.
+        # … up to the next clause (a subject, a relative pronoun), never beyond.
         ("Il faut le réformer, il ne faut pas en sortir.", "Réformer"),
+        (
+            "Il faut désigner, pour chaque catégorie, une administration dont elle sera "
+            "responsable.",
+            "Désigner, pour chaque catégorie, une administration",
+        ),
+        # An incise whose opening comma cannot be kept loses its closing one too.
+        (
+            "Il faut créer, dans chaque région, une plateforme commune.",
+            "Créer dans chaque région une plateforme commune",
+        ),
         # Both commas of an incise, though the parser hangs one on the verb.
         (
             "Il est indispensable d'ouvrir aux chercheurs, dans un cadre sécurisé et en lien "
@@ -242,9 +252,9 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         (
             "Nous recommandons donc de confier l'exploitation des plateformes de services "
             "numériques, y compris les plateformes partagées entre ministères, à des opérateurs "
-            "privés sous contrat de concession.",
+            "privés sous contrat de concession, avec des garde-fous.",
             "Confier l'exploitation des plateformes de services numériques à des opérateurs "
-            "privés sous contrat de concession",
+            "privés sous contrat de concession, avec des garde-fous",
         ),
         # An adjective of a nominalisation cannot follow the verb (« Former continue … »).
         (
@@ -263,6 +273,12 @@ def test_a_long_line_loses_an_aside_but_not_an_item_of_a_list():
     assert _cut(aside.split(), 6) == "Confier l'exploitation à des opérateurs".split()
     listed = "Faire payer , taxer les dividendes , bloquer les prix"
     assert _cut(listed.split(), 6) == "Faire payer , taxer les dividendes".split()
+    # An aside followed by more commas is the head of a list.
+    items = "Financer les services , notamment les écoles , les crèches , les maisons de santé"
+    assert (
+        _cut(items.split(), 9)
+        == "Financer les services , notamment les écoles , les crèches".split()
+    )
 
 
 MISPARSED = (
@@ -748,9 +764,16 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
             "Mon projet pour l'école est de concentrer les moyens sur l'école primaire.",
             "Concentrer les moyens sur l'école primaire",
         ),
-        # What is needed, without the « de » of « avoir besoin de ».
+        # What is needed, without the « de » of « avoir besoin de », whether the parser makes it
+        # an oblique or (after an incise) a direct object.
         (
             "Nous avons besoin d'une instance interministérielle de gouvernance des données.",
+            "Prévoir une instance interministérielle de gouvernance des données",
+        ),
+        (
+            "Nous avons besoin, nous aussi, d'une instance interministérielle de gouvernance "
+            "des données, qui fixe les règles et qui arbitre quand deux administrations ne sont "
+            "pas d'accord sur un partage.",
             "Prévoir une instance interministérielle de gouvernance des données",
         ),
         # What should exist.
