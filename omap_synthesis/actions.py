@@ -108,6 +108,9 @@ def action_line(doc: Doc, cue: Cue) -> str:
     head = doc[cue.head]
     # « je mobiliserai l'épargne »: a future the tagger read as a noun is a commitment's verb.
     misread = cue.kind == "commitment" and is_future(head)
+    verb = next((c for c in head.children if _misread_infinitive(c)), None)
+    if verb is not None:
+        return _finish(_misread_action(head, verb))
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         line = _finish(_noun_action(head))
     else:
@@ -133,6 +136,28 @@ def action_line(doc: Doc, cue: Cue) -> str:
             if not reads_badly(longer, head.sent):
                 return longer
     return line
+
+
+def _misread_infinitive(token: Token) -> bool:
+    """An infinitive the parser hung on the noun after it as an adjective: « il faut les
+    penser ensemble » reads « penser » as an adjective of « ensemble », « les » as its
+    article."""
+    return (
+        token.dep_ == "amod" and token.i < token.head.i and token.morph.get("VerbForm") == ["Inf"]
+    )
+
+
+def _misread_action(noun: Token, verb: Token) -> list[str]:
+    """The infinitive, what its clitic stands for, and the words that follow it in the noun's
+    phrase: « Penser l'interopérabilité et la sécurité ensemble »."""
+    before, words = [], [infinitive(verb)]
+    for clitic in (c for c in noun.children if c.i < verb.i and c.lower_ in _CLITIC_AGREEMENT):
+        taken = antecedent(clitic, verb)
+        if taken is None:
+            before.append(clitic.text)  # « Les penser ensemble »
+        else:
+            words += _taken_up(taken)
+    return before + words + [t.text for t in noun.subtree if t.i > verb.i]
 
 
 # Verbs whose action is the verb they govern (« il faut pouvoir, dans certains métiers, … »).
@@ -262,11 +287,16 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
         actor = next((c for c in verb.children if c.dep_ == "obl:agent"), None)
     else:
         actor = subject
+    clitic, taken = clitic_antecedent(verb)
+    if taken is not None and taken == actor:
+        actor = None
     kept = [c.i for c in verb.children if _kept(c) and c != actor]
     start, unopened = len(words), False
     for child in verb.children:
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
+        elif child == clitic and taken is not None:
+            words += _taken_up(taken)
         elif _kept(child) and child != actor:
             words += _render(child)
         elif child.dep_ in _CLAUSES:
@@ -315,6 +345,126 @@ def _antecedent(verb: Token) -> list[str]:
         if token.dep_ == "acl:relcl" and token.head.pos_ in {"NOUN", "PROPN"}:
             return _render(token.head)
     return []
+
+
+# Object clitics that stand for a noun, with the number and gender the noun agrees in; and the
+# verbs whose clitic stands for a whole clause or for what the verb governs (« il faut le
+# faire », « je le dis », « je les ferai financer »).
+_CLITIC_AGREEMENT = {
+    "les": ("Plur", None),
+    "la": ("Sing", "Fem"),
+    "le": ("Sing", "Masc"),
+    "l'": ("Sing", None),
+    "l’": ("Sing", None),
+}
+_PRO_VERBS = frozenset({"faire", "dire"})
+# Where the named thing an object clitic takes up stands: a subject, an object, a detached
+# phrase (« ces progrès, il faut pouvoir les financer »), a heading (« Immigration
+# économique : … »).
+_ANTECEDENT_DEPS = frozenset({"nsubj", "nsubj:pass", "obj", "dislocated", "ROOT", "appos"})
+
+
+def clitic_antecedent(verb: Token) -> tuple[Token | None, Token | None]:
+    """The object clitic of ``verb`` and the noun it stands for (see ``antecedent``); both
+    ``None`` when the verb has no object clitic."""
+    clitic = next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "obj"
+            and c.pos_ == "PRON"
+            and c.lower_ in _CLITIC_AGREEMENT
+            and c.i < verb.i
+        ),
+        None,
+    )
+    return (clitic, antecedent(clitic, verb)) if clitic is not None else (None, None)
+
+
+def antecedent(clitic: Token, verb: Token) -> Token | None:
+    """The noun an object clitic of ``verb`` stands for, when the same sentence names it
+    before: the nearest noun that agrees with it in number and gender (coordinated nouns are
+    plural), heading a subject, an object or a detached phrase, and not the subject of the
+    verb or of its modal. « les administrations qui détiennent ces données doivent les mettre
+    à disposition » → « données ». ``None`` when nothing agrees, when the noun is the verb's
+    own dependent (already in the line), and for a clitic of « faire » or « dire » (see
+    ``_PRO_VERBS``)."""
+    if lemma(verb) in _PRO_VERBS:
+        return None
+    number, gender = _CLITIC_AGREEMENT[clitic.lower_]
+    # The verb and the modals it completes (« doivent les mettre », « il faut pouvoir les
+    # financer »): their own subjects are not what the clitic takes up.
+    governors = {verb.i}
+    token = verb
+    while token.dep_ == "xcomp" and token.head.i != token.i:
+        token = token.head
+        governors.add(token.i)
+    for noun in reversed(verb.sent[: clitic.i - verb.sent.start]):
+        # A noun phrase without a preposition hung as an adjunct is detached too (« ce
+        # personnel hospitalier, il faut le soutenir »).
+        bare = noun.dep_.startswith("obl") and not any(c.dep_ == "case" for c in noun.children)
+        if noun.pos_ not in {"NOUN", "PROPN"} or not (noun.dep_ in _ANTECEDENT_DEPS or bare):
+            continue
+        if noun.dep_.startswith("nsubj") and noun.head.i in governors and not _detached(noun):
+            continue
+        if _agrees(noun, number, gender):
+            # « l'agrivoltaïsme est un vrai projet …, nous allons le porter »: what the
+            # predicate describes is its subject.
+            subject = next((x for x in subjects(noun) if x.pos_ in {"NOUN", "PROPN"}), None)
+            if any(c.dep_ == "cop" for c in noun.children) and subject is not None:
+                noun = subject if _agrees(subject, number, gender) else noun
+            # A noun the verb governs is in the line already (« les économies, je les ferais »).
+            return noun if noun.head != verb else None
+    return None
+
+
+def _agrees(noun: Token, number: str, gender: str | None) -> bool:
+    """``noun`` has this number (coordinated nouns are plural) and, when given and the noun is
+    singular, this gender."""
+    plural = any(c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in noun.children)
+    if ("Plur" if plural else noun.morph.get("Number", ["Sing"])[0]) != number:
+        return False
+    return not gender or plural or noun.morph.get("Gender", [gender])[0] == gender
+
+
+def _taken_up(noun: Token) -> list[str]:
+    """The antecedent's noun phrase, with the definite article a heading lacks
+    (« Immigration économique : … il faut la limiter » → « limiter l'immigration économique »)."""
+    words = _render(noun, skip=_clause_words(noun))
+    if noun.pos_ == "NOUN" and not any(c.dep_ == "det" for c in noun.children):
+        plural = noun.morph.get("Number") == ["Plur"]
+        article = "les" if plural else "la" if noun.morph.get("Gender") == ["Fem"] else "le"
+        words = [article, words[0][:1].lower() + words[0][1:], *words[1:]]
+    return words
+
+
+def _detached(subject: Token) -> bool:
+    """A nominal subject that its verb has another subject beside (« cette relation, nous
+    devons la retisser », « ces progrès il faut … »): a detached phrase the parser hung as
+    subject."""
+    return any(s != subject for s in subjects(subject.head)) or any(
+        c.dep_ == "expl:subj" for c in subject.head.children
+    )
+
+
+# Dependents that stay in the noun phrase of an antecedent; its clauses, its own preposition
+# and whatever the parser hung on a noun heading a sentence do not.
+_NOUN_PHRASE_DEPS = frozenset(
+    {"det", "amod", "nmod", "nummod", "compound", "flat:name", "fixed", "conj", "cc"}
+)
+
+
+def _clause_words(noun: Token) -> set[int]:
+    """The words of ``noun``'s subtree outside its noun phrase (see ``_NOUN_PHRASE_DEPS``;
+    the case of a complement stays: « la question des retraites »)."""
+    phrase, todo = {noun.i}, [noun]
+    while todo:
+        for child in todo.pop().children:
+            inner = child.head != noun and child.dep_ == "case"
+            if (child.dep_ in _NOUN_PHRASE_DEPS or inner) and not child.is_punct:
+                phrase.add(child.i)
+                todo.append(child)
+    return {t.i for t in noun.subtree} - phrase
 
 
 def _passive(verb: Token) -> bool:

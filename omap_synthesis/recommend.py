@@ -17,13 +17,14 @@ from spacy.tokens import Doc, Span, Token
 from omap_synthesis import caching
 from omap_synthesis.actions import (
     action_line,
+    clitic_antecedent,
     is_needed,
     lexicon_support_verb,
     nominal_verb,
     verbatim_action,
 )
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import infinitive, is_negated, lemma
+from omap_synthesis.french import first_person, infinitive, is_negated, lemma
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -284,7 +285,7 @@ def _model_action(doc: Doc, cue: Cue) -> str:
 
 def _own_course(doc: Doc, cue: Cue) -> bool:
     """Not a proposal, whatever the words: the speaker's own talk or goodwill, the session's
-    course, or the content of a belief.
+    course, the content of a belief, or what the speakers say they do not say or think.
 
     « je vais en sauter quelques-unes », « je vais prolonger ce que … », « que je veux bien
     partager », « je vous propose une pause », « nous devons nous arrêter là », « nous y
@@ -303,6 +304,8 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
         for t in (head, *head.ancestors)
     ):
         return True
+    if _disowned(trigger):
+        return True
     speakers = {s.lower_ for t in (trigger, head) for s in t.children if s.dep_ == "nsubj"}
     own = bool(speakers & {"je", "j'", "moi"})
     if (own or "nous" in speakers) and _course_of_talk(head):
@@ -318,6 +321,27 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     near_future = lemma(trigger) == "aller" and _talk_only(head)
     goodwill = any(c.lower_ == "bien" for c in trigger.children) and lemma(trigger) == "vouloir"
     return near_future or goodwill
+
+
+def _disowned(trigger: Token) -> bool:
+    """The cue is the « que … » clause of a negated verb of saying or thinking in the
+    speaker's voice, the nearest such verb above it: « je ne dis pas que l'État doit tout
+    abandonner », « nous ne pensons pas qu'il faille … ». The rules already set it aside;
+    the classifier may not."""
+    token = trigger
+    # Up the clause heads only: a cue the parser hung as another word of the clause (a subject,
+    # an adjunct) is no part of what is not said.
+    while token.head.i != token.i and token.dep_ in {"ccomp", "xcomp"}:
+        child, token = token, token.head
+        if lemma(token) in lexicon()["reporting_verbs"] and token.pos_ == "VERB":
+            that = any(c.dep_ == "mark" and lemma(c) == "que" for c in child.children)
+            return (
+                child.dep_ == "ccomp"
+                and that
+                and is_negated(token)
+                and first_person(token, allow_on=False)
+            )
+    return False
 
 
 def _course_of_talk(head: Token) -> bool:
@@ -497,7 +521,7 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if infinitive(head) in _EMPTY_VERBS:
         return True
     pronoun = any(c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"} for c in head.children)
-    direct = any(
+    direct = clitic_antecedent(head)[1] is not None or any(
         c.dep_ in {"obj", "nsubj:pass", "xcomp", "ccomp"} and c.pos_ in {"NOUN", "PROPN", "VERB"}
         for c in head.children
     )
@@ -513,7 +537,13 @@ def _objects(head) -> frozenset[str]:
     if head.pos_ in {"NOUN", "PROPN"}:
         found = [c for c in head.children if c.dep_ == "nmod"] or [head]
     else:
-        found = [c for c in head.children if c.dep_ in {"obj", "nsubj:pass"}]
+        # « ces progrès, il faut les financer »: a clitic stands for the noun it takes up.
+        clitic, taken = clitic_antecedent(head)
+        found = [
+            taken if c == clitic and taken is not None else c
+            for c in head.children
+            if c.dep_ in {"obj", "nsubj:pass"}
+        ]
     return frozenset(lemma(t) for t in found if t.pos_ in {"NOUN", "PROPN"})
 
 

@@ -261,6 +261,28 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut une formation continue des équipes.",
             "Prévoir une formation continue des équipes",
         ),
+        # An object clitic takes up the noun the sentence named before it, if one agrees
+        # and is not the subject; a detached phrase counts, and a heading gets its article.
+        (
+            "Les administrations qui détiennent ces données doivent les mettre à disposition "
+            "des autres.",
+            "Mettre les données à disposition des autres (les administrations)",
+        ),
+        ("Ces progrès, il faut pouvoir les financer.", "Financer les progrès"),
+        ("Ce personnel hospitalier, il faut le soutenir.", "Soutenir le personnel hospitalier"),
+        (
+            "Immigration économique : je pense qu'il faut la limiter.",
+            "Limiter l'immigration économique",
+        ),
+        ("Les ministères doivent les partager.", "Partager entre ministères"),
+        ("Dans ce domaine, il faut le réformer.", "Réformer"),
+        # … but a « le » of « faire » stands for a clause.
+        ("Ce projet, il faut le faire.", "Faire"),
+        # An infinitive the parser read as the adjective of the noun after it.
+        (
+            "L'interopérabilité et la sécurité s'opposent, mais il faut les penser ensemble.",
+            "Penser l'interopérabilité et la sécurité ensemble",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
@@ -730,6 +752,12 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
         ("Je vais en parler dans une minute.", True),
         ("Je vais conclure.", True),
         ("Je veux bien partager ces chiffres.", True),
+        # What the speaker says they do not say or think; said by another, or not negated,
+        # the classifier decides.
+        ("Je ne dis pas que l'État doit tout abandonner.", True),
+        ("Nous ne pensons pas qu'il faille supprimer ce registre.", True),
+        ("Je dis que l'État doit garder les registres.", False),
+        ("Je ne dis pas ça, je dis qu'il faut changer les règles.", False),
     ],
 )
 def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, own):
