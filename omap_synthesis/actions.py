@@ -41,6 +41,7 @@ _ELISIONS = (
     (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
+_VOWELS = frozenset("aeiouyhàâéèêîôœ")
 _INCISE_MARKS = frozenset({",", "—", "–"})
 _PREPOSITIONS = frozenset("à au aux de d' du des pour par avec sans sous sur dans en vers".split())
 NBSP = "\u00a0"
@@ -53,6 +54,7 @@ def _lexicon() -> dict:
         "nominalisations": {tuple(k.split()): v for k, v in data["nominalisations"].items()},
         "support_verb": data["support_verb"],
         "reciprocal": frozenset(data["reciprocal_verbs"]),
+        "state_verbs": data["state_verbs"],
         "dropped": frozenset(data["dropped_adverbs"]),
         "determiners": data["determiners"],
         "clitics": frozenset(data["clitics"]),
@@ -267,8 +269,9 @@ def _until_end(tokens: list[Token]) -> list[str]:
 _CONTRAST_NOT = frozenset({"pas", "non", "jamais"})
 
 
-def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
-    """Words of the infinitive phrase, and of the actor (« entre ministères », « (l'État) »)."""
+def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
+    """Words of the infinitive phrase, of the actor (« entre ministères », « (l'État) »), and
+    how many leading words the line's length does not count (see ``_state``)."""
     lex = _lexicon()
     words = (
         ["se"]
@@ -279,6 +282,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
     if any(lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE):
         words.append("faire")
     verb_lemma = infinitive(verb)
+    at = len(words)
     words.append(verb_lemma)
     subject = _subject(verb, cue)
     actor = None
@@ -317,11 +321,34 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str]]:
         if not subjects(conj) and not contrast:
             words += [",", infinitive(conj)]
             words += [w for c in conj.children if _kept(c) for w in _render(c)]
-    if cue.negated or is_negated(verb):
+    negated = cue.negated or is_negated(verb)
+    forms = lex["state_verbs"].get(verb_lemma)
+    if forms and actor is not None and actor == subject and not _passive(verb) and at == 0:
+        words, free = _state(subject, forms, negated, words[1:])
+        return words, [], free
+    if negated:
         words = (["ne"] if lex["negative"] & {w.lower() for w in words} else ["ne", "pas"]) + words
     if actor is None:
-        return words, []
-    return words, _actor(actor, verb_lemma in lex["reciprocal"])
+        return words, [], 0
+    return words, _actor(actor, verb_lemma in lex["reciprocal"]), 0
+
+
+def _state(
+    subject: Token, forms: list[str], negated: bool, rest: list[str]
+) -> tuple[list[str], int]:
+    """« Faire en sorte que » + the subject + the verb of state in the subjunctive + its
+    complements: « Faire en sorte que la durée de concession ne dépasse pas sept à dix ans »;
+    and the number of words before the verb, which the line's length does not count (as it
+    does not count an actor)."""
+    verb = forms[1] if subject.morph.get("Number") == ["Plur"] else forms[0]
+    if negated:
+        negative = _lexicon()["negative"] & {w.lower() for w in rest}
+        verb = f"ne {verb}" if negative else f"ne {verb} pas"
+    leading = {"case", "cc", "punct"}  # « et la forme de coopération doit devenir … »
+    phrase = _render(subject, skip={c.i for c in subject.children if c.dep_ in leading})
+    that = "qu'" if phrase[0][:1].lower() in _VOWELS else "que"
+    head = ["Faire", "en", "sorte", that, *phrase]
+    return head + verb.split() + rest, _count(head)
 
 
 def _subject(verb: Token, cue: Cue) -> Token | None:
@@ -645,7 +672,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
         if t.i != token.i and (
             t.dep_ in _CLAUSES
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
-            or _phrase(t) in lex["dropped"]
+            or (_phrase(t) in lex["dropped"] and t.dep_ != "det")  # « tout contrat » stays
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))
@@ -666,9 +693,10 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     return words
 
 
-def _finish(words: list[str], actor: list[str] | None = None) -> str:
-    """Join, cap the length (the actor is never cut), elide, capitalise."""
-    limit = _lexicon()["max_words"]
+def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> str:
+    """Join, cap the length (the actor and ``free`` leading words are not counted), elide,
+    capitalise."""
+    limit = _lexicon()["max_words"] + free
     if _count(words) > limit:
         words = _cut(words, limit)
     while words and words[-1] in _PUNCT_END:

@@ -168,9 +168,22 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il est indispensable que chaque ministère publie ses délais de traitement.",
             "Publier les délais de traitement (chaque ministère)",
         ),
+        # A verb of state: its subject is what the line is about, not who should act.
         (
             "L'État doit rester propriétaire des données des usagers.",
-            "Rester propriétaire des données des usagers (l'État)",
+            "Faire en sorte que l'État reste propriétaire des données des usagers",
+        ),
+        (
+            "La durée de concession ne devrait pas dépasser sept ans.",
+            "Faire en sorte que la durée de concession ne dépasse pas sept ans",
+        ),
+        (
+            "Tout contrat de concession doit comporter une clause de réversibilité.",
+            "Faire en sorte que tout contrat de concession comporte une clause de réversibilité",
+        ),
+        (
+            "Les identifiants doivent devenir la clé commune des systèmes.",
+            "Faire en sorte que les identifiants deviennent la clé commune des systèmes",
         ),
         (
             "Il ne faut pas lancer cent projets en même temps.",
