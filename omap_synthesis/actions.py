@@ -662,17 +662,55 @@ def _phrase(token: Token) -> str:
     return "".join(t.text_with_ws for t in token.subtree).strip().lower()
 
 
+# A relative clause short enough to stay in a line when it restricts its noun.
+RESTRICTIVE_WORDS = 6
+_SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "te", "t'"})
+
+
+def _restrictive(clause: Token) -> bool:
+    """A short « qui … » clause not set off by a comma, which says which thing is meant
+    (« des grilles qui tiennent compte du marché »); dropping it would change the action."""
+    tokens = list(clause.subtree)
+    return (
+        clause.dep_ == "acl:relcl"
+        # « ce qui est difficile », « qui me paraît plus adapté »: a comment, not a restriction.
+        and clause.head.lower_ not in {"ce", "c'"}
+        and not any(t.lower_ in _SPEAKER_PRONOUNS for t in tokens)
+        and any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children)
+        and tokens[0].i > 0
+        and clause.doc[tokens[0].i - 1].text != ","
+        and _count([t.text for t in tokens]) <= RESTRICTIVE_WORDS
+        and not any(t.text in SENTENCE_ENDS or (t.dep_ in _CLAUSES and t != clause) for t in tokens)
+    )
+
+
+def _comment(token: Token) -> bool:
+    """« …, ce qui est difficile et coûteux »: the pronoun that opens a comment on the clause
+    (after a comma; « le prolongement de ce qui existe » is no comment)."""
+    return (
+        token.pos_ == "PRON"
+        and token.lower_ in {"ce", "c'"}
+        and token.i > 0
+        and token.doc[token.i - 1].text == ","
+        and any(c.dep_ == "acl:relcl" for c in token.children)
+    )
+
+
 def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
     lex, skip = _lexicon(), set(skip or ())
     stop = next((t.i for t in token.subtree if t.i > token.i and t.text in SENTENCE_ENDS), None)
     if stop is not None:
         skip.update(t.i for t in token.subtree if t.i >= stop)
+    kept = {x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in t.subtree}
     for t in token.subtree:
+        if t.i in kept:
+            continue
         if t.i != token.i and (
             t.dep_ in _CLAUSES
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
             or (_phrase(t) in lex["dropped"] and t.dep_ != "det")  # « tout contrat » stays
+            or _comment(t)
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))

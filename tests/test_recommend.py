@@ -279,7 +279,8 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         (
             "Les administrations qui détiennent ces données doivent les mettre à disposition "
             "des autres.",
-            "Mettre les données à disposition des autres (les administrations)",
+            "Mettre les données à disposition des autres (les administrations qui détiennent "
+            "les données)",
         ),
         ("Ces progrès, il faut pouvoir les financer.", "Financer les progrès"),
         ("Ce personnel hospitalier, il faut le soutenir.", "Soutenir le personnel hospitalier"),
@@ -291,6 +292,21 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ("Dans ce domaine, il faut le réformer.", "Réformer"),
         # … but a « le » of « faire » stands for a clause.
         ("Ce projet, il faut le faire.", "Faire"),
+        # A short restrictive « qui … » clause says which thing is meant; a comment, set
+        # off by a comma or said by the speaker about themself, goes.
+        (
+            "Il faut taxer les entreprises qui délocalisent.",
+            "Taxer les entreprises qui délocalisent",
+        ),
+        ("Il faut créer une agence, qui sera chargée des données.", "Créer une agence"),
+        (
+            "Il faut réfléchir à un modèle mutualiste qui me paraît plus adapté.",
+            "Réfléchir à un modèle mutualiste",
+        ),
+        (
+            "Il faut élargir les tranches moyennes, ce qui est difficile.",
+            "Élargir les tranches moyennes",
+        ),
         # An infinitive the parser read as the adjective of the noun after it.
         (
             "L'interopérabilité et la sécurité s'opposent, mais il faut les penser ensemble.",
