@@ -14,7 +14,7 @@ from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from omap_synthesis.deontic import Cue
+from omap_synthesis.deontic import Cue, lexicon
 from omap_synthesis.french import infinitive, is_future, is_negated, lemma, resource, subjects
 from omap_synthesis.nlp import SENTENCE_ENDS
 
@@ -35,6 +35,7 @@ _CAUSATIVE = frozenset({"aux:caus", "dep"})
 # Partitive and contracted articles the parser marks as prepositions (« de la croissance »).
 _ARTICLES = frozenset({"de", "d'", "d’", "du", "des", "au", "aux"})
 _NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
+_NEGATIVE_ADVERBS = frozenset({"plus", "jamais", "guère"})
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 _ELISIONS = (
     (re.compile(r"\b(l)[ea] (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
@@ -112,7 +113,7 @@ def action_line(doc: Doc, cue: Cue) -> str:
     misread = cue.kind == "commitment" and is_future(head)
     verb = next((c for c in head.children if _misread_infinitive(c)), None)
     if verb is not None:
-        return _finish(_misread_action(head, verb))
+        return _finish(_misread_action(head, verb, cue.negated or is_negated(head)))
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         line = _finish(_noun_action(head))
     else:
@@ -149,17 +150,17 @@ def _misread_infinitive(token: Token) -> bool:
     )
 
 
-def _misread_action(noun: Token, verb: Token) -> list[str]:
+def _misread_action(noun: Token, verb: Token, negated: bool) -> list[str]:
     """The infinitive, what its clitic stands for, and the words that follow it in the noun's
-    phrase: « Penser l'interopérabilité et la sécurité ensemble »."""
-    before, words = [], [infinitive(verb)]
-    for clitic in (c for c in noun.children if c.i < verb.i and c.lower_ in _CLITIC_AGREEMENT):
-        taken = antecedent(clitic, verb)
-        if taken is None:
-            before.append(clitic.text)  # « Les penser ensemble »
-        else:
-            words += _taken_up(taken)
-    return before + words + [t.text for t in noun.subtree if t.i > verb.i]
+    phrase: « Penser l'interopérabilité et la sécurité ensemble ». The parser hangs the clitic
+    on the noun (as its article) or on the verb."""
+    clitic = _object_clitic(verb, [*noun.children, *verb.children])
+    taken = antecedent(clitic, verb) if clitic is not None else None
+    words = [infinitive(verb)] + (_taken_up(taken) if taken is not None else [])
+    if clitic is not None and taken is None:
+        words = [clitic.text] + words  # « Les penser ensemble »
+    words += _render(noun, skip={t.i for t in noun.subtree if t.i <= verb.i})
+    return (["ne", "pas"] if negated else []) + words
 
 
 # Verbs whose action is the verb they govern (« il faut pouvoir, dans certains métiers, … »).
@@ -314,6 +315,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 unopened = False
             else:
                 words.append(child.text)
+    joined = False
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
@@ -321,34 +323,47 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         if not subjects(conj) and not contrast:
             words += [",", infinitive(conj)]
             words += [w for c in conj.children if _kept(c) for w in _render(c)]
-    negated = cue.negated or is_negated(verb)
-    forms = lex["state_verbs"].get(verb_lemma)
-    if forms and actor is not None and actor == subject and not _passive(verb) and at == 0:
-        words, free = _state(subject, forms, negated, words[1:])
+            joined = True
+    state = actor is not None and actor == subject and not _passive(verb) and not joined
+    if verb_lemma in lex["state_verbs"] and state and at == 0:
+        words, free = _state(verb, cue, subject, words[1:])
         return words, [], free
-    if negated:
-        words = (["ne"] if lex["negative"] & {w.lower() for w in words} else ["ne", "pas"]) + words
+    words = _negation(verb, cue, words) + words
     if actor is None:
         return words, [], 0
     return words, _actor(actor, verb_lemma in lex["reciprocal"]), 0
 
 
-def _state(
-    subject: Token, forms: list[str], negated: bool, rest: list[str]
-) -> tuple[list[str], int]:
+def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
+    """How a line of ``words`` says a negated action: « ne pas », « ne plus », « ne jamais »,
+    or « ne » alone when the line has a negative determiner (« ne financer aucun projet »,
+    « aucun contrat ne dépasse … »); ``[]`` when the action is not negated."""
+    if not (cue.negated or is_negated(verb)):
+        return []
+    if _lexicon()["negative"] & {w.lower() for w in words}:
+        return ["ne"]
+    said = [verb, verb.doc[cue.trigger]]
+    adverb = next(
+        (c.lower_ for h in said for c in h.children if c.lower_ in _NEGATIVE_ADVERBS),
+        "pas",
+    )
+    return ["ne", adverb]
+
+
+def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list[str], int]:
     """« Faire en sorte que » + the subject + the verb of state in the subjunctive + its
-    complements: « Faire en sorte que la durée de concession ne dépasse pas sept à dix ans »;
-    and the number of words before the verb, which the line's length does not count (as it
-    does not count an actor)."""
-    verb = forms[1] if subject.morph.get("Number") == ["Plur"] else forms[0]
-    if negated:
-        negative = _lexicon()["negative"] & {w.lower() for w in rest}
-        verb = f"ne {verb}" if negative else f"ne {verb} pas"
+    complements ``rest``: « Faire en sorte que la durée de concession ne dépasse pas sept à
+    dix ans »; and the number of words before the verb, which the line's length does not count
+    (as it does not count an actor)."""
     leading = {"case", "cc", "punct"}  # « et la forme de coopération doit devenir … »
     phrase = _render(subject, skip={c.i for c in subject.children if c.dep_ in leading})
+    singular, plural = _lexicon()["state_verbs"][infinitive(verb)]
+    # « ne dépasse pas », « ne reste plus »; « aucun contrat ne dépasse … » has its own.
+    negation = _negation(verb, cue, phrase + rest)
+    form = negation[:1] + [plural if _plural(subject) else singular] + negation[1:]
     that = "qu'" if phrase[0][:1].lower() in _VOWELS else "que"
     head = ["Faire", "en", "sorte", that, *phrase]
-    return head + verb.split() + rest, _count(head)
+    return head + form + rest, _count(head)
 
 
 def _subject(verb: Token, cue: Cue) -> Token | None:
@@ -394,18 +409,20 @@ _ANTECEDENT_DEPS = frozenset({"nsubj", "nsubj:pass", "obj", "dislocated", "ROOT"
 def clitic_antecedent(verb: Token) -> tuple[Token | None, Token | None]:
     """The object clitic of ``verb`` and the noun it stands for (see ``antecedent``); both
     ``None`` when the verb has no object clitic."""
-    clitic = next(
+    clitic = _object_clitic(verb, [c for c in verb.children if c.dep_ == "obj"])
+    return (clitic, antecedent(clitic, verb)) if clitic is not None else (None, None)
+
+
+def _object_clitic(verb: Token, candidates: list[Token]) -> Token | None:
+    """The first of ``candidates`` that is an object clitic said before ``verb``."""
+    return next(
         (
             c
-            for c in verb.children
-            if c.dep_ == "obj"
-            and c.pos_ == "PRON"
-            and c.lower_ in _CLITIC_AGREEMENT
-            and c.i < verb.i
+            for c in candidates
+            if c.pos_ == "PRON" and c.lower_ in _CLITIC_AGREEMENT and c.i < verb.i
         ),
         None,
     )
-    return (clitic, antecedent(clitic, verb)) if clitic is not None else (None, None)
 
 
 def antecedent(clitic: Token, verb: Token) -> Token | None:
@@ -419,6 +436,9 @@ def antecedent(clitic: Token, verb: Token) -> Token | None:
     if lemma(verb) in _PRO_VERBS:
         return None
     number, gender = _CLITIC_AGREEMENT[clitic.lower_]
+    # « le gouvernement a tort, nous devons le reconnaître »: « le » is the clause.
+    if number == "Sing" and lemma(verb) in lexicon()["non_action_verbs"]:
+        return None
     # The verb and the modals it completes (« doivent les mettre », « il faut pouvoir les
     # financer »): their own subjects are not what the clitic takes up.
     governors = {verb.i}
@@ -446,19 +466,27 @@ def antecedent(clitic: Token, verb: Token) -> Token | None:
 
 
 def _agrees(noun: Token, number: str, gender: str | None) -> bool:
-    """``noun`` has this number (coordinated nouns are plural) and, when given and the noun is
-    singular, this gender."""
-    plural = any(c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in noun.children)
-    if ("Plur" if plural else noun.morph.get("Number", ["Sing"])[0]) != number:
+    """``noun`` has this number (see ``_plural``) and, when given and the noun is singular,
+    this gender."""
+    plural = _plural(noun)
+    if ("Plur" if plural else "Sing") != number:
         return False
     return not gender or plural or noun.morph.get("Gender", [gender])[0] == gender
+
+
+def _plural(noun: Token) -> bool:
+    """A plural noun, or nouns joined by « et » (« l'État et les régions »)."""
+    coordinated = any(c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"} for c in noun.children)
+    return coordinated or noun.morph.get("Number") == ["Plur"]
 
 
 def _taken_up(noun: Token) -> list[str]:
     """The antecedent's noun phrase, with the definite article a heading lacks
     (« Immigration économique : … il faut la limiter » → « limiter l'immigration économique »)."""
-    words = _render(noun, skip=_clause_words(noun))
-    if noun.pos_ == "NOUN" and not any(c.dep_ == "det" for c in noun.children):
+    # « il n'existe aucune agence, il faut la créer »: the noun is taken up as a definite one.
+    indefinite = {c.i for c in noun.children if c.dep_ == "det" and c.lower_ in _INDEFINITE}
+    words = _render(noun, skip=_clause_words(noun) | indefinite)
+    if noun.pos_ == "NOUN" and (indefinite or not any(c.dep_ == "det" for c in noun.children)):
         plural = noun.morph.get("Number") == ["Plur"]
         article = "les" if plural else "la" if noun.morph.get("Gender") == ["Fem"] else "le"
         words = [article, words[0][:1].lower() + words[0][1:], *words[1:]]
@@ -533,7 +561,7 @@ def _noun_action(noun: Token) -> list[str]:
     clause = {
         x.i
         for c in noun.children
-        if (c.dep_ in _PREDICATE_DEPS and not _inner_mark(c, noun, last))
+        if (c.dep_ in _PREDICATE_DEPS and not _inner_mark(c, noun, last) and not _restrictive(c))
         or (c.i < noun.i and c.dep_ not in _NOUN_MODIFIERS and c.lower_ not in _ARTICLES)
         for x in c.subtree
     }
@@ -664,6 +692,9 @@ def _phrase(token: Token) -> str:
 
 # A relative clause short enough to stay in a line when it restricts its noun.
 RESTRICTIVE_WORDS = 6
+_INDEFINITE = frozenset(
+    "de d' d’ du des un une aucun aucune nul nulle quelques plusieurs certains certaines".split()
+)
 _SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "te", "t'"})
 
 
@@ -673,8 +704,8 @@ def _restrictive(clause: Token) -> bool:
     tokens = list(clause.subtree)
     return (
         clause.dep_ == "acl:relcl"
-        # « ce qui est difficile », « qui me paraît plus adapté »: a comment, not a restriction.
-        and clause.head.lower_ not in {"ce", "c'"}
+        # « …, ce qui est difficile », « qui me paraît plus adapté »: a comment.
+        and not _comment(clause.head)
         and not any(t.lower_ in _SPEAKER_PRONOUNS for t in tokens)
         and any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children)
         and tokens[0].i > 0

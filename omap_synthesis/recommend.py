@@ -335,11 +335,13 @@ def _disowned(trigger: Token) -> bool:
         child, token = token, token.head
         if lemma(token) in lexicon()["reporting_verbs"] and token.pos_ == "VERB":
             that = any(c.dep_ == "mark" and lemma(c) == "que" for c in child.children)
+            # « je ne veux pas dire que … »: the verb that governs the saying says who and not.
+            said = [token, token.head] if token.dep_ == "xcomp" else [token]
             return (
                 child.dep_ == "ccomp"
                 and that
-                and is_negated(token)
-                and first_person(token, allow_on=False)
+                and any(is_negated(t) for t in said)
+                and any(first_person(t, allow_on=False) for t in said)
             )
     return False
 

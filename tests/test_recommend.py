@@ -13,7 +13,14 @@ from typer.testing import CliRunner
 
 from omap_synthesis import embed as embed_module
 from omap_synthesis import recommend_model
-from omap_synthesis.actions import _cut, _finish, action_line, reads_badly, verbatim_action
+from omap_synthesis.actions import (
+    _cut,
+    _finish,
+    action_line,
+    clitic_antecedent,
+    reads_badly,
+    verbatim_action,
+)
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
@@ -307,16 +314,49 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut élargir les tranches moyennes, ce qui est difficile.",
             "Élargir les tranches moyennes",
         ),
+        # Agreement, negation and determiners of the state and antecedent lines.
+        (
+            "L'État et les régions doivent rester propriétaires des données.",
+            "Faire en sorte que l'État et les régions restent propriétaires des données",
+        ),
+        (
+            "Aucun contrat ne doit dépasser dix ans.",
+            "Faire en sorte qu'aucun contrat ne dépasse dix ans",
+        ),
+        (
+            "L'État ne doit plus rester propriétaire des registres.",
+            "Faire en sorte que l'État ne reste plus propriétaire des registres",
+        ),
+        ("Il ne faut jamais augmenter les impôts.", "Ne jamais augmenter les impôts"),
+        ("Il n'existe aucune agence, il faut la créer.", "Créer l'agence"),
         # An infinitive the parser read as the adjective of the noun after it.
         (
             "L'interopérabilité et la sécurité s'opposent, mais il faut les penser ensemble.",
             "Penser l'interopérabilité et la sécurité ensemble",
         ),
+        ("Il ne faut pas les penser ensemble.", "Ne pas les penser ensemble"),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verb", "noun"),
+    [
+        ("Ces progrès, il faut pouvoir les financer.", "financer", "progrès"),
+        ("Les ministères doivent les partager.", "partager", None),
+        # « le » of a verb of saying or knowing stands for a clause.
+        ("Le gouvernement a tort, nous devons le reconnaître.", "reconnaître", None),
+        ("Ce projet, il faut le faire.", "faire", None),
+    ],
+)
+def test_clitic_antecedent(nlp, sentence, verb, noun):
+    doc = nlp(sentence)
+    clitic, taken = clitic_antecedent(next(t for t in doc if t.lemma_ == verb))
+    assert clitic is not None
+    assert (taken.text if taken is not None else None) == noun
 
 
 def test_a_long_line_loses_an_aside_but_not_an_item_of_a_list():
@@ -785,6 +825,7 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
         # the classifier decides.
         ("Je ne dis pas que l'État doit tout abandonner.", True),
         ("Nous ne pensons pas qu'il faille supprimer ce registre.", True),
+        ("Je ne veux pas dire qu'il faut tout abandonner.", True),
         ("Je dis que l'État doit garder les registres.", False),
         ("Je ne dis pas ça, je dis qu'il faut changer les règles.", False),
     ],
