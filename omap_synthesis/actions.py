@@ -674,7 +674,8 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
     ):
-        return False
+        # « financer ce qui marche »: « ce » heads what the restrictive clause names.
+        return any(_restrictive(c) for c in child.children)
     # « je leur restituerai »: a clitic right before its verb, whatever tag the parser gave it.
     verbal = child.head.pos_ == "VERB" or is_future(child.head)
     if child.lower_ in lex["clitics"] and child.i == child.head.i - 1 and verbal:

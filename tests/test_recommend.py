@@ -306,6 +306,7 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Taxer les entreprises qui délocalisent",
         ),
         ("Il faut créer une agence, qui sera chargée des données.", "Créer une agence"),
+        ("Il faut financer ce qui marche.", "Financer ce qui marche"),
         (
             "Il faut réfléchir à un modèle mutualiste qui me paraît plus adapté.",
             "Réfléchir à un modèle mutualiste",
