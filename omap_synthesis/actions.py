@@ -400,6 +400,11 @@ _CLITIC_AGREEMENT = {
     "l’": ("Sing", None),
 }
 _PRO_VERBS = frozenset({"faire", "dire"})
+# Determiners an antecedent loses for the definite article (« il n'existe aucune agence, il
+# faut la créer » → « créer l'agence »).
+_INDEFINITE = frozenset(
+    "de d' d’ du des un une aucun aucune nul nulle quelques plusieurs certains certaines".split()
+)
 # Where the named thing an object clitic takes up stands: a subject, an object, a detached
 # phrase (« ces progrès, il faut pouvoir les financer »), a heading (« Immigration
 # économique : … »).
@@ -481,9 +486,9 @@ def _plural(noun: Token) -> bool:
 
 
 def _taken_up(noun: Token) -> list[str]:
-    """The antecedent's noun phrase, with the definite article a heading lacks
-    (« Immigration économique : … il faut la limiter » → « limiter l'immigration économique »)."""
-    # « il n'existe aucune agence, il faut la créer »: the noun is taken up as a definite one.
+    """The antecedent's noun phrase, with the definite article that a heading lacks
+    (« Immigration économique : … il faut la limiter » → « limiter l'immigration économique »)
+    or that replaces an indefinite or negative determiner (``_INDEFINITE``)."""
     indefinite = {c.i for c in noun.children if c.dep_ == "det" and c.lower_ in _INDEFINITE}
     words = _render(noun, skip=_clause_words(noun) | indefinite)
     if noun.pos_ == "NOUN" and (indefinite or not any(c.dep_ == "det" for c in noun.children)):
@@ -693,9 +698,6 @@ def _phrase(token: Token) -> str:
 
 # A relative clause short enough to stay in a line when it restricts its noun.
 RESTRICTIVE_WORDS = 6
-_INDEFINITE = frozenset(
-    "de d' d’ du des un une aucun aucune nul nulle quelques plusieurs certains certaines".split()
-)
 _SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "te", "t'"})
 
 
