@@ -251,6 +251,22 @@ def _fallback_cue(span: Span) -> Cue:
 
 def _looked_through(token: Token) -> list[Token]:
     """Where a fallback cue goes on from ``token`` (nowhere from an action verb)."""
+    # « c'est pour ça que je veux … », « Premier point, que nous puissions créer … »: a
+    # pronoun of reason or a numbered heading announces the clause that says the action.
+    reason = token.pos_ == "PRON" and token.lower_ in {"ça", "cela", "c'", "c’", "ce"}
+    heading = token.pos_ == "NOUN" and any(
+        c.morph.get("NumType") == ["Ord"] for c in token.children if c.dep_ == "amod"
+    )
+    if token.dep_ == "ROOT" and (reason or heading):
+        # The clause hangs on the root or on a word of « c'est pour cela ».
+        return [
+            t
+            for t in token.subtree
+            if t.dep_ in {"acl:relcl", "acl", "ccomp"}
+            and t.pos_ == "VERB"
+            and t.i > token.i
+            and token in (t.head, t.head.head)
+        ]
     if token.pos_ in {"VERB", "AUX"} and lemma(token) == "avoir" and not is_negated(token):
         children = list(token.children)
         # « nous avons besoin d'une instance »

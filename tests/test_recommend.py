@@ -882,6 +882,12 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
         ),
         # An attitude under « il faut » is said as such, not as « Faire en sorte que être … ».
         ("Il faut être beaucoup plus dur sur les peines.", "Être beaucoup plus dur sur les peines"),
+        # A pronoun of reason or a numbered heading announces the clause of the action.
+        (
+            "C'est pour ça que je ne veux pas baisser le nombre de fonctionnaires.",
+            "Ne pas baisser le nombre de fonctionnaires",
+        ),
+        ("C'est pour cela que nous voulons créer une agence.", "Créer une agence"),
     ],
 )
 def test_a_fallback_cue_looks_through_opinions_needs_and_copulas(nlp, sentence, action):
