@@ -227,6 +227,14 @@ def reads_badly(line: str, sent: Span) -> bool:
     return False
 
 
+def needed_action(falloir: Token) -> str:
+    """« il faut plus d'autorité », « il faut, à chaque délit, des sanctions »: what « falloir »
+    governs when the parser found no object or verb under it, after the support verb
+    (« Prévoir plus d'autorité »)."""
+    words = [w for c in falloir.children if _kept(c) for w in _render(c)]
+    return _finish([_lexicon()["support_verb"], *words])
+
+
 def verbatim_action(head: Token) -> str | None:
     """The action in the speaker's words: « Faire en sorte qu'un module … soit intégré … » for
     a clause or an adjective (« il faut que toute application soit interopérable »; an
@@ -685,7 +693,9 @@ def _kept(child: Token) -> bool:
     verbal = child.head.pos_ == "VERB" or is_future(child.head)
     if child.lower_ in lex["clitics"] and child.i == child.head.i - 1 and verbal:
         return False
-    if child.dep_ == "advmod" and child.lower_ in _NEGATIONS:
+    # « il faut plus de policiers »: a quantity, not a negation (« il ne faut plus de … »).
+    quantity = bool(list(child.children)) and not is_negated(child.head)
+    if child.dep_ == "advmod" and child.lower_ in _NEGATIONS and not quantity:
         return False
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False

@@ -20,6 +20,7 @@ from omap_synthesis.actions import (
     clitic_antecedent,
     is_needed,
     lexicon_support_verb,
+    needed_action,
     nominal_verb,
     verbatim_action,
 )
@@ -296,6 +297,8 @@ def _model_action(doc: Doc, cue: Cue) -> str:
     head = doc[cue.head]
     if head.pos_ == "ADJ" and head.i != cue.trigger:
         return verbatim_action(head)
+    if head.i == cue.trigger and lemma(head) == "falloir" and not cue.negated:
+        return needed_action(head)
     return action_line(doc, cue)
 
 

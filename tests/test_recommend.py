@@ -888,6 +888,15 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
             "Ne pas baisser le nombre de fonctionnaires",
         ),
         ("C'est pour cela que nous voulons créer une agence.", "Créer une agence"),
+        # « falloir » with nothing the parser hung as its object: what it governs.
+        (
+            "Il faut plus de policiers dans les quartiers.",
+            "Prévoir plus de policiers dans les quartiers",
+        ),
+        (
+            "Il faut davantage de moyens pour la justice.",
+            "Prévoir davantage de moyens pour la justice",
+        ),
     ],
 )
 def test_a_fallback_cue_looks_through_opinions_needs_and_copulas(nlp, sentence, action):
