@@ -293,7 +293,8 @@ def _looked_through(token: Token) -> list[Token]:
 
 def _model_action(doc: Doc, cue: Cue) -> str:
     """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement
-    (« Être … » for one without a subject, see ``verbatim_action``)."""
+    (« Être … » for one without a subject, see ``verbatim_action``); for a bare « il faut »,
+    what it governs (``needed_action``)."""
     head = doc[cue.head]
     if head.pos_ == "ADJ" and head.i != cue.trigger:
         return verbatim_action(head)
