@@ -39,10 +39,9 @@ _NEGATIVE_ADVERBS = frozenset({"plus", "jamais", "guère"})
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 _ELISIONS = (
     (re.compile(r"\b(l)[ea] (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
-    (re.compile(r"\b([dns])e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
+    (re.compile(r"\b([dns]|qu)e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
-_VOWELS = frozenset("aeiouyhàâéèêîôœ")
 _INCISE_MARKS = frozenset({",", "—", "–"})
 _PREPOSITIONS = frozenset("à au aux de d' du des pour par avec sans sous sur dans en vers".split())
 NBSP = "\u00a0"
@@ -369,8 +368,7 @@ def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list
     # « ne dépasse pas », « ne reste plus »; « aucun contrat ne dépasse … » has its own.
     negation = _negation(verb, cue, phrase + rest)
     form = negation[:1] + [plural if _plural(subject) else singular] + negation[1:]
-    that = "qu'" if phrase[0][:1].lower() in _VOWELS else "que"
-    head = ["Faire", "en", "sorte", that, *phrase]
+    head = ["Faire", "en", "sorte", "que", *phrase]  # elided by _finish: « qu'aucun »
     return head + form + rest, _count(head)
 
 
