@@ -36,13 +36,14 @@ def sentence_starts(doc: Doc) -> Doc:
     a short sentence into the next one (« … pendant dix-huit mois. Quatrièmement, la qualité
     des données. » as one sentence). A capitalised word after a full stop, an exclamation or
     question mark and a space starts a sentence. Spaces, the first word after leading spaces,
-    and punctuation that closes or continues a sentence are marked as not starting one (the
-    parser mostly follows; it still sets apart some leading spaces). Abbreviations
+    a token written against the word before it (:func:`_glued`) and punctuation that closes or
+    continues a sentence are marked as not starting one (the parser mostly follows; it still
+    sets apart some leading spaces). Abbreviations
     (« M. », « etc. ») are single tokens and keep their word. Placed before the parser, which
     keeps these boundaries and decides the others.
     """
     for token in doc[1:]:
-        if token.is_space or token.text in _NEVER_START:
+        if token.is_space or token.text in _NEVER_START or _glued(doc[token.i - 1]):
             token.is_sent_start = False
             continue
         before = token.i - 1
@@ -59,6 +60,13 @@ def sentence_starts(doc: Doc) -> Doc:
         ):
             token.is_sent_start = True
     return doc
+
+
+def _glued(before) -> bool:
+    """Whether the token after ``before`` is written against it, within one word: no space
+    between them, and ``before`` does not end a sentence. The tokenizer cuts compounds the
+    parser then reads as two sentences (« partenariat public » / « -privé »)."""
+    return not before.whitespace_ and not before.is_space and before.text not in SENTENCE_ENDS
 
 
 def load_nlp(model: str | None = None) -> Language:
@@ -95,7 +103,11 @@ def model_key(nlp: Language) -> str:
 @cache
 def _own_rules() -> str:
     """Digest of :func:`sentence_starts` and its word lists: a parse depends on them."""
-    source = inspect.getsource(sentence_starts) + repr(sorted(SENTENCE_ENDS | _NEVER_START))
+    source = (
+        inspect.getsource(sentence_starts)
+        + inspect.getsource(_glued)
+        + repr(sorted(SENTENCE_ENDS | _NEVER_START))
+    )
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 

@@ -112,6 +112,17 @@ def test_parse_without_a_component_is_cached_apart(nlp):
         ),
         # An ellipsis before a lower-case word does not either.
         ("Bien… merci à vous.", ["Bien… merci à vous."]),
+        # A compound the tokenizer cuts stays in one sentence.
+        (
+            "Nous proposons un observatoire du partenariat public-université, qui pourrait être "
+            "adossé à l'OMAP. Il recenserait les conventions.",
+            [
+                "Nous proposons un observatoire du partenariat public-université, qui pourrait "
+                "être adossé à l'OMAP.",
+                "Il recenserait les conventions.",
+            ],
+        ),
+        ("Un partenariat public-privé, qui marche.", ["Un partenariat public-privé, qui marche."]),
     ],
 )
 def test_sentences_start_after_a_full_stop_and_a_capital(nlp, text, sentences):
