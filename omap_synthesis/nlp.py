@@ -69,9 +69,55 @@ def _glued(before) -> bool:
     return not before.whitespace_ and not before.is_space and before.text not in SENTENCE_ENDS
 
 
+@Language.component("omap_compounds")
+def compounds(doc: Doc) -> Doc:
+    """Compounds the tokenizer cuts, made one phrase again after the parse.
+
+    The French tokenizer splits « public-université » or « aides-soignants » at the hyphen,
+    and the parser then often hangs the hyphen and the second word on the verb (« nous
+    proposons la création d'un observatoire du partenariat public » … « -université » as an
+    object of « proposons »). In such a compound (words and hyphens written against each
+    other, :func:`_glued`), every word whose head lies outside the compound is hung on its
+    first word, and every hyphen on the word it joins, unless that would make a cycle; the
+    first word keeps its own head.
+    """
+    k = 0
+    while k < len(doc):
+        end = k
+        while (
+            end + 2 < len(doc)
+            and doc[end].is_alpha
+            and _glued(doc[end])
+            and doc[end + 1].text == "-"
+            and _glued(doc[end + 1])
+            and doc[end + 2].is_alpha
+        ):
+            end += 2
+        if end > k:
+            _hang_on_first(list(doc[k : end + 1]))
+        k = end + 1
+    return doc
+
+
+def _hang_on_first(parts: list) -> None:
+    """Hang the loose words of one compound (a span: word, hyphen, word …) on its first word,
+    and each hyphen on the word it joins, so that the phrase of the first word reads the
+    compound whole."""
+    first, words, hyphens = parts[0], parts[2::2], parts[1::2]
+    inside = {t.i for t in parts}
+    loose = [t for t in words if t.head.i not in inside]
+    above = {a.i for a in first.ancestors}
+    if any(t.i in above for t in loose) or any(h.n_lefts + h.n_rights for h in hyphens):
+        return
+    for t in loose:
+        t.head, t.dep_ = first, "flat"
+    for h in hyphens:
+        h.head, h.dep_ = h.nbor(1), "punct"
+
+
 def load_nlp(model: str | None = None) -> Language:
     """Load the French pipeline once per process (installed package, never downloaded), with
-    :func:`sentence_starts` before its parser."""
+    :func:`sentence_starts` before its parser and :func:`compounds` after it."""
     return _load(model or DEFAULT_MODEL)
 
 
@@ -89,6 +135,7 @@ def _load(model: str) -> Language:
         ) from None
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("omap_sentence_starts", before="parser")
+        nlp.add_pipe("omap_compounds", after="parser")
     return nlp
 
 
@@ -102,10 +149,13 @@ def model_key(nlp: Language) -> str:
 
 @cache
 def _own_rules() -> str:
-    """Digest of :func:`sentence_starts` and its word lists: a parse depends on them."""
+    """Digest of the package's own components (:func:`sentence_starts`, :func:`compounds`) and
+    their word lists: a parse depends on them."""
     source = (
         inspect.getsource(sentence_starts)
         + inspect.getsource(_glued)
+        + inspect.getsource(compounds)
+        + inspect.getsource(_hang_on_first)
         + repr(sorted(SENTENCE_ENDS | _NEVER_START))
     )
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]

@@ -130,6 +130,33 @@ def test_sentences_start_after_a_full_stop_and_a_capital(nlp, text, sentences):
     assert [s.text.strip() for s in nlp(text).sents if s.text.strip()] == sentences
 
 
+@pytest.mark.parametrize(
+    ("text", "compound"),
+    [
+        (
+            "Nous proposons la création d'un observatoire du partenariat public-université, qui "
+            "pourrait être adossé à l'OMAP.",
+            "public-université",
+        ),
+        ("Il faut publier les données elles-mêmes, en format ouvert.", "elles-mêmes"),
+    ],
+)
+def test_a_compound_cut_by_the_tokenizer_is_one_phrase(nlp, text, compound):
+    first = next(t for t in nlp(text) if compound.startswith(t.text))
+    assert "".join(t.text_with_ws for t in first.subtree).strip() == compound
+
+
+def test_a_compound_is_not_hung_in_a_cycle(nlp):
+    # « dire » heads the whole of « c'est-à-dire »: its first word cannot carry it.
+    doc = nlp("Il faut protéger, c'est-à-dire au lieu de marchandiser.")
+    for token in doc:
+        for _ in range(len(doc)):
+            if token.head == token:
+                break
+            token = token.head
+        assert token.dep_ == "ROOT"
+
+
 def test_the_parse_cache_key_follows_the_pipeline_components(nlp):
     key = nlp_module.model_key(nlp)
     with nlp.select_pipes(disable=["omap_sentence_starts"]):
