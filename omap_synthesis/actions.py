@@ -561,6 +561,11 @@ def _noun_action(noun: Token) -> list[str]:
         # « nous avons besoin d'une instance »: what is needed, without its « de ».
         return [lex["support_verb"]] + _object_phrase(noun)
     for key, verb in lex["nominalisations"].items():
+        after = noun.doc[noun.i + len(key)] if noun.i + len(key) < len(noun.doc) else None
+        # A content word right after a longer key is its adjective, however parsed
+        # (« la mise en œuvre concertée de … »).
+        if after is not None and after.pos_ in {"ADJ", "NOUN", "VERB"} and len(key) > 1:
+            continue
         if following[: len(key)] == key and not (described and len(key) == 1):
             return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
     # The noun's clause (« je suis donc pour la dissolution … »: subject, copula, adverb,

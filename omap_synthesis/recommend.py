@@ -237,7 +237,7 @@ def _fallback_cue(span: Span) -> Cue:
     soit interopérable »), the adjective; what is needed or should exist (« nous avons besoin
     d'une instance », « il doit y avoir des critères »), the noun.
     """
-    root = token = span.root
+    root = token = _content_root(span)
     path = [root]
     for _ in range(4):
         below = _looked_through(token)
@@ -248,6 +248,20 @@ def _fallback_cue(span: Span) -> Cue:
     # « on ne va pas augmenter les impôts »: the negation of a verb looked through is the
     # action's.
     return Cue("model", root.i, token.i, negated=any(is_negated(t) for t in path))
+
+
+def _content_root(span: Span) -> Token:
+    """The sentence's root, or, when the parser made a punctuation mark the root (« D'abord,
+    le recours aux technologies … » hung on its full stop), the word with the largest phrase
+    among those hung on punctuation from the root down."""
+    root = span.root
+    if not root.is_punct:
+        return root
+    words, marks = [], [root]
+    while marks:
+        for child in marks.pop().children:
+            (marks if child.is_punct else words).append(child)
+    return max(words, key=lambda t: t.right_edge.i - t.left_edge.i, default=root)
 
 
 def _looked_through(token: Token) -> list[Token]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from spacy.tokens import Doc
 from typer.testing import CliRunner
 
 from omap_synthesis import embed as embed_module
@@ -280,6 +281,10 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         (
             "Il faut une formation continue des équipes.",
             "Prévoir une formation continue des équipes",
+        ),
+        (
+            "Il faut la mise en place rapide d'un cadre commun.",
+            "Prévoir la mise en place rapide d'un cadre commun",
         ),
         # An object clitic takes up the noun the sentence named before it, if one agrees
         # and is not the subject; a detached phrase counts, and a heading gets its article.
@@ -836,6 +841,16 @@ def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, 
     span = doc[:]
     cues = detector.sentence_cues(span) or detector.raw_cues(span) or [_fallback_cue(span)]
     assert all(_own_course(doc, cue) is own for cue in cues)
+
+
+def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
+    # The parser hung « D'abord, le recours … » on its comma and full stop.
+    words = ["D'", "abord", ",", "le", "recours", "aux", "technologies", "."]
+    heads = [7, 0, 7, 4, 2, 6, 4, 7]
+    deps = ["advmod", "fixed", "punct", "det", "fixed", "case", "nmod", "ROOT"]
+    pos = ["ADP", "NOUN", "PUNCT", "DET", "NOUN", "ADP", "NOUN", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert doc[_fallback_cue(doc[:]).head].text == "recours"
 
 
 @pytest.mark.parametrize(
