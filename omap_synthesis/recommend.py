@@ -155,9 +155,9 @@ def detect(
     if model is None:
         decisions = [(True, 1.0)] * len(spoken)
     else:
+        vectors = model.uses_vectors
         features = [
-            sentence_features(s.span, detector, s.passage.id in answering, model.uses_vectors)
-            for s in spoken
+            sentence_features(s.span, detector, s.passage.id in answering, vectors) for s in spoken
         ]
         decisions = model.decide(features, [s.span.text for s in spoken])
     found = []

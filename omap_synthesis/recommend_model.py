@@ -474,7 +474,9 @@ def _logistic(z: float) -> float:
 
 
 def _weighted(weights: dict, features: dict) -> float:
-    return sum(w * features.get(name, 0.0) for name, w in weights.items())
+    """The weighted sum, in the order of ``weights``; a weight without its feature adds
+    nothing (the same sum as with a zero, bit for bit, for less time)."""
+    return sum(w * features[name] for name, w in weights.items() if name in features)
 
 
 @dataclass(frozen=True)
