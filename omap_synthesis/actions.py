@@ -561,13 +561,18 @@ def _noun_action(noun: Token) -> list[str]:
         # « nous avons besoin d'une instance »: what is needed, without its « de ».
         return [lex["support_verb"]] + _object_phrase(noun)
     for key, verb in lex["nominalisations"].items():
-        after = noun.doc[noun.i + len(key)] if noun.i + len(key) < len(noun.doc) else None
-        # A content word right after a longer key is its adjective, however parsed
-        # (« la mise en œuvre concertée de … »).
-        if after is not None and after.pos_ in {"ADJ", "NOUN", "VERB"} and len(key) > 1:
+        if following[: len(key)] != key:
             continue
-        if following[: len(key)] == key and not (described and len(key) == 1):
-            return [verb] + _nominal_complements(noun, set(range(noun.i, noun.i + len(key))))
+        # After a longer key, a content word right after it is its adjective, however parsed
+        # (« la mise en œuvre concertée de … »).
+        end = noun.i + len(key)
+        adjective = (
+            described
+            if len(key) == 1
+            else end < len(noun.doc) and noun.doc[end].pos_ in {"ADJ", "NOUN", "VERB"}
+        )
+        if not adjective:
+            return [verb] + _nominal_complements(noun, set(range(noun.i, end)))
     # The noun's clause (« je suis donc pour la dissolution … »: subject, copula, adverb,
     # preposition) is no part of the measure; only its article and adjectives precede it.
     last = max(
