@@ -14,7 +14,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Token
 
 from omap_synthesis.config import DEFAULT_MODEL, cache_dir
 
@@ -62,7 +62,7 @@ def sentence_starts(doc: Doc) -> Doc:
     return doc
 
 
-def _glued(before) -> bool:
+def _glued(before: Token) -> bool:
     """Whether the token after ``before`` is written against it, within one word: no space
     between them, and ``before`` does not end a sentence. The tokenizer cuts compounds the
     parser then reads as two sentences (« partenariat public » / « -privé »)."""
@@ -100,7 +100,7 @@ def compounds(doc: Doc) -> Doc:
 
 
 def _hang_on_first(parts: list) -> None:
-    """Hang the loose words of one compound (a span: word, hyphen, word …) on its first word,
+    """Hang the loose words of one compound (its tokens: word, hyphen, word …) on its first word,
     and each hyphen on the word it joins, so that the phrase of the first word reads the
     compound whole."""
     first, words, hyphens = parts[0], parts[2::2], parts[1::2]
