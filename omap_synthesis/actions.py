@@ -717,12 +717,17 @@ def _phrase(token: Token) -> str:
 # A relative clause short enough to stay in a line when it restricts its noun.
 RESTRICTIVE_WORDS = 6
 _SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "te", "t'"})
+_DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 
 
 def _restrictive(clause: Token) -> bool:
     """A short « qui … » clause not set off by a comma, which says which thing is meant
     (« des grilles qui tiennent compte du marché »); dropping it would change the action."""
     tokens = list(clause.subtree)
+    demonstrative = clause.head.lower_ in _DEMONSTRATIVES
+    if clause.dep_ == "acl:relcl" and demonstrative and not _appended(clause.head):
+        # « protéger ceux qui fuient la guerre »: the clause is what the pronoun names.
+        return not any(t.text in SENTENCE_ENDS for t in tokens)
     return (
         clause.dep_ == "acl:relcl"
         # « …, ce qui est difficile », « qui me paraît plus adapté »: a comment.
@@ -748,6 +753,21 @@ def _comment(token: Token) -> bool:
     )
 
 
+def _appended(token: Token) -> bool:
+    """Set off by a comma (« …, celui qui consiste à … »)."""
+    return token.i > 0 and token.doc[token.i - 1].text == ","
+
+
+def _bare_demonstrative(token: Token, kept: set[int]) -> bool:
+    """« …, celui qui consiste à harmoniser … »: an appended demonstrative that only heads a
+    relative clause, dropped, would be left dangling; it goes with its clause (« celui des
+    44,8 % … » keeps its complement, so it stays)."""
+    if token.lower_ not in _DEMONSTRATIVES or not _appended(token):
+        return False
+    children = [c for c in token.children if c.dep_ != "punct"]
+    return bool(children) and all(c.dep_ == "acl:relcl" and c.i not in kept for c in children)
+
+
 def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
     lex, skip = _lexicon(), set(skip or ())
@@ -763,9 +783,12 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
             or (_phrase(t) in lex["dropped"] and t.dep_ != "det")  # « tout contrat » stays
             or _comment(t)
+            or _bare_demonstrative(t, kept)
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))
+            if _bare_demonstrative(t, kept):
+                skip.add(t.i - 1)  # the comma that set it off
     words: list[str] = []
     for t in token.subtree:
         if t.i in skip:

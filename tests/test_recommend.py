@@ -197,6 +197,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il ne faut pas lancer cent projets en même temps.",
             "Ne pas lancer cent projets en même temps",
         ),
+        # A demonstrative whose relative clause is dropped goes with it.
+        (
+            "Il faut choisir le modèle, celui qui a fait ses preuves en Estonie depuis vingt ans.",
+            "Choisir le modèle",
+        ),
         (
             "Je souhaite que les universités soient associées aux projets dès leur conception.",
             "Associer les universités aux projets dès la conception",
