@@ -425,6 +425,9 @@ class RecommendationDetector:
             return []
         if any(c.dep_ in {"det", "case"} for c in token.children):
             return []
+        after = token.nbor(1) if token.i + 1 < token.sent.end else None
+        if after is not None and after.lower_ in self.words["discourse_imperative_objects"]:
+            return []
         before = token.nbor(-1) if token.i > token.sent.start else None
         if before is not None and not (
             before.is_punct or before.pos_ == "CCONJ" or lemma(before) in {"dire", "puis"}

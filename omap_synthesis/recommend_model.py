@@ -21,7 +21,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -160,16 +160,19 @@ def sentence_features(
     f["interrogative_start"] = float(text.startswith(_INTERROGATIVES))
     f["hypothesis"] = float(any(has_hypothesis_mark(t) for t in tokens))
     f["negation"] = float(any(is_negated(t) for t in tokens))
-    verbs = [t for t in tokens if t.pos_ in {"VERB", "AUX"}]
+    # Imperatives the rules read off the form (« Simplifions d'abord ») are often tagged as
+    # nouns or imperfects: their tagged mood and tense are not read.
+    commands = {c.trigger for c in raw if c.kind == "imperative"}
+    verbs = [t for t in tokens if t.pos_ in {"VERB", "AUX"} and t.i not in commands]
     finite = [t for t in verbs if _finite(t)]
     root = sent.root
-    f["verbless"] = float(not finite)
+    f["verbless"] = float(not finite and not commands)
     f["conditional"] = float(any(_conditional(t) for t in verbs))
     f["future"] = float(any(is_future(t) for t in verbs))
     f["past"] = float(any(is_past(t) for t in verbs))
-    f["root_past"] = float(is_past(root))
+    f["root_past"] = float(root.i not in commands and is_past(root))
     f["present"] = float(any(t.morph.get("Tense") == ["Pres"] and _finite(t) for t in verbs))
-    f["imperative"] = float(any(t.morph.get("Mood") == ["Imp"] for t in verbs))
+    f["imperative"] = float(bool(commands) or any(t.morph.get("Mood") == ["Imp"] for t in verbs))
     f["subjunctive"] = float(any(t.morph.get("Mood") == ["Sub"] for t in verbs))
     f["root_infinitive"] = float(root.morph.get("VerbForm") == ["Inf"])
     f["root_noun"] = float(root.pos_ in {"NOUN", "PROPN"})
@@ -229,7 +232,7 @@ def sentence_features(
     f["last_in_turn"] = float(sent.end == sents[-1].end)
     f["long_turn"] = float(len(sents) > 3)
     f.update(_action_features(sent, (kept or raw)[:1]))
-    f.update(_governor_features(sent, words))
+    f.update(_governor_features(sent, words, commands))
     f.update(_context_features(sent, detector, sents, after_question))
     if vectors:
         f.update(_vector_features(sent, (kept or raw)[:1]))
@@ -293,22 +296,29 @@ _OWN_PLAN = re.compile(
 _INTENTION = frozenset({"compter", "compte", "engager", "promettre", "prévoir"})
 
 
-def _governor(sent: Span) -> Token:
-    """The verb that governs the sentence: the root, or the copula / first finite verb."""
+def _governor(sent: Span, commands: Container[int] = ()) -> Token:
+    """The verb that governs the sentence: the root, or the copula / first finite verb (an
+    imperative of ``commands``, token indices, counts as one)."""
     root = sent.root
-    if root.pos_ in {"VERB", "AUX"}:
+    if root.pos_ in {"VERB", "AUX"} or root.i in commands:
         return root
     cop = [c for c in root.children if c.dep_ == "cop"]
     if cop:
         return cop[0]
-    return next((t for t in sent if _finite(t)), root)
+    return next((t for t in sent if t.i in commands or _finite(t)), root)
 
 
-def _governor_features(sent: Span, words: dict) -> dict:
-    """Mood, tense and person of the governing verb, the root's dependents, list position."""
+def _governor_features(sent: Span, words: dict, commands: Container[int] = ()) -> dict:
+    """Mood, tense and person of the governing verb, the root's dependents, list position.
+
+    ``commands`` are the token indices of the imperatives the rules read off the form: the
+    mood of such a governor is the imperative, whatever the tagger said, and it has no tense.
+    """
     f = {}
-    gov, root = _governor(sent), sent.root
+    gov, root = _governor(sent, commands), sent.root
     mood, tense = gov.morph.get("Mood"), gov.morph.get("Tense")
+    if gov.i in commands:
+        mood, tense = ["Imp"], []
     for m in _MOODS:
         f[f"gov_mood_{m}"] = float(mood == [m])
     for t in _TENSES:

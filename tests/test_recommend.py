@@ -147,6 +147,10 @@ def test_recommendations_are_detected(nlp, detector, sentence):
         "Nous passons à la deuxième intervention.",
         "La plateforme fonctionne depuis 2019.",
         "Soyons réalistes.",
+        # First-person plural imperatives that steer the debate, not the policy.
+        "Débattons sur le fond.",
+        "Essayons de poser le problème un peu plus largement.",
+        "Faisons attention.",
         "Je ne suis pas pour la dissolution des brigades.",
         "Je suis là pour les aider.",
         "Je vous parlerai tout à l'heure de la revalorisation du franc.",
@@ -709,6 +713,15 @@ def test_grammar_features_fire(nlp, detector, sentence, feature):
     sent = next(nlp(sentence).sents)
     assert sentence_features(sent, detector)[feature] == 1.0
     assert sentence_features(next(nlp("Le ministère compte huit agents.").sents))[feature] == 0
+
+
+def test_imperatives_read_off_the_form_have_no_tagged_tense(nlp, detector):
+    # The tagger takes « Simplifions » for a noun and « digitalisons » for an imperfect.
+    sent = next(nlp("Simplifions d'abord, digitalisons ensuite.").sents)
+    features = sentence_features(sent, detector)
+    assert features["cue_imperative"] == features["imperative"] == 1.0
+    assert features["gov_mood_Imp"] == 1.0
+    assert features["past"] == features["root_past"] == features["gov_tense_Imp"] == 0.0
 
 
 def test_turns_after_a_question_are_marked(tmp_path):
