@@ -776,18 +776,19 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
         skip.update(t.i for t in token.subtree if t.i >= stop)
     kept = {x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in t.subtree}
     for t in token.subtree:
-        if t.i in kept:
+        if t.i in kept or t.i == token.i:
             continue
-        if t.i != token.i and (
-            t.dep_ in _CLAUSES
+        bare = _bare_demonstrative(t, kept)
+        if (
+            bare
+            or t.dep_ in _CLAUSES
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
             or (_phrase(t) in lex["dropped"] and t.dep_ != "det")  # « tout contrat » stays
             or _comment(t)
-            or _bare_demonstrative(t, kept)
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))
-            if _bare_demonstrative(t, kept):
+            if bare:
                 skip.add(t.i - 1)  # the comma that set it off
     words: list[str] = []
     for t in token.subtree:

@@ -201,7 +201,8 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il ne faut pas lancer cent projets en même temps.",
             "Ne pas lancer cent projets en même temps",
         ),
-        # A demonstrative whose relative clause is dropped goes with it.
+        # A demonstrative names what its relative clause says; appended, it goes with it.
+        ("Il faut protéger ceux qui nous protègent.", "Protéger ceux qui nous protègent"),
         (
             "Il faut choisir le modèle, celui qui a fait ses preuves en Estonie depuis vingt ans.",
             "Choisir le modèle",
@@ -716,7 +717,7 @@ def test_grammar_features_fire(nlp, detector, sentence, feature):
 
 
 def test_imperatives_read_off_the_form_have_no_tagged_tense(nlp, detector):
-    # The tagger takes « Simplifions » for a noun and « digitalisons » for an imperfect.
+    # The tagger takes « Simplifions » for a proper noun and « digitalisons » for an imperfect.
     sent = next(nlp("Simplifions d'abord, digitalisons ensuite.").sents)
     features = sentence_features(sent, detector)
     assert features["cue_imperative"] == features["imperative"] == 1.0
