@@ -807,6 +807,18 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     return words
 
 
+# « …, c'est-à-dire … » links two wordings of one thing and stays between them. The parser
+# scatters its words, though (« c' » under one word, « est-à-dire » under another): a line
+# that keeps only « est-à-dire », or the connector without the comma that sets off the second
+# wording, or the connector at its end, loses it.
+_REFORMULATION = (
+    (re.compile(r"\b(c)['’] (?=est-à-dire\b)", re.I), r"\1'"),
+    (re.compile(r"\s*(?<!['’])\best-à-dire\b", re.I), ""),
+    (re.compile(r"(?<!,)\s+\bc['’]est-à-dire\b,?", re.I), ""),
+    (re.compile(r"[\s,]*\bc['’]est-à-dire[\s,]*$", re.I), ""),
+)
+
+
 def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> str:
     """Join, cap the length (the actor and ``free`` leading words are not counted), elide,
     capitalise."""
@@ -822,6 +834,8 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     text = re.sub(r"\s*([;:!?%])", NBSP + r"\1", text)
     text = re.sub(r"([(])\s+", r"\1", text)
     text = re.sub(r"\s+-\s*|\s*-\s+", "-", text)
+    for pattern, repl in _REFORMULATION:
+        text = pattern.sub(repl, text)
     for pattern, repl in _ELISIONS:
         text = pattern.sub(repl, text)
     text = re.sub(r"(\w)' (?=\w)", r"\1'", text)

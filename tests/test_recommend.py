@@ -201,6 +201,17 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il ne faut pas lancer cent projets en même temps.",
             "Ne pas lancer cent projets en même temps",
         ),
+        # « …, c'est-à-dire … » stays between two wordings; scattered by the parser, it goes.
+        (
+            "Il faut revoir la gestion travailliste, c'est-à-dire socialiste, de ce pays.",
+            "Revoir la gestion travailliste, c'est-à-dire socialiste, du pays",
+        ),
+        (
+            "Je propose une méthode nouvelle, c'est-à-dire de faire travailler ensemble nos "
+            "personnels.",
+            "Faire travailler ensemble les personnels",
+        ),
+        ("Il faut démissionner, c'est-à-dire.", "Démissionner"),
         # A demonstrative names what its relative clause says; appended, it goes with it.
         ("Il faut protéger ceux qui nous protègent.", "Protéger ceux qui nous protègent"),
         (
