@@ -8,6 +8,7 @@ is what the evidence quotes. Moderation turns are never recommendations.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -264,8 +265,21 @@ def _content_root(span: Span) -> Token:
     return max(words, key=lambda t: t.right_edge.i - t.left_edge.i, default=root)
 
 
+def _reformulation_verb(token: Token) -> bool:
+    """The « dire » of « c'est-à-dire », which the parser takes for a verb."""
+    before = token.doc.text[max(0, token.idx - 8) : token.idx]
+    return token.lower_ == "dire" and re.search(r"est\s?-\s?à\s?-\s?$", before, re.I) is not None
+
+
 def _looked_through(token: Token) -> list[Token]:
     """Where a fallback cue goes on from ``token`` (nowhere from an action verb)."""
+    if _reformulation_verb(token):
+        # « c'est-à-dire une perte de recettes »: what follows is the content.
+        return [
+            c
+            for c in token.children
+            if c.dep_ in {"obj", "ccomp", "xcomp"} and c.pos_ in {"VERB", "NOUN", "ADJ", "PROPN"}
+        ]
     # « c'est pour ça que je veux … », « Premier point, que nous puissions créer … »: a
     # pronoun of reason or a numbered heading announces the clause that says the action.
     reason = token.pos_ == "PRON" and token.lower_ in {"ça", "cela", "c'", "c’", "ce"}

@@ -933,6 +933,11 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
             "Ne pas baisser le nombre de fonctionnaires",
         ),
         ("C'est pour cela que nous voulons créer une agence.", "Créer une agence"),
+        # The « dire » of « c'est-à-dire » is no verb: what follows it is the content.
+        (
+            "Et puis c'est-à-dire un euro appuyé sur une banque centrale indépendante.",
+            "Prévoir un euro appuyé sur une banque centrale indépendante",
+        ),
         # « falloir » with nothing the parser hung as its object: what it governs.
         (
             "Il faut plus de policiers dans les quartiers.",
