@@ -720,6 +720,11 @@ _SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "t
 _DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 
 
+def _appended(token: Token) -> bool:
+    """Set off by a comma (« …, celui qui consiste à … »)."""
+    return token.i > 0 and token.doc[token.i - 1].text == ","
+
+
 def _restrictive(clause: Token) -> bool:
     """A short « qui … » clause not set off by a comma, which says which thing is meant
     (« des grilles qui tiennent compte du marché »); dropping it would change the action."""
@@ -735,7 +740,7 @@ def _restrictive(clause: Token) -> bool:
         and not any(t.lower_ in _SPEAKER_PRONOUNS for t in tokens)
         and any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children)
         and tokens[0].i > 0
-        and clause.doc[tokens[0].i - 1].text != ","
+        and not _appended(tokens[0])
         and _count([t.text for t in tokens]) <= RESTRICTIVE_WORDS
         and not any(t.text in SENTENCE_ENDS or (t.dep_ in _CLAUSES and t != clause) for t in tokens)
     )
@@ -747,15 +752,9 @@ def _comment(token: Token) -> bool:
     return (
         token.pos_ == "PRON"
         and token.lower_ in {"ce", "c'"}
-        and token.i > 0
-        and token.doc[token.i - 1].text == ","
+        and _appended(token)
         and any(c.dep_ == "acl:relcl" for c in token.children)
     )
-
-
-def _appended(token: Token) -> bool:
-    """Set off by a comma (« …, celui qui consiste à … »)."""
-    return token.i > 0 and token.doc[token.i - 1].text == ","
 
 
 def _bare_demonstrative(token: Token, kept: set[int]) -> bool:
