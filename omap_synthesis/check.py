@@ -1,6 +1,7 @@
 """The faithfulness gate: nothing in the rapporteur's text that is not in its sources.
 
-Every « quotation » must appear verbatim in a passage the sentence cites; every number, person and
+Every « quotation » must appear verbatim in a passage the sentence cites (a quotation that leaves
+words out marks each gap « […] », and its parts appear in that order); every number, person and
 organisation named in a sentence must appear in the evidence it cites or, for facts of the
 programme (titles, slots, roles, names), in the programme; every source reference must be one the
 programme gives for a cited passage.
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from omap_synthesis.models import DraftSentence
 
 _QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
+# Marks words left out of a quotation; the parts on either side are each verbatim, in order.
+ELIDED = "[…]"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ENTITY_LABELS = {"PER", "ORG", "LOC"}
 
@@ -45,6 +48,20 @@ class FaithfulnessError(Exception):
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
     return " ".join(text.split()).casefold()
+
+
+def _verbatim(quote: str, evidence: str) -> bool:
+    """Every part of ``quote`` between « […] » marks is in ``evidence``, in the same order."""
+    parts = [_norm(part) for part in quote.split(ELIDED)]
+    if not any(parts):
+        return False
+    position = 0
+    for part in filter(None, parts):
+        found = evidence.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def _without_refs_and_quotes(sentence: DraftSentence) -> str:
@@ -100,7 +117,7 @@ def check_sentence(
     evidence = _norm(" ".join(passages.get(pid, "") for pid in sentence.passage_ids))
     allowed = evidence + " " + _norm(facts)
     for quote in _QUOTE.findall(sentence.text):
-        if _norm(quote) not in evidence:
+        if not _verbatim(quote, evidence):
             problems.append(
                 Problem(sentence.text, f"citation absente des sources citées : « {quote} »")
             )

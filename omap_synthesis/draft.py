@@ -7,14 +7,17 @@ gate (``check``) can verify every sentence before anything is written.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from spacy.lang.fr.stop_words import STOP_WORDS
 
 from omap_synthesis.anonymise import Pseudonymiser
+from omap_synthesis.check import ELIDED
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
 from omap_synthesis.readers import role_words
@@ -211,6 +214,71 @@ def _shorten(text: str, words: int = 45) -> str:
                 return head
             break
     return text.strip()
+
+
+# Where a quotation may be cut: after a comma, semicolon or colon, around a dash.
+_CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+[—–-]\s+")
+_WRAPPER = re.compile(r"^(faire en sorte qu['’]?e?\s*|ne pas |ne )", re.I)
+_ACTOR = re.compile(r"\s*\([^)]*\)\s*$")
+# Beyond this many clauses, the choice is the first clause that fits (``_shorten``).
+MAX_CLAUSES = 12
+
+
+def _stems(text: str) -> list[str]:
+    """Crude stems (five first letters) of the content words, in order: enough to see which
+    clauses of a sentence carry the words of its action line, without a parse."""
+    return [
+        w.casefold()[:5]
+        for w in re.findall(r"\w+", text)
+        if len(w) >= 4 and w.casefold() not in STOP_WORDS
+    ]
+
+
+def excerpt_for(text: str, words: int, action: str = "") -> str:
+    """The part of ``text`` worth quoting in ``words`` words for ``action``, verbatim.
+
+    A sentence that fits is quoted whole. Otherwise the sentence is cut into clauses (at commas,
+    semicolons, colons and dashes) and the quotation keeps the clauses, in one run or two, that
+    carry the head of the action (its first two content words: verb and object), then most of
+    its other words, in ``QUOTE_WORDS[0]`` words at least; « […] » marks what is left out
+    (``check`` verifies each part). Without an action, for a sentence of too many clauses, or
+    when no such choice holds a word of the head, the first clause that fits (or the whole
+    sentence).
+    """
+    text = " ".join(text.split())
+    if count_words(text) <= words:
+        return text
+    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(text)), len(text)]
+    clauses = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+    if not action or len(clauses) > MAX_CLAUSES:
+        return _shorten(text, words)
+    core = _ACTOR.sub("", action)
+    head = set(_stems(_WRAPPER.sub("", core))[:2])
+    wanted = set(_stems(action))
+    sizes = [count_words(c) for c in clauses]
+    stems = [set(_stems(c)) for c in clauses]
+    best, chosen = None, None
+    for size in range(1, len(clauses) + 1):
+        for kept in itertools.combinations(range(len(clauses)), size):
+            gaps = sum(b != a + 1 for a, b in zip(kept, kept[1:], strict=False))
+            total = sum(sizes[k] for k in kept)
+            if gaps > 1 or not min(QUOTE_WORDS[0], words) <= total <= words:
+                continue
+            found = set().union(*(stems[k] for k in kept)) & wanted
+            key = (len(head & found), len(found), -gaps, kept[0] == 0, total)
+            if best is None or key > best:
+                best, chosen = key, kept
+    if chosen is None or (head and not best[0]):
+        return _shorten(text, words)
+    out = "" if chosen[0] == 0 else f"{ELIDED} "
+    for k, following in zip(chosen, (*chosen[1:], None), strict=True):
+        if following == k + 1:
+            out += clauses[k]
+            continue
+        out += clauses[k].rstrip(" ,;:—–-")
+        if following is not None or k < len(clauses) - 1:
+            out += f" {ELIDED} "
+    return out.strip()
 
 
 MONTHS = (
@@ -417,7 +485,9 @@ class DraftBuilder:
         first = evidence[0]
         ref = self.refs.ref(first.passage_id)
         speaker = self.refs.speaker(self.by_id[first.passage_id])
-        excerpt = _shorten(self.inputs.pseudonymiser.text(first.quote), 40 if full else 25)
+        excerpt = excerpt_for(
+            self.inputs.pseudonymiser.text(first.quote), 40 if full else 25, rec.action
+        )
         item.append(
             DraftSentence(
                 f"Proposition formulée par {speaker}{NBSP}: {quote(excerpt)} ({ref}).",

@@ -24,12 +24,15 @@ GOOD = [
     _s(f"Samira Idrissi a rappelé : « les 12 ministères partagent le registre » ({REF}).",
        refs=(REF,)),
     _s("Partager le registre social unifié entre les 12 ministères d'ici 2025."),
+    _s("Samira Idrissi a rappelé : « Il faut que les 12 ministères […] d'ici 2025. »"),
     _s("Héberger les applications : l'Agence pour le Développement du Digital en héberge 40 %.",
        pids=("p2",)),
 ]  # fmt: skip
 
 BAD = [
     (_s("Samira Idrissi a rappelé : « les 15 ministères partagent le registre »."), "citation"),
+    (_s("Elle a dit : « d'ici 2025 […] les 12 ministères partagent »."), "citation"),
+    (_s("Elle a dit : « […] »."), "citation"),
     (_s("Partager le registre entre les 15 ministères."), "nombre absent"),
     (_s("Partager le registre d'ici 2030."), "2030"),
     (_s(f"Il faut partager ({REF}).", pids=("p2",), refs=(REF,)), "aucun passage cité"),

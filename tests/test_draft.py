@@ -1,0 +1,53 @@
+"""Quotations of the rapporteur's text: the part of a long sentence that holds the action."""
+
+from __future__ import annotations
+
+from omap_synthesis.check import check_sentence
+from omap_synthesis.draft import excerpt_for
+from omap_synthesis.models import DraftSentence
+
+LONG = (
+    "Et il faudrait que le concessionnaire, au lieu de collecter des photocopies de pièces "
+    "que l'usager a déjà fournies ailleurs, puisse interroger directement, via la plateforme "
+    "d'interopérabilité et avec l'identifiant unique, les registres qui existent déjà."
+)
+ACTION = (
+    "Interroger directement, via la plateforme d'interopérabilité et avec l'identifiant "
+    "unique, les registres qui existent déjà (le concessionnaire)"
+)
+
+
+def test_a_sentence_that_fits_is_quoted_whole():
+    text = "Il faut simplifier les démarches avant de les dématérialiser."
+    assert excerpt_for(text, 25, "Simplifier les démarches") == text
+
+
+def test_the_excerpt_keeps_the_clauses_of_the_action_and_marks_the_gaps():
+    quoted = excerpt_for(LONG, 25, ACTION)
+    assert quoted.startswith("Et il faudrait que le concessionnaire […] puisse interroger")
+    assert "photocopies" not in quoted
+    sentence = DraftSentence(f"Elle a proposé : « {quoted} ».", ("p1",))
+    assert check_sentence(sentence, {"p1": LONG}, "", {}) == []
+
+
+def test_the_clause_with_the_verb_of_the_action_is_preferred():
+    text = (
+        "Et je supprimerai deux cents postes et non pas cent cinquante, deux cents postes pour "
+        "en recréer cinquante dans les trois missions essentielles de l'État qui sont "
+        "protéger, éduquer et soigner."
+    )
+    quoted = excerpt_for(text, 25, "Supprimer deux cents postes")
+    assert quoted == "Et je supprimerai deux cents postes et non pas cent cinquante […]"
+
+
+def test_when_no_choice_of_clauses_fits_the_sentence_stays_whole():
+    text = (
+        "Deuxième remarque, un gigantesque effort de formation pour que les chômeurs "
+        "d'aujourd'hui soient formés pour les emplois de demain et pas pour les emplois "
+        "d'hier, partout."
+    )
+    assert excerpt_for(text, 25, "Former les chômeurs pour les emplois de demain") == text
+
+
+def test_without_an_action_the_first_clause_that_fits():
+    assert excerpt_for(LONG, 25).startswith("Et il faudrait que le concessionnaire, au lieu de")
