@@ -37,9 +37,11 @@ _ARTICLES = frozenset({"de", "d'", "d’", "du", "des", "au", "aux"})
 _NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
 _NEGATIVE_ADVERBS = frozenset({"plus", "jamais", "guère"})
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+# « le », « la », « de », « ne », « se », « que » before a vowel or a mute h; the word that
+# follows is the second group (an aspirated h, « la hausse », is not elided).
 _ELISIONS = (
-    (re.compile(r"\b(l)[ea] (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
-    (re.compile(r"\b([dns]|qu)e (?=[aeiouyhàâéèêîôœ])", re.I), r"\1'"),
+    re.compile(r"\b(l)[ea] (?=([aeiouyhàâéèêîôœ]\w*))", re.I),
+    re.compile(r"\b([dns]|qu)e (?=([aeiouyhàâéèêîôœ]\w*))", re.I),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
 _INCISE_MARKS = frozenset({",", "—", "–"})
@@ -60,6 +62,7 @@ def _lexicon() -> dict:
         "clitics": frozenset(data["clitics"]),
         "function_words": frozenset(data["function_words"]) | _PUNCT_END,
         "negative": frozenset(data["negative_determiners"]),
+        "aspirated_h": tuple(data["aspirated_h"]),
         "max_words": int(data["max_words"]),
         "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
         "dropped_phrases": re.compile(
@@ -73,6 +76,13 @@ def _lexicon() -> dict:
             re.I,
         ),
     }
+
+
+def _elide(match: re.Match) -> str:
+    """« la » → « l' » (and so on) unless the next word starts with an aspirated h."""
+    if match.group(2).casefold().startswith(_lexicon()["aspirated_h"]):
+        return match.group(0)
+    return match.group(1) + "'"
 
 
 def nominal_verb(word: str) -> str:
@@ -835,8 +845,8 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     text = re.sub(r"\s+-\s*|\s*-\s+", "-", text)
     for pattern, repl in _REFORMULATION:
         text = pattern.sub(repl, text)
-    for pattern, repl in _ELISIONS:
-        text = pattern.sub(repl, text)
+    for pattern in _ELISIONS:
+        text = pattern.sub(_elide, text)
     text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
     text = re.sub(r"(,\s*){2,}", ", ", text)
     text = re.sub(r"[,;:]\s*\(", " (", text)

@@ -362,6 +362,9 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Penser l'interopérabilité et la sécurité ensemble",
         ),
         ("Il ne faut pas les penser ensemble.", "Ne pas les penser ensemble"),
+        # No elision before an aspirated h; one before a mute h.
+        ("Il faut réformer l'État à coups de hache.", "Réformer l'État à coups de hache"),
+        ("Il faut limiter la hausse des loyers.", "Limiter la hausse des loyers"),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
