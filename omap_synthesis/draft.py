@@ -248,7 +248,12 @@ def excerpt_for(text: str, words: int, action: str = "") -> str:
     text = " ".join(text.split())
     if count_words(text) <= words:
         return text
-    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(text)), len(text)]
+    # Never inside a quotation the speaker made (« dites-le nous une fois »).
+    cuts = [0]
+    for m in _CLAUSE_CUT.finditer(text):
+        if text.count("«", 0, m.start()) <= text.count("»", 0, m.start()):
+            cuts.append(m.end())
+    cuts.append(len(text))
     clauses = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
     if not action or len(clauses) > MAX_CLAUSES:
         return _shorten(text, words)

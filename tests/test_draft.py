@@ -51,3 +51,15 @@ def test_when_no_choice_of_clauses_fits_the_sentence_stays_whole():
 
 def test_without_an_action_the_first_clause_that_fits():
     assert excerpt_for(LONG, 25).startswith("Et il faudrait que le concessionnaire, au lieu de")
+
+
+def test_a_quotation_inside_the_sentence_is_never_cut():
+    text = (
+        "Il faut, comme le dit la loi depuis longtemps, respecter enfin le principe « une "
+        "donnée, un propriétaire, une source, un registre de référence tenu par une seule "
+        "administration responsable », et le faire vite, partout, dans tous les ministères."
+    )
+    action = "Respecter le principe une donnée, un propriétaire"
+    for words in (12, 20, 25):
+        quoted = excerpt_for(text, words, action)
+        assert quoted.count("«") == quoted.count("»"), quoted
