@@ -1,8 +1,11 @@
-"""pyproject.toml and environment.yml list the same dependencies; set-up files are in place."""
+"""pyproject.toml and environment.yml list the same dependencies; set-up files are in place; the
+package imports quickly."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -40,3 +43,16 @@ def test_two_commands_and_ci():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make report" in readme.split("\n## ")[0] and "make test" in readme.split("\n## ")[0]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_importing_the_package_compiles_no_tokenizer_exceptions():
+    """spaCy's French tokenizer exceptions take seconds to compile outside the regex cache
+    (``caching.large_regexes``): no module of the package may import them at import time."""
+    code = (
+        "import sys, omap_synthesis.cli, omap_synthesis.pipeline, omap_synthesis.draft; "
+        "print('spacy.lang.fr.tokenizer_exceptions' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
