@@ -45,4 +45,6 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     encoder = _encoder()
     if isinstance(encoder, str):
         raise EmbeddingUnavailable(encoder)
-    return encoder.passage([" ".join(t.split()) for t in texts])
+    # One text at a time: a batch pads every text to the longest. Same vectors, less time (100
+    # sentences of the sample event: 3.6 to 4.5 s one by one, 4.7 to 4.8 s in one batch).
+    return np.vstack([encoder.passage([" ".join(t.split())]) for t in texts])
