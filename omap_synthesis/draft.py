@@ -11,7 +11,6 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -20,6 +19,7 @@ from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
+from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
 from omap_synthesis.recommend import CONCRETE_SCORE
 from omap_synthesis.segment import count_words
@@ -224,22 +224,10 @@ _ACTOR = re.compile(r"\s*\([^)]*\)\s*$")
 MAX_CLAUSES = 12
 
 
-@cache
-def _stop_words() -> frozenset[str]:
-    """spaCy's French stop words. Imported on first use, through the regex cache: the package
-    that holds them builds the French tokenizer exceptions, several seconds of regex
-    compilation otherwise (``caching.large_regexes``)."""
-    from omap_synthesis.caching import large_regexes
-
-    with large_regexes():
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    return frozenset(STOP_WORDS)
-
-
 def _stems(text: str) -> list[str]:
     """Crude stems (five first letters) of the content words, in order: enough to see which
     clauses of a sentence carry the words of its action line, without a parse."""
-    stop = _stop_words()
+    stop = french_stop_words()
     return [
         w.casefold()[:5]
         for w in re.findall(r"\w+", text)

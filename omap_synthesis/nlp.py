@@ -139,6 +139,18 @@ def _load(model: str) -> Language:
     return nlp
 
 
+@cache
+def french_stop_words() -> frozenset[str]:
+    """spaCy's French stop words. Their package builds the French tokenizer exceptions when it is
+    imported: several seconds of regex compilation outside ``caching.large_regexes``, so it is
+    imported here, on first use, through that cache (never at a module's import)."""
+    from omap_synthesis.caching import large_regexes
+
+    with large_regexes():
+        from spacy.lang.fr.stop_words import STOP_WORDS
+    return frozenset(STOP_WORDS)
+
+
 def model_key(nlp: Language) -> str:
     """Name, version and components of the pipeline, the version of this package's own
     component, and spaCy's version (cache keys)."""

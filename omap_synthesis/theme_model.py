@@ -25,11 +25,11 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
-from spacy.lang.fr.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
 from omap_synthesis.config import RESOURCES_DIR
+from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.terms import french_mask
 
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -43,7 +43,7 @@ def _resources() -> dict:
 
 @cache
 def _stop_lemmas() -> frozenset[str]:
-    return frozenset(STOP_WORDS) | frozenset(_resources()["stop_lemmas"])
+    return french_stop_words() | frozenset(_resources()["stop_lemmas"])
 
 
 @cache

@@ -49,7 +49,7 @@ def test_importing_the_package_compiles_no_tokenizer_exceptions():
     """spaCy's French tokenizer exceptions take seconds to compile outside the regex cache
     (``caching.large_regexes``): no module of the package may import them at import time."""
     code = (
-        "import sys, omap_synthesis.cli, omap_synthesis.pipeline, omap_synthesis.draft; "
+        "import sys, omap_synthesis.cli, omap_synthesis.pipeline, omap_synthesis.themes; "
         "print('spacy.lang.fr.tokenizer_exceptions' in sys.modules)"
     )
     out = subprocess.run(
