@@ -95,6 +95,12 @@ def lexicon_support_verb() -> str:
     return _lexicon()["support_verb"]
 
 
+def state_verbs() -> frozenset[str]:
+    """Verbs of a state: their subject is what an action is about (« l'identifiant unique doit
+    devenir la clé commune »)."""
+    return frozenset(_lexicon()["state_verbs"])
+
+
 def action_line(doc: Doc, cue: Cue) -> str:
     """The action line of one cue: an infinitive phrase, capitalised, without final stop.
 

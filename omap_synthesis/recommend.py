@@ -23,10 +23,11 @@ from omap_synthesis.actions import (
     lexicon_support_verb,
     needed_action,
     nominal_verb,
+    state_verbs,
     verbatim_action,
 )
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import first_person, infinitive, is_negated, lemma
+from omap_synthesis.french import first_person, infinitive, is_negated, lemma, subjects
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -449,7 +450,10 @@ class _Candidate:
 
     @property
     def verb(self) -> str:
-        """The action's verb (« publier » for « Ne pas publier … »)."""
+        """The action's verb (« publier » for « Ne pas publier … »); « Faire en sorte que … »
+        names no act of its own and counts as the support verb."""
+        if self.action.lower().startswith(("faire en sorte que", "faire en sorte qu'")):
+            return lexicon_support_verb()
         words = [w for w in self.action.lower().split() if w not in {"ne", "n'", "pas", "se"}]
         return words[0] if words else ""
 
@@ -493,7 +497,8 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         objects |= {lemma(span.doc[cue.actor])}
     vague = _vague(head, cue, action)
     heads = _object_heads(head)
-    targets = frozenset(nominal_verb(lemma(t)) for t in heads)
+    # A noun the tagger took for a participle keeps its form (« identifiant », not « identifier »).
+    targets = frozenset(nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads)
     # « créer un statut … pour les ingénieurs »: the verb's complements describe the object too.
     complements = [
         c
@@ -541,9 +546,21 @@ def _object_heads(head) -> list:
             and c.pos_ in {"NOUN", "PROPN"}
             and any(lemma(x) in {"de", "du", "des", "d'"} for x in c.children if x.dep_ == "case")
         ]
-    return [
-        c for c in head.children if c.dep_ in {"obj", "nsubj:pass"} and c.pos_ in {"NOUN", "PROPN"}
-    ]
+    found = [c for c in head.children if c.dep_ in {"obj", "nsubj:pass"} and _nominal(c)]
+    if lemma(head) in state_verbs():
+        # « l'identifiant unique doit devenir la clé commune »: what the action is about is the
+        # subject, of the state verb or of the verb that governs it.
+        holder = head.head if head.dep_ == "xcomp" and not subjects(head) else head
+        found += [c for c in subjects(holder) if _nominal(c)]
+    return found
+
+
+def _nominal(token) -> bool:
+    """A noun, or a word the tagger took for a participle that a determiner shows to be a noun
+    (« généraliser l'identifiant du registre »)."""
+    return token.pos_ in {"NOUN", "PROPN"} or (
+        token.pos_ == "VERB" and any(c.dep_ == "det" for c in token.children)
+    )
 
 
 def _phrase(token, start: int, end: int) -> list:
@@ -632,7 +649,12 @@ def _same_object(a: _Candidate, b: _Candidate) -> bool:
     (« les projets ») says too little."""
     if a.detection.sentence == b.detection.sentence or not _compatible_verbs(a.verb, b.verb):
         return False
-    return bool(a.targets & b.targets) and _shared(a, b, a.modifiers, b.modifiers)
+    heads = a.targets & b.targets
+    # Beyond the shared head, a second object counts as a word of the phrase (« que
+    # l'identifiant devienne la clé commune » / « généraliser l'identifiant comme clé »).
+    return bool(heads) and _shared(
+        a, b, (a.targets | a.modifiers) - heads, (b.targets | b.modifiers) - heads
+    )
 
 
 def _compatible_verbs(x: str, y: str) -> bool:

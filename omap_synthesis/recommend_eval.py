@@ -277,9 +277,31 @@ def predicted_merges(
     return result
 
 
+def by_overlap(gold: list[dict], predicted: dict[Key, object]) -> dict[Key, object]:
+    """The predicted group of every gold row: that of the detected sentence of the same file
+    that overlaps it most. The spans of the gold are those of the detections when it was
+    written; a later sentence split (« il faut X. Et Y » cut in two) moves them, and an exact
+    match would drop those rows."""
+    by_file: dict[str, list[Key]] = {}
+    for key in predicted:
+        by_file.setdefault(key[0], []).append(key)
+    matched = {}
+    for row in gold:
+        start, end = row["start_char"], row["end_char"]
+        overlap = {
+            key: min(end, key[2]) - max(start, key[1]) for key in by_file.get(row["file"], ())
+        }
+        best = max(overlap, key=lambda k: (overlap[k], -k[1]), default=None)
+        if best is not None and overlap[best] > 0:
+            matched[_key(row)] = predicted[best]
+    return matched
+
+
 def evaluate_merges(gold: list[dict], predicted: dict[Key, object]) -> dict:
     """Pairwise scores per split, over every detected sentence and over the true
-    recommendations only (``recommendation`` = 1), plus the gold rows no detection matched."""
+    recommendations only (``recommendation`` = 1), plus the gold rows no detection overlaps
+    (:func:`by_overlap`)."""
+    predicted = by_overlap(gold, predicted)
     splits: dict[str, list[dict]] = {"all": gold}
     for row in gold:
         if row.get("split"):

@@ -47,6 +47,7 @@ from omap_synthesis.recommend_eval import (
     Scores,
     baseline,
     evaluate,
+    evaluate_merges,
     read_gold,
     read_merge_gold,
     transcripts,
@@ -1012,6 +1013,12 @@ def _candidates(nlp, tmp_path, turns):
             "Nous proposons la création d'une instance interministérielle du numérique.",
             "Il faudrait une instance interministérielle qui arbitre quand ça bloque.",
         ),
+        # The subject of a verb of state is what the action is about, « faire en sorte que »
+        # names no act, and « l'identifiant » tagged as a participle is still the object.
+        (
+            "L'identifiant unique doit devenir la clé commune de tous les systèmes publics.",
+            "Il faut généraliser l'identifiant du registre national comme clé d'échange.",
+        ),
     ],
 )
 def test_cross_speaker_paraphrases_merge(nlp, tmp_path, first, second):
@@ -1102,6 +1109,20 @@ def test_merge_scores_count_pairs_and_cross_speaker_merges():
     perfect = MergeScores.of(gold, {("a", 0, 1): 0, ("a", 1, 2): 0, ("a", 2, 3): 1})
     assert (perfect.precision, perfect.recall, perfect.sentences) == (1.0, 1.0, 3)
     assert (perfect.cross_speaker, perfect.cross_speaker_correct) == (1, 1)
+
+
+def test_merge_gold_rows_take_the_group_of_the_detection_they_overlap_most():
+    gold = [
+        {"file": "a", "start_char": 0, "end_char": 50, "group": "x", "file_scope": "a"},
+        {"file": "a", "start_char": 60, "end_char": 80, "group": "x", "file_scope": "a"},
+        {"file": "a", "start_char": 90, "end_char": 95, "group": "y", "file_scope": "a"},
+    ]
+    # The first gold sentence is now split in two detections; nothing overlaps the third.
+    predicted = {("a", 0, 10): 1, ("a", 11, 50): 0, ("a", 60, 80): 0, ("b", 90, 95): 2}
+    result = evaluate_merges(gold, predicted)
+    assert result["unmatched"] == 1
+    detected = result["splits"]["all"]["detected"]
+    assert (detected["sentences"], detected["tp"], detected["fp"]) == (2, 1, 0)
 
 
 def test_merge_gold_matches_the_sample_event(sample_ingested):
