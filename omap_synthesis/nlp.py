@@ -115,6 +115,37 @@ def _hang_on_first(parts: list) -> None:
         h.head, h.dep_ = h.nbor(1), "punct"
 
 
+_UNITS = ("un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf")
+_TEENS = ("dix", "onze", "douze", "treize", "quatorze", "quinze", "seize")
+_TENS = ("vingt", "trente", "quarante", "cinquante", "soixante")
+
+
+@cache
+def numeral_compounds() -> tuple[str, ...]:
+    """The hyphenated numerals from 17 to 99 (« cinquante-quatre », « soixante-dix-sept »,
+    « vingt et un » written « vingt-et-un » as the 1990 spelling allows).
+
+    spaCy's French tokenizer keeps most of them whole but cuts some at the hyphen
+    (« quarante-trois », « cinquante-quatre »), and the parser then hangs the parts anywhere:
+    an action line kept « quatre pour cent » of « de cinquante-quatre pour cent ».
+    """
+    words = [f"dix-{u}" for u in ("sept", "huit", "neuf")]
+    for ten in _TENS:
+        words += [f"{ten}-et-un"] + [f"{ten}-{u}" for u in _UNITS[1:]]
+    words += [f"soixante-{t}" for t in _TEENS] + ["soixante-et-onze"]
+    words += [f"soixante-dix-{u}" for u in ("sept", "huit", "neuf")]
+    words += ["quatre-vingts", "quatre-vingt"] + [f"quatre-vingt-{u}" for u in _UNITS]
+    words += [f"quatre-vingt-{t}" for t in _TEENS]
+    words += [f"quatre-vingt-dix-{u}" for u in ("sept", "huit", "neuf")]
+    return tuple(words)
+
+
+def _keep_numerals_whole(nlp: Language) -> None:
+    for word in numeral_compounds():
+        for form in {word, word.capitalize(), word.upper()}:
+            nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+
+
 def load_nlp(model: str | None = None) -> Language:
     """Load the French pipeline once per process (installed package, never downloaded), with
     :func:`sentence_starts` before its parser and :func:`compounds` after it."""
@@ -133,6 +164,7 @@ def _load(model: str) -> Language:
             f"Le modèle spaCy « {model} » n'est pas installé : lancez « pip install "
             f"{model.replace('_', '-')} » (il fait partie des dépendances du projet)."
         ) from None
+    _keep_numerals_whole(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("omap_sentence_starts", before="parser")
         nlp.add_pipe("omap_compounds", after="parser")
@@ -161,14 +193,15 @@ def model_key(nlp: Language) -> str:
 
 @cache
 def _own_rules() -> str:
-    """Digest of the package's own components (:func:`sentence_starts`, :func:`compounds`) and
-    their word lists: a parse depends on them."""
+    """Digest of the package's own components (:func:`sentence_starts`, :func:`compounds`),
+    their word lists and the tokenizer's numerals: a parse depends on them."""
     source = (
         inspect.getsource(sentence_starts)
         + inspect.getsource(_glued)
         + inspect.getsource(compounds)
         + inspect.getsource(_hang_on_first)
         + repr(sorted(SENTENCE_ENDS | _NEVER_START))
+        + repr(numeral_compounds())
     )
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 

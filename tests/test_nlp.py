@@ -157,6 +157,11 @@ def test_a_compound_is_not_hung_in_a_cycle(nlp):
         assert token.dep_ == "ROOT"
 
 
+@pytest.mark.parametrize("word", ["cinquante-quatre", "Quarante-trois", "soixante-et-onze"])
+def test_hyphenated_numerals_are_one_token(nlp, word):
+    assert [t.text for t in nlp.tokenizer(f"Il y en a {word} pour cent.")][4] == word
+
+
 def test_the_parse_cache_key_follows_the_pipeline_components(nlp):
     key = nlp_module.model_key(nlp)
     with nlp.select_pipes(disable=["omap_sentence_starts"]):

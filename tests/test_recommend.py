@@ -373,6 +373,19 @@ def test_action_lines(nlp, detector, sentence, action):
     assert action_line(doc, cues[0]) == action
 
 
+def test_action_line_keeps_a_hyphenated_numeral_whole(nlp, detector):
+    # FREDSum, Zemmour_Pecresse--Partie_7_Retraites (CC BY-SA 4.0): spaCy's tokenizer cut
+    # « cinquante-quatre » at the hyphen, the parser hung the parts anywhere, and the line
+    # read « quatre pour cent à soixante-quinze pour cent ».
+    doc, cues = _cues(
+        nlp,
+        detector,
+        "Et je propose de passer les pensions de reversion des veuves, de cinquante-quatre pour "
+        "cent à soixante-quinze pour cent pour les veuves qui n'ont pas de carrière complète.",
+    )
+    assert "de cinquante-quatre pour cent à soixante-quinze" in action_line(doc, cues[0])
+
+
 @pytest.mark.parametrize(
     ("sentence", "verb", "noun"),
     [
