@@ -91,6 +91,7 @@ def check_sentence(
     nlp=None,
     doc=None,
     entities=None,
+    speakers: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Problems of one drafted sentence (empty when it is faithful).
 
@@ -109,13 +110,17 @@ def check_sentence(
         parsed all sentences at once.
     entities
         The entities of that parse as ``_entities`` gives them, when the caller has them already.
+    speakers
+        The public name of each passage's speaker, by id: a sentence may name the speaker of a
+        passage it cites (someone the programme does not list, a substitute, the audience).
     """
     problems = []
     unknown = [pid for pid in sentence.passage_ids if pid not in passages]
     if unknown:
         problems.append(Problem(sentence.text, f"passage(s) cité(s) inconnu(s) : {unknown}"))
     evidence = _norm(" ".join(passages.get(pid, "") for pid in sentence.passage_ids))
-    allowed = evidence + " " + _norm(facts)
+    said_by = " ".join((speakers or {}).get(pid, "") for pid in sentence.passage_ids)
+    allowed = f"{evidence} {_norm(said_by)} {_norm(facts)}"
     for quote in _QUOTE.findall(sentence.text):
         if not _verbatim(quote, evidence):
             problems.append(
@@ -169,7 +174,9 @@ def sentence_entities(nlp, texts: list[str], cache: bool = True) -> list[tuple]:
     return entities
 
 
-def check_draft(sentences, passages, facts, refs_of, nlp=None, cache: bool = True) -> list[Problem]:
+def check_draft(
+    sentences, passages, facts, refs_of, nlp=None, cache: bool = True, speakers=None
+) -> list[Problem]:
     """Problems of every sentence of a draft (see :func:`check_sentence`), parsed in one batch.
 
     ``cache`` reuses the entities of sentences already checked in an earlier run.
@@ -182,12 +189,12 @@ def check_draft(sentences, passages, facts, refs_of, nlp=None, cache: bool = Tru
     return [
         p
         for s, found in zip(sentences, entities, strict=True)
-        for p in check_sentence(s, passages, facts, refs_of, entities=found)
+        for p in check_sentence(s, passages, facts, refs_of, entities=found, speakers=speakers)
     ]
 
 
-def assert_faithful(sentences, passages, facts, refs_of, nlp=None) -> None:
+def assert_faithful(sentences, passages, facts, refs_of, nlp=None, speakers=None) -> None:
     """Raise :class:`FaithfulnessError` when any sentence fails the gate."""
-    problems = check_draft(sentences, passages, facts, refs_of, nlp)
+    problems = check_draft(sentences, passages, facts, refs_of, nlp, speakers=speakers)
     if problems:
         raise FaithfulnessError(problems)

@@ -208,7 +208,10 @@ def write_reading(
     draft = build_draft(chosen, words)
     passages = {p.id: inputs.pseudonymiser.text(p.text) for p in inputs.passages}
     refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
-    assert_faithful(draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp)
+    speakers = {p.id: refs.speaker(p) for p in inputs.passages}
+    assert_faithful(
+        draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp, speakers=speakers
+    )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lecture-15h05.md").write_text(draft_markdown(draft), encoding="utf-8")
     draft_docx(draft, folder / "lecture-15h05.docx")

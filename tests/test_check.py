@@ -94,3 +94,17 @@ def test_corrupt_gate_cache_is_rebuilt(nlp, tmp_path, monkeypatch):
         path.write_bytes(b"corrompu")
     assert check_draft(named, PASSAGES, FACTS, REFS, nlp) == first
     assert first
+
+
+def test_the_speaker_of_a_cited_passage_may_be_named(nlp):
+    """Someone the programme does not list (a substitute, the audience) speaks in a source:
+    the draft names them as the author of what it cites, and only there."""
+    sentence = _s("Proposition formulée par Karima Ouazzani : « les 12 ministères partagent ».")
+    speakers = {"p1": "Karima Ouazzani", "p2": "Hicham Alami"}
+    assert check_sentence(sentence, PASSAGES, FACTS, REFS, nlp, speakers=speakers) == []
+    problems = check_sentence(sentence, PASSAGES, FACTS, REFS, nlp)
+    assert any("Karima Ouazzani" in p.reason for p in problems)
+    elsewhere = check_sentence(
+        _s(sentence.text, pids=("p2",)), PASSAGES, FACTS, REFS, nlp, speakers=speakers
+    )
+    assert any("Karima Ouazzani" in p.reason for p in elsewhere)
