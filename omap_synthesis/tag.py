@@ -216,7 +216,9 @@ class CodebookTagger(BaseEstimator):
         for t, start, end in index.matcher.matches(doc, mask):
             counts[t] = counts.get(t, 0) + 1
             for i in index.term_support[t]:
-                hits.setdefault(int(i), []).append(doc[start:end].text)
+                # A term read in the label's description says so in the explanation.
+                found = doc[start:end].text + (" (description)" if index.term_mined[t] else "")
+                hits.setdefault(int(i), []).append(found)
         mass = np.zeros(len(index.ids))
         for t, n in counts.items():
             weight = self.single_word_weight if index.term_single[t] else 1.0

@@ -219,8 +219,9 @@ class TermMatcher:
         return sorted(result, key=lambda m: m[1])
 
 
-def sentence_language(text: str) -> str:
-    """``"ar"``, ``"en"`` or ``"fr"`` for one sentence (function words and script, tag.yaml)."""
+def sentence_language(text: str, default: str = "fr") -> str:
+    """``"ar"``, ``"en"`` or ``"fr"`` for one sentence (function words and script, tag.yaml);
+    ``default`` when it has too few function words of either language to tell."""
     letters = _LETTER.findall(text)
     if letters and len(_ARABIC.findall(text)) > len(letters) / 2:
         return "ar"
@@ -228,15 +229,22 @@ def sentence_language(text: str) -> str:
     words = Counter(w.lower() for w in re.findall(r"[^\W\d_]+", text))
     en = sum(words[w] for w in data["en"])
     fr = sum(words[w] for w in data["fr"])
-    return "en" if en >= data["min_hits"] and en > fr else "fr"
+    if en >= data["min_hits"] and en > fr:
+        return "en"
+    return "fr" if fr >= data["min_hits"] or fr > en else default
 
 
 def french_mask(doc: Doc) -> tuple[np.ndarray, Counter]:
-    """Which tokens sit in French sentences, and how many words each language holds."""
+    """Which tokens sit in French sentences, and how many words each language holds.
+
+    The French sentence splitter cuts English into fragments (« We » / « need » / « more »):
+    a sentence too short to tell takes the language of the whole passage.
+    """
     mask = np.ones(len(doc), dtype=bool)
     words: Counter = Counter()
+    passage = sentence_language(doc.text)
     for sent in _sentences(doc):
-        lang = sentence_language(sent.text)
+        lang = sentence_language(sent.text, passage)
         words[lang] += sum(1 for t in sent if not t.is_punct and not t.is_space)
         if lang != "fr":
             mask[sent.start : sent.end] = False

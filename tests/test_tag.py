@@ -168,6 +168,20 @@ def test_session_management_sentences(nlp, text, procedural):
     assert bool(read_doc(nlp(text)).procedural) is procedural
 
 
+def test_english_cut_into_fragments_stays_english(nlp):
+    """The French sentence splitter cuts this into « We » / « need » / « more » / « police
+    officers » / …: fragments too short to tell take the passage's language, so « police »
+    does not count as French evidence."""
+    codebook = Codebook((Label("S", "Sécurité", "Police et justice.", ("police", "prison")),))
+    text = (
+        "We need more police officers on the streets and longer prison sentences for repeat "
+        "offenders."
+    )
+    assert len(list(nlp(text).sents)) > 1
+    tagging = CodebookTagger(codebook).tag([nlp(text)], ["x"])[0]
+    assert tagging.labels == () and "passage en anglais" in tagging.note
+
+
 def test_mixed_passage_is_tagged_on_its_french_sentences(nlp, tagger):
     text = "Thank you very much, we are happy to be here. Le guichet unique simplifie tout."
     tagging = tagger.tag([nlp(text)], ["x"])[0]
@@ -479,7 +493,7 @@ def test_labels_without_terms_are_tagged_from_their_description(nlp):
     ]
     taggings = tagger.tag([nlp(t) for t in texts], ["r", "s", "x"])
     assert [t.labels for t in taggings] == [("R",), ("S",), ()]
-    assert "durée de cotisation" in taggings[0].explanations["R"]["terms"]
+    assert "durée de cotisation (description)" in taggings[0].explanations["R"]["terms"]
     # The description is read only for a label that lists few terms: a fuller list is more
     # precise.
     few = ("pension", "cotisation")
