@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from omap_synthesis.config import DEFAULT_EVENT_DIR, REPORTS_DIR
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.ingest import Ingested
 
 app = typer.Typer(
@@ -27,7 +27,14 @@ evaluate_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(evaluate_app, name="evaluate")
-err = Console(stderr=True)
+# Messages are never cut to the terminal's width (80 columns when stderr is not a terminal).
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _out() -> Console:
+    """A console on the standard output as it is now (the test runner swaps it)."""
+    return Console(soft_wrap=True)
+
 
 EventDir = Annotated[
     Path | None, typer.Argument(help="Dossier de l'événement (par défaut : l'exemple fourni).")
@@ -57,12 +64,21 @@ def _load_files(files: list[Path]) -> Ingested:
     return ingested
 
 
+# What cleaning removed from the analysed text (``clean`` names the kinds in English).
+_REMOVED = {
+    "filler": "hésitations",
+    "repetition": "répétitions",
+    "hallucination": "artefacts de transcription",
+    "annotation": "indications de scène",
+}
+
+
 def _accounting(ingested: Ingested, console: Console) -> None:
     table = Table(title="Sources lues", title_justify="left")
     for col in ("fichier", "format", "intervention", "passages", "mots", "état"):
         table.add_column(col, justify="right" if col in {"passages", "mots"} else "left")
     for r in ingested.reports:
-        removed = ", ".join(f"{k} {v}" for k, v in sorted(r.removed.items()))
+        removed = ", ".join(f"{_REMOVED.get(k, k)} {v}" for k, v in sorted(r.removed.items()))
         state = (
             r.reason
             if r.status != "lu"
@@ -106,15 +122,17 @@ def _run_stages(
     except FaithfulnessError as exc:
         _fail(str(exc), 1)
     except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
+        reason = os_reason(exc)
         _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
-    _accounting(result.ingested, Console())
+    _accounting(result.ingested, _out())
     if not result.ingested.passages:
         _fail("aucune source utilisable.", 1)
     if result.timings:
-        steps = ", ".join(f"{STEP_NAMES[k]} {v:.1f} s" for k, v in result.timings.items())
+        steps = ", ".join(
+            f"{STEP_NAMES[k]} {v:.1f} s".replace(".", ",") for k, v in result.timings.items()
+        )
         err.print(f"Durées : {steps}.", highlight=False)
-    Console().print(f"Résultats écrits dans {result.out_dir}", highlight=False)
+    _out().print(f"Résultats écrits dans {result.out_dir}", highlight=False)
 
 
 @app.command()
@@ -241,7 +259,7 @@ def evaluate_summaries(
         table.add_row(
             _SYSTEM_NAMES.get(name, name), f"{s.rouge1:.3f}", f"{s.rouge2:.3f}", f"{s.rougeL:.3f}"
         )
-    Console().print(table)
+    _out().print(table)
 
 
 def _tag_setup(codebook_path: Path, event_dir: Path | None, use_prior: bool = True):
@@ -277,9 +295,19 @@ def _read_tag_inputs(path: Path):
     except InputError as exc:
         _fail(str(exc))
     for message in problems:
-        err.print(f"Ligne ignorée : {message}", highlight=False)
+        err.print(f"Ignoré : {path}, {message}", highlight=False, markup=False)
     if not items:
-        _fail("aucune ligne utilisable.", 1)
+        _fail(f"{path} : aucune ligne utilisable.", 1)
+    first_line: dict[str, int] = {}
+    for item in items:
+        # Every line is tagged (one output line per input line), but a repeated id is said.
+        seen = first_line.setdefault(str(item.id), item.line)
+        if seen != item.line:
+            err.print(
+                f"{path}, ligne {item.line} : identifiant « {item.id} » déjà employé ligne {seen}",
+                highlight=False,
+                markup=False,
+            )
     return items
 
 
@@ -296,7 +324,11 @@ def _tag_items(items, codebook, event, notes: bool = True):
     )
     for item, tagging in zip(items, taggings, strict=True):
         if tagging.note and notes:
-            err.print(f"Ligne {item.line} (id {item.id}) : {tagging.note}.", highlight=False)
+            err.print(
+                f"Ligne {item.line} (passage « {item.id} ») : {tagging.note}.",
+                highlight=False,
+                markup=False,
+            )
     return taggings
 
 
@@ -349,7 +381,7 @@ def tag_command(
             "  ".join(f"{k} {v:.2f}" for k, v in best if v > 0),
             t.note,
         )
-    Console().print(table)
+    _out().print(table)
 
 
 def _fmt(value: float | None) -> str:
@@ -414,8 +446,8 @@ def evaluate_tagging(
                 "",
                 "",
             )
-    Console().print(table)
-    Console().print(
+    _out().print(table)
+    _out().print(
         "A priori du programme : " + ("oui" if event is not None else "non"), highlight=False
     )
 
@@ -482,7 +514,7 @@ def themes_command(
     if as_json:
         _emit_json(themes_json(result, ingested.passages))
         return
-    _print_themes(result, Console())
+    _print_themes(result, _out())
 
 
 _THEME_SYSTEMS = {
@@ -524,15 +556,15 @@ def evaluate_themes_command(
     for r in rows:
         nmis = [_num(r["scores"][name]["nmi"]) for name in _THEME_SYSTEMS]
         table.add_row(r["debate"], f"{r['k_true']} / {r['k_model']}", *nmis)
-    Console().print(table)
+    _out().print(table)
     summary = Table(title="Moyennes sur les débats", title_justify="left")
     for col in ("système", "NMI", "ARI"):
         summary.add_column(col, justify="left" if col == "système" else "right")
     for name, label in _THEME_SYSTEMS.items():
         mean = result["mean"][name]
         summary.add_row(label, _num(mean["nmi"]), _num(mean["ari"]))
-    Console().print(summary)
-    Console().print(
+    _out().print(summary)
+    _out().print(
         f"Écart moyen entre k choisi et nombre de parties : {_num(result['mean_abs_k_error'], 2)}."
         " Les références (TF-IDF + k-means sur les tours de parole) reçoivent le vrai nombre de"
         " parties.",
@@ -597,7 +629,7 @@ def recommend_command(
     if as_json:
         _emit_json({"recommendations": [_recommendation_json(r) for r in recs]})
         return
-    console = Console()
+    console = _out()
     if not recs:
         console.print("Aucune recommandation relevée.", highlight=False)
     for rank, rec in enumerate(recs, 1):
@@ -693,7 +725,7 @@ def evaluate_recommendations_command(
                 _num(scores["recall"]),
                 _num(scores["f1"]),
             )
-    Console().print(table)
+    _out().print(table)
 
 
 @app.command("watch")
@@ -766,7 +798,7 @@ def corpus_command(
     except (InputError, ConnectionError) as exc:
         _fail(str(exc))
     except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
+        reason = os_reason(exc)
         _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
     for name, reason in result.skipped.items():
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
@@ -784,7 +816,7 @@ def corpus_command(
             }
         )
     else:
-        Console().print(
+        _out().print(
             f"Jeu de données écrit dans {result.out_dir} : {result.passages} passages, "
             f"{result.words} mots, {len(result.inputs)} fichier(s) lu(s).",
             highlight=False,

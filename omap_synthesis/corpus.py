@@ -23,7 +23,7 @@ import pandas as pd
 
 from omap_synthesis import export
 from omap_synthesis.dataset import DatasetWriter, corpus_columns, publish
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event, ingest_file, slug
 from omap_synthesis.models import Codebook
@@ -218,17 +218,13 @@ def process_unit(unit: Unit, settings: Settings) -> UnitResult:
         return _loose_unit(unit, settings)
     except (InputError, OSError) as exc:
         name = unit.label if unit.is_event else f"{unit.label}/{Path(unit.path).name}"
-        reason = _short(exc) if isinstance(exc, InputError) else _unreadable(exc)
+        reason = _short(exc) if isinstance(exc, InputError) else os_reason(exc)
         return UnitResult(pd.DataFrame(), skipped={name: reason})
 
 
 def _short(exc: InputError) -> str:
     """The message with the file's name instead of its path (the manifest holds no path)."""
     return str(exc).replace(exc.path, Path(exc.path).name, 1)
-
-
-def _unreadable(exc: OSError) -> str:
-    return f"lecture impossible ({exc.__class__.__name__})"
 
 
 def _local(units: list[Unit], settings: Settings) -> Iterator[UnitResult]:

@@ -563,10 +563,16 @@ class DraftBuilder:
         for item_id in self.inputs.missing_items:
             item = event.item(item_id)
             if item is not None:
+                # « La séquence … »: one subject whatever the item (« Questions/Réponses »).
+                name = (
+                    item.title
+                    if item.title.startswith(item.display)
+                    else f"{item.display} ({item.title})"
+                )
                 sentences.append(
                     DraftSentence(
-                        f"{item.display} ({item.title}) n'a pas pu être prise en compte, faute "
-                        f"de transcription."
+                        f"La séquence *{name}* n'a pas pu être prise en compte, faute de "
+                        f"transcription."
                     )
                 )
         if not self.inputs.recommendations:

@@ -9,3 +9,46 @@ class InputError(Exception):
         self.line = line
         where = f"{self.path}, ligne {line}" if line else self.path
         super().__init__(f"{where} : {message}")
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in French (the system's own message is in the
+    machine's language, often English)."""
+    if isinstance(exc, FileNotFoundError):
+        return "fichier introuvable"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier, pas un fichier"
+    if isinstance(exc, NotADirectoryError):
+        return "un élément du chemin n'est pas un dossier"
+    if isinstance(exc, PermissionError):
+        return "accès refusé"
+    if exc.errno is not None:
+        return f"erreur du système de fichiers (code {exc.errno})"
+    return "lecture ou écriture impossible"
+
+
+# The JSON parser's messages, in French (the parser's own are in English).
+_JSON_MESSAGES = {
+    "Expecting value": "valeur attendue",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendu",
+    "Expecting property name enclosed in double quotes": "nom de champ entre guillemets attendu",
+    "Unterminated string starting at": "texte entre guillemets jamais fermé",
+    "Extra data": "texte en trop après l'objet JSON",
+    "Invalid control character at": "caractère de contrôle dans un texte",
+    "Invalid \\escape": "séquence d'échappement invalide",
+}
+
+
+def json_reason(exc) -> str:
+    """« JSON invalide (virgule attendue, colonne 52) » for a ``json.JSONDecodeError``."""
+    what = _JSON_MESSAGES.get(exc.msg, "syntaxe incorrecte")
+    return f"JSON invalide ({what}, colonne {exc.colno})"
+
+
+def yaml_reason(exc) -> tuple[str, int | None]:
+    """The French message and the line of a ``yaml.YAMLError`` (its own text is in English)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return "YAML invalide", None
+    return f"YAML invalide (syntaxe incorrecte, colonne {mark.column + 1})", mark.line + 1

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from pathlib import Path
 
 import yaml
 
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, yaml_reason
 from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
+
+log = logging.getLogger(__name__)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 ITEM_KINDS = {"accueil", "ouverture", "conf", "qa", "pause", "rapporteur", "cloture", "repas"}
@@ -25,8 +28,7 @@ def _load_yaml(path: Path) -> object:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else None
-        raise InputError(path, f"YAML invalide ({getattr(exc, 'problem', exc)})", line) from None
+        raise InputError(path, *yaml_reason(exc)) from None
 
 
 def _text(value: object, path: Path, where: str, required: bool = True) -> str:
@@ -163,7 +165,14 @@ def _terms(raw: object, path: Path, where: str) -> tuple[str, ...]:
     if raw is None:
         return ()
     if isinstance(raw, str):
-        raw = [raw]
+        # « terms: retraite, pension »: a text where a list was meant.
+        log.warning(
+            "%s : champ « %s.terms » : un texte au lieu d'une liste, lu comme des termes "
+            "séparés par des virgules",
+            path,
+            where,
+        )
+        raw = re.split(r"[,;]", raw)
     if not isinstance(raw, list):
         raise InputError(path, f"champ « {where}.terms » : liste de termes attendue")
     return tuple(str(t).strip() for t in raw if str(t).strip())
@@ -195,6 +204,15 @@ def load_codebook(path: str | Path) -> Codebook:
                 path,
                 f"champ « {where} » : le label « {label_id} » n'a ni nom, ni description, "
                 "ni termes",
+            )
+        if not description and not terms:
+            log.warning(
+                "%s : champ « %s » : le label « %s » n'a ni description ni termes ; seul son nom "
+                "« %s » le fait reconnaître",
+                path,
+                where,
+                label_id,
+                name,
             )
         labels.append(Label(label_id, name, description, terms, parent))
         children = entry.get("children") or []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from omap_synthesis.config import MAX_SOURCE_BYTES
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_event
 from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
 from omap_synthesis.readers import FORMATS, read_source
@@ -34,10 +34,12 @@ class Ingested:
     def messages(self) -> list[str]:
         return [f"{r.name} : {r.reason}" for r in self.reports if r.status != "lu"]
 
-    def skip(self, path: Path, reason: str, fmt: str = "") -> None:
-        """Account for a file that is not read, with its reason."""
-        log.warning("%s : %s", path.name, reason)
-        self.reports.append(SourceReport(path.name, fmt, status="ignoré", reason=reason))
+    def skip(self, path: Path, reason: str, fmt: str = "", name: str | None = None) -> None:
+        """Account for a file that is not read, with its reason (under ``name``, by default
+        the file's name)."""
+        name = name or path.name
+        log.info("%s : %s", name, reason)  # the caller shows the accounting
+        self.reports.append(SourceReport(name, fmt, status="ignoré", reason=reason))
 
     def missing_items(self) -> list[str]:
         """Programme items with speech for which no source was read."""
@@ -122,6 +124,7 @@ def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> 
     """Ingest several loose files; unusable ones are reported and skipped."""
     result = Ingested([])
     stems = Counter(slug(Path(p).stem) for p in paths)
+    names = Counter(Path(p).name for p in paths)
     used: set[str] = set()
     for n, path in enumerate(map(Path, paths), 1):
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
@@ -131,7 +134,8 @@ def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> 
         try:
             one = ingest_file(path, max_bytes, source_id)
         except (InputError, OSError) as exc:
-            result.skip(path, _reason(exc))
+            # Two inputs of the same name (« a/debat.txt », « b/debat.txt »): the path tells which.
+            result.skip(path, _reason(exc), name=str(path) if names[path.name] > 1 else None)
             continue
         result.passages.extend(one.passages)
         result.sources.update(one.sources)
@@ -162,7 +166,7 @@ def _reason(exc: Exception) -> str:
         return (
             message[len(prefix) :].lstrip(" ,:").strip() if message.startswith(prefix) else message
         )
-    return f"lecture impossible ({exc.__class__.__name__})"
+    return os_reason(exc)
 
 
 def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:
@@ -172,6 +176,9 @@ def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:
     turns = [(t.start_char, t.end_char) for t in source.turns]
     key = caching.digest("sentences", source.text, turns)
     return caching.cached("sentences", key, lambda: turn_sentences(source))
+
+
+_LISTED_BUT_ABSENT = "fichier annoncé dans event.yaml (table « sources ») mais absent du dossier"
 
 
 def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> Ingested:
@@ -212,4 +219,9 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.sources[source.name] = source
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed))
+    present = {p.name for p in files}
+    for name, _item in event.sources:
+        if name not in present:
+            fmt = FORMATS.get(Path(name).suffix.lower(), "")
+            result.skip(sources_dir / name, _LISTED_BUT_ABSENT, fmt)
     return result

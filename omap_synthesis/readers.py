@@ -22,7 +22,7 @@ import yaml
 
 from omap_synthesis import caching
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, json_reason
 from omap_synthesis.models import SourceText, Turn
 
 FORMATS = {
@@ -307,19 +307,27 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"JSON invalide ({exc.msg})", exc.lineno) from None
+        raise InputError(path, json_reason(exc), exc.lineno) from None
     segments = doc.get("segments") if isinstance(doc, dict) else None
     if not isinstance(segments, list):
-        raise InputError(path, "JSON inattendu : une sortie Whisper a une liste « segments »")
+        raise InputError(
+            path, "JSON inattendu : une liste « segments » (sortie de Whisper) est attendue"
+        )
     names = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
     cues = []
     for i, seg in enumerate(segments):
-        ok = isinstance(seg, dict) and isinstance(seg.get("text"), str)
-        ok = ok and all(isinstance(seg.get(k), int | float) for k in ("start", "end"))
-        if not ok:
-            raise InputError(
-                path, f"JSON inattendu : le segment {i} n'a pas « start », « end » et « text »"
+        if not isinstance(seg, dict):
+            raise InputError(path, f"JSON inattendu : le segment n° {i + 1} n'est pas une table")
+        missing = [k for k in ("start", "end") if not isinstance(seg.get(k), int | float)]
+        missing += [] if isinstance(seg.get("text"), str) else ["text"]
+        if missing:
+            quoted = [f"« {k} »" for k in missing]
+            what = (
+                f"pas de {quoted[0]} valable"
+                if len(quoted) == 1
+                else "ni " + " ni ".join(quoted) + " valables"
             )
+            raise InputError(path, f"JSON inattendu : le segment n° {i + 1} n'a {what}")
         label = seg.get("speaker")
         speaker = names.get(label, label) if isinstance(label, str) else None
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
@@ -339,8 +347,9 @@ def read_docx(path: Path, data: bytes) -> SourceText:
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
-        raise InputError(path, f"document Word illisible ({exc.__class__.__name__})") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError):
+        reason = "document Word illisible (ce n'est pas un fichier .docx valide)"
+        raise InputError(path, reason) from None
     paragraphs, headings = [], set()
     for p in document.paragraphs:
         style = (p.style.name or "") if p.style is not None else ""
@@ -387,14 +396,15 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
     """
     path = Path(path)
     ext = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(path, "c'est un dossier, pas un fichier")
     if ext not in FORMATS:
         known = ", ".join(sorted(FORMATS))
         raise InputError(path, f"extension « {ext or '(aucune)'} » non prise en charge ({known})")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(
-            path, f"fichier trop volumineux ({size / 1e6:.1f} Mo, limite {max_bytes / 1e6:.1f} Mo)"
-        )
+        mb = f"{size / 1e6:.1f} Mo, limite {max_bytes / 1e6:.1f} Mo".replace(".", ",")
+        raise InputError(path, f"fichier trop volumineux ({mb})")
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise InputError(path, "fichier vide")

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import clone
 
 from omap_synthesis.clean import flowing
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, json_reason
 from omap_synthesis.models import Codebook
 
 
@@ -66,7 +66,7 @@ def _parse_line(number: int, raw: str) -> TagInput:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"JSON invalide ({exc.msg}, colonne {exc.colno})") from None
+        raise ValueError(json_reason(exc)) from None
     if not isinstance(data, dict):
         raise ValueError('un objet JSON {"id", "text"} est attendu')
     if data.get("id") is None or isinstance(data["id"], dict | list):

@@ -34,3 +34,18 @@ def test_module_entry_point():
         [sys.executable, "-m", "omap_synthesis", "--help"], capture_output=True, text=True
     )
     assert done.returncode == 0 and "ingest" in done.stdout
+
+
+def test_messages_are_not_cut_to_the_terminal_width(tmp_path):
+    deep = tmp_path / ("dossier-au-nom-assez-long-pour-depasser-quatre-vingts-colonnes" * 2)
+    deep.mkdir()
+    (deep / "codebook.yaml").write_text("labels:\n  - {id: A, name: A, terms: [x]}\n")
+    missing = deep / "passages-absents.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "omap_synthesis", "tag", str(missing), "--codebook",
+         str(deep / "codebook.yaml")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert f"Erreur : {missing} : fichier introuvable\n" in done.stderr

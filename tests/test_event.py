@@ -84,3 +84,19 @@ def test_bad_codebook(tmp_path, content, message):
     with pytest.raises(InputError) as info:
         load_codebook(path)
     assert "codebook.yaml" in str(info.value) and message in str(info.value)
+
+
+def test_codebook_oddities_are_read_with_a_warning(tmp_path, caplog):
+    """A label with a name only is recognised by its name; terms written as one text are a
+    comma-separated list. Both are said on the log (stderr for the commands)."""
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "labels:\n  - {id: E, name: Énergie}\n  - {id: R, name: Retraites, terms: 'retraite, "
+        "pension ; âge légal'}\n",
+        encoding="utf-8",
+    )
+    codebook = load_codebook(path)
+    assert codebook.get("R").terms == ("retraite", "pension", "âge légal")
+    assert codebook.get("E").name == "Énergie" and codebook.get("E").terms == ()
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "« E » n'a ni description ni termes" in said and "labels[1].terms" in said

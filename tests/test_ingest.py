@@ -141,3 +141,14 @@ def test_loose_files_are_their_own_sources(tmp_path):
     assert [p.speaker for p in result.passages] == ["P1", "Marie Curie"]
     assert all(p.talk is None and p.source == "a.txt" for p in result.passages)
     assert result.messages and "b.xyz" in result.messages[0]
+
+
+def test_skipped_loose_files_are_named_so_that_one_can_find_them(tmp_path):
+    for folder, text in [("a", "P1 : Une phrase.\n"), ("b", "")]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "debat.txt").write_text(text, encoding="utf-8")
+    result = ingest_files([tmp_path / "a" / "debat.txt", tmp_path / "b" / "debat.txt", tmp_path])
+    assert result.messages == [
+        f"{tmp_path / 'b' / 'debat.txt'} : fichier vide",
+        f"{tmp_path.name} : c'est un dossier, pas un fichier",
+    ]

@@ -259,10 +259,17 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     event = tmp_path / "event"
     shutil.copytree(seeded_event, event)
     (event / "sources" / "conf-5.json").unlink()
-    folder = run(event, tmp_path / "out").out_dir
-    draft = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    (event / "sources" / "01-ouverture.md").unlink()
+    result = run(event, tmp_path / "out")
+    # event.yaml lists the opening's file (table « sources »): its absence is accounted for
+    # by name.
+    (report,) = [r for r in result.ingested.reports if r.name == "01-ouverture.md"]
+    assert report.status == "ignoré" and "absent" in report.reason
+    assert not any(r.name == "conf-5.json" for r in result.ingested.reports)
+    draft = (result.out_dir / "lecture-15h05.md").read_text(encoding="utf-8")
     assert "Conf 5" in draft and "faute de transcription" in draft
-    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert "La séquence *Ouverture officielle" in draft
+    html = (result.out_dir / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
 
 

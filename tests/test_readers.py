@@ -219,7 +219,12 @@ def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeyp
         ("bad.vtt", b"WEBVTT\n\n00:01.000 -> 00:02.000\nBonjour\n", "horodatage", 3),
         ("late.vtt", b"WEBVTT\n\n00:00:01.000 --> 1:2\nBonjour\n", "horodatage", 3),
         ("shape.json", b'{"text": "bonjour"}', "segments", None),
-        ("seg.json", b'{"segments": [{"text": "x"}]}', "segment 0", None),
+        (
+            "seg.json",
+            b'{"segments": [{"text": "x"}]}',
+            "segment n° 1 n'a ni « start » ni « end » valables",
+            None,
+        ),
         ("broken.json", b'{"segments": [', "JSON invalide", 1),
         ("broken.docx", b"PK\x03\x04 not a zip", "Word illisible", None),
         ("front.md", b"---\ntalk: [\n---\nA : b\n", "en-tête YAML", None),

@@ -350,7 +350,8 @@ def test_tag_command_json_lines_and_bad_lines(tmp_path):
         "pas du JSON\n"
         '{"id": "x", "text": ""}\n'
         '{"text": "sans identifiant"}\n'
-        '{"id": "en", "text": "We have heard this several times this morning, thank you."}\n',
+        '{"id": "en", "text": "We have heard this several times this morning, thank you."}\n'
+        '{"id": "x", "text": "Encore un guichet unique."}\n',
         encoding="utf-8",
     )
     result = runner.invoke(
@@ -358,12 +359,13 @@ def test_tag_command_json_lines_and_bad_lines(tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["id"] for r in rows] == [1, "x", "en"]
+    assert [r["id"] for r in rows] == [1, "x", "en", "x"]
     assert rows[0]["labels"] == ["A"] and set(rows[0]["scores"]) == {"A", "B"}
     assert rows[1]["labels"] == [] and rows[2]["labels"] == []
-    assert "ligne 2 : JSON invalide" in _flat(result.stderr)
+    assert f"{inputs}, ligne 2 : JSON invalide (" in _flat(result.stderr)
     assert "ligne 4 : champ « id »" in _flat(result.stderr)
-    assert "(id en) : passage en anglais" in _flat(result.stderr)
+    assert "(passage « en ») : passage en anglais" in _flat(result.stderr)
+    assert "ligne 6 : identifiant « x » déjà employé ligne 3" in _flat(result.stderr)
 
 
 @pytest.mark.parametrize(
