@@ -338,6 +338,9 @@ class DraftBuilder:
         self.refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
         self.by_id = {p.id: p for p in inputs.passages}
         self._verb = 0
+        # Sentences of the recommendations read aloud: the synthesis does not quote them too.
+        self.read_spans: set[tuple[str, int, int]] = set()
+        self.read: list = []
 
     def text_of(self, passage_id: str) -> str:
         return self.inputs.pseudonymiser.text(self.by_id[passage_id].text)
@@ -395,6 +398,11 @@ class DraftBuilder:
         for s in candidates:
             talk = self.by_id[s.passage_id].talk
             if talk in seen_talks or self.by_id[s.passage_id].kind == "moderation":
+                continue
+            if any(
+                pid == s.passage_id and start < s.end_char and s.start_char < end
+                for pid, start, end in self.read_spans
+            ):
                 continue
             excerpt = self.inputs.pseudonymiser.text(s.text)
             if not quotable(excerpt):
@@ -621,21 +629,33 @@ class DraftBuilder:
             )
             return [main]
         annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)
-        used = 0
+        used, self.read = 0, []
         for rec in recs:
             if used < budget or not main.items:
                 item = self.recommendation_item(rec)
                 used += sum(count_words(s.text) for s in item)
                 main.items.append(item)
+                self.read.append(rec)
             else:
                 annex.items.append(self.recommendation_item(rec, full=False))
         return [main, annex] if annex.items else [main]
 
     def build(self) -> Draft:
         event = self.inputs.event
-        fixed = [self.opening(), *self.objectives(), self.open_points(), self.closing()]
-        spent = sum(count_words(s.text) for sec in fixed for b in sec.paragraphs for s in b)
-        recs = self.recommendations(max(self.words - spent, 0))
+        # The synthesis comes first but must not quote a sentence that a recommendation read
+        # aloud quotes or cites: build, note those sentences, rebuild without them (the words
+        # saved may let one more recommendation in; a few rounds settle it).
+        for _ in range(3):
+            self._verb = 0
+            fixed = [self.opening(), *self.objectives(), self.open_points(), self.closing()]
+            spent = sum(count_words(s.text) for sec in fixed for b in sec.paragraphs for s in b)
+            recs = self.recommendations(max(self.words - spent, 0))
+            cited = {
+                (e.passage_id, e.start_char, e.end_char) for r in self.read for e in r.evidence
+            }
+            if cited <= self.read_spans:
+                break
+            self.read_spans |= cited
         notice = event.notice if event.fictional else ""
         subtitle = (
             f"{event.title} — {french_date(event.date)}. Projet de texte du rapporteur, "

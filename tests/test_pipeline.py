@@ -339,3 +339,24 @@ def test_corrupt_stage_caches_are_rebuilt(tmp_path, seeded_event, outputs, monke
     assert {k: v for k, v in _published(again).items() if not k.startswith("rapport")} == expected
     for kind in ("sentences", "tag", "summary", "themes", "recommend", "gate"):
         assert any(p.read_bytes() != b"\x80\x05corrompu" for p in (stages / kind).iterdir()), kind
+
+
+def test_synthesis_quotes_no_sentence_a_recommendation_read_aloud_cites(outputs):
+    """A 15-minute reading does not quote the same sentence twice: the synthesis by objective
+    leaves out the sentences of the recommendations read aloud."""
+    from omap_synthesis.draft import DraftBuilder
+
+    result, _ = outputs
+    builder = DraftBuilder(result.inputs)
+    draft = builder.build()
+    cited = {" ".join(e.quote.split()) for r in builder.read for e in r.evidence}
+    synthesis = [
+        quoted
+        for section in draft.sections
+        if section.level == 3
+        for paragraph in section.paragraphs
+        for sentence in paragraph
+        for quoted in re.findall(r"«\u00a0(.+?)\u00a0»", sentence.text)
+    ]
+    assert builder.read and synthesis
+    assert not cited & set(synthesis)
