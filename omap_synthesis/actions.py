@@ -65,6 +65,8 @@ def _lexicon() -> dict:
         "aspirated_h": tuple(data["aspirated_h"]),
         "max_words": int(data["max_words"]),
         "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
+        "clause_openers": frozenset(data["clause_openers"]),
+        "clause_needed_after": frozenset(data["clause_needed_after"]),
         "dropped_phrases": re.compile(
             r"(?<!\w)(?:"
             + "|".join(
@@ -865,7 +867,8 @@ def _cut(words: list[str], limit: int) -> list[str]:
     """Keep at most ``limit`` words: without an aside between two commas when that is enough
     (the words after it are often the action's own: « confier l'exploitation des plateformes,
     y compris …, à des opérateurs privés »; see ``incise_openers``), else ending at the last
-    comma past half the limit if any."""
+    comma past half the limit if any, else before the last word past half the limit that opens
+    a clause or a conjunct (``clause_openers``)."""
     commas = [k for k, word in enumerate(words) if word == ","]
     for a, b in itertools.pairwise(commas):
         opener = tuple(w.lower() for w in words[a + 1 : b])
@@ -876,18 +879,30 @@ def _cut(words: list[str], limit: int) -> list[str]:
         ends = b + 1 < len(words) and (b == commas[-1] or words[b + 1].lower() in _PREPOSITIONS)
         if aside and ends and _count(shorter) <= limit:
             return shorter
-    count, last_comma = 0, None
+    count, last_comma, last_opener = 0, None, None
     for k, word in enumerate(words):
         if word == "," and count > limit // 2:
             last_comma = k
+        if count > limit // 2 and _opens_clause(words, k):
+            last_opener = k
         if word[:1].isalnum():
             count += 1
         if count > limit:
-            kept = words[: last_comma or k]
+            kept = words[: last_comma or last_opener or k]
             while kept and kept[-1].lower() in _lexicon()["function_words"]:
                 kept.pop()
             return kept
     return words
+
+
+def _opens_clause(words: list[str], k: int) -> bool:
+    """``words[k]`` opens a clause or a conjunct the words before it can do without."""
+    lex, word = _lexicon(), words[k].lower()
+    if not (word in lex["clause_openers"] or word.startswith(("qu'", "qu’"))) or k == 0:
+        return False
+    before = words[k - 1].lower()
+    between_numbers = word in {"et", "ou"} and before[:1].isdigit()
+    return before not in lex["clause_needed_after"] and not between_numbers
 
 
 def _count(words: list[str]) -> int:

@@ -416,6 +416,32 @@ def test_a_long_line_loses_an_aside_but_not_an_item_of_a_list():
     )
 
 
+@pytest.mark.parametrize(
+    ("line", "limit", "kept"),
+    [
+        # No comma at hand: the line ends before the last clause, not inside it.
+        (
+            "Développer l'apprentissage pour les jeunes qui ne vont pas réussir par des études",
+            8,
+            "Développer l'apprentissage pour les jeunes",
+        ),
+        # … but not before a clause its last word needs, nor inside « 25 ou 30 ».
+        (
+            "Aider ceux qui travaillent à l'hôpital et qui veulent y rester longtemps",
+            8,
+            "Aider ceux qui travaillent à l'hôpital",
+        ),
+        (
+            "Payer autrement une heure de cours avec 25 ou 30 élèves et une heure de soutien",
+            12,
+            "Payer autrement une heure de cours avec 25 ou 30 élèves",
+        ),
+    ],
+)
+def test_a_long_line_without_a_comma_ends_before_a_clause(line, limit, kept):
+    assert _cut(line.split(), limit) == kept.split()
+
+
 MISPARSED = (
     "Nous recommandons qu'un module sur la simplification et le numérique soit intégré à la "
     "formation de tous les nouveaux cadres, quel que soit leur métier."
