@@ -897,8 +897,9 @@ def _cut(words: list[str], limit: int) -> list[str]:
 
 def _opens_clause(words: list[str], k: int) -> bool:
     """``words[k]`` opens a clause or a conjunct the words before it can do without."""
-    lex, word = _lexicon(), words[k].lower()
-    if not (word in lex["clause_openers"] or word.startswith(("qu'", "qu’"))) or k == 0:
+    lex, word = _lexicon(), words[k].lower().replace("’", "'")
+    elided = tuple(o for o in lex["clause_openers"] if o.endswith("'"))
+    if not (word in lex["clause_openers"] or word.startswith(elided)) or k == 0:
         return False
     before = words[k - 1].lower()
     between_numbers = word in {"et", "ou"} and before[:1].isdigit()

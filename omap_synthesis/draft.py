@@ -17,7 +17,7 @@ import yaml
 
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, yaml_reason
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
@@ -151,8 +151,8 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
         return [], []
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        raise InputError(path, "YAML invalide") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, *yaml_reason(exc)) from None
     if not isinstance(data, dict):
         raise InputError(path, "table attendue avec « exclure » et « ordre »")
     exclude, order = data.get("exclure") or [], data.get("ordre") or []

@@ -1,9 +1,13 @@
-"""Quotations of the rapporteur's text: the part of a long sentence that holds the action."""
+"""Quotations of the rapporteur's text: the part of a long sentence that holds the action;
+the rapporteur's edits file."""
 
 from __future__ import annotations
 
+import pytest
+
 from omap_synthesis.check import check_sentence
-from omap_synthesis.draft import excerpt_for
+from omap_synthesis.draft import excerpt_for, load_edits
+from omap_synthesis.errors import InputError
 from omap_synthesis.models import DraftSentence
 
 LONG = (
@@ -63,3 +67,11 @@ def test_a_quotation_inside_the_sentence_is_never_cut():
     for words in (12, 20, 25):
         quoted = excerpt_for(text, words, action)
         assert quoted.count("«") == quoted.count("»"), quoted
+
+
+def test_a_malformed_edits_file_names_its_line(tmp_path):
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exclure: [R-1, R-2\nordre: [R-3]\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_edits(path)
+    assert str(info.value).startswith(f"{path}, ligne ") and "YAML invalide" in str(info.value)

@@ -425,6 +425,13 @@ def test_a_long_line_loses_an_aside_but_not_an_item_of_a_list():
             8,
             "Développer l'apprentissage pour les jeunes",
         ),
+        # An elided opener stands for the words it begins.
+        (
+            "Former les agents au numérique en amont des projets lorsqu’ils sont lancés par "
+            "plusieurs ministères",
+            11,
+            "Former les agents au numérique en amont des projets",
+        ),
         # … but not before a clause its last word needs, nor inside « 25 ou 30 ».
         (
             "Aider ceux qui travaillent à l'hôpital et qui veulent y rester longtemps",
