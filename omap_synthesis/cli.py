@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from omap_synthesis.config import DEFAULT_EVENT_DIR, REPORTS_DIR
@@ -58,7 +59,9 @@ def _load_files(files: list[Path]) -> Ingested:
 
     ingested = ingest_files(files)
     for message in ingested.messages:
-        err.print(f"Ignoré : {message}", highlight=False)
+        err.print(f"Ignoré : {message}", markup=False, highlight=False)
+    for name, reason in ingested.partial.items():
+        err.print(f"Lu en partie : {name} : {reason}", markup=False, highlight=False)
     if not ingested.passages:
         _fail("aucun fichier utilisable.", 1)
     return ingested
@@ -79,16 +82,15 @@ def _accounting(ingested: Ingested, console: Console) -> None:
         table.add_column(col, justify="right" if col in {"passages", "mots"} else "left")
     for r in ingested.reports:
         removed = ", ".join(f"{_REMOVED.get(k, k)} {v}" for k, v in sorted(r.removed.items()))
-        state = (
-            r.reason
-            if r.status != "lu"
-            else ("lu" + (f" (nettoyé : {removed})" if removed else ""))
+        state = r.state + (f" (nettoyé : {removed})" if removed else "")
+        table.add_row(
+            *map(escape, (r.name, r.format, r.talk or "", str(r.passages), str(r.words), state))
         )
-        table.add_row(r.name, r.format, r.talk or "", str(r.passages), str(r.words), state)
     console.print(table)
     read = [r for r in ingested.reports if r.status == "lu"]
+    partial = f" (dont {len(ingested.partial)} en partie)" if ingested.partial else ""
     console.print(
-        f"{len(read)} fichier(s) lu(s), {len(ingested.reports) - len(read)} ignoré(s), "
+        f"{len(read)} fichier(s) lu(s){partial}, {len(ingested.reports) - len(read)} ignoré(s), "
         f"{len(ingested.passages)} passages, {sum(r.words for r in read)} mots.",
         highlight=False,
     )
@@ -802,6 +804,8 @@ def corpus_command(
         _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
     for name, reason in result.skipped.items():
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
+    for name, reason in result.partial.items():
+        err.print(f"Lu en partie : {name} : {reason}", markup=False, highlight=False)
     seconds = time.perf_counter() - started
     speed = f"{result.words / seconds:,.0f}".replace(",", "\u202f")
     err.print(f"Durée : {seconds:.1f} s ({speed} mots/s).".replace(".", ",", 1), highlight=False)
@@ -813,6 +817,7 @@ def corpus_command(
                 "words": result.words,
                 "sources": len(result.inputs),
                 "skipped": result.skipped,
+                "partial": result.partial,
             }
         )
     else:

@@ -62,11 +62,13 @@ class Settings:
 
 @dataclass
 class UnitResult:
-    """Rows of one unit, the inputs it read (name → SHA-256) and the files it skipped."""
+    """Rows of one unit, the inputs it read (name → SHA-256), the files it skipped and what
+    was left out of the files it read (name → reason)."""
 
     frame: pd.DataFrame
     inputs: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    partial: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,6 +78,7 @@ class CorpusResult:
     words: int = 0
     inputs: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    partial: dict[str, str] = field(default_factory=dict)
 
 
 def _is_event(folder: Path) -> bool:
@@ -193,7 +196,8 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
     skipped = {
         f"{unit.label}/sources/{r.name}": r.reason for r in ingested.reports if r.status != "lu"
     }
-    return UnitResult(frame, inputs, skipped)
+    partial = {f"{unit.label}/sources/{n}": r for n, r in ingested.partial.items()}
+    return UnitResult(frame, inputs, skipped, partial)
 
 
 def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -207,7 +211,8 @@ def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
         codebook = tagger.codebook
     frame = export.passages_frame(ingested, None, taggings, codebook)
     frame["event"] = unit.label
-    return UnitResult(frame, {f"{unit.label}/{path.name}": export.file_hash(path)})
+    partial = {f"{unit.label}/{n}": r for n, r in ingested.partial.items()}
+    return UnitResult(frame, {f"{unit.label}/{path.name}": export.file_hash(path)}, {}, partial)
 
 
 def process_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -320,6 +325,7 @@ def _write(results, out: Path, settings: Settings, on_unit) -> CorpusResult:
             summary.words += int(result.frame["words"].sum()) if len(result.frame) else 0
             summary.inputs.update(result.inputs)
             summary.skipped.update(result.skipped)
+            summary.partial.update(result.partial)
             on_unit()
         writer.finish(codebook, _manifest(summary, settings))
     publish(writer.folder, summary.out_dir)
@@ -340,6 +346,7 @@ def _manifest(summary: CorpusResult, settings: Settings) -> dict:
     return {
         "inputs": dict(sorted(summary.inputs.items())),
         "skipped": dict(sorted(summary.skipped.items())),
+        "partial": dict(sorted(summary.partial.items())),
         "passages": summary.passages,
         "words": summary.words,
         "versions": versions,

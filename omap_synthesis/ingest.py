@@ -32,7 +32,13 @@ class Ingested:
 
     @property
     def messages(self) -> list[str]:
+        """The files left out, each with its reason."""
         return [f"{r.name} : {r.reason}" for r in self.reports if r.status != "lu"]
+
+    @property
+    def partial(self) -> dict[str, str]:
+        """The files read in part: what their reader left out (« ligne 12 : … »)."""
+        return {r.name: r.reason for r in self.reports if r.status == "lu" and r.reason}
 
     def skip(self, path: Path, reason: str, fmt: str = "", name: str | None = None) -> None:
         """Account for a file that is not read, with its reason (under ``name``, by default
@@ -106,7 +112,13 @@ def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceT
 def _report(source: SourceText, passages: list[Passage], talk: str | None, removed) -> SourceReport:
     words = sum(count_words(p.text) for p in passages)
     return SourceReport(
-        source.name, source.format, talk, len(passages), words, removed=dict(removed)
+        source.name,
+        source.format,
+        talk,
+        len(passages),
+        words,
+        reason=" ; ".join(source.problems),
+        removed=dict(removed),
     )
 
 

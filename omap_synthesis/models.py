@@ -133,6 +133,9 @@ class SourceText:
     meta: dict = field(default_factory=dict, hash=False, compare=False)
     # Spans of the text that are not speech: front matter, headings.
     nonspeech: tuple[tuple[int, int], ...] = ()
+    # What the reader left out of a file it could otherwise read (a malformed subtitle), in
+    # French, each naming its line.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,8 +182,16 @@ class SourceReport:
     passages: int = 0
     words: int = 0
     status: str = "lu"
+    # Why the file was left out, or, for a file read, what its reader left out of it.
     reason: str = ""
     removed: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def state(self) -> str:
+        """« lu », « lu en partie : … » or « ignoré : … »."""
+        if self.status == "lu" and self.reason:
+            return f"lu en partie : {self.reason}"
+        return f"{self.status} : {self.reason}" if self.reason else self.status
 
 
 @dataclass(frozen=True)

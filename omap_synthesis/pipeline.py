@@ -176,6 +176,7 @@ def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> d
         "stages": list(stages),
         "inputs": inputs,
         "skipped": {r.name: r.reason for r in ingested.reports if r.status != "lu"},
+        "partial": ingested.partial,
         "versions": export.versions(nlp),
         "parameters": {
             "max_source_bytes": MAX_SOURCE_BYTES,

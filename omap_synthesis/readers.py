@@ -223,10 +223,68 @@ def _seconds(stamp: str) -> float:
     return sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
 
 
-def _check_timings(text: str, path: Path) -> None:
+def _bad_timing(line: str) -> bool:
+    """A line meant as a cue timing (« 00:01 --> … ») that is not a valid one."""
+    return bool(_TIMING_ATTEMPT.search(line)) and not _CUE_TIMING.match(line)
+
+
+def _blocks_of_lines(text: str) -> list[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the number of its first line (from 1)."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
-        if _TIMING_ATTEMPT.search(line) and not _CUE_TIMING.match(line):
-            raise InputError(path, f"horodatage mal formé « {line.strip()} »", number)
+        if line.strip():
+            if not current:
+                blocks.append((number, current))
+            current.append(line)
+        else:
+            current = []
+    return blocks
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _without_bad_cues(text: str, problems: list) -> str:
+    """The SRT text with every cue whose timing line is malformed blanked out (line numbers
+    kept), each noted in ``problems``.
+
+    A cue runs from its index line to the next blank line or the next valid timing line: a
+    malformed timing would otherwise pass, with the lines after it, for text of the cue above.
+    """
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        if not _bad_timing(lines[number]):
+            number += 1
+            continue
+        problems.append(
+            (number + 1, f"horodatage mal formé « {lines[number].strip()} »", "sous-titre ignoré")
+        )
+        first = number - 1 if number and lines[number - 1].strip().isdigit() else number
+        end = number + 1
+        while end < len(lines) and lines[end].strip() and not _CUE_TIMING.match(lines[end]):
+            end += 1
+        if end < len(lines) and _CUE_TIMING.match(lines[end]) and lines[end - 1].strip().isdigit():
+            end -= 1  # the index line of the next cue
+        lines[first:end] = [""] * (end - first)
+        number = end
+    return "\n".join(lines)
+
+
+def _read_problems(path: Path, cues: list, problems: list) -> tuple[str, ...]:
+    """``problems`` — (line or ``None``, reason, consequence) — as French notes; when
+    nothing could be read, the first one is raised as the file's error."""
+    problems = sorted(problems, key=lambda p: p[0] or 0)
+    if problems and not any(c[2].strip() for c in cues):
+        line, reason, _ = problems[0]
+        raise InputError(path, reason, line)
+    return tuple(
+        (f"ligne {line} : " if line else "") + f"{reason}, {consequence}"
+        for line, reason, consequence in problems
+    )
 
 
 def _timed_turns(
@@ -275,17 +333,36 @@ def _timed_turns(
     )
 
 
+def _parse_srt(text: str, problems: list) -> list:
+    """The subtitles of ``text``; a stretch the parser cannot read is noted in ``problems``
+    and parsing resumes at the next subtitle."""
+    subs, start = [], 0
+    while True:
+        try:
+            subs.extend(srt.parse(text[start:], ignore_errors=False))
+            return subs
+        except srt.SRTParseError as exc:
+            gap = exc.unmatched_content
+            at = start + exc.expected_start + len(gap) - len(gap.lstrip())
+            reason = f"texte hors sous-titre (« {_excerpt(gap)} »)"
+            problems.append((text[:at].count("\n") + 1, reason, "passage ignoré"))
+            if exc.actual_start <= exc.expected_start or start + exc.actual_start >= len(text):
+                return subs
+            start += exc.actual_start
+
+
 def read_srt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
-    text = _normalise_newlines(text)
-    _check_timings(text, path)
-    try:
-        subs = list(srt.parse(text, ignore_errors=False))
-    except srt.SRTParseError as exc:
-        line = text[: exc.expected_start].count("\n") + 1
-        raise InputError(path, "sous-titres SRT mal formés", line) from None
+    problems: list = []
+    text = _without_bad_cues(_normalise_newlines(text), problems)
+    subs = _parse_srt(text, problems)
     cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
-    return _timed_turns(cues, path, "srt", encoding)
+    notes = _read_problems(path, cues, problems)
+    return replace(_timed_turns(cues, path, "srt", encoding), problems=notes)
+
+
+# WebVTT blocks that hold no cue: comments, style sheets, regions.
+_VTT_NON_CUES = ("NOTE", "STYLE", "REGION")
 
 
 def read_vtt(path: Path, data: bytes) -> SourceText:
@@ -293,13 +370,27 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
     text = _normalise_newlines(text)
     if not text.lstrip().startswith("WEBVTT"):
         raise InputError(path, "un fichier WebVTT doit commencer par « WEBVTT »", 1)
-    _check_timings(text, path)
-    try:
-        captions = webvtt.from_string(text).captions
-    except webvtt.errors.MalformedFileError as exc:
-        raise InputError(path, f"WebVTT mal formé ({exc})") from None
+    # Block by block: the parser drops a block without timing silently and refuses the whole
+    # file for one bad block.
+    captions, problems = [], []
+    for number, lines in _blocks_of_lines(text)[1:]:
+        if lines[0].split(" ", 1)[0].split("\t", 1)[0] in _VTT_NON_CUES:
+            continue
+        bad = [i for i, line in enumerate(lines) if _bad_timing(line)]
+        if bad:
+            reason = f"horodatage mal formé « {lines[bad[0]].strip()} »"
+            problems.append((number + bad[0], reason, "sous-titre ignoré"))
+        elif not any("-->" in line for line in lines):
+            reason = f"texte hors sous-titre (« {_excerpt(' '.join(lines))} »)"
+            problems.append((number, reason, "passage ignoré"))
+        else:
+            try:
+                captions += webvtt.from_string("WEBVTT\n\n" + "\n".join(lines)).captions
+            except webvtt.errors.MalformedFileError as exc:
+                problems.append((number, f"WebVTT mal formé ({exc})", "sous-titre ignoré"))
     cues = [(_seconds(c.start), _seconds(c.end), c.text, c.voice) for c in captions]
-    return _timed_turns(cues, path, "webvtt", encoding)
+    notes = _read_problems(path, cues, problems)
+    return replace(_timed_turns(cues, path, "webvtt", encoding), problems=notes)
 
 
 def read_whisper(path: Path, data: bytes) -> SourceText:
@@ -314,10 +405,13 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
             path, "JSON inattendu : une liste « segments » (sortie de Whisper) est attendue"
         )
     names = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
-    cues = []
-    for i, seg in enumerate(segments):
+    cues, problems = [], []
+    for i, seg in enumerate(segments, 1):
         if not isinstance(seg, dict):
-            raise InputError(path, f"JSON inattendu : le segment n° {i + 1} n'est pas une table")
+            problems.append(
+                (None, f"JSON inattendu : le segment n° {i} n'est pas une table", "il est ignoré")
+            )
+            continue
         missing = [k for k in ("start", "end") if not isinstance(seg.get(k), int | float)]
         missing += [] if isinstance(seg.get("text"), str) else ["text"]
         if missing:
@@ -327,18 +421,22 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
                 if len(quoted) == 1
                 else "ni " + " ni ".join(quoted) + " valables"
             )
-            raise InputError(path, f"JSON inattendu : le segment n° {i + 1} n'a {what}")
+            problems.append(
+                (None, f"JSON inattendu : le segment n° {i} n'a {what}", "il est ignoré")
+            )
+            continue
         label = seg.get("speaker")
         speaker = names.get(label, label) if isinstance(label, str) else None
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
         cues.append((float(seg["start"]), float(seg["end"]), seg["text"], speaker or ""))
+    notes = _read_problems(path, cues, problems)
     meta = {k: v for k, v in doc.items() if k not in {"segments", "word_segments"}}
     source = _timed_turns(cues, path, "whisper", encoding, meta)
     turns = tuple(
         Turn(t.speaker or None, t.start_char, t.end_char, t.times, affiliation=t.affiliation)
         for t in source.turns
     )
-    return replace(source, turns=turns)
+    return replace(source, turns=turns, problems=notes)
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:

@@ -378,7 +378,7 @@ def build_view(
             "talk": r.talk or "",
             "passages": r.passages,
             "words": r.words,
-            "state": r.status if r.status == "lu" else f"{r.status} : {r.reason}",
+            "state": r.state,
         }
         for r in accounting
     ]

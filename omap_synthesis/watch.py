@@ -275,8 +275,9 @@ class Watcher:
             return False
         names = {c.name.removeprefix("sources/") for c in changes}
         for report in result.ingested.reports:
-            if report.status != "lu" and (not changes or report.name in names):
-                self.notify(f"Ignoré : {report.name} : {report.reason}")
+            if report.reason and (not changes or report.name in names):
+                what = "Ignoré" if report.status != "lu" else "Lu en partie"
+                self.notify(f"{what} : {report.name} : {report.reason}")
         self.notify(
             f"Synthèse écrite dans {result.out_dir} en {_seconds(self.clock() - started)} s "
             f"(déclencheur : {trigger})."

@@ -49,3 +49,18 @@ def test_messages_are_not_cut_to_the_terminal_width(tmp_path):
     )  # fmt: skip
     assert done.returncode == 2
     assert f"Erreur : {missing} : fichier introuvable\n" in done.stderr
+
+
+def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
+    path = tmp_path / "debat.srt"
+    path.write_text(
+        "1\n00:00:00,000 --> 00:00:03,000\nAnne Martin : Il faut créer un guichet unique.\n\n"
+        "2\n00:00:03,000 -> 00:00:05,000\nPerdu.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["summarize", str(path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Lu en partie : debat.srt : ligne 6 : horodatage mal formé "
+        "« 00:00:03,000 -> 00:00:05,000 », sous-titre ignoré" in " ".join(result.stderr.split())
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 
 import pytest
 
 from omap_synthesis.ingest import ingest_event, ingest_files
+from omap_synthesis.pipeline import run
 from omap_synthesis.readers import FORMATS
 
 WORD = re.compile(r"\w+")
@@ -122,6 +124,24 @@ def test_bad_files_are_reported_and_others_read(messy_event, sample_ingested):
     assert "copie identique de conf-1.txt" in reasons["conf-1-copie.txt"]
     assert "ligne 2" in reasons["casse.srt"]
     assert len(result.passages) == len(sample_ingested.passages)
+
+
+def test_a_file_read_in_part_says_what_was_left_out(messy_event):
+    vtt = messy_event / "sources" / "conf-3.vtt"
+    text = vtt.read_text(encoding="utf-8")
+    cue = re.search(r"\n\n(\d\d:\d\d[.:][\d:.]+) --> ", text)
+    broken = text[: cue.start(1)] + cue.group(1) + " -> " + text[cue.end() :]
+    vtt.write_text(broken, encoding="utf-8")
+    line = broken[: cue.start(1)].count("\n") + 1
+    result = ingest_event(messy_event)
+    report = {r.name: r for r in result.reports}["conf-3.vtt"]
+    assert report.status == "lu" and report.passages
+    assert report.reason.startswith(f"ligne {line} : horodatage mal formé")
+    assert result.partial == {"conf-3.vtt": report.reason}
+    assert report.state == f"lu en partie : {report.reason}"
+    out = run(messy_event, messy_event / "out", ("ingest",)).out_dir
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["partial"] == {"conf-3.vtt": report.reason}
 
 
 def test_size_limit_in_event(messy_event):

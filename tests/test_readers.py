@@ -240,6 +240,55 @@ def test_bad_inputs_name_the_file(tmp_path, name, content, message, line):
         assert info.value.line == line
 
 
+PARTLY_BROKEN = {
+    # A malformed timing drops its cue and no more; text outside any cue is named, not lost.
+    "conf.srt": (
+        "hors sous-titre\n\n1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n\n"
+        "2\n00:00:02,000 -> 00:00:04,000\nPerdu.\n\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
+        [
+            "ligne 1 : texte hors sous-titre (« hors sous-titre »), passage ignoré",
+            "ligne 8 : horodatage mal formé « 00:00:02,000 -> 00:00:04,000 », sous-titre ignoré",
+        ],
+    ),
+    # Without blank lines, the cue after a malformed timing still starts at its own timing.
+    "serre.srt": (
+        "1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n2\n00:00:0x,000 --> "
+        "00:00:04,000\nPerdu.\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
+        ["ligne 5 : horodatage mal formé « 00:00:0x,000 --> 00:00:04,000 », sous-titre ignoré"],
+    ),
+    # The WebVTT parser would drop a block without timing silently, and refuse the whole file
+    # for one malformed timing.
+    "conf.vtt": (
+        "WEBVTT\n\nNOTE une note\n\nHicham Alami : égaré\n\n00:00.000 --> 00:02.000\n"
+        "Hicham Alami : Bonjour.\n\n00:02.000 -> 00:04.000\nPerdu.\n\n"
+        "00:04.000 --> 00:06.000\nSuite.\n",
+        [
+            "ligne 5 : texte hors sous-titre (« Hicham Alami : égaré »), passage ignoré",
+            "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », sous-titre ignoré",
+        ],
+    ),
+    "conf.json": (
+        '{"segments": [{"start": 0, "end": 2, "text": "Hicham Alami : Bonjour."}, '
+        '{"start": 2, "text": "Perdu."}, "x", {"start": 4, "end": 6, "text": "Suite."}]}',
+        [
+            "JSON inattendu : le segment n° 2 n'a pas de « end » valable, il est ignoré",
+            "JSON inattendu : le segment n° 3 n'est pas une table, il est ignoré",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARTLY_BROKEN))
+def test_a_bad_cue_is_left_out_and_named_not_the_whole_file(tmp_path, name):
+    content, problems = PARTLY_BROKEN[name]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert source.problems == tuple(problems)
+    spoken = " ".join(source.text[t.start_char : t.end_char] for t in source.turns)
+    assert "Bonjour." in spoken and "Suite." in spoken and "Perdu" not in spoken
+
+
 def test_size_limit_is_checked_before_reading(tmp_path):
     path = tmp_path / "gros.txt"
     with path.open("wb") as handle:
