@@ -73,10 +73,15 @@ class Pseudonymiser:
         return dict(self.mapping)
 
 
-def _programme_names(event: Event | None) -> set[str]:
+def _public_names(event: Event | None, passages: list[Passage]) -> set[str]:
+    """The programme's people, and whoever gives a talk for which the programme names nobody
+    (its lecturer, not the audience), with their surnames."""
     if event is None:
         return set()
-    names = set(event.programme_people)
+    unnamed = {it.id for it in event.items if not it.speakers}
+    names = set(event.programme_people) | {
+        p.speaker for p in passages if p.kind == "talk" and p.talk in unnamed and p.speaker
+    }
     return names | {n.split()[-1] for n in names if len(n.split()) > 1}
 
 
@@ -86,9 +91,10 @@ def build_pseudonymiser(
     """Collect audience names from Q&A passages (speakers, then person entities in the text).
 
     A name that is also a programme speaker's stays public: programme speakers are never
-    pseudonymised, even when they ask a question from the floor.
+    pseudonymised, even when they ask a question from the floor. So does the name of whoever
+    gives a talk for which the programme names nobody.
     """
-    public = _programme_names(event)
+    public = _public_names(event, passages)
     mapping: dict[str, str] = {}
 
     def add(name: str) -> None:

@@ -704,7 +704,7 @@ def evaluate_recommendations_command(
     if result["misaligned"]:
         err.print(
             f"Ignorées : {result['misaligned']} phrase(s) annotée(s) absentes de leur position "
-            "dans la transcription lue (autre version du fichier ?)",
+            "dans la transcription lue (autre version du fichier, ou position au-delà de sa fin ?)",
             highlight=False,
         )
     if as_json:

@@ -223,7 +223,10 @@ def process_unit(unit: Unit, settings: Settings) -> UnitResult:
         return _loose_unit(unit, settings)
     except (InputError, OSError) as exc:
         name = unit.label if unit.is_event else f"{unit.label}/{Path(unit.path).name}"
-        reason = _short(exc) if isinstance(exc, InputError) else os_reason(exc)
+        if not isinstance(exc, InputError):
+            reason = os_reason(exc)
+        else:  # a loose file is named already; in an event folder, the file at fault is not
+            reason = _short(exc) if unit.is_event else exc.reason
         return UnitResult(pd.DataFrame(), skipped={name: reason})
 
 

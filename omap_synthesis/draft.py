@@ -100,11 +100,16 @@ def clock(item_start: str, seconds: float | None) -> str:
 
 
 def slot(start: str, end: str) -> str:
+    """« 11 h 20–11 h 40 »; the start alone when the programme gives no end; "" without a
+    start."""
+
     def fmt(value: str) -> str:
         hours, minutes = value.split(":")
         return f"{int(hours)}{NBSP}h{NBSP}{minutes}"
 
-    return f"{fmt(start)}–{fmt(end)}" if start and end else ""
+    if not start:
+        return ""
+    return f"{fmt(start)}–{fmt(end)}" if end else fmt(start)
 
 
 class References:

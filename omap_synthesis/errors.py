@@ -7,6 +7,8 @@ class InputError(Exception):
     def __init__(self, path, message: str, line: int | None = None):
         self.path = str(path)
         self.line = line
+        # The message without the file, for a caller that names the file itself.
+        self.reason = f"ligne {line} : {message}" if line else message
         where = f"{self.path}, ligne {line}" if line else self.path
         super().__init__(f"{where} : {message}")
 

@@ -172,13 +172,7 @@ def _digest(path: Path, max_bytes: int) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, InputError):
-        message = str(exc)
-        prefix = f"{exc.path}"
-        return (
-            message[len(prefix) :].lstrip(" ,:").strip() if message.startswith(prefix) else message
-        )
-    return os_reason(exc)
+    return exc.reason if isinstance(exc, InputError) else os_reason(exc)
 
 
 def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:

@@ -9,7 +9,9 @@ paragraph.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import math
 import re
 import zipfile
 from dataclasses import replace
@@ -37,6 +39,7 @@ FORMATS = {
 _TIMESTAMP = r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}|\d{1,2}:\d{2}[,.]\d{1,3}"
 _CUE_TIMING = re.compile(rf"^\s*({_TIMESTAMP})\s+-->\s+({_TIMESTAMP})(\s.*)?$")
 _TIMING_ATTEMPT = re.compile(r"\d:\d\d.*-+>|-+>.*\d:\d\d")
+_COMMA_MS = re.compile(r"(\d:\d\d),(?=\d{3}\b)")
 _TAG = re.compile(
     r"^(?:\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
     r"(?P<name>[^:\n\[\]]{1,160}?)(?:\s+:\s*|:\s+)(?=\S)"
@@ -251,8 +254,9 @@ def _without_bad_cues(text: str, problems: list) -> str:
     """The SRT text with every cue whose timing line is malformed blanked out (line numbers
     kept), each noted in ``problems``.
 
-    A cue runs from its index line to the next blank line or the next valid timing line: a
-    malformed timing would otherwise pass, with the lines after it, for text of the cue above.
+    A cue runs from its index line to the next valid timing line (the index line before it
+    excepted), blank lines included, as the SRT parser reads a cue: a malformed timing would
+    otherwise pass, with the lines after it, for text of the cue above.
     """
     lines = text.split("\n")
     number = 0
@@ -265,9 +269,11 @@ def _without_bad_cues(text: str, problems: list) -> str:
         )
         first = number - 1 if number and lines[number - 1].strip().isdigit() else number
         end = number + 1
-        while end < len(lines) and lines[end].strip() and not _CUE_TIMING.match(lines[end]):
+        while (
+            end < len(lines) and not _CUE_TIMING.match(lines[end]) and not _bad_timing(lines[end])
+        ):
             end += 1
-        if end < len(lines) and _CUE_TIMING.match(lines[end]) and lines[end - 1].strip().isdigit():
+        if end < len(lines) and lines[end - 1].strip().isdigit():
             end -= 1  # the index line of the next cue
         lines[first:end] = [""] * (end - first)
         number = end
@@ -384,13 +390,32 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
             reason = f"texte hors sous-titre (« {_excerpt(' '.join(lines))} »)"
             problems.append((number, reason, "passage ignoré"))
         else:
+            # A comma before the milliseconds, as in SRT, is common in converted files.
+            block = [_COMMA_MS.sub(r"\1.", x) if "-->" in x else x for x in lines]
             try:
-                captions += webvtt.from_string("WEBVTT\n\n" + "\n".join(lines)).captions
+                found = webvtt.from_string("WEBVTT\n\n" + "\n".join(block)).captions
             except webvtt.errors.MalformedFileError as exc:
-                problems.append((number, f"WebVTT mal formé ({exc})", "sous-titre ignoré"))
-    cues = [(_seconds(c.start), _seconds(c.end), c.text, c.voice) for c in captions]
+                found, reason = [], f"WebVTT mal formé ({exc})"
+            else:
+                timing = next(x.strip() for x in lines if "-->" in x)
+                reason = f"horodatage illisible « {timing} »"
+            if not found:
+                problems.append((number, reason, "sous-titre ignoré"))
+            captions += found
+    # The parser removes the markup but leaves character references (« &amp; », « &lt; »).
+    cues = [(_seconds(c.start), _seconds(c.end), html.unescape(c.text), c.voice) for c in captions]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "webvtt", encoding), problems=notes)
+
+
+def _seconds_value(value) -> bool:
+    """A time in seconds: a finite, non-negative number (not a boolean)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def read_whisper(path: Path, data: bytes) -> SourceText:
@@ -404,15 +429,19 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         raise InputError(
             path, "JSON inattendu : une liste « segments » (sortie de Whisper) est attendue"
         )
-    names = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
-    cues, problems = [], []
+    table = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
+    names = {k: v.strip() for k, v in table.items() if isinstance(v, str) and v.strip()}
+    problems = [
+        (None, f"la table « speakers » ne donne pas de nom à « {k} »", "son étiquette est gardée")
+        for k in table
+        if k not in names
+    ]
+    cues = []
     for i, seg in enumerate(segments, 1):
         if not isinstance(seg, dict):
-            problems.append(
-                (None, f"JSON inattendu : le segment n° {i} n'est pas une table", "il est ignoré")
-            )
+            problems.append((None, f"le segment n° {i} n'est pas une table", "il est ignoré"))
             continue
-        missing = [k for k in ("start", "end") if not isinstance(seg.get(k), int | float)]
+        missing = [k for k in ("start", "end") if not _seconds_value(seg.get(k))]
         missing += [] if isinstance(seg.get("text"), str) else ["text"]
         if missing:
             quoted = [f"« {k} »" for k in missing]
@@ -421,11 +450,12 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
                 if len(quoted) == 1
                 else "ni " + " ni ".join(quoted) + " valables"
             )
-            problems.append(
-                (None, f"JSON inattendu : le segment n° {i} n'a {what}", "il est ignoré")
-            )
+            problems.append((None, f"le segment n° {i} n'a {what}", "il est ignoré"))
             continue
         label = seg.get("speaker")
+        if label is not None and not isinstance(label, str):
+            reason = f"le « speaker » du segment n° {i} n'est pas un texte"
+            problems.append((None, reason, "le segment est lu sans orateur"))
         speaker = names.get(label, label) if isinstance(label, str) else None
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
         cues.append((float(seg["start"]), float(seg["end"]), seg["text"], speaker or ""))

@@ -72,7 +72,8 @@ def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
 
 def _span(row: dict) -> dict:
     row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
-    str(row["file"])
+    if not 0 <= row["start_char"] < row["end_char"] or not isinstance(row["file"], str):
+        raise ValueError("span")
     return row
 
 
@@ -166,6 +167,7 @@ def evaluate(gold: list[dict], found: dict[str, tuple[list[Passage], str]], nlp)
     predicted = [
         any(a < r["end_char"] and b > r["start_char"] for a, b in spans[r["file"]]) for r in rows
     ]
+    texts = [found[r["file"]][1][r["start_char"] : r["end_char"]] for r in rows]
     splits: dict[str, list[int]] = {"all": list(range(len(rows)))}
     for k, row in enumerate(rows):
         if row.get("split"):
@@ -177,13 +179,16 @@ def evaluate(gold: list[dict], found: dict[str, tuple[list[Passage], str]], nlp)
             "sentences": len(index),
             "positives": sum(labels),
             "detector": asdict(Scores.of(labels, [predicted[k] for k in index])),
-            "baseline": asdict(Scores.of(labels, [baseline(rows[k]["sentence"]) for k in index])),
+            "baseline": asdict(Scores.of(labels, [baseline(texts[k]) for k in index])),
         }
     return {"splits": result, "misaligned": len(known) - len(rows)}
 
 
 def _aligned(row: dict, text: str) -> bool:
-    """The gold sentence is where the row says, whitespace aside."""
+    """The span is inside the file and holds the row's sentence (when it gives one),
+    whitespace aside."""
+    if row["end_char"] > len(text):
+        return False
     found = text[row["start_char"] : row["end_char"]]
     return " ".join(found.split()) == " ".join(str(row.get("sentence", found)).split())
 

@@ -63,3 +63,18 @@ def test_programme_speaker_asking_from_the_floor_stays_public(sample_ingested):
     ]
     pseudo = build_pseudonymiser(passages, sample_ingested.event)
     assert not pseudo.is_audience("Leila Bennani")
+
+
+def test_the_lecturer_of_a_talk_the_programme_names_nobody_for_stays_public(sample_ingested):
+    from dataclasses import replace
+
+    event = sample_ingested.event
+    lecturer = event.item("conf-7").speakers[0].name
+    items = tuple(replace(it, speakers=()) if it.id == "conf-7" else it for it in event.items)
+    event = replace(event, items=items)
+    answer = _p("extra", lecturer, "Je réponds depuis la salle.", exchange=9)
+    passages = [*sample_ingested.passages, answer]
+    assert not build_pseudonymiser(passages, event).is_audience(lecturer)
+    # Without her talk, nothing says she is not from the audience.
+    elsewhere = [p for p in passages if p.talk != "conf-7"]
+    assert build_pseudonymiser(elsewhere, event).is_audience(lecturer)

@@ -360,3 +360,17 @@ def test_synthesis_quotes_no_sentence_a_recommendation_read_aloud_cites(outputs)
     ]
     assert builder.read and synthesis
     assert not cited & set(synthesis)
+
+
+def test_a_talk_without_an_end_time_is_cited_by_its_start(outputs, nlp, tmp_path):
+    from dataclasses import replace
+
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    event = result.inputs.event
+    items = tuple(replace(it, end="") if it.id == "conf-6" else it for it in event.items)
+    inputs = replace(result.inputs, event=replace(event, items=items))
+    write_reading(tmp_path, inputs, nlp)  # the gate raises if a reference is not the programme's
+    text = " ".join((tmp_path / "lecture-15h05.md").read_text(encoding="utf-8").split())
+    assert "(Conf 6, Khadija Tazi, 13 h 15)" in text and ", )" not in text

@@ -256,26 +256,64 @@ PARTLY_BROKEN = {
         "00:00:04,000\nPerdu.\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
         ["ligne 5 : horodatage mal formé « 00:00:0x,000 --> 00:00:04,000 », sous-titre ignoré"],
     ),
+    # The continuation of an ignored cue after a blank line goes with it.
+    "suite.srt": (
+        "1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n\n2\n00:00:02,000 -> "
+        "00:00:04,000\nPerdu.\n\nPerdu aussi.\n\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
+        ["ligne 6 : horodatage mal formé « 00:00:02,000 -> 00:00:04,000 », sous-titre ignoré"],
+    ),
     # The WebVTT parser would drop a block without timing silently, and refuse the whole file
-    # for one malformed timing.
+    # for one malformed timing; it also drops a cue whose timing it cannot read (61 minutes).
     "conf.vtt": (
         "WEBVTT\n\nNOTE une note\n\nHicham Alami : égaré\n\n00:00.000 --> 00:02.000\n"
         "Hicham Alami : Bonjour.\n\n00:02.000 -> 00:04.000\nPerdu.\n\n"
-        "00:04.000 --> 00:06.000\nSuite.\n",
+        "00:04.000 --> 00:06.000\nSuite.\n\n00:61:00.000 --> 00:62:00.000\nPerdu encore.\n",
         [
             "ligne 5 : texte hors sous-titre (« Hicham Alami : égaré »), passage ignoré",
             "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », sous-titre ignoré",
+            "ligne 16 : horodatage illisible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
         ],
     ),
     "conf.json": (
         '{"segments": [{"start": 0, "end": 2, "text": "Hicham Alami : Bonjour."}, '
-        '{"start": 2, "text": "Perdu."}, "x", {"start": 4, "end": 6, "text": "Suite."}]}',
+        '{"start": 2, "text": "Perdu."}, "x", {"start": 4, "end": 6, "text": "Suite."}, '
+        '{"start": true, "end": 7, "text": "Perdu."}, {"start": -1, "end": 7, "text": "Perdu."}]}',
         [
-            "JSON inattendu : le segment n° 2 n'a pas de « end » valable, il est ignoré",
-            "JSON inattendu : le segment n° 3 n'est pas une table, il est ignoré",
+            "le segment n° 2 n'a pas de « end » valable, il est ignoré",
+            "le segment n° 3 n'est pas une table, il est ignoré",
+            "le segment n° 5 n'a pas de « start » valable, il est ignoré",
+            "le segment n° 6 n'a pas de « start » valable, il est ignoré",
         ],
     ),
 }
+
+
+def test_webvtt_timings_with_a_comma_are_read(tmp_path):
+    path = tmp_path / "converti.vtt"
+    path.write_text("WEBVTT\n\n00:00:01,000 --> 00:00:03,500\nNadia Fassi : R&amp;D &lt;ok&gt;\n")
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [("Nadia Fassi", "R&D <ok>")] and not source.problems
+    assert source.turns[0].times[0][2:] == (1.0, 3.5)
+
+
+def test_whisper_speaker_names_that_are_not_text_are_noted_not_fatal(tmp_path):
+    path = tmp_path / "asr.json"
+    path.write_text(
+        '{"speakers": {"SPEAKER_00": 2022, "SPEAKER_01": "Nadia Fassi"}, "segments": ['
+        '{"start": 0, "end": 1, "text": "Bonjour.", "speaker": "SPEAKER_00"}, '
+        '{"start": 1, "end": 2, "text": "Merci.", "speaker": "SPEAKER_01"}, '
+        '{"start": 2, "end": 3, "text": "Au revoir.", "speaker": 7}]}'
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("SPEAKER_00", "Bonjour."),
+        ("Nadia Fassi", "Merci."),
+        (None, "Au revoir."),
+    ]
+    assert source.problems == (
+        "la table « speakers » ne donne pas de nom à « SPEAKER_00 », son étiquette est gardée",
+        "le « speaker » du segment n° 3 n'est pas un texte, le segment est lu sans orateur",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PARTLY_BROKEN))

@@ -26,6 +26,7 @@ from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
 from omap_synthesis.embed import DIMENSION, EmbeddingUnavailable, embed
+from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
@@ -616,6 +617,19 @@ def test_evaluation_on_fredsum_fixture(nlp):
     for system in ("detector", "baseline"):
         s = scores[system]
         assert s["tp"] + s["fn"] == scores["positives"]
+
+
+def test_gold_rows_need_no_sentence_but_a_span_inside_the_file(nlp, tmp_path):
+    rows = read_gold(FREDSUM / "recommendations-gold.jsonl")
+    found, _ = transcripts(FREDSUM, [r["file"] for r in rows])
+    bare = [{k: v for k, v in r.items() if k != "sentence"} for r in rows]
+    beyond = dict(bare[0], start_char=10**6, end_char=10**6 + 5)
+    assert evaluate(bare, found, nlp) == evaluate(rows, found, nlp)
+    assert evaluate([*bare, beyond], found, nlp)["misaligned"] == 1
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(dict(bare[0], start_char=9, end_char=3)) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="ligne 1 : ligne JSON invalide"):
+        read_gold(gold)
 
 
 def test_evaluate_command_prints_both_systems():
