@@ -49,6 +49,14 @@ _PREPOSITIONS = frozenset("à au aux de d' du des pour par avec sans sous sur da
 NBSP = "\u00a0"
 
 
+def _phrases(phrases, multiword_only: bool = True) -> re.Pattern:
+    """A pattern of whole ``phrases`` (by default only those of several words or with an
+    apostrophe, which the parser splits), the space after an apostrophe optional."""
+    chosen = [p for p in phrases if not multiword_only or " " in p or "'" in p]
+    alternatives = "|".join(re.escape(p).replace("'", "' ?") for p in chosen)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I)
+
+
 @cache
 def _lexicon() -> dict:
     data = resource("actions.yaml")
@@ -58,6 +66,7 @@ def _lexicon() -> dict:
         "reciprocal": frozenset(data["reciprocal_verbs"]),
         "state_verbs": data["state_verbs"],
         "dropped": frozenset(data["dropped_adverbs"]),
+        "order": frozenset(data["order_adverbs"]),
         "determiners": data["determiners"],
         "clitics": frozenset(data["clitics"]),
         "function_words": frozenset(data["function_words"]) | _PUNCT_END,
@@ -67,16 +76,11 @@ def _lexicon() -> dict:
         "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
         "clause_openers": frozenset(data["clause_openers"]),
         "clause_needed_after": frozenset(data["clause_needed_after"]),
-        "dropped_phrases": re.compile(
-            r"(?<!\w)(?:"
-            + "|".join(
-                re.escape(p).replace("'", "' ?")
-                for p in data["dropped_adverbs"]
-                if " " in p or "'" in p
-            )
-            + r")(?!\w)",
-            re.I,
+        "dropped_phrases": _phrases(
+            p for p in data["dropped_adverbs"] if p not in data["order_adverbs"]
         ),
+        "order_phrases": _phrases(data["order_adverbs"]),
+        "order_any": _phrases(data["order_adverbs"], multiword_only=False),
     }
 
 
@@ -705,6 +709,8 @@ def _tops(tokens: list[Token]) -> list[Token]:
 
 def _kept(child: Token) -> bool:
     lex = _lexicon()
+    if _orders_actions(child):
+        return True
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
@@ -725,11 +731,32 @@ def _kept(child: Token) -> bool:
         return False
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
-    return _phrase(child) not in lex["dropped"]
+    return not _emphasis(child)
 
 
 def _phrase(token: Token) -> str:
     return "".join(t.text_with_ws for t in token.subtree).strip().lower()
+
+
+def _emphasis(token: Token) -> bool:
+    """An adverb of ``dropped_adverbs`` (actions.yaml): the speaker's emphasis or the order of
+    their points, not the action."""
+    return _phrase(token) in _lexicon()["dropped"] and not _orders_actions(token)
+
+
+def _orders_actions(token: Token) -> bool:
+    """A word of an adverb of ``order_adverbs`` that follows one of two coordinated verbs,
+    alone up to the next punctuation: it orders the actions (« Simplifions d'abord,
+    digitalisons ensuite »), not the speaker's points. Read on the words, for the parser
+    often hangs « d' » and « abord » apart (as a fixed expression, or as punctuation)."""
+    verb = token.head
+    if token.i <= verb.i or not (
+        verb.dep_ == "conj" or any(c.dep_ == "conj" for c in verb.children)
+    ):
+        return False
+    end = next((t.i for t in token.doc[verb.i + 1 : verb.sent.end] if t.is_punct), verb.sent.end)
+    words = "".join(t.text_with_ws for t in token.doc[verb.i + 1 : end]).strip().lower()
+    return token.i < end and words.replace("’", "'") in _lexicon()["order"]
 
 
 # A relative clause short enough to stay in a line when it restricts its noun.
@@ -800,7 +827,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             bare
             or t.dep_ in _CLAUSES
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
-            or (_phrase(t) in lex["dropped"] and t.dep_ != "det")  # « tout contrat » stays
+            or (_emphasis(t) and t.dep_ != "det")  # « tout contrat » stays
             or _comment(t)
         ):
             skip.update(x.i for x in t.subtree)
@@ -846,6 +873,8 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
         words.pop()
     text = " ".join(w for w in words + (actor or []) if w.strip())
     text = _lexicon()["dropped_phrases"].sub(" ", text)
+    if len(_lexicon()["order_any"].findall(text)) < 2:  # « d'abord … ensuite » orders actions
+        text = _lexicon()["order_phrases"].sub(" ", text)
     text = re.sub(r"\s+([,.)])", r"\1", text)
     # French typography: a no-break space before « : ; ! ? % » (the draft is checked for it).
     text = re.sub(r"\s*([;:!?%])", NBSP + r"\1", text)

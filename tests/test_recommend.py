@@ -367,11 +367,31 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         # No elision before an aspirated h; one before a mute h.
         ("Il faut réformer l'État à coups de hache.", "Réformer l'État à coups de hache"),
         ("Il faut limiter la hausse des loyers.", "Limiter la hausse des loyers"),
+        # Adverbs that order two coordinated actions stay; those that order the speaker's
+        # points go.
+        ("Simplifions d'abord, digitalisons ensuite.", "Simplifier d'abord, digitaliser ensuite"),
+        ("D'abord, il faut simplifier les procédures.", "Simplifier les procédures"),
+        (
+            "Il faut ensuite simplifier les procédures et publier les délais.",
+            "Simplifier les procédures, publier les délais",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+def test_adverbs_ordering_two_actions_stay_however_the_parser_hangs_them(nlp, detector):
+    # In this context the parser makes « d' » a fixed expression and « abord » punctuation.
+    doc, cues = _cues(
+        nlp,
+        detector,
+        "Donc la simplification n'est pas une option à côté du numérique, c'est sa condition. "
+        "Simplifions d'abord, digitalisons ensuite.",
+    )
+    cue = next(c for c in cues if doc[c.trigger].text == "Simplifions")
+    assert action_line(doc, cue) == "Simplifier d'abord, digitaliser ensuite"
 
 
 def test_action_line_keeps_a_hyphenated_numeral_whole(nlp, detector):
