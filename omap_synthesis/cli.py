@@ -719,7 +719,7 @@ def evaluate_recommendations_command(
         for system, label in (("detector", "analyse syntaxique"), ("baseline", "mots-indices")):
             scores = split[system]
             table.add_row(
-                name if system == "detector" else "",
+                ("toutes" if name == "all" else name) if system == "detector" else "",
                 str(split["sentences"]) if system == "detector" else "",
                 str(split["positives"]) if system == "detector" else "",
                 label,

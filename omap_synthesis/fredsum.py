@@ -49,6 +49,16 @@ class Segment:
         return float(np.mean([len(tokenize(ref)) for ref in self.references]))
 
 
+def transcript_dir(directory: str | Path) -> Path:
+    """The ``transcript/`` folder of a FREDSum copy (an ``InputError`` says what is missing)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise InputError(directory, "dossier introuvable")
+    if not (directory / "transcript").is_dir():
+        raise InputError(directory, "dossier FREDSum sans sous-dossier « transcript »")
+    return directory / "transcript"
+
+
 def debate_of(name: str) -> str:
     """The debate a segment belongs to: its file name before ``--``.
 
@@ -79,10 +89,7 @@ def load_segments(directory: str | Path, names: list[str] | None = None) -> list
     InputError
         No ``transcript/`` folder, an unknown name, or no segment with both extracts.
     """
-    directory = Path(directory)
-    transcripts = directory / "transcript"
-    if not transcripts.is_dir():
-        raise InputError(directory, "dossier FREDSum sans sous-dossier « transcript »")
+    transcripts = transcript_dir(directory)
     available = {p.stem: p for p in sorted(transcripts.glob("*.txt"))}
     wanted = list(available) if names is None else [Path(n).stem for n in names]
     unknown = [n for n in wanted if n not in available]

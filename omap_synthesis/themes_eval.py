@@ -27,6 +27,7 @@ from spacy.lang.fr.stop_words import STOP_WORDS
 from threadpoolctl import threadpool_limits
 
 from omap_synthesis.errors import InputError
+from omap_synthesis.fredsum import transcript_dir
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.models import Passage
 from omap_synthesis.nlp import parse_passages
@@ -78,9 +79,7 @@ def load_debates(directory: str | Path, limit: int | None = None) -> list[Debate
     list of Debate
         Sorted by name, each with its parts in order.
     """
-    transcripts = Path(directory) / "transcript"
-    if not transcripts.is_dir():
-        raise InputError(Path(directory), "dossier FREDSum sans sous-dossier « transcript »")
+    transcripts = transcript_dir(directory)
     parts: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(transcripts.glob("*--*.txt")):
         parts[path.stem.split("--")[0]].append(path)

@@ -64,3 +64,12 @@ def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
         "Lu en partie : debat.srt : ligne 6 : horodatage mal formé "
         "« 00:00:03,000 -> 00:00:05,000 », sous-titre ignoré" in " ".join(result.stderr.split())
     )
+
+
+def test_a_missing_fredsum_folder_is_said_missing(tmp_path):
+    for command in ("summaries", "themes"):
+        result = runner.invoke(app, ["evaluate", command, "--fredsum", str(tmp_path / "absent")])
+        assert result.exit_code == 2
+        assert "absent : dossier introuvable" in " ".join(result.output.split())
+    result = runner.invoke(app, ["evaluate", "themes", "--fredsum", str(tmp_path)])
+    assert "sans sous-dossier « transcript »" in " ".join(result.output.split())
