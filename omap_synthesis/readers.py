@@ -293,14 +293,32 @@ def _read_problems(path: Path, cues: list, problems: list) -> tuple[str, ...]:
     )
 
 
+def _replies(content: str) -> list[str]:
+    """The replies of a dialogue cue, one per line opened by a dash (« - Oui. » / « - Non. »),
+    or the cue whole."""
+    lines = [line for line in content.split("\n") if line.strip()]
+    if sum(line.lstrip().startswith("- ") for line in lines) < 2 or not lines[0].startswith("- "):
+        return [content]
+    replies: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("- ") or not replies:
+            replies.append(line.strip())
+        else:
+            replies[-1] += " " + line.strip()
+    return replies
+
+
 def _timed_turns(
     cues: list[tuple[float, float, str, str | None]], path: Path, fmt: str, encoding: str, meta=None
 ) -> SourceText:
-    """Exposed text is one line per cue; consecutive cues of one speaker form a turn."""
+    """Exposed text is one line per cue (per reply of a dialogue cue); consecutive cues of one
+    speaker form a turn."""
     lines, turns = [], []
     pos = 0
     current: dict | None = None
-    for start_s, end_s, content, voice in cues:
+    for start_s, end_s, content, voice in (
+        (s, e, reply, v) for s, e, c, v in cues for reply in _replies(c)
+    ):
         content = " ".join(content.split())
         a, b = pos, pos + len(content)
         lines.append(content)
@@ -308,12 +326,13 @@ def _timed_turns(
         if not content:
             continue
         speaker, affiliation, text_start = voice, "", a
-        tag = split_speaker_tag(content) if voice is None else None
+        dash = 2 if voice is None and content.startswith("- ") else 0
+        tag = split_speaker_tag(content[dash:]) if voice is None else None
         if tag:
             speaker, affiliation, offset, _ = tag
-            text_start = a + offset
-        elif voice is None and content.startswith("- "):
-            speaker, text_start = None, a + 2
+            text_start = a + dash + offset
+        elif dash:
+            speaker, text_start = None, a + dash
         elif voice is None and current is not None:
             speaker = current["speaker"]
         new_turn = (

@@ -288,6 +288,22 @@ PARTLY_BROKEN = {
 }
 
 
+def test_a_dialogue_cue_holds_one_turn_per_dashed_reply(tmp_path):
+    path = tmp_path / "dialogue.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n- Marie Curie : Bonjour.\n- Paul Langevin : Salut,\n"
+        "comment vas-tu ?\n\n2\n00:00:03,000 --> 00:00:04,000\n- Très bien.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Marie Curie", "Bonjour."),
+        ("Paul Langevin", "Salut, comment vas-tu ?"),
+        (None, "Très bien."),
+    ]
+    assert source.turns[1].times[0][2:] == (1.0, 3.0)
+
+
 def test_webvtt_timings_with_a_comma_are_read(tmp_path):
     path = tmp_path / "converti.vtt"
     path.write_text("WEBVTT\n\n00:00:01,000 --> 00:00:03,500\nNadia Fassi : R&amp;D &lt;ok&gt;\n")
