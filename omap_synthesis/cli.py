@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -830,6 +831,61 @@ def corpus_command(
         _fail("aucune source utilisable.", 1)
 
 
+# Usage errors: typer writes them in English (f-strings, no message catalogue), and its own
+# wording changes from one version to the next. The ones these commands can raise, in French;
+# a message not listed here is shown as typer wrote it.
+_USAGE_MESSAGES = [
+    (r"Missing argument '(?P<a>[^']+)'\.", "argument manquant « {a} »."),
+    (r"Missing option '(?P<a>[^']+)'\.", "option manquante « {a} »."),
+    (
+        r"No such option: (?P<a>\S+) \(Possible options: (?P<b>.+)\)",
+        "option inconnue « {a} » (options possibles : {b}).",
+    ),
+    (r"No such option: (?P<a>\S+)", "option inconnue « {a} »."),
+    (r"No such command '(?P<a>[^']+)'\.", "commande inconnue « {a} »."),
+    (r"Missing command\.", "commande manquante."),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<a>.+)\)", "argument(s) en trop : {a}."),
+    (r"Option '(?P<a>[^']+)' requires an argument\.", "l'option « {a} » demande une valeur."),
+    (r"Option '(?P<a>[^']+)' does not take a value\.", "l'option « {a} » ne prend pas de valeur."),
+    (r"Invalid value for '(?P<a>[^']+)': (?P<b>.+)", "valeur invalide pour « {a} » : {b}"),
+    (r"Input should be a valid integer.*", "un nombre entier est attendu."),
+    (r"Input should be a valid number.*", "un nombre est attendu."),
+    (r"Input should be greater than or equal to (?P<a>\S+)", "il faut au moins {a}."),
+    (r"Input should be less than or equal to (?P<a>\S+)", "il faut au plus {a}."),
+    (r"'(?P<a>[^']*)' is not a valid integer\.", "« {a} » n'est pas un nombre entier."),
+    (r"(?P<a>\S+) is not in the range (?P<b>.+)\.", "{a} n'est pas dans l'intervalle {b}."),
+]
+
+
+def french_usage(message: str) -> str:
+    """A usage error of typer in French (``_USAGE_MESSAGES``; the message itself if unknown)."""
+    message = " ".join(message.split())
+    for pattern, french in _USAGE_MESSAGES:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return french.format(**{k: french_usage(v) for k, v in found.groupdict().items()})
+    return message
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        err.print("Interrompu.", highlight=False)
+        sys.exit(1)
+    except Exception as exc:
+        # A usage error of typer (or of click before typer 0.26) carries an exit code of 2 and
+        # the parsing context; anything else is a fault of the program.
+        if getattr(exc, "exit_code", None) != 2 or not hasattr(exc, "format_message"):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ != "NoArgsIsHelpError":  # the help was printed already
+            if ctx is not None:
+                usage = ctx.get_usage().removeprefix("Usage:").strip()
+                err.print(f"Usage : {usage}", markup=False, highlight=False)
+            err.print(f"Erreur : {french_usage(exc.format_message())}", markup=False)
+            if ctx is not None:
+                err.print(f"Aide : {ctx.command_path} --help", markup=False, highlight=False)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

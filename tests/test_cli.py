@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
-from omap_synthesis.cli import app
+from omap_synthesis.cli import app, french_usage
 
 runner = CliRunner()
 
@@ -73,3 +75,27 @@ def test_a_missing_fredsum_folder_is_said_missing(tmp_path):
         assert "absent : dossier introuvable" in " ".join(result.output.split())
     result = runner.invoke(app, ["evaluate", "themes", "--fredsum", str(tmp_path)])
     assert "sans sous-dossier « transcript »" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tag"], "Erreur : argument manquant « input_file »."),
+        (["draft", "--bogus"], "Erreur : option inconnue « --bogus » (options possibles : --out)."),
+        (["draft", "--words", "abc"], "valeur invalide pour « --words » : un nombre entier est"),
+        (["corpus", "x", "--batch-size", "0"], "« --batch-size » : il faut au moins 1."),
+        (["rapport"], "Erreur : commande inconnue « rapport »."),
+        (["draft", "a", "b"], "Erreur : argument(s) en trop : b."),
+    ],
+)
+def test_usage_errors_are_in_french(args, message):
+    done = subprocess.run(
+        [sys.executable, "-m", "omap_synthesis", *args], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert message in done.stderr and " --help\n" in done.stderr.split("Aide : ")[1]
+    assert not re.search(r"\b(Missing|Invalid|Error|Usage:|Try)\b", done.stderr), done.stderr
+
+
+def test_an_unknown_usage_message_is_shown_as_it_is():
+    assert french_usage("Something new.") == "Something new."
