@@ -447,6 +447,9 @@ class _Candidate:
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict, repr=False)
     # The action's verb and the words of its direct dependents (see _mark_contradictions).
     stance: frozenset[str] = frozenset()
+    # Per object head, the nouns of its « de » complements: what kind of thing it is (« plan
+    # d'archivage », « plan d'urbanisation »).
+    kinds: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def verb(self) -> str:
@@ -498,7 +501,8 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     vague = _vague(head, cue, action)
     heads = _object_heads(head)
     # A noun the tagger took for a participle keeps its form (« identifiant », not « identifier »).
-    targets = frozenset(nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads)
+    targets_of = [nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads]
+    targets = frozenset(targets_of)
     # « créer un statut … pour les ingénieurs »: the verb's complements describe the object too.
     complements = [
         c
@@ -529,7 +533,23 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         modifiers - targets,
         vectors,
         stance=_words([head, *head.children]) | (content & {infinitive(head)}),
+        kinds={
+            target: frozenset(nominal_verb(lemma(c)) for c in _de_complements(t))
+            for target, t in zip(targets_of, heads, strict=True)
+            if _de_complements(t)
+        },
     )
+
+
+def _de_complements(noun) -> list:
+    """The nouns that complement ``noun`` with « de » (« le plan d'archivage »)."""
+    return [
+        c
+        for c in noun.children
+        if c.dep_ == "nmod"
+        and c.pos_ == "NOUN"
+        and any(lemma(x) in {"de", "du", "des", "d'"} for x in c.children if x.dep_ == "case")
+    ]
 
 
 def _object_heads(head) -> list:
@@ -650,6 +670,11 @@ def _same_object(a: _Candidate, b: _Candidate) -> bool:
     if a.detection.sentence == b.detection.sentence or not _compatible_verbs(a.verb, b.verb):
         return False
     heads = a.targets & b.targets
+    # Two kinds of one thing are two things (« un plan d'archivage » / « un plan
+    # d'urbanisation »).
+    for h in heads:
+        if h in a.kinds and h in b.kinds and not _shared(a, b, a.kinds[h], b.kinds[h]):
+            return False
     # Beyond the shared head, a second object counts as a word of the phrase (« que
     # l'identifiant devienne la clé commune » / « généraliser l'identifiant comme clé »).
     return bool(heads) and _shared(

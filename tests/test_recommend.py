@@ -1120,6 +1120,12 @@ def test_cross_speaker_paraphrases_merge(nlp, tmp_path, first, second):
             "Il faut former les agents d'accueil à la loi.",
             "Il faut former les gestionnaires budgétaires à l'analyse des données.",
         ),
+        # Two kinds of plan.
+        (
+            "Il convient d'élaborer un plan d'urbanisation du système d'information de l'État.",
+            "Il faut que chaque contrat prévoie un plan d'archivage électronique validé par les "
+            "Archives.",
+        ),
     ],
 )
 def test_different_actions_sharing_a_verb_stay_apart(nlp, tmp_path, first, second):
