@@ -8,6 +8,7 @@ gate (``check``) can verify every sentence before anything is written.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
 from omap_synthesis.recommend import CONCRETE_SCORE
 from omap_synthesis.segment import count_words
+
+log = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
@@ -160,10 +163,30 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
         raise InputError(path, *yaml_reason(exc)) from None
     if not isinstance(data, dict):
         raise InputError(path, "table attendue avec « exclure » et « ordre »")
+    for key in sorted(set(data) - {"exclure", "ordre"}, key=str):
+        known = "« exclure », « ordre »"
+        log.warning("%s : clé « %s » inconnue, ignorée (clés lues : %s)", path.name, key, known)
     exclude, order = data.get("exclure") or [], data.get("ordre") or []
     if not isinstance(exclude, list) or not isinstance(order, list):
         raise InputError(path, "« exclure » et « ordre » sont des listes d'identifiants")
     return [str(x) for x in exclude], [str(x) for x in order]
+
+
+def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -> list[str]:
+    """What in the rapporteur's edits cannot be done as written, in French."""
+    known = {r.id for r in recommendations}
+    problems = [
+        f"identifiant inconnu « {rid} », sans effet (les identifiants sont ceux de la colonne "
+        "recommendation_id de recommandations.csv)"
+        for rid in dict.fromkeys([*exclude, *order])
+        if rid not in known
+    ]
+    problems += [
+        f"« {rid} » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
+        for rid in dict.fromkeys(order)
+        if rid in set(exclude) and rid in known
+    ]
+    return problems
 
 
 def apply_edits(recommendations: list, exclude: list[str], order: list[str]) -> list:
@@ -184,6 +207,15 @@ def number(n: int) -> str:
     return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
 
 
+def counted(n: int, singular: str, plural: str, feminine: bool = False) -> str:
+    """« une conférence », « deux conférences », « aucun objectif »: a count and its noun,
+    agreed."""
+    if n <= 1:
+        article = ("aucune" if feminine else "aucun") if n <= 0 else ("une" if feminine else "un")
+        return f"{article} {singular}"
+    return f"{number(n)} {plural}"
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
@@ -200,6 +232,16 @@ _ELISION = re.compile(r"\b(qu|[cdjlmnst])(['’])\s+(?=\w)", re.I)
 def tidy(text: str) -> str:
     """One line, single spaces, elisions closed up (« l' état » → « l'état »)."""
     return _ELISION.sub(r"\1\2", " ".join(text.split()))
+
+
+def display_action(rec, uncertain_too: bool = True) -> str:
+    """The action line as a title, or « Action à préciser » when it says nothing a person could
+    do: one word (« Recommander » for a clause the parser missed), or, with ``uncertain_too``,
+    a vague or uncertain line (score under ``CONCRETE_SCORE``); the quotation says it then."""
+    action = tidy(rec.action).rstrip(".;:")
+    if count_words(action) < 2 or (uncertain_too and rec.score < CONCRETE_SCORE):
+        return "Action à préciser"
+    return action[:1].upper() + action[1:]
 
 
 def quotable(text: str) -> bool:
@@ -370,14 +412,18 @@ class DraftBuilder:
             f"voici les éléments de recommandations essentiels de l'atelier."
         )
         goals = f"{NBSP};".join(f" {_lower_first(lab.name)}" for lab in codebook.top)
-        second = DraftSentence(
-            f"La journée poursuivait {number(len(codebook.top))} objectifs{NBSP}:{goals}."
-        )
-        third = DraftSentence(
-            f"Cette synthèse s'appuie sur {number(len(talks))} conférences et "
-            f"{number(len(qa))} séances de questions-réponses{NBSP}; chaque passage cité est "
-            f"suivi de sa source."
-        )
+        objectives = counted(len(codebook.top), "objectif", "objectifs")
+        second = DraftSentence(f"La journée poursuivait {objectives}{NBSP}:{goals}.")
+        parts = [
+            counted(n, f"{noun}{rest}", f"{noun}s{rest}", feminine=True)
+            for n, noun, rest in (
+                (len(talks), "conférence", ""),
+                (len(qa), "séance", " de questions-réponses"),
+            )
+            if n
+        ]
+        basis = f"Cette synthèse s'appuie sur {_join(parts)}{NBSP}; chaque" if parts else "Chaque"
+        third = DraftSentence(f"{basis} passage cité est suivi de sa source.")
         return Section("Ouverture", [[first, second, third]])
 
     def _talks_for(self, label_id: str) -> list[str]:
@@ -494,11 +540,9 @@ class DraftBuilder:
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:
         evidence = [e for e in rec.evidence if e.passage_id in self.by_id]
         pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
-        action = tidy(rec.action).rstrip(".;:")
-        if not full and rec.score < CONCRETE_SCORE:
-            # A vague or uncertain action line is not worth reading out: the quote says it.
-            action = "action à préciser"
-        item = [DraftSentence(f"{action[:1].upper()}{action[1:]}.", pids)]
+        # A recommendation read aloud keeps its line unless it is one word; in the annex, a
+        # vague or uncertain line is not worth reading either.
+        item = [DraftSentence(f"{display_action(rec, uncertain_too=not full)}.", pids)]
         if not evidence:
             return item
         first = evidence[0]

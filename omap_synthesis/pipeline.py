@@ -23,6 +23,7 @@ from omap_synthesis.draft import (
     References,
     apply_edits,
     build_draft,
+    edit_problems,
     facts,
     load_edits,
 )
@@ -424,6 +425,8 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             if figures is not None:
                 figures.analysis(result.inputs)
             exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
+            for problem in edit_problems(result.inputs.recommendations, exclude, order):
+                log.warning("%s : %s", EDITS_FILE, problem)
             write_reading(tmp, result.inputs, nlp, exclude, order, words)
             _early_draft(tmp, result.out_dir)
             clock.lap("draft")

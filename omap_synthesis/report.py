@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from omap_synthesis import caching
-from omap_synthesis.draft import DraftInputs, References, french_date, slot
+from omap_synthesis.draft import DraftInputs, References, display_action, french_date, slot
 from omap_synthesis.figure_worker import FigureWorker
 
 # The PDF is printed by omap_synthesis.pdf; these names stay importable from here.
@@ -344,7 +344,7 @@ def build_view(
     recommendations = [
         {
             "id": r.id,
-            "action": r.action,
+            "action": display_action(r),
             "objectives": ", ".join(r.objectives),
             "evidence": [
                 quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id

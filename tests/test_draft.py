@@ -3,10 +3,13 @@ the rapporteur's edits file."""
 
 from __future__ import annotations
 
+import logging
+from types import SimpleNamespace
+
 import pytest
 
 from omap_synthesis.check import check_sentence
-from omap_synthesis.draft import excerpt_for, load_edits
+from omap_synthesis.draft import edit_problems, excerpt_for, load_edits
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import DraftSentence
 
@@ -75,3 +78,18 @@ def test_a_malformed_edits_file_names_its_line(tmp_path):
     with pytest.raises(InputError) as info:
         load_edits(path)
     assert str(info.value).startswith(f"{path}, ligne ") and "YAML invalide" in str(info.value)
+
+
+def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exclude: [R-1]\nexclure: [R-2, R-9]\nordre: [R-2, R-3]\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        exclude, order = load_edits(path)
+    assert "lecture.yaml : clé « exclude » inconnue, ignorée" in caplog.text
+    recs = [SimpleNamespace(id=f"R-{n}") for n in (1, 2, 3)]
+    problems = edit_problems(recs, exclude, order)
+    assert len(problems) == 2
+    assert problems[0].startswith("identifiant inconnu « R-9 », sans effet")
+    assert problems[1] == (
+        "« R-2 » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
+    )

@@ -374,3 +374,40 @@ def test_a_talk_without_an_end_time_is_cited_by_its_start(outputs, nlp, tmp_path
     write_reading(tmp_path, inputs, nlp)  # the gate raises if a reference is not the programme's
     text = " ".join((tmp_path / "lecture-15h05.md").read_text(encoding="utf-8").split())
     assert "(Conf 6, Khadija Tazi, 13 h 15)" in text and ", )" not in text
+
+
+@pytest.mark.parametrize(
+    ("talks", "qa", "said"),
+    [
+        (2, 1, "s’appuie sur deux conférences et une séance de questions-réponses ;"),
+        (1, 2, "s’appuie sur une conférence et deux séances de questions-réponses ;"),
+        (0, 1, "s’appuie sur une séance de questions-réponses ;"),
+    ],
+)
+def test_the_opening_agrees_its_counts(outputs, talks, qa, said):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    event = result.inputs.event
+    confs = [it for it in event.items if it.kind == "conf"][:talks]
+    sessions = [it for it in event.items if it.kind == "qa"][:qa]
+    inputs = replace(result.inputs, event=replace(event, items=tuple(confs + sessions)))
+    text = " ".join(draft_markdown(build_draft(inputs)).split())
+    assert said in text
+
+
+def test_a_one_word_action_is_not_read_out_as_a_title(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    first, *rest = result.inputs.recommendations
+    inputs = replace(result.inputs, recommendations=[replace(first, action="Recommander"), *rest])
+    text = draft_markdown(build_draft(inputs))
+    assert "1. **Action à préciser.** Proposition formulée par" in text
+    assert "Recommander." not in text
