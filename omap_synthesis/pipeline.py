@@ -31,6 +31,16 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event
 
 log = logging.getLogger(__name__)
+
+# The theme model's quality measures, as the report's method table names them.
+_QUALITY_NAMES = {
+    "n_passages": "passages de contenu analysés",
+    "n_themes": "thèmes retenus",
+    "silhouette": "silhouette (séparation, de −1 à 1)",
+    "stability_ari": "stabilité (ARI entre rééchantillonnages)",
+    "coherence_npmi": "cohérence des libellés (NPMI moyen)",
+    "unassigned": "passages sans thème",
+}
 EDITS_FILE = "lecture.yaml"
 STAGES = ("ingest", "draft", "report")
 # French names of the timed steps, for progress and timing messages.
@@ -287,7 +297,13 @@ def _write_report_and_dataset(
     )
     _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
     quality = {
-        f"thèmes : {k}": v if not isinstance(v, float) else f"{v:.3f}"
+        f"thèmes : {_QUALITY_NAMES.get(k, k)}": (
+            "non mesurée"
+            if v is None
+            else f"{v:.3f}".replace(".", ",")
+            if isinstance(v, float)
+            else v
+        )
         for k, v in extras["themes"].quality.items()
         if isinstance(v, int | float) or v is None
     }

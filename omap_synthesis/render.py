@@ -56,11 +56,20 @@ def word_document(title: str):
     up once.
     """
     import docx
+    from docx.oxml.ns import qn
 
     document = docx.Document()
     part = document.part
     part.get_style_id = cache(part.get_style_id)
-    document.core_properties.title = title
+    # French text: Word checks spelling in the document's default language (the template's
+    # is en-US), and the template's author and comment are python-docx's own.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    for lang in defaults.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "fr-FR")
+    properties = document.core_properties
+    properties.title, properties.language = title, "fr-FR"
+    properties.author = properties.last_modified_by = "omap-synthesis"
+    properties.comments = ""
     return document
 
 

@@ -121,6 +121,9 @@ def test_draft_docx_uses_word_styles(outputs):
     document = docx.Document(str(folder / "lecture-15h05.docx"))
     styles = {p.style.name for p in document.paragraphs}
     assert {"Title", "Heading 1", "List Number"} <= styles
+    # Spell-checked as French; no trace of the template's author.
+    assert '<w:lang w:val="fr-FR"' in document.styles.element.xml
+    assert document.core_properties.author == "omap-synthesis"
 
 
 def test_manifest_has_no_time_or_path(outputs):
@@ -411,3 +414,11 @@ def test_a_one_word_action_is_not_read_out_as_a_title(outputs):
     text = draft_markdown(build_draft(inputs))
     assert "1. **Action à préciser.** Proposition formulée par" in text
     assert "Recommander." not in text
+
+
+def test_the_method_table_names_its_measures_in_french(outputs):
+    _, folder = outputs
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert "thèmes : stabilité (ARI entre rééchantillonnages)" in html
+    assert not re.search(r"n_passages|n_themes|stability_ari|coherence_npmi|unassigned", html)
+    assert not re.search(r"<td>-?\d+\.\d+</td>", html)
