@@ -41,6 +41,14 @@ _QUALITY_NAMES = {
     "coherence_npmi": "cohérence des libellés (NPMI moyen)",
     "unassigned": "passages sans thème",
 }
+
+
+def _quality_value(value) -> str | int:
+    if value is None:
+        return "non mesurée"
+    return f"{value:.3f}".replace(".", ",") if isinstance(value, float) else value
+
+
 EDITS_FILE = "lecture.yaml"
 STAGES = ("ingest", "draft", "report")
 # French names of the timed steps, for progress and timing messages.
@@ -297,13 +305,7 @@ def _write_report_and_dataset(
     )
     _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
     quality = {
-        f"thèmes : {_QUALITY_NAMES.get(k, k)}": (
-            "non mesurée"
-            if v is None
-            else f"{v:.3f}".replace(".", ",")
-            if isinstance(v, float)
-            else v
-        )
+        f"thèmes : {_QUALITY_NAMES.get(k, k)}": _quality_value(v)
         for k, v in extras["themes"].quality.items()
         if isinstance(v, int | float) or v is None
     }

@@ -514,6 +514,11 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         for t in heads + complements
         for w in _words(_phrase(t, span.start, span.end))
     )
+    kinds = {
+        target: frozenset(nominal_verb(lemma(c)) for c in found)
+        for target, t in zip(targets_of, heads, strict=True)
+        if (found := _de_complements(t))
+    }
     vectors = {}
     for word in sorted(targets | modifiers):
         if span.vocab.has_vector(word):
@@ -533,11 +538,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         modifiers - targets,
         vectors,
         stance=_words([head, *head.children]) | (content & {infinitive(head)}),
-        kinds={
-            target: frozenset(nominal_verb(lemma(c)) for c in _de_complements(t))
-            for target, t in zip(targets_of, heads, strict=True)
-            if _de_complements(t)
-        },
+        kinds=kinds,
     )
 
 
