@@ -759,8 +759,8 @@ def corpus_command(
     dirs: Annotated[
         list[Path],
         typer.Argument(
-            help="Dossiers d'événements (avec event.yaml), dossiers qui en contiennent, ou "
-            "dossiers de transcriptions."
+            help="Dossiers d'événements (avec event.yaml), ou dossiers qui contiennent des "
+            "événements, des transcriptions ou des sous-dossiers de transcriptions."
         ),
     ],
     out: OutDir = None,

@@ -12,6 +12,7 @@ maps the units over a ``dask.bag``, writes the same dataset as the in-process ru
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,8 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event, ingest_file, slug
 from omap_synthesis.models import Codebook
 from omap_synthesis.readers import FORMATS
+
+log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5
 OUTPUT_NAME = "corpus"
@@ -63,12 +66,13 @@ class Settings:
 @dataclass
 class UnitResult:
     """Rows of one unit, the inputs it read (name → SHA-256), the files it skipped and what
-    was left out of the files it read (name → reason)."""
+    was left out of the files it read (name → reason), under the unit's label."""
 
     frame: pd.DataFrame
     inputs: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     partial: dict[str, str] = field(default_factory=dict)
+    label: str = ""
 
 
 @dataclass
@@ -107,7 +111,8 @@ def _loose_units(folder: Path, label: str) -> list[Unit]:
 
 
 def find_units(dirs: Iterable[str | Path]) -> list[Unit]:
-    """Units of the given folders: event folders, their event sub-folders, loose transcripts.
+    """Units of the given folders: event folders, and in another folder its event sub-folders,
+    its transcripts and those of its other sub-folders (one level down).
 
     Raises
     ------
@@ -119,10 +124,10 @@ def find_units(dirs: Iterable[str | Path]) -> list[Unit]:
         if not folder.is_dir():
             raise InputError(folder, "dossier introuvable")
         subs = [] if _is_event(folder) else sorted(p for p in folder.iterdir() if p.is_dir())
-        events = [p for p in subs if _is_event(p)]
-        if not _is_event(folder) and not events and not _transcripts(folder):
+        found = [p for p in subs if _is_event(p) or _transcripts(p)]
+        if not _is_event(folder) and not found and not _transcripts(folder):
             raise InputError(folder, "ni événement (event.yaml) ni transcription lisible")
-        folders += [folder, *events]
+        folders += [folder, *found]
     units, labels = [], Counter()
     for folder in sorted(dict.fromkeys(p.resolve() for p in folders)):
         labels[folder.name] += 1
@@ -197,7 +202,7 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
         f"{unit.label}/sources/{r.name}": r.reason for r in ingested.reports if r.status != "lu"
     }
     partial = {f"{unit.label}/sources/{n}": r for n, r in ingested.partial.items()}
-    return UnitResult(frame, inputs, skipped, partial)
+    return UnitResult(frame, inputs, skipped, partial, unit.label)
 
 
 def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -212,7 +217,8 @@ def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
     frame = export.passages_frame(ingested, None, taggings, codebook)
     frame["event"] = unit.label
     partial = {f"{unit.label}/{n}": r for n, r in ingested.partial.items()}
-    return UnitResult(frame, {f"{unit.label}/{path.name}": export.file_hash(path)}, {}, partial)
+    inputs = {f"{unit.label}/{path.name}": export.file_hash(path)}
+    return UnitResult(frame, inputs, {}, partial, unit.label)
 
 
 def process_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -321,8 +327,23 @@ def _write(results, out: Path, settings: Settings, on_unit) -> CorpusResult:
     columns = corpus_columns(codebook)
     out.mkdir(parents=True, exist_ok=True)
     summary = CorpusResult(out / OUTPUT_NAME)
+    owners: dict[str, str] = {}  # event column value → label of the unit that gave it
     with DatasetWriter(out, OUTPUT_NAME, columns) as writer:
         for result in results:
+            for event in sorted(set(result.frame["event"])) if len(result.frame) else ():
+                owner = owners.setdefault(event, result.label)
+                if owner != result.label:
+                    # Two folders of one event id (two copies, two versions): the second
+                    # keeps its folder's name, so that (event, passage_id) stays a key.
+                    log.warning(
+                        "%s : l'identifiant d'événement « %s » est déjà celui de %s ; ses "
+                        "passages sont rangés sous « %s »",
+                        result.label,
+                        event,
+                        owner,
+                        result.label,
+                    )
+                    result.frame["event"] = result.frame["event"].replace(event, result.label)
             writer.append(result.frame)
             summary.passages += len(result.frame)
             summary.words += int(result.frame["words"].sum()) if len(result.frame) else 0

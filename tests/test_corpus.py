@@ -191,3 +191,28 @@ def test_loose_transcripts_are_tagged_as_with_the_full_pipeline(dataset, transcr
     mine = frame[frame["source"] == path.name]
     assert len(mine) == len(expected)
     assert list(mine["labels"]) == expected
+
+
+def test_transcripts_of_sub_folders_are_read(tmp_path):
+    (tmp_path / "a.txt").write_text("A : Bonjour.", encoding="utf-8")
+    (tmp_path / "debats").mkdir()
+    (tmp_path / "debats" / "d.txt").write_text("B : Bonsoir.", encoding="utf-8")
+    (tmp_path / "vide").mkdir()
+    units = find_units([tmp_path])
+    assert sorted((u.label, Path(u.path).name) for u in units) == [
+        ("debats", "d.txt"),
+        (tmp_path.name, "a.txt"),
+    ]
+
+
+def test_two_folders_of_one_event_keep_distinct_keys(nlp, sample_event, tmp_path, caplog):
+    for copy in ("copie-1", "copie-2"):
+        shutil.copytree(sample_event, tmp_path / "in" / copy)
+    with caplog.at_level("WARNING"):
+        result = build_corpus(find_units([tmp_path / "in"]), tmp_path / "out")
+    frame = pd.read_parquet(result.out_dir / "passages.parquet")
+    assert set(frame["event"]) == {"omap-2022-10-20", "copie-2"}
+    assert not frame.duplicated(["event", "passage_id"]).any()
+    assert "copie-2 : l'identifiant d'événement « omap-2022-10-20 » est déjà celui de copie-1" in (
+        caplog.text
+    )
