@@ -61,11 +61,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "source"
 
 
-def _qa_classifier(event: Event, item_id: str):
-    """Label Q&A turns: questions from the audience, answers and moderation by programme people."""
+def _qa_classifier(event: Event, item_id: str, after: int = 0):
+    """Label Q&A turns: questions from the audience, answers and moderation by programme people.
+
+    An exchange opens at a heading or at a question after other turns, unless the exchange
+    just opened has had no answer yet (the moderator's opening under the notes' title, then
+    « ## Échange 1 »: one exchange). Numbers follow ``after``, the last exchange of the notes
+    of this item already read.
+    """
     people = event.programme_people
     moderators = {s.moderator.name for s in event.sessions if s.moderator}
-    state = {"exchange": 0, "last": None}
+    state = {"exchange": after, "last": None, "answered": True}
 
     def classify(_index: int, turn: Turn) -> tuple[str, int | None]:
         if turn.speaker in moderators:
@@ -76,8 +82,11 @@ def _qa_classifier(event: Event, item_id: str):
             kind = "reponse"
         else:
             kind = "question"
-        if turn.heading or (kind == "question" and state["last"] != "question"):
+        opens = turn.heading or (kind == "question" and state["last"] != "question")
+        if opens and state["answered"]:
             state["exchange"] += 1
+            state["answered"] = False
+        state["answered"] = state["answered"] or kind == "reponse"
         state["last"] = kind
         return kind, state["exchange"] or None
 
@@ -201,6 +210,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
     keeper: dict[str, str] = {}
     for path in sorted(files, key=lambda p: (len(p.name), p.name)):
         keeper.setdefault(digests[path], path.name)
+    last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
     for path in files:
         fmt = FORMATS.get(path.suffix.lower(), "")
         digest = digests[path]
@@ -219,8 +229,13 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         source = _fill_single_speaker(source, event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
-            source, source_id, talk, _qa_classifier(event, talk), _sentences(source)
+            source,
+            source_id,
+            talk,
+            _qa_classifier(event, talk, last_exchange[talk]),
+            _sentences(source),
         )
+        last_exchange[talk] = max([last_exchange[talk], *(p.exchange or 0 for p in passages)])
         result.passages.extend(passages)
         result.sources[source.name] = source
         result.hashes[source.name] = digest

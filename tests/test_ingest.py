@@ -172,3 +172,22 @@ def test_skipped_loose_files_are_named_so_that_one_can_find_them(tmp_path):
         f"{tmp_path / 'b' / 'debat.txt'} : fichier vide",
         f"{tmp_path.name} : c'est un dossier, pas un fichier",
     ]
+
+
+def test_exchanges_follow_the_notes_headings_across_files(messy_event):
+    sources = messy_event / "sources"
+    # The moderator's opening under the notes' title is part of the first exchange.
+    first = (sources / "qr-1.md").read_text(encoding="utf-8")
+    assert "\n# Questions/Réponses" in first and "\n## Échange 1\n" in first
+    (sources / "qr-1-suite.md").write_text(
+        "---\ntalk: qr-1\n---\n\n## Échange 7\n\nAli Idrissi (étudiant) : Une dernière question ?"
+        "\n\nSamira Idrissi : Une dernière réponse.\n",
+        encoding="utf-8",
+    )
+    passages = [p for p in ingest_event(messy_event).passages if p.talk == "qr-1"]
+    opening = next(p for p in passages if p.source == "qr-1.md")
+    asked = next(p for p in passages if p.source == "qr-1.md" and p.kind == "question")
+    assert opening.kind == "moderation" and opening.exchange == asked.exchange
+    # Files are read in name order: « qr-1-suite.md » first, then « qr-1.md » goes on.
+    assert {p.exchange for p in passages if p.source == "qr-1-suite.md"} == {1}
+    assert asked.exchange == 2
