@@ -280,6 +280,36 @@ def _without_bad_cues(text: str, problems: list) -> str:
     return "\n".join(lines)
 
 
+def _reversed(line: int, timing: str) -> tuple[int, str, str]:
+    return (line, f"fin avant le début « {timing.strip()} »", "seule l'heure de début est gardée")
+
+
+def _srt_timings(text: str, problems: list) -> str:
+    """The SRT text with its timing lines made plain for the parser, line numbers kept.
+
+    A stamp without hours (« 00:13,000 », as WebVTT allows) is minutes and seconds, where the
+    parser reads hours and minutes; a cue that ends before it starts keeps its start only (noted
+    in ``problems``); a lone index line between blank lines, a cue with neither timing nor text
+    (often left at the end of a file), is blanked out, where the parser would append it to the
+    text of the cue above.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if m := _CUE_TIMING.match(line):
+            start, end = (s if s.count(":") == 2 else f"00:{s}" for s in m.group(1, 2))
+            if _seconds(end) < _seconds(start):
+                problems.append(_reversed(i + 1, line))
+                end = start
+            lines[i] = f"{start} --> {end}{m.group(3) or ''}"
+        elif (
+            line.strip().isdigit()
+            and (i == 0 or not lines[i - 1].strip())
+            and (i + 1 == len(lines) or not lines[i + 1].strip())
+        ):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
 def _read_problems(path: Path, cues: list, problems: list) -> tuple[str, ...]:
     """``problems`` — (line or ``None``, reason, consequence) — as French notes; when
     nothing could be read, the first one is raised as the file's error."""
@@ -380,7 +410,7 @@ def read_srt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
     problems: list = []
     text = _without_bad_cues(_normalise_newlines(text), problems)
-    subs = _parse_srt(text, problems)
+    subs = _parse_srt(_srt_timings(text, problems), problems)
     cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "srt", encoding), problems=notes)
@@ -397,7 +427,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
         raise InputError(path, "un fichier WebVTT doit commencer par « WEBVTT »", 1)
     # Block by block: the parser drops a block without timing silently and refuses the whole
     # file for one bad block.
-    captions, problems = [], []
+    cues, problems = [], []
     for number, lines in _blocks_of_lines(text)[1:]:
         if lines[0].split(" ", 1)[0].split("\t", 1)[0] in _VTT_NON_CUES:
             continue
@@ -420,9 +450,13 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 reason = f"horodatage illisible « {timing} »"
             if not found:
                 problems.append((number, reason, "sous-titre ignoré"))
-            captions += found
-    # The parser removes the markup but leaves character references (« &amp; », « &lt; »).
-    cues = [(_seconds(c.start), _seconds(c.end), html.unescape(c.text), c.voice) for c in captions]
+            for caption in found:
+                start, end = _seconds(caption.start), _seconds(caption.end)
+                if end < start:
+                    at = next(i for i, x in enumerate(lines) if "-->" in x)
+                    problems.append(_reversed(number + at, lines[at]))
+                # The parser removes the markup but leaves character references (« &amp; »).
+                cues.append((start, max(start, end), html.unescape(caption.text), caption.voice))
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "webvtt", encoding), problems=notes)
 

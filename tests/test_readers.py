@@ -312,6 +312,38 @@ def test_webvtt_timings_with_a_comma_are_read(tmp_path):
     assert source.turns[0].times[0][2:] == (1.0, 3.5)
 
 
+def test_srt_stamps_without_hours_are_minutes_and_a_lone_last_index_is_not_text(tmp_path):
+    path = tmp_path / "court.srt"
+    path.write_text(
+        "1\n00:13,000 --> 01:15,500\nBonjour.\n\n2\n01:16,000 --> 01:18,000\nFin.\n\n3\n"
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Bonjour.\nFin." and not source.problems
+    assert [t[2:] for t in source.turns[0].times] == [(13.0, 75.5), (76.0, 78.0)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "a.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nUn.\n\n2\n00:00:20,000 --> 00:00:18,000\nDeux.\n",
+        ),
+        ("a.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nUn.\n\n00:20.000 --> 00:18.000\nDeux.\n"),
+    ],
+)
+def test_a_cue_ending_before_it_starts_keeps_its_text_and_its_start(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    source = read_source(path, LIMIT)
+    assert source.text == "Un.\nDeux."
+    assert source.turns[0].times[1][2:] == (20.0, 20.0)
+    (problem,) = source.problems
+    assert (
+        problem.startswith("ligne 6 : fin avant le début « 00:") and "début est gardée" in problem
+    )
+
+
 def test_whisper_speaker_names_that_are_not_text_are_noted_not_fatal(tmp_path):
     path = tmp_path / "asr.json"
     path.write_text(
