@@ -38,6 +38,11 @@ FEMININE_ROLES = {w for w in ROLE_WORDS if w.endswith(("ante", "ente", "trice", 
 MIN_SHARE = 0.3
 MAX_TALKS = 5
 QUOTE_WORDS = (8, 45)
+# What the synthesis of each objective quotes (summary sentences, recurring themes), from the
+# fullest to the barest: the fullest that fits in SYNTHESIS_SHARE of the word budget is used, so
+# that a short reading still leaves room for the recommendations.
+SYNTHESIS_LEVELS = ((3, 2), (2, 2), (2, 1), (1, 1), (1, 0), (0, 0))
+SYNTHESIS_SHARE = 1 / 3
 _VERBS = ["a rappelé", "a souligné", "a expliqué", "a indiqué"]
 
 
@@ -388,6 +393,7 @@ class DraftBuilder:
         # Sentences of the recommendations read aloud: the synthesis does not quote them too.
         self.read_spans: set[tuple[str, int, int]] = set()
         self.read: list = []
+        self.points, self.theme_count = SYNTHESIS_LEVELS[0]
 
     def text_of(self, passage_id: str) -> str:
         return self.inputs.pseudonymiser.text(self.by_id[passage_id].text)
@@ -439,6 +445,8 @@ class DraftBuilder:
 
     def _summary_points(self, label_id: str, talks: list[str], limit: int) -> list[DraftSentence]:
         picked, seen_talks = [], set()
+        if limit <= 0:
+            return picked
         candidates = [
             s
             for talk in talks
@@ -480,18 +488,19 @@ class DraftBuilder:
                 "Aucune séquence ne l'a traité de façon suivie, mais il a été abordé au détour "
                 f"d'autres interventions, notamment dans {_join(labels)}."
             ),
-            *self._summary_points(label_id, talks, limit=2),
+            *self._summary_points(label_id, talks, limit=min(2, self.points)),
         ]
 
     def _themes_for(self, label_id: str) -> list[DraftSentence]:
-        """At most two recurring themes of this objective, each with the sequences it joined.
+        """At most ``theme_count`` recurring themes of this objective, each with the sequences it
+        joined.
 
         A theme is said under the objective most of its passages carry (the first in codebook
         order on a tie), so that it is not repeated from one objective to the next.
         """
         event, out = self.inputs.event, []
         top = [lab.id for lab in self.inputs.codebook.top]
-        for theme in self.inputs.themes:
+        for theme in self.inputs.themes if self.theme_count else ():
             members = [pid for pid in theme.passage_ids if pid in self.by_id]
             if not members:
                 continue
@@ -512,7 +521,7 @@ class DraftBuilder:
             out.append(
                 DraftSentence(f"{lead} {where}{NBSP}: {_lower_first(theme.label)}.", tuple(members))
             )
-            if len(out) == 2:
+            if len(out) == self.theme_count:
                 break
         return out
 
@@ -530,7 +539,7 @@ class DraftBuilder:
                 paragraph.append(
                     DraftSentence(f"Cet objectif a surtout été traité dans {_join(labels)}.")
                 )
-                paragraph += self._summary_points(lab.id, talks, limit=3)
+                paragraph += self._summary_points(lab.id, talks, limit=self.points)
             else:
                 paragraph += self._in_passing(lab.id)
             paragraph += self._themes_for(lab.id)
@@ -680,14 +689,26 @@ class DraftBuilder:
         annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)
         used, self.read = 0, []
         for rec in recs:
-            if used < budget or not main.items:
-                item = self.recommendation_item(rec)
-                used += sum(count_words(s.text) for s in item)
+            # In rank order, while at least half of the next one fits (and always the first).
+            item = self.recommendation_item(rec)
+            size = sum(count_words(s.text) for s in item)
+            if not main.items or (not annex.items and used + size / 2 <= budget):
+                used += size
                 main.items.append(item)
                 self.read.append(rec)
             else:
                 annex.items.append(self.recommendation_item(rec, full=False))
         return [main, annex] if annex.items else [main]
+
+    def fixed_sections(self) -> list[Section]:
+        """Opening, synthesis, points left open and closing, the synthesis as full as the word
+        budget allows (it keeps at most ``SYNTHESIS_SHARE`` of it)."""
+        for self.points, self.theme_count in SYNTHESIS_LEVELS:
+            self._verb = 0
+            synthesis = self.objectives()
+            if _words(synthesis) <= self.words * SYNTHESIS_SHARE:
+                break
+        return [self.opening(), *synthesis, self.open_points(), self.closing()]
 
     def build(self) -> Draft:
         event = self.inputs.event
@@ -695,9 +716,8 @@ class DraftBuilder:
         # aloud quotes or cites: build, note those sentences, rebuild without them (the words
         # saved may let one more recommendation in; a few rounds settle it).
         for _ in range(3):
-            self._verb = 0
-            fixed = [self.opening(), *self.objectives(), self.open_points(), self.closing()]
-            spent = sum(count_words(s.text) for sec in fixed for b in sec.paragraphs for s in b)
+            fixed = self.fixed_sections()
+            spent = _words(fixed)
             recs = self.recommendations(max(self.words - spent, 0))
             cited = {
                 (e.passage_id, e.start_char, e.end_char) for r in self.read for e in r.evidence
@@ -714,6 +734,11 @@ class DraftBuilder:
         return Draft(
             "Éléments de recommandations essentiels de l'atelier", subtitle, notice, sections
         )
+
+
+def _words(sections: list[Section]) -> int:
+    """Words of the paragraphs of ``sections`` (their titles and numbered items left out)."""
+    return sum(count_words(s.text) for sec in sections for b in sec.paragraphs for s in b)
 
 
 def build_draft(inputs: DraftInputs, words: int = DEFAULT_WORDS) -> Draft:

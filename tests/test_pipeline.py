@@ -422,3 +422,20 @@ def test_the_method_table_names_its_measures_in_french(outputs):
     assert "thèmes : stabilité (ARI entre rééchantillonnages)" in html
     assert not re.search(r"n_passages|n_themes|stability_ari|coherence_npmi|unassigned", html)
     assert not re.search(r"<td>-?\d+\.\d+</td>", html)
+
+
+def test_word_budget_is_kept_for_short_and_long_readings(outputs):
+    from omap_synthesis.draft import DEFAULT_WORDS, build_draft
+
+    result, _ = outputs
+    lengths = {}
+    for budget in (300, 800, DEFAULT_WORDS, 4000):
+        draft = build_draft(result.inputs, budget)
+        lengths[budget] = draft.words
+        read = next(s for s in draft.sections if s.title == "Recommandations")
+        assert read.items, budget
+        # « About » the budget: one recommendation may run past it by half its length.
+        assert draft.words <= budget * 1.15, (budget, draft.words)
+    # A short reading keeps its recommendations and loses quotations of the synthesis first.
+    assert lengths[300] < lengths[800] < lengths[DEFAULT_WORDS] < lengths[4000]
+    assert lengths[4000] >= 4000 * 0.85
