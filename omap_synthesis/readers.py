@@ -420,6 +420,28 @@ def read_srt(path: Path, data: bytes) -> SourceText:
 _VTT_NON_CUES = ("NOTE", "STYLE", "REGION")
 
 
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
+_MARKUP = re.compile(r"</?[^>]*>")
+
+
+def _voices(caption) -> list[tuple[str, str | None]]:
+    """(text, voice) of each voice of a cue (« <v A>Oui.</v> <v B>Non.</v> »), or of the cue
+    whole, where the parser gives all its text to the first voice.
+
+    The parser removes the markup but leaves character references (« &amp; », « &lt; »).
+    """
+    raw = caption.raw_text
+    if len(_VOICE.findall(raw)) < 2:
+        return [(html.unescape(caption.text), caption.voice)]
+    pieces = _VOICE.split(raw)  # text before the first voice, then voice, text, voice, text …
+    said = [(pieces[0], None), *zip(pieces[2::2], pieces[1::2], strict=True)]
+    return [
+        (html.unescape(_MARKUP.sub("", text)).strip(), voice.strip() or None)
+        for text, voice in said
+        if _MARKUP.sub("", text).strip()
+    ]
+
+
 def read_vtt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
@@ -455,8 +477,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 if end < start:
                     at = next(i for i, x in enumerate(lines) if "-->" in x)
                     problems.append(_reversed(number + at, lines[at]))
-                # The parser removes the markup but leaves character references (« &amp; »).
-                cues.append((start, max(start, end), html.unescape(caption.text), caption.voice))
+                cues += [(start, max(start, end), *said) for said in _voices(caption)]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "webvtt", encoding), problems=notes)
 

@@ -304,6 +304,21 @@ def test_a_dialogue_cue_holds_one_turn_per_dashed_reply(tmp_path):
     assert source.turns[1].times[0][2:] == (1.0, 3.0)
 
 
+def test_two_voices_of_one_webvtt_cue_are_two_turns(tmp_path):
+    path = tmp_path / "dialogue.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:01.000 --> 00:03.000\n<v Marie Curie>Bonjour.</v>\n"
+        "<v Paul Langevin>Salut &amp; <b>bravo</b> !</v>\n\n"
+        "00:03.000 --> 00:04.000\n<v Paul Langevin>Merci.\n"
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Marie Curie", "Bonjour."),
+        ("Paul Langevin", "Salut & bravo !\nMerci."),
+    ]
+    assert source.turns[1].times[0][2:] == (1.0, 3.0)
+
+
 def test_webvtt_timings_with_a_comma_are_read(tmp_path):
     path = tmp_path / "converti.vtt"
     path.write_text("WEBVTT\n\n00:00:01,000 --> 00:00:03,500\nNadia Fassi : R&amp;D &lt;ok&gt;\n")
