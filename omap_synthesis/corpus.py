@@ -198,6 +198,8 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
     frame = export.passages_frame(ingested, pseudo, taggings, tagger.codebook)
     inputs = {f"{unit.label}/sources/{n}": h for n, h in ingested.hashes.items()}
     inputs[f"{unit.label}/event.yaml"] = export.file_hash(folder / "event.yaml")
+    if settings.codebook is None:  # the event's own codebook tagged its rows
+        inputs[f"{unit.label}/{event.codebook}"] = export.file_hash(folder / event.codebook)
     skipped = {
         f"{unit.label}/sources/{r.name}": r.reason for r in ingested.reports if r.status != "lu"
     }

@@ -116,6 +116,9 @@ def test_event_audience_is_pseudonymised(nlp, sample_event, tmp_path):
     assert len(questions) and questions["speaker"].str.startswith("Participant·e").all()
     assert (frame["labels"] != "").any()
     assert set(frame["event"]) == {"omap-2022-10-20"}
+    # The event's own codebook tagged its rows: it is an input of the dataset.
+    inputs = json.loads((result.out_dir / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    assert "omap-2022-10-20/codebook.yaml" in inputs
 
 
 def test_unreachable_scheduler_fails_fast_in_french(transcripts, tmp_path, monkeypatch):
