@@ -259,9 +259,7 @@ def evaluate_summaries(
     for col in ("système", "ROUGE-1", "ROUGE-2", "ROUGE-L"):
         table.add_column(col, justify="left" if col == "système" else "right")
     for name, s in result.scores.items():
-        table.add_row(
-            _SYSTEM_NAMES.get(name, name), f"{s.rouge1:.3f}", f"{s.rouge2:.3f}", f"{s.rougeL:.3f}"
-        )
+        table.add_row(_SYSTEM_NAMES.get(name, name), _num(s.rouge1), _num(s.rouge2), _num(s.rougeL))
     _out().print(table)
 
 
@@ -381,14 +379,10 @@ def tag_command(
         table.add_row(
             str(item.id),
             ", ".join(t.labels) or "hors objectifs",
-            "  ".join(f"{k} {v:.2f}" for k, v in best if v > 0),
+            "  ".join(f"{k} {_num(v, 2)}" for k, v in best if v > 0),
             t.note,
         )
     _out().print(table)
-
-
-def _fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
 
 
 @evaluate_app.command("tagging")
@@ -433,9 +427,9 @@ def evaluate_tagging(
     for score in (*result.labels, result.none):
         table.add_row(
             score.label,
-            _fmt(score.precision),
-            _fmt(score.recall),
-            _fmt(score.f1),
+            _num(score.precision),
+            _num(score.recall),
+            _num(score.f1),
             str(score.support),
             str(score.predicted),
         )
@@ -443,9 +437,9 @@ def evaluate_tagging(
         if score is not None:
             table.add_row(
                 f"macro {label}",
-                _fmt(score.precision),
-                _fmt(score.recall),
-                _fmt(score.f1),
+                _num(score.precision),
+                _num(score.recall),
+                _num(score.f1),
                 "",
                 "",
             )

@@ -427,7 +427,7 @@ def test_evaluate_tagging_command(tmp_path):
     # The macro row's three figures sit under précision, rappel and F1, like the other rows.
     macro = next(line for line in held.stdout.splitlines() if "macro objectifs" in line)
     cells = [c.strip() for c in re.split(r"[│|]", macro)[1:-1]]
-    assert cells[1:4] == ["1.000"] * 3 and cells[4:] == ["", ""]
+    assert cells[1:4] == ["1,000"] * 3 and cells[4:] == ["", ""]
 
 
 def test_evaluate_tagging_rejects_unknown_labels(tmp_path):
