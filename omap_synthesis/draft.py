@@ -14,11 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
-from omap_synthesis.errors import InputError, yaml_reason
+from omap_synthesis.errors import InputError
+from omap_synthesis.event import load_yaml
 from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
@@ -162,10 +161,7 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
     """Read the rapporteur's ``lecture.yaml``: recommendations to exclude and their order."""
     if path is None or not path.exists():
         return [], []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(path, *yaml_reason(exc)) from None
+    data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise InputError(path, "table attendue avec « exclure » et « ordre »")
     for key in sorted(set(data) - {"exclure", "ordre"}, key=str):
@@ -191,14 +187,19 @@ def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -
         for rid in dict.fromkeys(order)
         if rid in set(exclude) and rid in known
     ]
+    problems += [
+        f"« {rid} » est {number(n)} fois dans « ordre » : seule sa première place compte"
+        for rid, n in Counter(order).items()
+        if n > 1
+    ]
     return problems
 
 
 def apply_edits(recommendations: list, exclude: list[str], order: list[str]) -> list:
     """Drop excluded ids; put the ids of ``order`` first, in that order; keep the rest ranked."""
     kept = [r for r in recommendations if r.id not in set(exclude)]
-    rank = {rid: i for i, rid in enumerate(order)}
-    return sorted(kept, key=lambda r: (rank.get(r.id, len(rank)), kept.index(r)))
+    rank = {rid: i for i, rid in reversed(list(enumerate(order)))}  # an id's first place
+    return sorted(kept, key=lambda r: (rank.get(r.id, len(order)), kept.index(r)))
 
 
 _NUMBERS = (
@@ -410,8 +411,10 @@ class DraftBuilder:
 
     def opening(self) -> Section:
         event, codebook = self.inputs.event, self.inputs.codebook
-        talks = [it for it in event.items if it.kind == "conf"]
-        qa = [it for it in event.items if it.kind == "qa"]
+        # What was read: a sequence without transcript is named among the points left open.
+        read = [it for it in event.items if it.id not in set(self.inputs.missing_items)]
+        talks = [it for it in read if it.kind == "conf"]
+        qa = [it for it in read if it.kind == "qa"]
         day = f" du {french_date(event.date)}" if event.date else ""
         first = DraftSentence(
             f"{OPENING}, au terme de cette journée d'études{day} consacrée à *{event.title}*, "

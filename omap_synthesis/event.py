@@ -18,15 +18,55 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 ITEM_KINDS = {"accueil", "ouverture", "conf", "qa", "pause", "rapporteur", "cloture", "repas"}
 
 
-def _load_yaml(path: Path) -> object:
+class _Loader(yaml.SafeLoader):
+    """YAML as a person writes it: « 11:45 » is a time, not the base-60 integer 705 of YAML
+    1.1, and a key given twice in one table is an error, where the last one silently won."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:  # an unhashable key: the parent class says so
+                break
+            if first != key_node.start_mark.line + 1:
+                raise DuplicateKey(key, first, key_node.start_mark.line + 1)
+        return super().construct_mapping(node, deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: list(resolvers) for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _digit in "0123456789":
+    _Loader.yaml_implicit_resolvers.setdefault(_digit, []).insert(
+        0, ("tag:yaml.org,2002:str", re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$"))
+    )
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, first: int, line: int):
+        super().__init__(f"clé « {key} » en double (déjà ligne {first}), aucune n'est retenue")
+        self.line = line
+
+
+def load_yaml(path: Path) -> object:
+    """A YAML file written by the user (programme, codebook, rapporteur's edits), UTF-8.
+
+    Raises ``InputError`` naming the file, and the line where there is one.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError(path, "fichier introuvable") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "le fichier n'est pas en UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        reason = "le fichier n'est pas en UTF-8 (à réenregistrer en UTF-8)"
+        raise InputError(path, reason, line) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)
+    except DuplicateKey as exc:
+        raise InputError(path, str(exc), exc.line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, *yaml_reason(exc)) from None
 
@@ -74,7 +114,7 @@ def load_event(event_dir: str | Path) -> Event:
     """
     event_dir = Path(event_dir)
     path = event_dir / "event.yaml"
-    raw = _load_yaml(path)
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise InputError(path, "le programme doit être une table YAML (id, title, items…)")
     sessions = []
@@ -185,7 +225,7 @@ def load_codebook(path: str | Path) -> Codebook:
     whole codebook; children are one level deep.
     """
     path = Path(path)
-    raw = _load_yaml(path)
+    raw = load_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("labels"), list) or not raw["labels"]:
         raise InputError(path, "le codebook doit contenir une liste « labels » non vide")
     labels: list[Label] = []

@@ -80,16 +80,47 @@ def test_a_malformed_edits_file_names_its_line(tmp_path):
     assert str(info.value).startswith(f"{path}, ligne ") and "YAML invalide" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("# Édité à 15 h\nexclure: [R-1]\n".encode("cp1252"), "ligne 1 : le fichier n'est pas"),
+        (
+            b"exclure: [R-1]\nordre: [R-2]\nexclure: [R-3]\n",
+            "ligne 3 : clé « exclure » en double (déjà ligne 1)",
+        ),
+    ],
+)
+def test_an_edits_file_not_in_utf8_or_with_a_key_twice_is_refused(tmp_path, content, message):
+    path = tmp_path / "lecture.yaml"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        load_edits(path)
+    assert message in str(info.value)
+
+
 def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
     path = tmp_path / "lecture.yaml"
-    path.write_text("exclude: [R-1]\nexclure: [R-2, R-9]\nordre: [R-2, R-3]\n", encoding="utf-8")
+    path.write_text(
+        "exclude: [R-1]\nexclure: [R-2, R-9]\nordre: [R-2, R-3, R-1, R-3]\n", encoding="utf-8"
+    )
     with caplog.at_level(logging.WARNING):
         exclude, order = load_edits(path)
     assert "lecture.yaml : clé « exclude » inconnue, ignorée" in caplog.text
     recs = [SimpleNamespace(id=f"R-{n}") for n in (1, 2, 3)]
     problems = edit_problems(recs, exclude, order)
-    assert len(problems) == 2
+    assert len(problems) == 3
     assert problems[0].startswith("identifiant inconnu « R-9 », sans effet")
     assert problems[1] == (
         "« R-2 » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
     )
+    assert problems[2] == "« R-3 » est deux fois dans « ordre » : seule sa première place compte"
+
+
+def test_an_id_ordered_twice_takes_its_first_place():
+    from omap_synthesis.draft import apply_edits
+
+    recs = [SimpleNamespace(id=f"R-{n}") for n in (1, 2, 3, 4)]
+    ordered = apply_edits(recs, ["R-1"], ["R-4", "R-4"])
+    assert [r.id for r in ordered] == ["R-4", "R-2", "R-3"]
+    ordered = apply_edits(recs, [], ["R-3", "R-2", "R-3"])
+    assert [r.id for r in ordered] == ["R-3", "R-2", "R-1", "R-4"]

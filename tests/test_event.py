@@ -51,6 +51,7 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         (EVENT_OK + "  - {id: a, kind: qa, title: B}\n", "en double"),
         (EVENT_OK + "sources:\n  f.txt: zz\n", "sources.f.txt"),
         (EVENT_OK.replace("title: A", "title: A, session: S9"), "session « S9 »"),
+        ("id: e\ntitle: T\nid: f\n", "ligne 3 : clé « id » en double (déjà ligne 1)"),
     ],
 )
 def test_bad_programme(tmp_path, content, message):
@@ -58,6 +59,19 @@ def test_bad_programme(tmp_path, content, message):
     with pytest.raises(InputError) as info:
         load_event(tmp_path)
     assert "event.yaml" in str(info.value) and message in str(info.value)
+
+
+def test_times_written_without_quotes_are_times(tmp_path):
+    (tmp_path / "event.yaml").write_text(EVENT_OK.replace('"10:00"', "11:45, end: 9:05"))
+    (item,) = load_event(tmp_path).items
+    assert (item.start, item.end) == ("11:45", "9:05")
+
+
+def test_a_programme_not_in_utf8_names_its_line(tmp_path):
+    (tmp_path / "event.yaml").write_bytes(("# Journée\n" + EVENT_OK).encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        load_event(tmp_path)
+    assert "event.yaml, ligne 1 : le fichier n'est pas en UTF-8" in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -271,6 +271,8 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert not any(r.name == "conf-5.json" for r in result.ingested.reports)
     draft = (result.out_dir / "lecture-15h05.md").read_text(encoding="utf-8")
     assert "Conf 5" in draft and "faute de transcription" in draft
+    # The opening counts what was read (the sample event has eight talks).
+    assert "sur sept conférences et deux séances de questions-réponses" in draft
     assert "La séquence *Ouverture officielle" in draft
     html = (result.out_dir / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
