@@ -44,6 +44,14 @@ EventDir = Annotated[
 OutDir = Annotated[Path | None, typer.Option("--out", help="Dossier de sortie (reports/).")]
 
 
+def _os_failure(exc: OSError, out: Path) -> str:
+    """« impossible d'écrire / de lire … (reason) »: a write when the file is under ``out``."""
+    path = Path(exc.filename) if exc.filename else out
+    writing = path.resolve().is_relative_to(Path(out).resolve())
+    verb = "d'écrire dans" if writing else "de lire"
+    return f"impossible {verb} {path} ({os_reason(exc)})"
+
+
 def _fail(message: str, code: int = 2) -> None:
     err.print(f"[bold red]Erreur[/] : {message}", highlight=False)
     raise typer.Exit(code)
@@ -125,11 +133,10 @@ def _run_stages(
     except FaithfulnessError as exc:
         _fail(str(exc), 1)
     except OSError as exc:
-        reason = os_reason(exc)
-        _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
+        _fail(_os_failure(exc, out or REPORTS_DIR))
     _accounting(result.ingested, _out())
     if not result.ingested.passages:
-        _fail("aucune source utilisable.", 1)
+        _fail("aucune source utilisable : rien n'a été écrit.", 1)
     if result.timings:
         steps = ", ".join(
             f"{STEP_NAMES[k]} {v:.1f} s".replace(".", ",") for k, v in result.timings.items()
@@ -295,8 +302,8 @@ def _read_tag_inputs(path: Path):
         items, problems = read_inputs(path)
     except InputError as exc:
         _fail(str(exc))
-    for message in problems:
-        err.print(f"Ignoré : {path}, {message}", highlight=False, markup=False)
+    for problem in problems:
+        err.print(f"Ignoré : {problem}", highlight=False, markup=False)
     if not items:
         _fail(f"{path} : aucune ligne utilisable.", 1)
     first_line: dict[str, int] = {}
@@ -372,17 +379,39 @@ def tag_command(
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
     table = Table(title=f"Objectifs de {len(items)} passage(s)", title_justify="left")
-    for col in ("passage", "objectifs retenus", "meilleurs scores", "remarque"):
+    columns = ("passage", "objectifs retenus", "meilleurs scores", "remarque")
+    for col in (*columns, "explication") if explain else columns:
         table.add_column(col)
     for item, t in zip(items, taggings, strict=True):
         best = sorted(t.scores.items(), key=lambda kv: -kv[1])[:3]
-        table.add_row(
+        row = [
             str(item.id),
             ", ".join(t.labels) or "hors objectifs",
             "  ".join(f"{k} {_num(v, 2)}" for k, v in best if v > 0),
             t.note,
-        )
+        ]
+        if explain:  # why each kept label, or the best one, scored what it did
+            shown = t.labels or [k for k, v in best[:1] if v > 0]
+            row.append("\n".join(_explanation(k, t.explanations.get(k, {})) for k in shown))
+        table.add_row(*row)
     _out().print(table)
+
+
+_COMPONENTS = (
+    ("term", "termes"),
+    ("similarity", "similarité"),
+    ("corpus", "passages voisins"),
+    ("context", "contexte"),
+)
+
+
+def _explanation(label_id: str, parts: dict) -> str:
+    """« O1 : simplifier, guichet unique (termes 0,93 ; similarité 1,00 ; a priori +1) »."""
+    terms = ", ".join(parts.get("terms", ())) or "aucun terme"
+    scores = [f"{name} {_num(parts[key], 2)}" for key, name in _COMPONENTS if key in parts]
+    if parts.get("prior"):
+        scores.append(f"a priori {parts['prior']:+g}")
+    return f"{label_id} : {terms} ({' ; '.join(scores)})"
 
 
 @evaluate_app.command("tagging")
@@ -795,8 +824,7 @@ def corpus_command(
     except (InputError, ConnectionError) as exc:
         _fail(str(exc))
     except OSError as exc:
-        reason = os_reason(exc)
-        _fail(f"impossible d'écrire dans {exc.filename or out} ({reason})")
+        _fail(_os_failure(exc, out or REPORTS_DIR))
     for name, reason in result.skipped.items():
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
     for name, reason in result.partial.items():
@@ -867,6 +895,9 @@ def main() -> None:
         code = app(standalone_mode=False)
     except typer.Abort:
         err.print("Interrompu.", highlight=False)
+        sys.exit(1)
+    except OSError as exc:  # a file a command could not open (a folder, unreadable …)
+        err.print(f"Erreur : {exc.filename or ''} : {os_reason(exc)}.", markup=False)
         sys.exit(1)
     except Exception as exc:
         # A usage error of typer (or of click before typer 0.26) carries an exit code of 2 and

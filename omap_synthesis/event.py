@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from omap_synthesis.errors import InputError, yaml_reason
+from omap_synthesis.errors import InputError, os_reason, yaml_reason
 from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
 
 log = logging.getLogger(__name__)
@@ -57,12 +57,12 @@ def load_yaml(path: Path) -> object:
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(path, "fichier introuvable") from None
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         reason = "le fichier n'est pas en UTF-8 (à réenregistrer en UTF-8)"
         raise InputError(path, reason, line) from None
+    except OSError as exc:  # missing, a folder, unreadable
+        raise InputError(path, os_reason(exc)) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except DuplicateKey as exc:
@@ -113,6 +113,8 @@ def load_event(event_dir: str | Path) -> Event:
         With the file and the faulty field when the programme is unusable.
     """
     event_dir = Path(event_dir)
+    if event_dir.exists() and not event_dir.is_dir():
+        raise InputError(event_dir, "un dossier d'événement est attendu, c'est un fichier")
     path = event_dir / "event.yaml"
     raw = load_yaml(path)
     if not isinstance(raw, dict):
@@ -234,6 +236,10 @@ def load_codebook(path: str | Path) -> Codebook:
         if not isinstance(entry, dict):
             raise InputError(path, f"champ « {where} » : table attendue (id, name, description)")
         label_id = _text(entry.get("id"), path, f"{where}.id")
+        if ";" in label_id:  # the tables list a passage's labels separated by « ; »
+            raise InputError(
+                path, f"champ « {where}.id » : « ; » ne peut pas figurer dans un identifiant"
+            )
         if any(lab.id == label_id for lab in labels):
             raise InputError(path, f"champ « {where}.id » : identifiant « {label_id} » en double")
         name = _text(entry.get("name"), path, f"{where}.name", required=False) or label_id

@@ -53,7 +53,8 @@ def transcript_dir(directory: str | Path) -> Path:
     """The ``transcript/`` folder of a FREDSum copy (an ``InputError`` says what is missing)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise InputError(directory, "dossier introuvable")
+        what = "c'est un fichier ; un dossier est attendu" if directory.exists() else None
+        raise InputError(directory, what or "dossier introuvable")
     if not (directory / "transcript").is_dir():
         raise InputError(directory, "dossier FREDSum sans sous-dossier « transcript »")
     return directory / "transcript"

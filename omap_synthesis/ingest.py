@@ -105,6 +105,35 @@ def _talk_for(source: SourceText, event: Event) -> str | None:
     return None
 
 
+# Titles a transcript may put before a name the programme gives bare (« Pr. Jean de La Fontaine »).
+_TITLES = frozenset({"pr", "prof", "professeur", "dr", "docteur", "m", "mme", "mlle", "mr"})
+
+
+def name_key(name: str) -> str:
+    """A person's name as compared across sources: no accents, case, hyphens or titles
+    (« Pr. Helene Dupre-Leger » and « Hélène Dupré-Léger » meet)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    while len(words) > 2 and words[0] in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _programme_names(source: SourceText, event: Event) -> SourceText:
+    """A speaker tag that names a person of the programme, spelt otherwise (accents, case,
+    hyphens, a title), takes the programme's spelling."""
+    people = {name_key(name): name for name in event.programme_people}
+    spelt = {
+        t.speaker: people[name_key(t.speaker)]
+        for t in source.turns
+        if t.speaker and name_key(t.speaker) in people and people[name_key(t.speaker)] != t.speaker
+    }
+    if not spelt:
+        return source
+    turns = tuple(replace(t, speaker=spelt.get(t.speaker, t.speaker)) for t in source.turns)
+    return replace(source, turns=turns)
+
+
 def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceText:
     """Untagged speech in a talk with one programme speaker is that speaker's."""
     item = event.item(talk)
@@ -132,11 +161,17 @@ def _report(source: SourceText, passages: list[Passage], talk: str | None, remov
 
 
 def ingest_file(
-    path: str | Path, max_bytes: int = MAX_SOURCE_BYTES, source_id: str | None = None
+    path: str | Path,
+    max_bytes: int = MAX_SOURCE_BYTES,
+    source_id: str | None = None,
+    name: str | None = None,
 ) -> Ingested:
-    """Ingest one loose file as its own source (no event, no talk)."""
+    """Ingest one loose file as its own source (no event, no talk), under ``name`` (by default
+    the file's name)."""
     path = Path(path)
     source = read_source(path, max_bytes)
+    if name is not None:
+        source = replace(source, name=name)
     passages, removed = passages_from_source(source, source_id or slug(path.stem))
     return Ingested(passages, {source.name: source}, [_report(source, passages, None, removed)])
 
@@ -147,16 +182,28 @@ def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> 
     stems = Counter(slug(Path(p).stem) for p in paths)
     names = Counter(Path(p).name for p in paths)
     used: set[str] = set()
+    first: dict = {}  # a file, by its resolved path and by its content: the name it was read as
     for n, path in enumerate(map(Path, paths), 1):
+        # Two inputs of the same name (« a/debat.txt », « b/debat.txt »): the path tells which.
+        name = str(path) if names[path.name] > 1 else path.name
+        digest = _digest(path, max_bytes)
+        if path.resolve() in first:
+            result.skip(path, "fichier déjà donné, lu une seule fois", name=name)
+            continue
+        if digest in first:
+            result.skip(path, f"copie identique de {first[digest]}, ignorée", name=name)
+            continue
+        first[path.resolve()] = name
+        if digest:
+            first[digest] = name
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         if source_id in used:
             source_id = f"{source_id}-{n}"
         used.add(source_id)
         try:
-            one = ingest_file(path, max_bytes, source_id)
+            one = ingest_file(path, max_bytes, source_id, name if name != path.name else None)
         except (InputError, OSError) as exc:
-            # Two inputs of the same name (« a/debat.txt », « b/debat.txt »): the path tells which.
-            result.skip(path, _reason(exc), name=str(path) if names[path.name] > 1 else None)
+            result.skip(path, _reason(exc), name=name)
             continue
         result.passages.extend(one.passages)
         result.sources.update(one.sources)
@@ -203,6 +250,13 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
     """
     event = load_event(event_dir)
     sources_dir = Path(event_dir) / "sources"
+    if not sources_dir.is_dir():
+        reason = (
+            "c'est un fichier ; le dossier des transcriptions est attendu ici"
+            if sources_dir.exists()
+            else "dossier des transcriptions introuvable"
+        )
+        raise InputError(sources_dir, reason)
     result = Ingested([], event=event)
     files = sorted(p for p in sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     stems = Counter(slug(p.stem) for p in files)
@@ -226,7 +280,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         if talk is None:
             result.skip(path, _NO_TALK, fmt)
             continue
-        source = _fill_single_speaker(source, event, talk)
+        source = _fill_single_speaker(_programme_names(source, event), event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
             source,

@@ -419,6 +419,8 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
     ingested = ingest_event(event_dir)
     clock.lap("ingest")
     event = ingested.event
+    if not ingested.passages:  # nothing to write: the outputs of an earlier run stay as they are
+        return RunResult(ingested, out / event.id)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{event.id}-", dir=out))
     result = RunResult(ingested, out / event.id)

@@ -95,11 +95,33 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     return name, affiliation, m.end(), clock
 
 
+def foreign_lines(data: bytes) -> list[int]:
+    """Numbers of the lines (from 1) that are not UTF-8 in a file otherwise written in UTF-8
+    (with accents elsewhere), or ``[]``."""
+    bad, accented = [], False
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+        else:
+            accented = accented or not line.isascii()
+    return bad if accented else []
+
+
 def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), else cp1252, else latin-1.
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM), else cp1252, else latin-1.
+
+    The lines of a UTF-8 file that are not UTF-8 (``foreign_lines``) are read as cp1252.
 
     Raises ``InputError`` (naming the line) for binary content that is no text at all.
     """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise InputError(path, "UTF-16 mal formé", line) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data, bom = data[3:], True
     else:
@@ -111,6 +133,11 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
         bad = exc.start
+    if foreign := foreign_lines(data):  # a UTF-8 file with a line or two pasted from elsewhere
+        lines = data.split(b"\n")
+        for n in foreign:
+            lines[n - 1] = lines[n - 1].decode("cp1252", "replace").encode("utf-8")
+        return b"\n".join(lines).decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -205,7 +232,27 @@ def _turns_from_blocks(
                 times = ((a, b, clock, clock),)
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
-    return turns, nonspeech
+    return _clock_windows(turns), nonspeech
+
+
+def _clock_windows(turns: list[Turn]) -> list[Turn]:
+    """Turns dated by the clock stamps of their tags (« [00:01:12] Nom : … »).
+
+    A stamp says when a turn starts: a block runs from the last stamp at or before it to the
+    next one (or has its start only, after the last stamp), so that a block without tag, which
+    goes on with the turn above, is dated too. Blocks before the first stamp stay undated.
+    """
+    starts = [t.times[0][2] if t.times else None for t in turns]
+    out, last = [], None
+    for i, turn in enumerate(turns):
+        last = starts[i] if starts[i] is not None else last
+        if last is None:
+            out.append(turn)
+            continue
+        later = next((s for s in starts[i + 1 :] if s is not None), None)
+        end = later if later is not None and later >= last else last
+        out.append(replace(turn, times=((turn.start_char, turn.end_char, last, end),)))
+    return out
 
 
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
@@ -622,4 +669,7 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
         source = _read_docx_cached(path, data)
     if not source.turns:
         raise InputError(path, "aucun texte de parole trouvé")
+    if source.encoding.startswith("utf-8") and (foreign := foreign_lines(data)):
+        notes = [f"ligne {n} : pas en UTF-8 comme le reste, lue en cp1252" for n in foreign]
+        source = replace(source, problems=(*source.problems, *notes))
     return source

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from omap_synthesis.deontic import lexicon
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, json_reason, os_reason
 from omap_synthesis.ingest import ingest_event, ingest_file
 from omap_synthesis.models import Passage
 
@@ -50,30 +50,61 @@ class Scores:
         return cls(precision, recall, f1, tp, fp, fn)
 
 
+class _BadValue(ValueError):
+    """A field of a gold line that is there but unusable, in French."""
+
+
 def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
     """The rows of a JSON Lines file, each passed through ``parse`` (an ``InputError`` names the
-    first bad line and the ``fields`` it must hold)."""
+    first bad line, what is wrong with it and the ``fields`` a line must hold)."""
     path = Path(path)
     try:
         # Split on newlines only: a sentence may hold other Unicode line separators.
         lines = path.read_text(encoding="utf-8").split("\n")
-    except OSError:
-        raise InputError(path, "fichier introuvable ou illisible") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(path, "le fichier n'est pas en UTF-8", line) from None
+    except OSError as exc:
+        raise InputError(path, os_reason(exc)) from None
     rows = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            rows.append(parse(json.loads(line)))
-        except (ValueError, KeyError, TypeError):
-            raise InputError(path, f"ligne JSON invalide ({fields})", number) from None
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"JSON invalide ({json_reason(exc)})", number) from None
+        try:
+            if not isinstance(row, dict):
+                raise _BadValue("un objet JSON est attendu")
+            rows.append(parse(row))
+        except KeyError as exc:
+            reason = f"champ « {exc.args[0]} » manquant (champs attendus : {fields})"
+            raise InputError(path, reason, number) from None
+        except _BadValue as exc:
+            raise InputError(path, str(exc), number) from None
     return rows
 
 
+def _integer(row: dict, key: str) -> int:
+    value = row[key]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise _BadValue(f"« {key} » doit être un entier, lu « {value} »")
+    try:
+        return int(value)
+    except ValueError:
+        raise _BadValue(f"« {key} » doit être un entier, lu « {value} »") from None
+
+
 def _span(row: dict) -> dict:
-    row["start_char"], row["end_char"] = int(row["start_char"]), int(row["end_char"])
-    if not 0 <= row["start_char"] < row["end_char"] or not isinstance(row["file"], str):
-        raise ValueError("span")
+    row["start_char"], row["end_char"] = _integer(row, "start_char"), _integer(row, "end_char")
+    if not 0 <= row["start_char"] < row["end_char"]:
+        raise _BadValue(
+            f"positions invalides ({row['start_char']}, {row['end_char']}) : "
+            "0 ≤ start_char < end_char est attendu"
+        )
+    if not isinstance(row["file"], str):
+        raise _BadValue(f"« file » doit être un nom de fichier, lu « {row['file']} »")
     return row
 
 
@@ -81,6 +112,8 @@ def read_gold(path: str | Path) -> list[dict]:
     """The labelled sentences of a JSON Lines gold file (an ``InputError`` names a bad line)."""
 
     def parse(row: dict) -> dict:
+        if row["label"] not in (0, 1) or isinstance(row["label"], float):
+            raise _BadValue(f"« label » doit valoir 0 ou 1, lu « {row['label']} »")
         row["label"] = int(row["label"])
         return _span(row)
 
@@ -241,6 +274,8 @@ def read_merge_gold(path: str | Path) -> list[dict]:
     otherwise: ``file_scope`` says which (the ``scope`` field, default the source file)."""
 
     def parse(row: dict) -> dict:
+        if not isinstance(row["group"], str | int) or isinstance(row["group"], bool):
+            raise _BadValue(f"« group » doit être un identifiant, lu « {row['group']} »")
         row["group"] = str(row["group"])
         row["file_scope"] = str(row.get("scope", row["file"]))
         return _span(row)

@@ -246,15 +246,17 @@ class CodebookTagger(BaseEstimator):
         position = {label_id: i for i, label_id in enumerate(index.ids)}
         tops = index.tops
         matrix = np.zeros((n_docs, len(index.ids)))
+        unknown: set[str] = set()
         for row, labels in enumerate(priors or []):
             labels = list(labels or ())
-            for label_id in set(labels) - set(position):
-                log.warning("objectif « %s » du programme absent du codebook", label_id)
+            unknown |= set(labels) - set(position)
             assigned = [position[x] for x in labels if x in position]
             if assigned:
                 matrix[row, ~np.isin(tops, tops[assigned])] = -1
                 matrix[row, assigned] = 1
                 matrix[row, tops[assigned]] = 1
+        for label_id in sorted(unknown, key=str):  # once per call, not once per passage
+            log.warning("objectif « %s » du programme absent du codebook, ignoré", label_id)
         return matrix
 
     def _own(self, comps: list[Components]) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.base import clone
 
 from omap_synthesis.clean import flowing
-from omap_synthesis.errors import InputError, json_reason
+from omap_synthesis.errors import InputError, json_reason, os_reason
 from omap_synthesis.models import Codebook
 
 
@@ -37,7 +37,7 @@ def read_inputs(path: str | Path) -> tuple[list[TagInput], list[str]]:
     Returns
     -------
     (inputs, problems)
-        ``problems`` are French messages naming the line (« ligne 3 : JSON invalide … »).
+        ``problems`` are the errors of the lines left out, each naming its line.
 
     Raises
     ------
@@ -47,10 +47,11 @@ def read_inputs(path: str | Path) -> tuple[list[TagInput], list[str]]:
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise InputError(path, "fichier introuvable") from None
-    except UnicodeDecodeError:
-        raise InputError(path, "le fichier n'est pas en UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(path, "le fichier n'est pas en UTF-8", line) from None
+    except OSError as exc:
+        raise InputError(path, os_reason(exc)) from None
     inputs, problems = [], []
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
@@ -58,7 +59,7 @@ def read_inputs(path: str | Path) -> tuple[list[TagInput], list[str]]:
         try:
             inputs.append(_parse_line(number, raw))
         except ValueError as exc:
-            problems.append(f"ligne {number} : {exc}")
+            problems.append(InputError(path, str(exc), number))
     return inputs, problems
 
 
@@ -107,7 +108,7 @@ def read_gold(path: str | Path, codebook: Codebook) -> list[TagInput]:
     """
     inputs, problems = read_inputs(path)
     if problems:
-        raise InputError(path, problems[0])
+        raise problems[0]
     known = set(codebook.ids)
     gold = []
     for item in inputs:

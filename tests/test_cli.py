@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 
@@ -29,6 +30,45 @@ def test_ingest_bad_event_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["ingest", str(tmp_path)])
     assert result.exit_code == 2
     assert "event.yaml" in result.output and "YAML invalide" in result.output
+
+
+def test_an_event_without_usable_source_leaves_earlier_outputs_alone(sample_event, tmp_path):
+    event = tmp_path / "event"
+    (event / "sources").mkdir(parents=True)
+    shutil.copy(sample_event / "event.yaml", event)
+    shutil.copy(sample_event / "codebook.yaml", event)
+    (event / "sources" / "conf-1.txt").write_text("")
+    earlier = tmp_path / "out" / "omap-2022-10-20" / "lecture-15h05.md"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("texte relu")
+    result = runner.invoke(app, ["run", str(event), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "aucune source utilisable : rien n'a été écrit" in " ".join(result.output.split())
+    assert earlier.read_text() == "texte relu" and len(list(earlier.parent.iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["tag", "{dir}", "--codebook", "{codebook}"], "{dir} : c'est un dossier, pas un fichier"),
+        (
+            ["run", "{codebook}"],
+            "{codebook} : un dossier d'événement est attendu, c'est un fichier",
+        ),
+        (["ingest", "{dir}"], "{dir}/event.yaml : fichier introuvable"),
+    ],
+)
+def test_a_folder_for_a_file_or_the_reverse_is_named_in_french(
+    sample_event, tmp_path, args, message
+):
+    paths = {"dir": str(tmp_path), "codebook": str(sample_event / "codebook.yaml")}
+    done = subprocess.run(
+        [sys.executable, "-m", "omap_synthesis", *(a.format(**paths) for a in args)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode in (1, 2) and "Traceback" not in done.stderr
+    assert message.format(**paths) in " ".join(done.stderr.split())
 
 
 def test_module_entry_point():

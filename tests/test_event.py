@@ -84,6 +84,7 @@ def test_a_programme_not_in_utf8_names_its_line(tmp_path):
             "en double",
         ),
         ("labels:\n  - {id: A}\n", "ni nom, ni description"),
+        ("labels:\n  - {id: 'A; B', name: N, terms: [x]}\n", "« ; » ne peut pas figurer"),
         ("labels:\n  - {name: N}\n", "labels[0].id"),
         (
             "labels:\n  - {id: A, name: N, terms: x, children: [{id: B, name: b, children: "

@@ -174,6 +174,20 @@ def test_skipped_loose_files_are_named_so_that_one_can_find_them(tmp_path):
     ]
 
 
+def test_loose_files_given_twice_are_read_once_and_namesakes_keep_their_path(tmp_path):
+    for folder, text in [("a", "P1 : Une phrase.\n"), ("b", "P2 : Une autre.\n")]:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "debat.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "copie.txt").write_text("P1 : Une phrase.\n", encoding="utf-8")
+    a, b = tmp_path / "a" / "debat.txt", tmp_path / "b" / "debat.txt"
+    result = ingest_files([a, b, a, tmp_path / "copie.txt"])
+    assert [(p.speaker, p.source) for p in result.passages] == [("P1", str(a)), ("P2", str(b))]
+    assert result.messages == [
+        f"{a} : fichier déjà donné, lu une seule fois",
+        f"copie.txt : copie identique de {a}, ignorée",
+    ]
+
+
 def test_exchanges_follow_the_notes_headings_across_files(messy_event):
     sources = messy_event / "sources"
     # The moderator's opening under the notes' title is part of the first exchange.
@@ -191,3 +205,13 @@ def test_exchanges_follow_the_notes_headings_across_files(messy_event):
     # Files are read in name order: « qr-1-suite.md » first, then « qr-1.md » goes on.
     assert {p.exchange for p in passages if p.source == "qr-1-suite.md"} == {1}
     assert asked.exchange == 2
+
+
+def test_a_programme_name_spelt_otherwise_takes_the_programme_spelling(tmp_path, sample_event):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    conf = event / "sources" / "conf-1.txt"
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(text.replace("] Leila Bennani :", "] Pr. Leïla BENNANI :"), encoding="utf-8")
+    speakers = {p.speaker for p in ingest_event(event).passages if p.talk == "conf-1"}
+    assert "Leila Bennani" in speakers and not any("BENNANI" in (s or "") for s in speakers)

@@ -413,3 +413,41 @@ def test_one_turn_per_line_without_blank_lines(tmp_path):
         ("Jean Luc Mélenchon", "Un paragraphe sans nom le prolonge."),
     ]
     assert source.turns[2].times[0][2] == 62.0
+
+
+def test_utf16_with_its_mark_is_read(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_bytes("Nadia Fassi : Il faut créer un guichet unique.\n".encode("utf-16"))
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [("Nadia Fassi", "Il faut créer un guichet unique.")]
+    assert source.encoding == "utf-16" and not source.problems
+
+
+def test_a_line_not_in_utf8_in_a_utf8_file_is_read_and_named(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_bytes(
+        "Nadia Fassi : Il faut créer un guichet.\n\n".encode()
+        + "Omar Chraibi : Le café coûte cher.\n".encode("cp1252")
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Nadia Fassi", "Il faut créer un guichet."),
+        ("Omar Chraibi", "Le café coûte cher."),
+    ]
+    assert source.problems == ("ligne 3 : pas en UTF-8 comme le reste, lue en cp1252",)
+
+
+def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_text(
+        "Youssef Kettani : Bienvenue.\n\n[00:01:12] Leila Bennani : Un.\n\nDeux.\n\n"
+        "[00:02:40] Leila Bennani : Trois.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert [t.times[0][2:] if t.times else () for t in source.turns] == [
+        (),  # before the first stamp: undated
+        (72.0, 160.0),
+        (72.0, 160.0),  # the block without tag goes on with the turn above
+        (160.0, 160.0),  # after the last stamp: its start only
+    ]

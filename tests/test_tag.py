@@ -199,6 +199,13 @@ def test_prior_lowers_the_bar_but_needs_evidence(nlp, tagger):
     assert with_prior[1, a] == without[1, a] == 0.0
 
 
+def test_an_objective_missing_from_the_codebook_is_named_once(nlp, tagger, caplog):
+    docs = list(nlp.pipe(["Le guichet unique simplifie tout.", "Le guichet unique avance."]))
+    with caplog.at_level("WARNING"):
+        tagger.decision_function(docs, priors=[["A", "Z9"], ["Z9"]])
+    assert caplog.text.count("objectif « Z9 » du programme absent du codebook") == 1
+
+
 def test_evidence_overrides_the_prior(nlp, tagger):
     doc = nlp("L'Estonie et Singapour ont réussi leur interopérabilité.")
     tagging = tagger.tag([doc], ["x"], priors=[["B"]])[0]
@@ -387,6 +394,17 @@ def test_tag_command_bad_codebook(tmp_path, codebook_text, message):
     assert message in _flat(result.stderr) and result.stdout == ""
 
 
+def test_tag_command_explains_in_its_table_too(tmp_path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text('{"id": 1, "text": "Un guichet unique pour simplifier."}\n')
+    args = ["tag", str(inputs), "--codebook", str(_codebook_file(tmp_path))]
+    plain = runner.invoke(app, args, env={"COLUMNS": "250"})
+    explained = runner.invoke(app, [*args, "--explain"], env={"COLUMNS": "250"})
+    assert explained.exit_code == 0, explained.output
+    assert "explication" not in plain.stdout and "explication" in explained.stdout
+    assert re.search(r"A : [^(]*guichet unique[^(]*\(termes \d,\d\d", explained.stdout)
+
+
 def test_tag_command_without_usable_line(tmp_path):
     inputs = tmp_path / "in.jsonl"
     inputs.write_text("{oops\n[1, 2]\n", encoding="utf-8")
@@ -401,7 +419,10 @@ def test_read_inputs_keeps_good_lines(tmp_path):
     path.write_text('{"id": 1, "text": "a", "talk": "conf-1"}\n\n{"id": 2}\n', encoding="utf-8")
     inputs, problems = read_inputs(path)
     assert [(i.id, i.talk, i.line) for i in inputs] == [(1, "conf-1", 1)]
-    assert problems == ["ligne 3 : champ « text » manquant ou qui n'est pas du texte"]
+    assert [p.reason for p in problems] == [
+        "ligne 3 : champ « text » manquant ou qui n'est pas du texte"
+    ]
+    assert str(problems[0]).startswith(f"{path}, ligne 3 : ")
 
 
 def test_evaluate_tagging_command(tmp_path):
