@@ -52,6 +52,8 @@ class Section:
     items: list[list[DraftSentence]] = field(default_factory=list)
     level: int = 2
     read_aloud: bool = True
+    # The recommendation of each item, by id (the ids lecture.yaml excludes or orders).
+    item_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -177,8 +179,9 @@ def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -
     """What in the rapporteur's edits cannot be done as written, in French."""
     known = {r.id for r in recommendations}
     problems = [
-        f"identifiant inconnu « {rid} », sans effet (les identifiants sont ceux de la colonne "
-        "recommendation_id de recommandations.csv)"
+        f"identifiant inconnu « {rid} », sans effet (les identifiants suivent chaque "
+        "recommandation de lecture-15h05.md, en commentaire <!-- R-… -->, et sont dans la "
+        "colonne recommendation_id de recommandations.csv)"
         for rid in dict.fromkeys([*exclude, *order])
         if rid not in known
     ]
@@ -299,7 +302,14 @@ def excerpt_for(text: str, words: int, action: str = "") -> str:
     when no such choice holds a word of the head, the first clause that fits (or the whole
     sentence).
     """
-    text = " ".join(text.split())
+    quoted = _excerpt(" ".join(text.split()), words, action)
+    # A sentence the parser ended on a comma or semicolon goes on in the source.
+    if quoted.endswith((",", ";", ":", "—", "–")):
+        quoted = f"{quoted.rstrip(' ,;:—–')} {ELIDED}"
+    return quoted
+
+
+def _excerpt(text: str, words: int, action: str) -> str:
     if count_words(text) <= words:
         return text
     # Never inside a quotation the speaker made (« dites-le nous une fois »).
@@ -484,6 +494,19 @@ class DraftBuilder:
         )
         talks = [t for t, n in counts.most_common(MAX_TALKS) if n >= 2]
         if not talks:
+            missing = set(self.inputs.missing_items)
+            programmed = [
+                it.display
+                for it in self.inputs.event.items
+                if label_id in it.objectives and it.id not in missing
+            ]
+            if programmed:  # the programme says otherwise: say what the reading found
+                return [
+                    DraftSentence(
+                        f"Le programme le confiait à {_join(programmed)}, mais l'analyse des "
+                        "passages ne l'y retrouve pas."
+                    )
+                ]
             return [DraftSentence("Aucune séquence de la journée ne l'a abordé.")]
         labels = [self.inputs.event.item(t).display for t in talks if self.inputs.event.item(t)]
         return [
@@ -505,7 +528,7 @@ class DraftBuilder:
         top = [lab.id for lab in self.inputs.codebook.top]
         for theme in self.inputs.themes if self.theme_count else ():
             members = [pid for pid in theme.passage_ids if pid in self.by_id]
-            if not members:
+            if not members or not theme.terms:  # a theme without distinctive term says nothing
                 continue
             tagged = {
                 i: sum(i in self.inputs.labels_of.get(pid, ()) for pid in members) for i in top
@@ -584,7 +607,7 @@ class DraftBuilder:
                     tuple(refs),
                 )
             )
-        if getattr(rec, "contradicts", ()) and full:
+        if getattr(rec, "contradicts", ()):
             item.append(self._contrary(rec))
         return item
 
@@ -623,9 +646,11 @@ class DraftBuilder:
                 DraftSentence(f"Aucune recommandation ne porte sur {which}{NBSP}: {_join(top)}.")
             )
         if self.inputs.recommendations and subs:
+            which = "ce sous-thème" if len(subs) == 1 else "ces sous-thèmes"
+            also = " non plus" if sentences else ""
             sentences.append(
                 DraftSentence(
-                    f"Aucune recommandation ne porte non plus sur ces sous-thèmes{NBSP}: "
+                    f"Aucune recommandation ne porte{also} sur {which}{NBSP}: "
                     f"{_join([_lower_first(s) for s in subs])}."
                 )
             )
@@ -655,7 +680,8 @@ class DraftBuilder:
         if not sentences:
             sentences.append(
                 DraftSentence(
-                    "Chaque objectif et chaque sous-thème a reçu au moins une recommandation."
+                    "Chaque objectif et chaque sous-thème a reçu au moins une recommandation, "
+                    "lue ici ou relevée en annexe."
                 )
             )
         return Section("Points restés ouverts", [sentences])
@@ -698,9 +724,11 @@ class DraftBuilder:
             if not main.items or (not annex.items and used + size / 2 <= budget):
                 used += size
                 main.items.append(item)
+                main.item_ids.append(rec.id)
                 self.read.append(rec)
             else:
                 annex.items.append(self.recommendation_item(rec, full=False))
+                annex.item_ids.append(rec.id)
         return [main, annex] if annex.items else [main]
 
     def fixed_sections(self) -> list[Section]:

@@ -461,6 +461,11 @@ class _Candidate:
         return words[0] if words else ""
 
     @property
+    def negated(self) -> bool:
+        """An action not to take (« Ne pas centraliser les données »)."""
+        return self.action.lower().startswith(("ne ", "n'", "n’"))
+
+    @property
     def evidence(self) -> Evidence:
         sentence = self.detection.sentence
         p = sentence.passage
@@ -659,6 +664,12 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     d'un fonds » as « créer un fonds »), or they do the same thing to the same object
     (:func:`_same_object`).
     """
+    # To do and not to do: two positions, never one (see _mark_contradictions).
+    return a.negated == b.negated and _same_action(a, b)
+
+
+def _same_action(a: _Candidate, b: _Candidate) -> bool:
+    """The same action, whether to do it or not to do it."""
     return _lexical_same(a, b, normalised=True) or _same_object(a, b)
 
 
@@ -854,11 +865,15 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
 
     The opposite words are the actions' own: their verb and its direct dependents (« garder en
     interne » against « confier à des opérateurs privés »), not any word of their sentences
-    (« suivre, pour chaque pièce supprimée, … » does not oppose « créer un statut »).
+    (« suivre, pour chaque pièce supprimée, … » does not oppose « créer un statut »); or the
+    same verb on a shared thing, one to do and the other not to do (« centraliser les
+    données » / « ne pas centraliser les données »).
     """
     opposites = lexicon()["opposites"]
     words = [frozenset().union(*(c.stance for c in g)) for g in groups]
     nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
+    verbs = [{c.verb for c in g} for g in groups]
+    negated = [g[0].negated for g in groups]
     speakers = [{e.speaker for e in r.evidence} for r in recs]
     against: dict[int, list[str]] = {}
     for i in range(len(recs)):
@@ -866,7 +881,11 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
             if speakers[i] & speakers[j] or not nouns[i] & nouns[j]:
                 continue
             only_i, only_j = words[i] - words[j], words[j] - words[i]
-            if any(
+            if (
+                negated[i] != negated[j]
+                and verbs[i] & verbs[j]
+                and any(_same_action(a, b) for a in groups[i] for b in groups[j])
+            ) or any(
                 (x in only_i and y in only_j) or (y in only_i and x in only_j) for x, y in opposites
             ):
                 against.setdefault(i, []).append(recs[j].id)

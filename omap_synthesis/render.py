@@ -25,10 +25,12 @@ def draft_markdown(draft: Draft) -> str:
         lines += [f"{'#' * section.level} {typography(section.title)}", ""]
         for paragraph in section.paragraphs:
             lines += [_block(paragraph), ""]
-        for item in section.items:
+        for k, item in enumerate(section.items):
             head, *rest = item
             number += 1
-            lines.append(f"{number}. **{typography(head.text)}** {_block(rest)}".rstrip())
+            # The id, for lecture.yaml, in a comment: seen in the file, not in a rendering.
+            rid = f" <!-- {section.item_ids[k]} -->" if k < len(section.item_ids) else ""
+            lines.append(f"{number}. **{typography(head.text)}** {_block(rest)}".rstrip() + rid)
         if section.items:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -27,7 +27,7 @@ def require_grammalecte() -> str:
 def prose(markdown: str) -> str:
     """The tool's own prose: verbatim quotations (spoken French) and Markdown marks removed."""
     text = _QUOTE.sub("«\u00a0citation\u00a0»", markdown)
-    text = re.sub(r"^#+ |^> |^\d+\. |\*\*|\*", "", text, flags=re.M)
+    text = re.sub(r"^#+ |^> |^\d+\. |\*\*|\*| ?<!--.*?-->", "", text, flags=re.M)
     return text
 
 

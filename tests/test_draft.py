@@ -124,3 +124,10 @@ def test_an_id_ordered_twice_takes_its_first_place():
     assert [r.id for r in ordered] == ["R-4", "R-2", "R-3"]
     ordered = apply_edits(recs, [], ["R-3", "R-2", "R-3"])
     assert [r.id for r in ordered] == ["R-3", "R-2", "R-1", "R-4"]
+
+
+def test_a_sentence_the_parser_ended_on_a_semicolon_is_quoted_as_cut():
+    text = "Il faudrait que 30 % des agents soient formés au numérique en 2024 ;"
+    assert excerpt_for(text, 40, "Former les agents au numérique") == (
+        "Il faudrait que 30 % des agents soient formés au numérique en 2024 […]"
+    )

@@ -375,7 +375,12 @@ def test_a_talk_without_an_end_time_is_cited_by_its_start(outputs, nlp, tmp_path
     result, _ = outputs
     event = result.inputs.event
     items = tuple(replace(it, end="") if it.id == "conf-6" else it for it in event.items)
-    inputs = replace(result.inputs, event=replace(event, items=items))
+    # Passages without a time of their own are cited by the talk's slot.
+    passages = [
+        replace(p, start=None, end=None) if p.talk == "conf-6" else p
+        for p in result.inputs.passages
+    ]
+    inputs = replace(result.inputs, event=replace(event, items=items), passages=passages)
     write_reading(tmp_path, inputs, nlp)  # the gate raises if a reference is not the programme's
     text = " ".join((tmp_path / "lecture-15h05.md").read_text(encoding="utf-8").split())
     assert "(Conf 6, Khadija Tazi, 13 h 15)" in text and ", )" not in text
@@ -441,3 +446,52 @@ def test_word_budget_is_kept_for_short_and_long_readings(outputs):
     # A short reading keeps its recommendations and loses quotations of the synthesis first.
     assert lengths[300] < lengths[800] < lengths[DEFAULT_WORDS] < lengths[4000]
     assert lengths[4000] >= 4000 * 0.85
+
+
+def test_points_left_open_agree_with_what_is_missing(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    recs = result.inputs.recommendations
+    sub = next(lab.id for lab in result.inputs.codebook.labels if lab.parent)
+    kept = [r for r in recs if sub not in r.objectives]
+    assert {lab.id for lab in result.inputs.codebook.top} <= {o for r in kept for o in r.objectives}
+    text = " ".join(
+        draft_markdown(build_draft(replace(result.inputs, recommendations=kept))).split()
+    )
+    assert "Aucune recommandation ne porte sur ce sous-thème : " in text
+    assert "non plus" not in text
+    # Every read and annexed recommendation has its place: the contradictions are marked in both.
+    full = draft_markdown(build_draft(result.inputs))
+    opposed = sum(1 for r in recs if r.contradicts)
+    assert full.count("en sens contraire") == opposed
+
+
+def test_an_objective_the_programme_assigns_but_no_passage_carries_is_said_so(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    inputs = result.inputs
+    labels_of = {
+        pid: tuple(x for x in labels if not x.startswith("O2"))
+        for pid, labels in inputs.labels_of.items()
+    }
+    programmed = [it.display for it in inputs.event.items if "O2" in it.objectives]
+    assert programmed
+    text = " ".join(draft_markdown(build_draft(replace(inputs, labels_of=labels_of))).split())
+    assert f"Le programme le confiait à {programmed[0]}" in text
+    assert "mais l’analyse des passages ne l’y retrouve pas." in text
+
+
+def test_each_recommendation_of_the_text_shows_its_id_for_lecture_yaml(outputs):
+    result, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    ids = re.findall(r"^\d+\. \*\*.*<!-- (R-[0-9a-f]{10}) -->$", text, flags=re.M)
+    assert ids and set(ids) <= {r.id for r in result.inputs.recommendations}
+    assert len(ids) == len(set(ids)) == len(re.findall(r"^\d+\. ", text, flags=re.M))

@@ -557,6 +557,23 @@ def test_near_duplicates_merge_and_opposites_are_marked(debate):
     assert all(r.objectives == () for r in recs)
 
 
+def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "Fatima Zahra : Je travaille depuis dix ans sur les registres publics. Ma conviction "
+        "est simple : il faut centraliser les données.\n\nJean Fontaine : Je vais prendre le "
+        "contre-pied de ce qui vient d'être dit. Il ne faut surtout pas centraliser les "
+        "données. Les données doivent rester chez l'administration qui les produit.\n",
+        encoding="utf-8",
+    )
+    ingested = ingest_file(path)
+    recs = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
+    do = next(r for r in recs if r.action == "Centraliser les données")
+    dont = next(r for r in recs if r.action == "Ne pas centraliser les données")
+    assert do.contradicts == (dont.id,) and dont.contradicts == (do.id,)
+    assert len(do.evidence) == len(dont.evidence) == 1
+
+
 def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
     ingested, docs = debate
     codebook = load_codebook(sample_event / "codebook.yaml")
@@ -648,7 +665,7 @@ def test_gold_rows_need_no_sentence_but_a_span_inside_the_file(nlp, tmp_path):
     assert evaluate([*bare, beyond], found, nlp)["misaligned"] == 1
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps(dict(bare[0], start_char=9, end_char=3)) + "\n", encoding="utf-8")
-    with pytest.raises(InputError, match="ligne 1 : ligne JSON invalide"):
+    with pytest.raises(InputError, match=r"ligne 1 : positions invalides \(9, 3\)"):
         read_gold(gold)
 
 
@@ -681,7 +698,15 @@ def test_evaluate_command_bad_gold_line(tmp_path):
     gold.write_text('{"file": "x.txt", "label": 1}\n', encoding="utf-8")
     cmd = ["evaluate", "recommendations", "--gold", str(gold), "--transcripts", str(tmp_path)]
     result = runner.invoke(app, cmd)
-    assert result.exit_code == 2 and "ligne JSON invalide" in " ".join(result.output.split())
+    assert result.exit_code == 2
+    assert "ligne 1 : champ « start_char » manquant" in " ".join(result.output.split())
+    for line, message in [
+        ('{"file": "x.txt", "start_char": 0, "end_char": 4, "label": "oui"}', "0 ou 1, lu « oui »"),
+        ('{"file": "x.txt", "start_char": 0, "end_char": 4, "label": 1', "JSON invalide ("),
+    ]:
+        gold.write_text(line + "\n", encoding="utf-8")
+        result = runner.invoke(app, cmd)
+        assert result.exit_code == 2 and message in " ".join(result.output.split())
 
 
 def test_sample_event_gold_matches_its_sources(sample_ingested):
