@@ -37,13 +37,13 @@ _NOUNS = frozenset({"NOUN", "PROPN"})
 
 
 @cache
-def _resources() -> dict:
+def theme_resources() -> dict:
     return yaml.safe_load((RESOURCES_DIR / "themes.yaml").read_text(encoding="utf-8"))
 
 
 @cache
 def _stop_lemmas() -> frozenset[str]:
-    return french_stop_words() | frozenset(_resources()["stop_lemmas"])
+    return french_stop_words() | frozenset(theme_resources()["stop_lemmas"])
 
 
 @cache
@@ -136,7 +136,7 @@ def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> C
     >>> content_terms(nlp("Le guichet unique simplifie tout.")).terms  # doctest: +SKIP
     ('guichet', 'unique', 'simplifier', 'guichet unique', 'unique simplifier')
     """
-    res = _resources()
+    res = theme_resources()
     banned = _stop_lemmas() | _fillers() | exclude
     pos, min_chars = frozenset(res["content_pos"]), res["min_lemma_chars"]
     address = frozenset(res["address"])

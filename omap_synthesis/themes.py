@@ -21,7 +21,13 @@ from spacy.tokens import Doc
 
 from omap_synthesis.models import Event, Passage, Recurrence, Theme, ThemeQuote
 from omap_synthesis.segment import count_words, sentence_spans
-from omap_synthesis.theme_model import ContentTerms, ThemeModel, content_terms, doc_terms
+from omap_synthesis.theme_model import (
+    ContentTerms,
+    ThemeModel,
+    content_terms,
+    doc_terms,
+    theme_resources,
+)
 from omap_synthesis.theme_model import name_words as _name_words
 
 N_TERMS = 10
@@ -244,6 +250,7 @@ def french_label(forms: list[str]) -> str:
 def _describe(analysed, terms, model, event, taggings, exclude, docs) -> list[Theme]:
     labels = model.labels_
     k = model.n_themes_
+    unnamed = frozenset(theme_resources()["unnamed"])
     weights = _class_weights(terms, labels, k)
     forms = _display_forms(terms)
     tagged = _labels_by_passage(taggings)
@@ -257,7 +264,7 @@ def _describe(analysed, terms, model, event, taggings, exclude, docs) -> list[Th
         top = _top_terms(weights[c], support, min(2, len(members)))
         shown = [forms[t] for t in top]
         nouns = set().union(*(terms[i].nouns for i in members))
-        named = [forms[t] for t in top if " " in t or t in nouns]
+        named = [forms[t] for t in top if (" " in t or t in nouns) and t not in unnamed]
         quotes = _quotes(analysed, members, own, model, weights[c], exclude, docs)
         substantive = [analysed[i] for i in members if own[i]]
         drafts.append(
