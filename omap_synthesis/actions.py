@@ -888,8 +888,23 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     text = re.sub(r"(,\s*){2,}", ", ", text)
     text = re.sub(r"[,;:]\s*\(", " (", text)
     text = re.sub(r"[\s,;:\u00a0]+\)", ")", text)
-    text = re.sub(r"[^\S\u00a0]+", " ", text).strip(' ,;:-–—«»"' + NBSP)
+    text = re.sub(r"[^\S\u00a0]+", " ", _quotes_closed(text))
+    text = text.strip(' ,;:-–—"' + NBSP)
     return text[:1].upper() + text[1:]
+
+
+def _quotes_closed(text: str) -> str:
+    """``text`` without a « that the line does not close (the parse left the end of the
+    quotation elsewhere): it ends before it; a lone » is dropped."""
+    depth, out = 0, []
+    for k, char in enumerate(text):
+        if char == "«" and "»" not in text[k:]:
+            break
+        if char == "»" and not depth:
+            continue
+        depth += (char == "«") - (char == "»")
+        out.append(char)
+    return "".join(out)
 
 
 def _cut(words: list[str], limit: int) -> list[str]:

@@ -73,8 +73,8 @@ def _glued(before: Token) -> bool:
 def compounds(doc: Doc) -> Doc:
     """Compounds the tokenizer cuts, made one phrase again after the parse.
 
-    The French tokenizer splits « public-université » or « aides-soignants » at the hyphen,
-    and the parser then often hangs the hyphen and the second word on the verb (« nous
+    The French tokenizer splits « public-université », « aides-soignants » or « 55-19 » at the
+    hyphen, and the parser then often hangs the hyphen and the second word on the verb (« nous
     proposons la création d'un observatoire du partenariat public » … « -université » as an
     object of « proposons »). In such a compound (words and hyphens written against each
     other, :func:`_glued`), every word whose head lies outside the compound is hung on its
@@ -86,17 +86,23 @@ def compounds(doc: Doc) -> Doc:
         end = k
         while (
             end + 2 < len(doc)
-            and doc[end].is_alpha
+            and _part(doc[end], doc[k])
             and _glued(doc[end])
             and doc[end + 1].text == "-"
             and _glued(doc[end + 1])
-            and doc[end + 2].is_alpha
+            and _part(doc[end + 2], doc[k])
         ):
             end += 2
         if end > k:
             _hang_on_first(list(doc[k : end + 1]))
         k = end + 1
     return doc
+
+
+def _part(token: Token, first: Token) -> bool:
+    """A part of a compound that starts with ``first``: words (« public-privé »), or numbers
+    (« la loi 55-19 », « le 49-3 »)."""
+    return token.is_alpha if first.is_alpha else token.is_digit
 
 
 def _hang_on_first(parts: list) -> None:

@@ -139,6 +139,7 @@ def test_sentences_start_after_a_full_stop_and_a_capital(nlp, text, sentences):
             "public-université",
         ),
         ("Il faut publier les données elles-mêmes, en format ouvert.", "elles-mêmes"),
+        ("Il faut former les agents au contenu de la loi 55-19. Je vous remercie.", "55-19"),
     ],
 )
 def test_a_compound_cut_by_the_tokenizer_is_one_phrase(nlp, text, compound):

@@ -519,6 +519,14 @@ def test_a_restarted_clause_keeps_its_last_start(nlp):
     assert verbatim_action(head) == "Faire en sorte qu'il y ait la possibilité de partir plus tôt"
 
 
+def test_an_action_line_never_leaves_a_quotation_open():
+    words = ["appliquer", "partout", "le", "principe", "«", "dites", "-", "le"]
+    assert _finish(words) == "Appliquer partout le principe"
+    words = ["appliquer", "le", "principe", "«", "dites", "-", "le", "nous", "»"]
+    assert _finish(words) == "Appliquer le principe « dites-le nous »"
+    assert _finish(["adopter", "»", "le", "principe"]) == "Adopter le principe"
+
+
 def test_actor_keeps_no_trailing_punctuation():
     words, actor = ["recruter", "des", "profils"], ["(", "les", "ressources", "humaines", ":", ")"]
     assert _finish(words, actor) == "Recruter des profils (les ressources humaines)"
