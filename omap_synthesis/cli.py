@@ -337,6 +337,14 @@ def _tag_items(items, codebook, event, notes: bool = True):
                 highlight=False,
                 markup=False,
             )
+    if event is not None and notes:
+        unknown = sorted({i.talk for i in items if i.talk and event.item(i.talk) is None})
+        if unknown:  # no prior for these passages
+            err.print(
+                f"Intervention(s) absente(s) du programme, sans a priori : {', '.join(unknown)}.",
+                highlight=False,
+                markup=False,
+            )
     return taggings
 
 

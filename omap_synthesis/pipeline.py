@@ -226,6 +226,13 @@ def write_reading(
         inputs, recommendations=apply_edits(inputs.recommendations, list(exclude), list(order))
     )
     draft = build_draft(chosen, words)
+    if draft.words > 1.5 * words:  # the opening, the points left open, the closing and one
+        log.warning(  # recommendation are always read
+            "le texte lu compte %d mots pour un budget de %d : ouverture, points restés "
+            "ouverts, clôture et une recommandation au moins sont toujours lus",
+            draft.words,
+            words,
+        )
     passages = {p.id: inputs.pseudonymiser.text(p.text) for p in inputs.passages}
     refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
     speakers = {p.id: refs.speaker(p) for p in inputs.passages}

@@ -236,8 +236,13 @@ class CodebookTagger(BaseEstimator):
         keys = key_counts(index.matcher, doc, mask)
         sim = similarity(index, doc, mask, idf, profiles, keys)
         sim = np.clip(sim / self.similarity_scale, 0, 1)
-        note = "; ".join(_language_note(lang) for lang in sorted(foreign))
-        return Components(term, sim, hits, note, keys=keys)
+        notes = [_language_note(lang) for lang in sorted(foreign)]
+        if self.reference_length and words > LONG_PASSAGE * self.reference_length:
+            notes.append(
+                f"passage long ({words} mots pleins) : ses termes comptent en densité, "
+                "il serait mieux étiqueté découpé en passages plus courts"
+            )
+        return Components(term, sim, hits, "; ".join(notes), keys=keys)
 
     def _prior(self, priors: Sequence[Iterable[str]] | None, n_docs: int) -> np.ndarray:
         """1 for the labels the programme assigns (and their parents), -1 for the labels of
@@ -470,6 +475,11 @@ def neighbour_votes(keys: Sequence[dict], confident: np.ndarray, k: int) -> np.n
             shares, total, out=np.zeros_like(shares), where=total > 0
         )
     return votes
+
+
+# Beyond this many times reference_length content words, a passage is said to be long: the
+# density of its terms, not their number, decides, and a theme it treats in passing is lost.
+LONG_PASSAGE = 10
 
 
 def _language_note(lang: str, whole: bool = False) -> str:

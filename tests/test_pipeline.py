@@ -495,3 +495,12 @@ def test_each_recommendation_of_the_text_shows_its_id_for_lecture_yaml(outputs):
     ids = re.findall(r"^\d+\. \*\*.*<!-- (R-[0-9a-f]{10}) -->$", text, flags=re.M)
     assert ids and set(ids) <= {r.id for r in result.inputs.recommendations}
     assert len(ids) == len(set(ids)) == len(re.findall(r"^\d+\. ", text, flags=re.M))
+
+
+def test_a_budget_too_short_for_the_fixed_parts_is_warned_about(outputs, nlp, tmp_path, caplog):
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    with caplog.at_level("WARNING"):
+        draft = write_reading(tmp_path, result.inputs, nlp, words=50)
+    assert f"le texte lu compte {draft.words} mots pour un budget de 50" in caplog.text

@@ -199,6 +199,13 @@ def test_prior_lowers_the_bar_but_needs_evidence(nlp, tagger):
     assert with_prior[1, a] == without[1, a] == 0.0
 
 
+def test_a_long_passage_is_noted(nlp, tagger):
+    text = " ".join(["Le guichet unique simplifie les démarches des usagers du service."] * 60)
+    tagging = tagger.tag([nlp(text)], ["x"])[0]
+    assert "passage long (" in tagging.note
+    assert "passage long" not in tagger.tag([nlp(text[:200])], ["y"])[0].note
+
+
 def test_an_objective_missing_from_the_codebook_is_named_once(nlp, tagger, caplog):
     docs = list(nlp.pipe(["Le guichet unique simplifie tout.", "Le guichet unique avance."]))
     with caplog.at_level("WARNING"):
@@ -392,6 +399,18 @@ def test_tag_command_bad_codebook(tmp_path, codebook_text, message):
     result = runner.invoke(app, ["tag", str(inputs), "--codebook", str(codebook), "--json"])
     assert result.exit_code == 2
     assert message in _flat(result.stderr) and result.stdout == ""
+
+
+def test_tag_command_names_talks_the_programme_does_not_have(tmp_path, sample_event):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(
+        '{"id": 1, "text": "Un guichet unique.", "talk": "conf-99"}\n'
+        '{"id": 2, "text": "Un guichet unique.", "talk": "conf-1"}\n'
+    )
+    args = ["tag", str(inputs), "--codebook", str(sample_event / "codebook.yaml"), "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "absente(s) du programme, sans a priori : conf-99." in _flat(result.stderr)
 
 
 def test_tag_command_explains_in_its_table_too(tmp_path):
