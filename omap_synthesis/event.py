@@ -46,7 +46,7 @@ for _digit in "0123456789":
 
 class DuplicateKey(yaml.YAMLError):
     def __init__(self, key: object, first: int, line: int):
-        super().__init__(f"clé « {key} » en double (déjà ligne {first}), aucune n'est retenue")
+        super().__init__(f"clé « {key} » en double (déjà ligne {first})")
         self.line = line
 
 

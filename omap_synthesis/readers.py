@@ -243,13 +243,16 @@ def _clock_windows(turns: list[Turn]) -> list[Turn]:
     goes on with the turn above, is dated too. Blocks before the first stamp stay undated.
     """
     starts = [t.times[0][2] if t.times else None for t in turns]
+    following: list[float | None] = [None] * len(turns)  # the next stamp after each block
+    for i in range(len(turns) - 2, -1, -1):
+        following[i] = starts[i + 1] if starts[i + 1] is not None else following[i + 1]
     out, last = [], None
     for i, turn in enumerate(turns):
         last = starts[i] if starts[i] is not None else last
         if last is None:
             out.append(turn)
             continue
-        later = next((s for s in starts[i + 1 :] if s is not None), None)
+        later = following[i]
         end = later if later is not None and later >= last else last
         out.append(replace(turn, times=((turn.start_char, turn.end_char, last, end),)))
     return out
