@@ -52,6 +52,11 @@ def _os_failure(exc: OSError, out: Path) -> str:
     return f"impossible {verb} {path} ({os_reason(exc)})"
 
 
+def _count(n: int, noun: str) -> str:
+    """« 0 passage », « 1 mot », « 312 passages » (French: the plural from two)."""
+    return f"{n} {noun}{'s' if n > 1 else ''}"
+
+
 def _fail(message: str, code: int = 2) -> None:
     err.print(f"[bold red]Erreur[/] : {message}", highlight=False)
     raise typer.Exit(code)
@@ -100,7 +105,8 @@ def _accounting(ingested: Ingested, console: Console) -> None:
     partial = f" (dont {len(ingested.partial)} en partie)" if ingested.partial else ""
     console.print(
         f"{len(read)} fichier(s) lu(s){partial}, {len(ingested.reports) - len(read)} ignoré(s), "
-        f"{len(ingested.passages)} passages, {sum(r.words for r in read)} mots.",
+        f"{_count(len(ingested.passages), 'passage')}, "
+        f"{_count(sum(r.words for r in read), 'mot')}.",
         highlight=False,
     )
     for item in ingested.missing_items():

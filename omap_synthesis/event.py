@@ -51,18 +51,22 @@ class DuplicateKey(yaml.YAMLError):
 
 
 def load_yaml(path: Path) -> object:
-    """A YAML file written by the user (programme, codebook, rapporteur's edits), UTF-8.
+    """A YAML file written by the user (programme, codebook, rapporteur's edits), in UTF-8 (or
+    cp1252, with a warning).
 
     Raises ``InputError`` naming the file, and the line where there is one.
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        reason = "le fichier n'est pas en UTF-8 (à réenregistrer en UTF-8)"
-        raise InputError(path, reason, line) from None
+        data = path.read_bytes()
     except OSError as exc:  # missing, a folder, unreadable
         raise InputError(path, os_reason(exc)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Saved by an editor set to Windows-1252: read as such rather than stop at 15:00.
+        line = data[: exc.start].count(b"\n") + 1
+        log.warning("%s, ligne %d : le fichier n'est pas en UTF-8, lu en cp1252", path, line)
+        text = data.decode("cp1252", "replace")
     try:
         return yaml.load(text, Loader=_Loader)
     except DuplicateKey as exc:

@@ -106,7 +106,10 @@ def _talk_for(source: SourceText, event: Event) -> str | None:
 
 
 # Titles a transcript may put before a name the programme gives bare (« Pr. Jean de La Fontaine »).
-_TITLES = frozenset({"pr", "prof", "professeur", "dr", "docteur", "m", "mme", "mlle", "mr"})
+_TITLES = frozenset(
+    {"pr", "prof", "professeur", "professeure", "dr", "docteur", "docteure", "m", "mme", "mlle"}
+    | {"mr", "monsieur", "madame", "mademoiselle"}
+)
 
 
 def name_key(name: str) -> str:
@@ -122,13 +125,18 @@ def name_key(name: str) -> str:
 def _programme_names(source: SourceText, event: Event) -> SourceText:
     """A speaker tag that names a person of the programme, spelt otherwise (accents, case,
     hyphens, a title), takes the programme's spelling."""
-    people = {name_key(name): name for name in event.programme_people}
+    names = list(event.programme_people)
+    keys = Counter(name_key(name) for name in names)
+    # Two people of the programme whose names differ by accents only are told apart exactly.
+    people = {name_key(name): name for name in names if keys[name_key(name)] == 1}
     spelt = {
-        t.speaker: people[name_key(t.speaker)]
+        t.speaker: people.get(name_key(t.speaker), t.speaker)
         for t in source.turns
-        if t.speaker and name_key(t.speaker) in people and people[name_key(t.speaker)] != t.speaker
+        if t.speaker and t.speaker not in event.programme_people
     }
-    if not spelt:
+    # A tag that is a title only (« Dr : ») names nobody.
+    spelt.update({s: None for s in spelt if name_key(s) in _TITLES})
+    if all(spelt.get(t.speaker, t.speaker) == t.speaker for t in source.turns):
         return source
     turns = tuple(replace(t, speaker=spelt.get(t.speaker, t.speaker)) for t in source.turns)
     return replace(source, turns=turns)

@@ -31,6 +31,9 @@ def _sentencizer():
     return nlp
 
 
+_OPENERS = "([{«“"
+
+
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]`` (punctuation-based, fast, model-free)."""
     end = len(text) if end is None else end
@@ -39,6 +42,14 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for sent in doc.sents:
         a = start + sent.start_char
         b = start + sent.end_char
+        # An opening bracket or quotation mark the sentencizer leaves at the end of a sentence
+        # opens the next one (« je sais le faire. (rires) Vingt minutes »).
+        while spans and spans[-1][1] > spans[-1][0] + 1 and text[spans[-1][1] - 1] in _OPENERS:
+            prev_a, prev_b = spans.pop()
+            a, cut = prev_b - 1, prev_b - 1
+            while cut > prev_a and text[cut - 1].isspace():
+                cut -= 1
+            spans.append((prev_a, cut))
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:

@@ -83,14 +83,13 @@ def test_a_malformed_edits_file_names_its_line(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("# Édité à 15 h\nexclure: [R-1]\n".encode("cp1252"), "ligne 1 : le fichier n'est pas"),
         (
             b"exclure: [R-1]\nordre: [R-2]\nexclure: [R-3]\n",
             "ligne 3 : clé « exclure » en double (déjà ligne 1)",
         ),
     ],
 )
-def test_an_edits_file_not_in_utf8_or_with_a_key_twice_is_refused(tmp_path, content, message):
+def test_an_edits_file_with_a_key_twice_is_refused(tmp_path, content, message):
     path = tmp_path / "lecture.yaml"
     path.write_bytes(content)
     with pytest.raises(InputError) as info:
@@ -114,6 +113,12 @@ def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
         "« R-2 » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
     )
     assert problems[2] == "« R-3 » est deux fois dans « ordre » : seule sa première place compte"
+
+
+def test_an_edits_file_saved_in_cp1252_is_read(tmp_path):
+    path = tmp_path / "lecture.yaml"
+    path.write_bytes("# Édité à 15 h\nexclure: [R-1]\nordre: [R-é]\n".encode("cp1252"))
+    assert load_edits(path) == (["R-1"], ["R-é"])
 
 
 def test_an_id_ordered_twice_takes_its_first_place():

@@ -67,11 +67,14 @@ def test_times_written_without_quotes_are_times(tmp_path):
     assert (item.start, item.end) == ("11:45", "9:05")
 
 
-def test_a_programme_not_in_utf8_names_its_line(tmp_path):
-    (tmp_path / "event.yaml").write_bytes(("# Journée\n" + EVENT_OK).encode("cp1252"))
-    with pytest.raises(InputError) as info:
-        load_event(tmp_path)
-    assert "event.yaml, ligne 1 : le fichier n'est pas en UTF-8" in str(info.value)
+def test_a_programme_saved_in_cp1252_is_read_with_a_warning(tmp_path, caplog):
+    (tmp_path / "event.yaml").write_bytes(
+        ("# Journée\n" + EVENT_OK.replace("title: A", "title: Clôture")).encode("cp1252")
+    )
+    with caplog.at_level("WARNING"):
+        (item,) = load_event(tmp_path).items
+    assert item.title == "Clôture"
+    assert "event.yaml, ligne 1 : le fichier n'est pas en UTF-8, lu en cp1252" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -215,3 +215,37 @@ def test_a_programme_name_spelt_otherwise_takes_the_programme_spelling(tmp_path,
     conf.write_text(text.replace("] Leila Bennani :", "] Pr. Leïla BENNANI :"), encoding="utf-8")
     speakers = {p.speaker for p in ingest_event(event).passages if p.talk == "conf-1"}
     assert "Leila Bennani" in speakers and not any("BENNANI" in (s or "") for s in speakers)
+
+
+def test_a_stage_direction_is_not_cut_between_two_passages(tmp_path):
+    from omap_synthesis.segment import sentence_spans
+
+    text = "Mais je sais le faire. (rires) Vingt minutes par intervenant. « Oui », dit-il."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Mais je sais le faire.",
+        "(rires) Vingt minutes par intervenant.",
+        "« Oui », dit-il.",
+    ]
+
+
+def test_programme_spelling_is_taken_only_where_it_names_one_person(tmp_path):
+    from types import SimpleNamespace
+
+    from omap_synthesis.ingest import _programme_names
+    from omap_synthesis.readers import read_source
+
+    path = tmp_path / "conf.txt"
+    path.write_text(
+        "René Lefèvre : Un.\n\nRene Lefevre : Deux.\n\nrené lefevre : Trois.\n\n"
+        "Helene Dupre-Leger : Quatre.\n\nDr : Cinq.\n",
+        encoding="utf-8",
+    )
+    people = {n: None for n in ("René Lefèvre", "Rene Lefevre", "Hélène Dupré-Léger")}
+    source = _programme_names(read_source(path, 10**6), SimpleNamespace(programme_people=people))
+    assert [t.speaker for t in source.turns] == [
+        "René Lefèvre",
+        "Rene Lefevre",
+        "Rene Lefevre",  # not a tag: lower case goes on with the turn above
+        "Hélène Dupré-Léger",
+        None,  # a title names nobody
+    ]
