@@ -108,6 +108,18 @@ def clock(item_start: str, seconds: float | None) -> str:
     return f"{total // 60}{NBSP}h{NBSP}{total % 60:02d}"
 
 
+def _within(item, seconds: float) -> bool:
+    """Whether a time ``seconds`` into the recording of ``item`` can be its clock time: within
+    the day, and not past the end of its slot by more than an hour (stamps that are times of
+    day, or that run on from another recording, are not offsets: the slot is cited instead)."""
+    hours, minutes = (int(x) for x in item.start.split(":"))
+    at = hours * 3600 + minutes * 60 + seconds
+    if item.end:
+        end_h, end_m = (int(x) for x in item.end.split(":"))
+        return at <= end_h * 3600 + end_m * 60 + 3600
+    return at < 24 * 3600
+
+
 def slot(start: str, end: str) -> str:
     """« 11 h 20–11 h 40 »; the start alone when the programme gives no end; "" without a
     start."""
@@ -149,7 +161,7 @@ class References:
         name = self.speaker(p)
         if name[:1].isupper():
             parts.append(name)
-        if p.start is not None and item.start:
+        if p.start is not None and item.start and _within(item, p.start):
             parts.append(f"vers {clock(item.start, p.start)}")
         elif item.start:
             parts.append(slot(item.start, item.end))
@@ -661,6 +673,8 @@ class DraftBuilder:
                 name = (
                     item.title
                     if item.title.startswith(item.display)
+                    else item.display
+                    if item.display.startswith(item.title)  # « Questions/Réponses (session 1) »
                     else f"{item.display} ({item.title})"
                 )
                 sentences.append(

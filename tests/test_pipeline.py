@@ -504,3 +504,29 @@ def test_a_budget_too_short_for_the_fixed_parts_is_warned_about(outputs, nlp, tm
     with caplog.at_level("WARNING"):
         draft = write_reading(tmp_path, result.inputs, nlp, words=50)
     assert f"le texte lu compte {draft.words} mots pour un budget de 50" in caplog.text
+
+
+def test_a_stamp_that_cannot_be_an_offset_is_not_read_as_a_clock_time(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import References, slot
+
+    result, _ = outputs
+    inputs = result.inputs
+    timed = next(p for p in inputs.passages if p.start is not None and p.talk)
+    item = inputs.event.item(timed.talk)
+    late = replace(timed, start=23 * 3600 + 58 * 60)  # a time of day, not an offset
+    refs = References(inputs.event, [late], inputs.pseudonymiser)
+    assert refs.ref(late.id).endswith(slot(item.start, item.end))
+    assert ", vers " in References(inputs.event, [timed], inputs.pseudonymiser).ref(timed.id)
+
+
+def test_a_missing_qa_session_is_named_once(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    text = draft_markdown(build_draft(replace(result.inputs, missing_items=["qr-1"])))
+    assert "La séquence *Questions/Réponses (session 1)* n’a pas pu être prise en compte" in text
