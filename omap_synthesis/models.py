@@ -106,13 +106,14 @@ class Turn:
     """A speaker turn as a reader finds it in the exposed text of a source.
 
     ``times`` lists ``(start_char, end_char, start_s, end_s)`` for the timed units (cues,
-    segments) inside the turn, when the format has times.
+    segments, blocks between clock stamps) inside the turn, when the format has times;
+    ``end_s`` is ``None`` when unknown.
     """
 
     speaker: str | None
     start_char: int
     end_char: int
-    times: tuple[tuple[int, int, float, float], ...] = ()
+    times: tuple[tuple[int, int, float, float | None], ...] = ()
     heading: str = ""
     affiliation: str = ""
 

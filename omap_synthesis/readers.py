@@ -239,8 +239,9 @@ def _clock_windows(turns: list[Turn]) -> list[Turn]:
     """Turns dated by the clock stamps of their tags (« [00:01:12] Nom : … »).
 
     A stamp says when a turn starts: a block runs from the last stamp at or before it to the
-    next one (or has its start only, after the last stamp), so that a block without tag, which
-    goes on with the turn above, is dated too. Blocks before the first stamp stay undated.
+    next one, so that a block without tag, which goes on with the turn above, is dated too.
+    After the last stamp (or before a stamp that goes back), the end is unknown (``None``);
+    blocks before the first stamp stay undated.
     """
     starts = [t.times[0][2] if t.times else None for t in turns]
     following: list[float | None] = [None] * len(turns)  # the next stamp after each block
@@ -253,7 +254,7 @@ def _clock_windows(turns: list[Turn]) -> list[Turn]:
             out.append(turn)
             continue
         later = following[i]
-        end = later if later is not None and later >= last else last
+        end = later if later is not None and later >= last else None
         out.append(replace(turn, times=((turn.start_char, turn.end_char, last, end),)))
     return out
 

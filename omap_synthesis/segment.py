@@ -75,10 +75,13 @@ def _chunks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
+    """Start and end of the timed units that ``[a, b)`` overlaps; the end is ``None`` when one
+    of them has no known end."""
     inside = [(t0, t1) for ca, cb, t0, t1 in times if ca < b and cb > a]
     if not inside:
         return None, None
-    return min(t for t, _ in inside), max(t for _, t in inside)
+    ends = [t for _, t in inside]
+    return min(t for t, _ in inside), None if None in ends else max(ends)
 
 
 def turn_sentences(source: SourceText) -> list[list[tuple[int, int]]]:

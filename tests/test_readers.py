@@ -449,5 +449,5 @@ def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
         (),  # before the first stamp: undated
         (72.0, 160.0),
         (72.0, 160.0),  # the block without tag goes on with the turn above
-        (160.0, 160.0),  # after the last stamp: its start only
+        (160.0, None),  # after the last stamp: its start only
     ]
