@@ -95,6 +95,10 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     return name, affiliation, m.end(), clock
 
 
+# The encoding of a UTF-8 file with lines in cp1252 (``foreign_lines``).
+MIXED = "utf-8+cp1252"
+
+
 def foreign_lines(data: bytes) -> list[int]:
     """Numbers of the lines (from 1) that are not UTF-8 in a file otherwise written in UTF-8
     (with accents elsewhere), or ``[]``."""
@@ -137,7 +141,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         lines = data.split(b"\n")
         for n in foreign:
             lines[n - 1] = lines[n - 1].decode("cp1252", "replace").encode("utf-8")
-        return b"\n".join(lines).decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        return b"\n".join(lines).decode("utf-8"), MIXED
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)
@@ -673,7 +677,9 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
         source = _read_docx_cached(path, data)
     if not source.turns:
         raise InputError(path, "aucun texte de parole trouvé")
-    if source.encoding.startswith("utf-8") and (foreign := foreign_lines(data)):
-        notes = [f"ligne {n} : pas en UTF-8 comme le reste, lue en cp1252" for n in foreign]
+    if source.encoding == MIXED:
+        notes = [
+            f"ligne {n} : pas en UTF-8 comme le reste, lue en cp1252" for n in foreign_lines(data)
+        ]
         source = replace(source, problems=(*source.problems, *notes))
     return source
