@@ -67,6 +67,14 @@ def _emit_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _say_read_notes(partial: dict[str, str], remarks: dict[str, str]) -> None:
+    """Name on stderr the files read in part and the remarks on files read whole."""
+    for name, reason in partial.items():
+        err.print(f"Lu en partie : {name} : {reason}", markup=False, highlight=False)
+    for name, remark in remarks.items():
+        err.print(f"Remarque : {name} : {remark}", markup=False, highlight=False)
+
+
 def _load_files(files: list[Path]) -> Ingested:
     """Read loose files given on the command line; unusable ones are named on stderr."""
     from omap_synthesis.ingest import ingest_files
@@ -74,8 +82,7 @@ def _load_files(files: list[Path]) -> Ingested:
     ingested = ingest_files(files)
     for message in ingested.messages:
         err.print(f"Ignoré : {message}", markup=False, highlight=False)
-    for name, reason in ingested.partial.items():
-        err.print(f"Lu en partie : {name} : {reason}", markup=False, highlight=False)
+    _say_read_notes(ingested.partial, ingested.remarks)
     if not ingested.passages:
         _fail("aucun fichier utilisable.", 1)
     return ingested
@@ -96,7 +103,7 @@ def _accounting(ingested: Ingested, console: Console) -> None:
         table.add_column(col, justify="right" if col in {"passages", "mots"} else "left")
     for r in ingested.reports:
         removed = ", ".join(f"{_REMOVED.get(k, k)} {v}" for k, v in sorted(r.removed.items()))
-        state = r.state + (f" (nettoyé : {removed})" if removed else "")
+        state = r.describe(removed)
         table.add_row(
             *map(escape, (r.name, r.format, r.talk or "", str(r.passages), str(r.words), state))
         )
@@ -841,8 +848,7 @@ def corpus_command(
         _fail(_os_failure(exc, out or REPORTS_DIR))
     for name, reason in result.skipped.items():
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
-    for name, reason in result.partial.items():
-        err.print(f"Lu en partie : {name} : {reason}", markup=False, highlight=False)
+    _say_read_notes(result.partial, result.remarks)
     seconds = time.perf_counter() - started
     speed = f"{result.words / seconds:,.0f}".replace(",", "\u202f")
     err.print(f"Durée : {seconds:.1f} s ({speed} mots/s).".replace(".", ",", 1), highlight=False)
@@ -855,6 +861,7 @@ def corpus_command(
                 "sources": len(result.inputs),
                 "skipped": result.skipped,
                 "partial": result.partial,
+                "remarks": result.remarks,
             }
         )
     else:

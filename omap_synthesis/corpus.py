@@ -65,14 +65,16 @@ class Settings:
 
 @dataclass
 class UnitResult:
-    """Rows of one unit, the inputs it read (name → SHA-256), the files it skipped and what
-    was left out of the files it read (name → reason), under the unit's label."""
+    """Rows of one unit, the inputs it read (name → SHA-256), the files it skipped, what was
+    left out of the files it read and the remarks on files read whole (name → reason), under
+    the unit's label."""
 
     frame: pd.DataFrame
     inputs: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     partial: dict[str, str] = field(default_factory=dict)
     label: str = ""
+    remarks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +85,7 @@ class CorpusResult:
     inputs: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     partial: dict[str, str] = field(default_factory=dict)
+    remarks: dict[str, str] = field(default_factory=dict)
 
 
 def _is_event(folder: Path) -> bool:
@@ -204,7 +207,8 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
         f"{unit.label}/sources/{r.name}": r.reason for r in ingested.reports if r.status != "lu"
     }
     partial = {f"{unit.label}/sources/{n}": r for n, r in ingested.partial.items()}
-    return UnitResult(frame, inputs, skipped, partial, unit.label)
+    remarks = {f"{unit.label}/sources/{n}": r for n, r in ingested.remarks.items()}
+    return UnitResult(frame, inputs, skipped, partial, unit.label, remarks)
 
 
 def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -219,8 +223,9 @@ def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
     frame = export.passages_frame(ingested, None, taggings, codebook)
     frame["event"] = unit.label
     partial = {f"{unit.label}/{n}": r for n, r in ingested.partial.items()}
+    remarks = {f"{unit.label}/{n}": r for n, r in ingested.remarks.items()}
     inputs = {f"{unit.label}/{path.name}": export.file_hash(path)}
-    return UnitResult(frame, inputs, {}, partial, unit.label)
+    return UnitResult(frame, inputs, {}, partial, unit.label, remarks)
 
 
 def process_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -352,6 +357,7 @@ def _write(results, out: Path, settings: Settings, on_unit) -> CorpusResult:
             summary.inputs.update(result.inputs)
             summary.skipped.update(result.skipped)
             summary.partial.update(result.partial)
+            summary.remarks.update(result.remarks)
             on_unit()
         writer.finish(codebook, _manifest(summary, settings))
     publish(writer.folder, summary.out_dir)
@@ -373,6 +379,7 @@ def _manifest(summary: CorpusResult, settings: Settings) -> dict:
         "inputs": dict(sorted(summary.inputs.items())),
         "skipped": dict(sorted(summary.skipped.items())),
         "partial": dict(sorted(summary.partial.items())),
+        "remarks": dict(sorted(summary.remarks.items())),
         "passages": summary.passages,
         "words": summary.words,
         "versions": versions,

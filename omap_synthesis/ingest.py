@@ -40,6 +40,11 @@ class Ingested:
         """The files read in part: what their reader left out (« ligne 12 : … »)."""
         return {r.name: r.reason for r in self.reports if r.status == "lu" and r.reason}
 
+    @property
+    def remarks(self) -> dict[str, str]:
+        """The files with remarks: what their reader noticed in text it read whole."""
+        return {r.name: r.remarks for r in self.reports if r.remarks}
+
     def skip(self, path: Path, reason: str, fmt: str = "", name: str | None = None) -> None:
         """Account for a file that is not read, with its reason (under ``name``, by default
         the file's name)."""
@@ -165,6 +170,7 @@ def _report(source: SourceText, passages: list[Passage], talk: str | None, remov
         words,
         reason=" ; ".join(source.problems),
         removed=dict(removed),
+        remarks=" ; ".join(source.remarks),
     )
 
 

@@ -137,6 +137,9 @@ class SourceText:
     # What the reader left out of a file it could otherwise read (a malformed subtitle), in
     # French, each naming its line.
     problems: tuple[str, ...] = ()
+    # What the reader noticed in a file it read whole (a subtitle ending before it starts, a
+    # line not in the file's encoding), in French, each naming its line.
+    remarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,13 +189,23 @@ class SourceReport:
     # Why the file was left out, or, for a file read, what its reader left out of it.
     reason: str = ""
     removed: dict = field(default_factory=dict, hash=False, compare=False)
+    # What the reader noticed in a file it read whole (``SourceText.remarks``).
+    remarks: str = ""
 
     @property
     def state(self) -> str:
-        """« lu », « lu en partie : … » or « ignoré : … »."""
-        if self.status == "lu" and self.reason:
-            return f"lu en partie : {self.reason}"
-        return f"{self.status} : {self.reason}" if self.reason else self.status
+        """« lu », « lu en partie : … », « lu (remarque : …) » or « ignoré : … »."""
+        return self.describe()
+
+    def describe(self, cleaned: str = "") -> str:
+        """``state``, with what cleaning removed (``cleaned``) beside the remark, in one
+        parenthesis (« lu (remarque : … ; nettoyé : hésitations 9) »)."""
+        if self.status != "lu":
+            return f"{self.status} : {self.reason}" if self.reason else self.status
+        notes = [f"remarque : {self.remarks}"] if self.remarks else []
+        notes += [f"nettoyé : {cleaned}"] if cleaned else []
+        state = f"lu en partie : {self.reason}" if self.reason else "lu"
+        return state + (f" ({' ; '.join(notes)})" if notes else "")
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,7 @@ def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> d
         "inputs": inputs,
         "skipped": {r.name: r.reason for r in ingested.reports if r.status != "lu"},
         "partial": ingested.partial,
+        "remarks": ingested.remarks,
         "versions": export.versions(nlp),
         "parameters": {
             "max_source_bytes": MAX_SOURCE_BYTES,

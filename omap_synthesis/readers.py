@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import srt
 import webvtt
@@ -156,6 +157,15 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     raise InputError(path, "octets indécodables : ni UTF-8, ni cp1252, ni latin-1", line)
 
 
+class _Note(NamedTuple):
+    """What a reader noted about a file it could read: by default something it left out."""
+
+    line: int | None
+    reason: str
+    consequence: str
+    loses: bool = True  # False for a remark: the text is read whole
+
+
 def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -216,8 +226,10 @@ def _split_at_tags(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 def _turns_from_blocks(
     text: str, blocks: list[tuple[int, int]], headings: set[int], markdown: bool
-) -> tuple[list[Turn], int]:
-    """Speaker turns from text blocks; a block without a tag continues the previous speaker."""
+) -> tuple[list[Turn], list[tuple[int, int]], list[_Note]]:
+    """Speaker turns from text blocks (a block without a tag continues the previous speaker),
+    the spans that are not speech, and the remarks on clock stamps (``_clock_windows``), whose
+    line is the offset of the turn in ``text``."""
     turns: list[Turn] = []
     speaker, affiliation, heading = None, "", ""
     nonspeech: list[tuple[int, int]] = []
@@ -236,11 +248,13 @@ def _turns_from_blocks(
                 times = ((a, b, clock, clock),)
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
-    return _clock_windows(turns), nonspeech
+    turns, remarks = _clock_windows(turns)
+    return turns, nonspeech, remarks
 
 
-def _clock_windows(turns: list[Turn]) -> list[Turn]:
-    """Turns dated by the clock stamps of their tags (« [00:01:12] Nom : … »).
+def _clock_windows(turns: list[Turn]) -> tuple[list[Turn], list[_Note]]:
+    """Turns dated by the clock stamps of their tags (« [00:01:12] Nom : … »), and a remark
+    (at the turn's offset) for each stamp earlier than the one before it.
 
     A stamp says when a turn starts: a block runs from the last stamp at or before it to the
     next one, so that a block without tag, which goes on with the turn above, is dated too.
@@ -251,8 +265,11 @@ def _clock_windows(turns: list[Turn]) -> list[Turn]:
     following: list[float | None] = [None] * len(turns)  # the next stamp after each block
     for i in range(len(turns) - 2, -1, -1):
         following[i] = starts[i + 1] if starts[i + 1] is not None else following[i + 1]
-    out, last = [], None
+    out, remarks, last = [], [], None
     for i, turn in enumerate(turns):
+        if starts[i] is not None and last is not None and starts[i] < last:
+            reason = f"horodatage {_clock(starts[i])} antérieur au précédent ({_clock(last)})"
+            remarks.append(_Note(turn.start_char, reason, "fin du bloc précédent inconnue", False))
         last = starts[i] if starts[i] is not None else last
         if last is None:
             out.append(turn)
@@ -260,19 +277,34 @@ def _clock_windows(turns: list[Turn]) -> list[Turn]:
         later = following[i]
         end = later if later is not None and later >= last else None
         out.append(replace(turn, times=((turn.start_char, turn.end_char, last, end),)))
-    return out
+    return out, remarks
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
     meta, body = _front_matter(text, path)
-    turns, nonspeech = _turns_from_blocks(text, _blocks(text, body, True), set(), markdown)
+    blocks = _blocks(text, body, True)
+    turns, nonspeech, remarks = _turns_from_blocks(text, blocks, set(), markdown)
     if body:
         nonspeech.insert(0, (0, body))
     fmt = "markdown" if markdown else "texte"
+    remarks = [n._replace(line=text.count("\n", 0, n.line) + 1) for n in remarks]
     return SourceText(
-        str(path), path.name, fmt, text, tuple(turns), encoding, meta, tuple(nonspeech)
+        str(path),
+        path.name,
+        fmt,
+        text,
+        tuple(turns),
+        encoding,
+        meta,
+        tuple(nonspeech),
+        **_notes(remarks),
     )
 
 
@@ -335,8 +367,9 @@ def _without_bad_cues(text: str, problems: list) -> str:
     return "\n".join(lines)
 
 
-def _reversed(line: int, timing: str) -> tuple[int, str, str]:
-    return (line, f"fin avant le début « {timing.strip()} »", "seule l'heure de début est gardée")
+def _reversed(line: int, timing: str) -> _Note:
+    reason = f"fin avant le début « {timing.strip()} »"
+    return _Note(line, reason, "seule l'heure de début est gardée", loses=False)
 
 
 def _srt_timings(text: str, problems: list) -> str:
@@ -365,17 +398,29 @@ def _srt_timings(text: str, problems: list) -> str:
     return "\n".join(lines)
 
 
-def _read_problems(path: Path, cues: list, problems: list) -> tuple[str, ...]:
-    """``problems`` — (line or ``None``, reason, consequence) — as French notes; when
-    nothing could be read, the first one is raised as the file's error."""
-    problems = sorted(problems, key=lambda p: p[0] or 0)
-    if problems and not any(c[2].strip() for c in cues):
-        line, reason, _ = problems[0]
-        raise InputError(path, reason, line)
-    return tuple(
-        (f"ligne {line} : " if line else "") + f"{reason}, {consequence}"
-        for line, reason, consequence in problems
-    )
+def _notes(problems: list) -> dict[str, tuple[str, ...]]:
+    """``problems`` (``_Note``, or tuples of its first three fields) as French notes in line
+    order: the losses as ``problems``, the remarks as ``remarks`` (fields of ``SourceText``)."""
+    notes = sorted((_Note(*p) for p in problems), key=lambda n: n.line or 0)
+
+    def said(loses: bool) -> tuple[str, ...]:
+        return tuple(
+            (f"ligne {n.line} : " if n.line else "") + f"{n.reason}, {n.consequence}"
+            for n in notes
+            if n.loses == loses
+        )
+
+    return {"problems": said(True), "remarks": said(False)}
+
+
+def _read_problems(path: Path, cues: list, problems: list) -> dict[str, tuple[str, ...]]:
+    """``_notes(problems)``; when nothing could be read, the first loss is raised as the
+    file's error."""
+    losses = [n for n in (_Note(*p) for p in problems) if n.loses]
+    if losses and not any(c[2].strip() for c in cues):
+        first = min(losses, key=lambda n: n.line or 0)
+        raise InputError(path, first.reason, first.line)
+    return _notes(problems)
 
 
 def _replies(content: str) -> list[str]:
@@ -468,7 +513,7 @@ def read_srt(path: Path, data: bytes) -> SourceText:
     subs = _parse_srt(_srt_timings(text, problems), problems)
     cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
     notes = _read_problems(path, cues, problems)
-    return replace(_timed_turns(cues, path, "srt", encoding), problems=notes)
+    return replace(_timed_turns(cues, path, "srt", encoding), **notes)
 
 
 # WebVTT blocks that hold no cue: comments, style sheets, regions.
@@ -534,7 +579,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                     problems.append(_reversed(number + at, lines[at]))
                 cues += [(start, max(start, end), *said) for said in _voices(caption)]
     notes = _read_problems(path, cues, problems)
-    return replace(_timed_turns(cues, path, "webvtt", encoding), problems=notes)
+    return replace(_timed_turns(cues, path, "webvtt", encoding), **notes)
 
 
 def _seconds_value(value) -> bool:
@@ -561,7 +606,12 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
     table = doc.get("speakers") if isinstance(doc.get("speakers"), dict) else {}
     names = {k: v.strip() for k, v in table.items() if isinstance(v, str) and v.strip()}
     problems = [
-        (None, f"la table « speakers » ne donne pas de nom à « {k} »", "son étiquette est gardée")
+        _Note(
+            None,
+            f"la table « speakers » ne donne pas de nom à « {k} »",
+            "son étiquette est gardée",
+            False,
+        )
         for k in table
         if k not in names
     ]
@@ -584,7 +634,7 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         label = seg.get("speaker")
         if label is not None and not isinstance(label, str):
             reason = f"le « speaker » du segment n° {i} n'est pas un texte"
-            problems.append((None, reason, "le segment est lu sans orateur"))
+            problems.append(_Note(None, reason, "le segment est lu sans orateur", loses=False))
         speaker = names.get(label, label) if isinstance(label, str) else None
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
         cues.append((float(seg["start"]), float(seg["end"]), seg["text"], speaker or ""))
@@ -595,7 +645,7 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         Turn(t.speaker or None, t.start_char, t.end_char, t.times, affiliation=t.affiliation)
         for t in source.turns
     )
-    return replace(source, turns=turns, problems=notes)
+    return replace(source, turns=turns, **notes)
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:
@@ -628,11 +678,19 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     for para in paragraphs:
         blocks.append((pos, pos + len(para)))
         pos += len(para) + 1
-    turns, nonspeech = _turns_from_blocks(text, blocks, headings, markdown=False)
+    turns, nonspeech, remarks = _turns_from_blocks(text, blocks, headings, markdown=False)
     props = document.core_properties
     meta = {"title": props.title} if props.title else {}
     return SourceText(
-        str(path), path.name, "docx", text, tuple(turns), "docx", meta, tuple(nonspeech)
+        str(path),
+        path.name,
+        "docx",
+        text,
+        tuple(turns),
+        "docx",
+        meta,
+        tuple(nonspeech),
+        **_notes([n._replace(line=None) for n in remarks]),
     )
 
 
@@ -681,5 +739,5 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
         notes = [
             f"ligne {n} : pas en UTF-8 comme le reste, lue en cp1252" for n in foreign_lines(data)
         ]
-        source = replace(source, problems=(*source.problems, *notes))
+        source = replace(source, remarks=(*source.remarks, *notes))
     return source

@@ -275,9 +275,12 @@ class Watcher:
             return False
         names = {c.name.removeprefix("sources/") for c in changes}
         for report in result.ingested.reports:
-            if report.reason and (not changes or report.name in names):
-                what = "Ignoré" if report.status != "lu" else "Lu en partie"
-                self.notify(f"{what} : {report.name} : {report.reason}")
+            if not changes or report.name in names:
+                if report.reason:
+                    what = "Ignoré" if report.status != "lu" else "Lu en partie"
+                    self.notify(f"{what} : {report.name} : {report.reason}")
+                if report.remarks:
+                    self.notify(f"Remarque : {report.name} : {report.remarks}")
         self.notify(
             f"Synthèse écrite dans {result.out_dir} en {_seconds(self.clock() - started)} s "
             f"(déclencheur : {trigger})."

@@ -108,6 +108,20 @@ def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
     )
 
 
+def test_a_remark_on_a_file_read_whole_is_not_said_read_in_part(tmp_path):
+    path = tmp_path / "debat.srt"
+    path.write_text(
+        "1\n00:00:00,000 --> 00:00:03,000\nAnne Martin : Il faut créer un guichet unique.\n\n"
+        "2\n00:00:05,000 --> 00:00:04,000\nEt le financer.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["summarize", str(path)])
+    assert result.exit_code == 0, result.output
+    stderr = " ".join(result.stderr.split())
+    assert "Lu en partie" not in stderr
+    assert "Remarque : debat.srt : ligne 6 : fin avant le début" in stderr
+
+
 def test_a_missing_fredsum_folder_is_said_missing(tmp_path):
     for command in ("summaries", "themes"):
         result = runner.invoke(app, ["evaluate", command, "--fredsum", str(tmp_path / "absent")])

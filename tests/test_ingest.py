@@ -144,6 +144,24 @@ def test_a_file_read_in_part_says_what_was_left_out(messy_event):
     assert manifest["partial"] == {"conf-3.vtt": report.reason}
 
 
+def test_a_file_read_whole_with_a_remark_is_not_said_read_in_part(messy_event):
+    vtt = messy_event / "sources" / "conf-3.vtt"
+    text = vtt.read_text(encoding="utf-8")
+    first = re.search(r"\n(\d\d:\d\d[.:][\d:.]+) --> ([\d:.]+)", text)
+    reversed_cue = text[: first.start(1)] + f"{first.group(2)} --> {first.group(1)}"
+    vtt.write_text(reversed_cue + text[first.end() :], encoding="utf-8")
+    result = ingest_event(messy_event)
+    report = {r.name: r for r in result.reports}["conf-3.vtt"]
+    assert not report.reason and "conf-3.vtt" not in result.partial
+    assert "fin avant le début" in report.remarks
+    assert result.remarks == {"conf-3.vtt": report.remarks}
+    assert report.state == f"lu (remarque : {report.remarks})"
+    out = run(messy_event, messy_event / "out", ("ingest",)).out_dir
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["remarks"] == {"conf-3.vtt": report.remarks}
+    assert "conf-3.vtt" not in manifest["partial"]
+
+
 def test_size_limit_in_event(messy_event):
     big = messy_event / "sources" / "conf-7-enorme.txt"
     with big.open("wb") as handle:

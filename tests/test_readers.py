@@ -353,10 +353,32 @@ def test_a_cue_ending_before_it_starts_keeps_its_text_and_its_start(tmp_path, na
     source = read_source(path, LIMIT)
     assert source.text == "Un.\nDeux."
     assert source.turns[0].times[1][2:] == (20.0, 20.0)
-    (problem,) = source.problems
+    assert not source.problems  # nothing is left out
+    (problem,) = source.remarks
     assert (
         problem.startswith("ligne 6 : fin avant le début « 00:") and "début est gardée" in problem
     )
+
+
+def test_clock_stamps_going_back_are_remarked_on_with_their_line(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_text(
+        "[00:05:00] Nadia Fassi : Il faut créer un guichet.\n\n"
+        "[00:07:30] Omar Chraibi : Oui.\n\nSuite de la réponse.\n\n"
+        "[00:01:00] Nadia Fassi : Et partager les registres.\n"
+    )
+    source = read_source(path, LIMIT)
+    assert not source.problems
+    assert source.remarks == (
+        "ligne 7 : horodatage 00:01:00 antérieur au précédent (00:07:30), "
+        "fin du bloc précédent inconnue",
+    )
+    assert [t.times[0][2:] for t in source.turns] == [
+        (300.0, 450.0),
+        (450.0, None),
+        (450.0, None),
+        (60.0, None),
+    ]
 
 
 def test_whisper_speaker_names_that_are_not_text_are_noted_not_fatal(tmp_path):
@@ -373,7 +395,8 @@ def test_whisper_speaker_names_that_are_not_text_are_noted_not_fatal(tmp_path):
         ("Nadia Fassi", "Merci."),
         (None, "Au revoir."),
     ]
-    assert source.problems == (
+    assert not source.problems  # every segment is read
+    assert source.remarks == (
         "la table « speakers » ne donne pas de nom à « SPEAKER_00 », son étiquette est gardée",
         "le « speaker » du segment n° 3 n'est pas un texte, le segment est lu sans orateur",
     )
@@ -434,7 +457,8 @@ def test_a_line_not_in_utf8_in_a_utf8_file_is_read_and_named(tmp_path):
         ("Nadia Fassi", "Il faut créer un guichet."),
         ("Omar Chraibi", "Le café coûte cher."),
     ]
-    assert source.problems == ("ligne 3 : pas en UTF-8 comme le reste, lue en cp1252",)
+    assert not source.problems
+    assert source.remarks == ("ligne 3 : pas en UTF-8 comme le reste, lue en cp1252",)
 
 
 def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
