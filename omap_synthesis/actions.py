@@ -740,7 +740,10 @@ def _phrase(token: Token) -> str:
 
 def _emphasis(token: Token) -> bool:
     """An adverb of ``dropped_adverbs`` (actions.yaml): the speaker's emphasis or the order of
-    their points, not the action."""
+    their points, not the action; « aussi » and « également » after « mais » (« non seulement
+    … mais aussi … ») add a second part to the action and stay."""
+    if token.i and token.doc[token.i - 1].lower_ == "mais":
+        return False
     return _phrase(token) in _lexicon()["dropped"] and not _orders_actions(token)
 
 
@@ -885,12 +888,23 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     for pattern in _ELISIONS:
         text = pattern.sub(_elide, text)
     text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
+    text = _STUTTER.sub(r"\1", text)
     text = re.sub(r"(,\s*){2,}", ", ", text)
     text = re.sub(r"[,;:]\s*\(", " (", text)
     text = re.sub(r"[\s,;:\u00a0]+\)", ")", text)
     text = re.sub(r"[^\S\u00a0]+", " ", _quotes_closed(text))
     text = text.strip(' ,;:-–—"' + NBSP)
     return text[:1].upper() + text[1:]
+
+
+# A word said twice in a row, as speech recognisers write a stutter (« partager les les
+# données »); « nous nous », « vous vous » are a subject and its reflexive pronoun, and a
+# number said twice is a number (« de vingt à cinq cinq », 5,5 %), « un » aside.
+_NUMBER_WORDS = (
+    "zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze"
+    "|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|\\d+"
+)
+_STUTTER = re.compile(rf"\b(?!(?:nous|vous|{_NUMBER_WORDS})\b)(\w+)(?:\s+\1\b)+", re.IGNORECASE)
 
 
 def _quotes_closed(text: str) -> str:

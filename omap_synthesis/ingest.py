@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import logging
 import re
@@ -14,7 +15,7 @@ from omap_synthesis.config import MAX_SOURCE_BYTES
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_event
 from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
-from omap_synthesis.readers import FORMATS, read_source
+from omap_synthesis.readers import FORMATS, TITLES, known_names, name_key, read_source
 from omap_synthesis.segment import count_words, passages_from_source, turn_sentences
 
 log = logging.getLogger(__name__)
@@ -110,54 +111,84 @@ def _talk_for(source: SourceText, event: Event) -> str | None:
     return None
 
 
-# Titles a transcript may put before a name the programme gives bare (« Pr. Jean de La Fontaine »).
-_TITLES = frozenset(
-    {"pr", "prof", "professeur", "professeure", "dr", "docteur", "docteure", "m", "mme", "mlle"}
-    | {"mr", "monsieur", "madame", "mademoiselle"}
-)
+# How close (difflib's ratio of the ``name_key`` forms) a speaker tag must be to a name of the
+# programme to be taken for a misspelling of it (« leila benani » / « leila bennani »: 0.96).
+NEAR_NAME = 0.9
 
 
-def name_key(name: str) -> str:
-    """A person's name as compared across sources: no accents, case, hyphens or titles
-    (« Pr. Helene Dupre-Leger » and « Hélène Dupré-Léger » meet)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
-    while len(words) > 2 and words[0] in _TITLES:
-        words = words[1:]
-    return " ".join(words)
-
-
-def _programme_names(source: SourceText, event: Event) -> SourceText:
+def _programme_names(source: SourceText, event: Event, talk: str | None = None) -> SourceText:
     """A speaker tag that names a person of the programme, spelt otherwise (accents, case,
-    hyphens, a title), takes the programme's spelling."""
+    hyphens, a title), takes the programme's spelling; so does, in a talk, a tag one letter or
+    so away from the name of one of its speakers (« Leila Benani » for « Leila Bennani »), with
+    a remark. A tag near the name of another person of the programme is only remarked on."""
     names = list(event.programme_people)
     keys = Counter(name_key(name) for name in names)
     # Two people of the programme whose names differ by accents only are told apart exactly.
     people = {name_key(name): name for name in names if keys[name_key(name)] == 1}
-    spelt = {
-        t.speaker: people.get(name_key(t.speaker), t.speaker)
-        for t in source.turns
-        if t.speaker and t.speaker not in event.programme_people
-    }
+    item = event.item(talk) if talk else None
+    # Q&A notes name the audience too: a near name there may be someone else.
+    own = {name_key(p.name) for p in item.speakers} if item and item.kind != "qa" else set()
+    spelt, remarks = {}, list(source.remarks)
+    for t in source.turns:
+        if not t.speaker or t.speaker in event.programme_people or t.speaker in spelt:
+            continue
+        key = name_key(t.speaker)
+        spelt[t.speaker] = people.get(key, t.speaker)
+        close = difflib.get_close_matches(key, people, n=1, cutoff=NEAR_NAME) if key else []
+        if key in people or not close or key in TITLES:
+            continue
+        if close[0] in own:
+            spelt[t.speaker] = people[close[0]]
+            remarks.append(f"« {t.speaker} » est lu comme {people[close[0]]}, du programme")
+        else:
+            remarks.append(
+                f"« {t.speaker} » ressemble à {people[close[0]]}, du programme : "
+                "vérifiez l'orthographe"
+            )
     # A tag that is a title only (« Dr : ») names nobody.
-    spelt.update({s: None for s in spelt if name_key(s) in _TITLES})
-    if all(spelt.get(t.speaker, t.speaker) == t.speaker for t in source.turns):
-        return source
+    spelt.update({s: None for s in spelt if name_key(s) in TITLES})
     turns = tuple(replace(t, speaker=spelt.get(t.speaker, t.speaker)) for t in source.turns)
-    return replace(source, turns=turns)
+    return replace(source, turns=turns, remarks=tuple(remarks))
+
+
+# The labels a diarisation tool gives voices it cannot name (« SPEAKER_00 », « Locuteur 2 »).
+_DIARISED = re.compile(
+    r"(?:speaker|spk|locut(?:eur|rice)|intervenant(?:e)?|orat(?:eur|rice)|voix|voice)[ _-]?\d{1,3}",
+    re.IGNORECASE,
+)
 
 
 def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceText:
-    """Untagged speech in a talk with one programme speaker is that speaker's."""
+    """Untagged speech in a talk with one programme speaker is that speaker's, and so is the
+    speech of the voice a diarisation tool labelled without a name (« SPEAKER_00 ») that says
+    more than half of the labelled words, unless the speaker's name is in the file already
+    (a remark names the label)."""
     item = event.item(talk)
-    if item is None or len(item.speakers) != 1 or all(t.speaker for t in source.turns):
+    if item is None or len(item.speakers) != 1:
         return source
     name = item.speakers[0].name
+    words: Counter = Counter()
+    for t in source.turns:
+        if t.speaker and _DIARISED.fullmatch(t.speaker):
+            words[t.speaker] += count_words(source.text[t.start_char : t.end_char])
+    voice, said = words.most_common(1)[0] if words else (None, 0)
+    if said * 2 <= words.total() or any(t.speaker == name for t in source.turns):
+        voice = None
+    if voice is None and all(t.speaker for t in source.turns):
+        return source
     turns = tuple(
-        t if t.speaker else Turn(name, t.start_char, t.end_char, t.times, t.heading, t.affiliation)
+        t
+        if t.speaker and t.speaker != voice
+        else Turn(name, t.start_char, t.end_char, t.times, t.heading, t.affiliation)
         for t in source.turns
     )
-    return replace(source, turns=turns)
+    remarks = source.remarks
+    if voice:
+        remarks += (
+            f"la voix « {voice} » est lue comme {name}, seule personne du programme "
+            "pour cette intervention",
+        )
+    return replace(source, turns=turns, remarks=remarks)
 
 
 def _report(source: SourceText, passages: list[Passage], talk: str | None, removed) -> SourceReport:
@@ -249,7 +280,8 @@ def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:
     """The turns' sentence spans, from the cache when this text was split before."""
     from omap_synthesis import caching
 
-    turns = [(t.start_char, t.end_char) for t in source.turns]
+    # A cue or segment may end a sentence (``segment.turn_sentences``): their starts count.
+    turns = [(t.start_char, t.end_char, [u[0] for u in t.times]) for t in source.turns]
     key = caching.digest("sentences", source.text, turns)
     return caching.cached("sentences", key, lambda: turn_sentences(source))
 
@@ -286,7 +318,8 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
             result.skip(path, f"copie identique de {keeper[digest]}, ignorée", fmt)
             continue
         try:
-            source = read_source(path, max_bytes)
+            with known_names(event.programme_people):
+                source = read_source(path, max_bytes)
         except (InputError, OSError) as exc:
             result.skip(path, _reason(exc), fmt)
             continue
@@ -294,7 +327,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         if talk is None:
             result.skip(path, _NO_TALK, fmt)
             continue
-        source = _fill_single_speaker(_programme_names(source, event), event, talk)
+        source = _fill_single_speaker(_programme_names(source, event, talk), event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
             source,

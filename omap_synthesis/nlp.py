@@ -16,7 +16,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Token
 
-from omap_synthesis.config import DEFAULT_MODEL, cache_dir
+from omap_synthesis.config import DEFAULT_MODEL, UNPUNCTUATED_WORDS, cache_dir
 
 log = logging.getLogger(__name__)
 # Least time the parent waits for the forked parser once its own half is parsed (seconds).
@@ -35,13 +35,19 @@ def sentence_starts(doc: Doc) -> Doc:
     Subtitles and line-broken transcripts cut sentences across lines, and the parser then runs
     a short sentence into the next one (« … pendant dix-huit mois. Quatrièmement, la qualité
     des données. » as one sentence). A capitalised word after a full stop, an exclamation or
-    question mark and a space starts a sentence. Spaces, the first word after leading spaces,
-    a token written against the word before it (:func:`_glued`) and punctuation that closes or
-    continues a sentence are marked as not starting one (the parser mostly follows; it still
-    sets apart some leading spaces). Abbreviations
+    question mark and a space starts a sentence; in a text without punctuation (fewer than
+    one full stop, question or exclamation mark per ``UNPUNCTUATED_WORDS`` words), so does a
+    word after a line break (the analysed text of such a transcript keeps a line break where a
+    cue, a segment or a line ended: ``segment.unpunctuated``). Spaces, the
+    first word after leading spaces, a token written against the word before it
+    (:func:`_glued`) and punctuation that closes or continues a sentence are marked as not
+    starting one (the parser mostly follows; it still sets apart some leading spaces).
+    Abbreviations
     (« M. », « etc. ») are single tokens and keep their word. Placed before the parser, which
     keeps these boundaries and decides the others.
     """
+    words = sum(1 for t in doc if t.is_alpha)
+    lines_end = words > UNPUNCTUATED_WORDS * sum(1 for t in doc if t.text in SENTENCE_ENDS)
     for token in doc[1:]:
         if token.is_space or token.text in _NEVER_START or _glued(doc[token.i - 1]):
             token.is_sent_start = False
@@ -52,6 +58,8 @@ def sentence_starts(doc: Doc) -> Doc:
         end = doc[before]
         if end.is_space:
             token.is_sent_start = False
+        elif lines_end and "\n" in doc[token.i - 1].text and (token.is_alpha or token.is_digit):
+            token.is_sent_start = True
         elif (
             token.is_alpha
             and token.text[:1].isupper()
@@ -208,6 +216,7 @@ def _own_rules() -> str:
         + inspect.getsource(_hang_on_first)
         + repr(sorted(SENTENCE_ENDS | _NEVER_START))
         + repr(numeral_compounds())
+        + repr(UNPUNCTUATED_WORDS)
     )
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 

@@ -13,7 +13,11 @@ import html
 import json
 import math
 import re
+import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -59,6 +63,39 @@ def role_words() -> frozenset[str]:
     return _speaker_lexicon()[0]
 
 
+# Titles a transcript may put before a name the programme gives bare (« Pr. Jean de La Fontaine »).
+TITLES = frozenset(
+    {"pr", "prof", "professeur", "professeure", "dr", "docteur", "docteure", "m", "mme", "mlle"}
+    | {"mr", "monsieur", "madame", "mademoiselle"}
+)
+
+
+def name_key(name: str) -> str:
+    """A person's name as compared across sources: no accents, case, hyphens or titles
+    (« Pr. Helene Dupre-Leger » and « Hélène Dupré-Léger » meet)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = re.sub(r"[^a-z0-9]+", " ", plain).split()
+    while len(words) > 2 and words[0] in TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+# The people of the programme (``name_key``) while an event's sources are read: a tag that
+# names one of them is a tag even in lower case (« leila bennani : »), as speech recognisers
+# and hurried notes write it.
+_KNOWN: ContextVar[frozenset[str]] = ContextVar("known_names", default=frozenset())
+
+
+@contextmanager
+def known_names(names: Iterable[str]) -> Iterator[None]:
+    """Read sources, within the block, knowing the names of the programme's people."""
+    token = _KNOWN.set(frozenset(map(name_key, names)))
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
+
+
 def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     """Recognise ``Name : text`` (optionally ``[hh:mm:ss] Name (affiliation) : text``).
 
@@ -87,7 +124,7 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     roles, particles = _speaker_lexicon()
     first = words[0].lower()
     capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
-    if not capitalised and first not in roles:
+    if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
     clock = None
     if m.group("clock"):
@@ -697,7 +734,8 @@ def read_docx(path: Path, data: bytes) -> SourceText:
 def _read_docx_cached(path: Path, data: bytes) -> SourceText:
     """``read_docx``, from the stage cache when this file was read before (python-docx takes
     half a second for a Q&A file, reading the stored result a few milliseconds)."""
-    key = caching.digest("docx", str(path), hashlib.sha256(data).hexdigest())
+    known = sorted(_KNOWN.get())
+    key = caching.digest("docx", str(path), hashlib.sha256(data).hexdigest(), known)
     return caching.cached("docx", key, lambda: read_docx(path, data))
 
 

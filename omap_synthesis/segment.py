@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import cache
 
 from omap_synthesis.clean import apply_removals, artefact_spans, flowing
-from omap_synthesis.config import MAX_SENTENCES_PER_PASSAGE
-from omap_synthesis.models import Passage, SourceText
+from omap_synthesis.config import MAX_SENTENCES_PER_PASSAGE, UNPUNCTUATED_WORDS
+from omap_synthesis.models import Passage, SourceText, Turn
 
 MAX_WORDS_PER_PASSAGE = 140
 _WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\S+")
+_LINE_BREAK = re.compile(r"\n\s*")
+_SENTENCE_END = re.compile(r"[.!?…](?=[\s»”)\]]|$)")
 
 
 def count_words(text: str) -> int:
@@ -28,6 +32,9 @@ def _sentencizer():
     with large_regexes():
         nlp = spacy.blank("fr")
     nlp.add_pipe("sentencizer")
+    # spaCy's limit guards the memory of a parser; a tokenizer and a sentencizer need little,
+    # and a source within the size limit may be one line of a million characters.
+    nlp.max_length = 10**9
     return nlp
 
 
@@ -57,10 +64,26 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """``text[a:b]`` cut at word boundaries into runs of at most ``MAX_WORDS_PER_PASSAGE``
+    words when it is a sentence of more than twice that (a transcript without punctuation):
+    a passage stays short enough to parse. The longest sentence of the FREDSum transcripts has
+    228 words."""
+    if count_words(text[a:b]) <= 2 * MAX_WORDS_PER_PASSAGE:
+        return [(a, b)]
+    starts = [m.start() for m in _TOKEN.finditer(text, a, b)][::MAX_WORDS_PER_PASSAGE]
+    pieces = []
+    for start, end in zip(starts, [*starts[1:], b], strict=True):
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        pieces.append((a if not pieces else start, end))
+    return pieces
+
+
 def _chunks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Group consecutive sentences into passages of bounded length."""
     chunks, current, words = [], [], 0
-    for a, b in spans:
+    for a, b in (piece for span in spans for piece in _pieces(text, *span)):
         n = count_words(text[a:b])
         if current and (
             len(current) >= MAX_SENTENCES_PER_PASSAGE or words + n > MAX_WORDS_PER_PASSAGE
@@ -74,6 +97,23 @@ def _chunks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return chunks
 
 
+def _sentence_breaks(text: str, spans, a: int, b: int) -> list[int]:
+    """Offsets in ``text[a:b]`` of the line breaks between two of its sentences (``spans``)."""
+    inside = [(x, y) for x, y in spans if a <= x and y <= b]
+    found = (text.rfind("\n", end, start) for (_, end), (start, _) in itertools.pairwise(inside))
+    return [n - a for n in found if n >= 0]
+
+
+def _clean(body: str, removed: tuple[tuple[int, int], ...], breaks: list[int]) -> str:
+    """The analysed text of a passage: ``body`` without the ``removed`` spans, its line breaks
+    read as spaces (``flowing``) except those at ``breaks`` (offsets in ``body``)."""
+    clean = list(flowing(apply_removals(body, list(removed))))
+    for n in breaks:
+        if not any(x <= n < y for x, y in removed):
+            clean[n - sum(y - x for x, y in removed if y <= n)] = "\n"
+    return "".join(clean)
+
+
 def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
     """Start and end of the timed units that ``[a, b)`` overlaps; the end is ``None`` when one
     of them has no known end."""
@@ -84,9 +124,48 @@ def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
     return min(t for t, _ in inside), None if None in ends else max(ends)
 
 
+def unpunctuated(source: SourceText) -> bool:
+    """Whether ``source`` is a transcript without punctuation (the output of some speech
+    recognisers, automatic captions): fewer than one full stop, question or exclamation mark
+    per ``UNPUNCTUATED_WORDS`` words of speech."""
+    speech = [source.text[t.start_char : t.end_char] for t in source.turns]
+    words = sum(map(count_words, speech))
+    marks = sum(len(_SENTENCE_END.findall(text)) for text in speech)
+    return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
+
+
+def _line_starts(text: str, turn: Turn) -> list[int]:
+    """Where a new line of speech starts inside ``turn`` (offsets in ``text``): each subtitle
+    cue or Whisper segment after the first (the lines of one cue belong together), or else each
+    line after the first."""
+    if len(turn.times) > 1:
+        return [a for a, _, _, _ in turn.times[1:]]
+    return [m.end() for m in _LINE_BREAK.finditer(text, turn.start_char, turn.end_char)]
+
+
 def turn_sentences(source: SourceText) -> list[list[tuple[int, int]]]:
-    """Sentence spans (``sentence_spans``) of every turn of ``source``, in turn order."""
-    return [sentence_spans(source.text, t.start_char, t.end_char) for t in source.turns]
+    """Sentence spans (``sentence_spans``) of every turn of ``source``, in turn order.
+
+    In a transcript without punctuation (``unpunctuated``) a whole talk would be one sentence:
+    there, each cue, segment or line also starts a sentence.
+    """
+    text = source.text
+    sentences = [sentence_spans(text, t.start_char, t.end_char) for t in source.turns]
+    if not unpunctuated(source):
+        return sentences
+    out = []
+    for turn, spans in zip(source.turns, sentences, strict=True):
+        starts = _line_starts(text, turn)
+        cut = []
+        for a, b in spans:
+            inside = [s for s in starts if a < s < b]
+            for start, end in zip([a, *inside], [*inside, b], strict=True):
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    cut.append((start, end))
+        out.append(cut)
+    return out
 
 
 def passages_from_source(
@@ -106,6 +185,8 @@ def passages_from_source(
     removed_counts: Counter = Counter()
     text = source.text
     sentences = turn_sentences(source) if sentences is None else sentences
+    # Without punctuation, the line breaks that end sentences stay in the analysed text.
+    breaks = unpunctuated(source)
     for t_index, turn in enumerate(source.turns):
         removed, counts = artefact_spans(text, turn.start_char, turn.end_char)
         removed_counts.update(counts)
@@ -113,6 +194,7 @@ def passages_from_source(
         for a, b in _chunks(text, sentences[t_index]):
             rel = tuple((max(x, a) - a, min(y, b) - a) for x, y in removed if x < b and y > a)
             body = text[a:b]
+            kept = _sentence_breaks(text, sentences[t_index], a, b) if breaks else []
             start, end = _time_range(turn.times, a, b)
             passages.append(
                 Passage(
@@ -121,7 +203,7 @@ def passages_from_source(
                     talk=talk,
                     speaker=turn.speaker,
                     text=body,
-                    clean=flowing(apply_removals(body, list(rel))),
+                    clean=_clean(body, rel, kept),
                     start_char=a,
                     end_char=b,
                     start=start,

@@ -153,6 +153,7 @@ class TermMatcher:
         from omap_synthesis.nlp import parse
 
         self.vocab = nlp.vocab
+        self._acronyms: dict[str, str] = {}
         extra_terms = extra_terms or {}
         listed = sorted({t for terms in label_terms.values() for t in terms})
         texts = sorted(set(listed).union(*extra_terms.values()))
@@ -179,17 +180,23 @@ class TermMatcher:
             Term(text, keys, tuple(sorted(labels)), mined)
             for keys, (text, labels, mined) in by_keys.items()
         ]
+        # Acronyms of the terms, for transcripts written all in lower case (« rssi »).
+        self._acronyms = {k.lower(): k for t in self.terms for k in t.keys if _is_acronym(k)}
         self._matcher = PhraseMatcher(self.vocab, attr="ORTH")
         for i, term in enumerate(self.terms):
             self._matcher.add(str(i), [Doc(self.vocab, words=list(term.keys))])
 
     def key(self, token: Token) -> str | None:
-        """The matching key of ``token``; ``None`` when the token is skipped."""
+        """The matching key of ``token``; ``None`` when the token is skipped. In a text
+        without a capital letter (a speech recogniser's), a word written as an acronym of a
+        term (« rssi » for « RSSI ») is that acronym."""
         if skipped(token):
             return None
         if token.is_punct or token.pos_ in {"PUNCT", "SYM"}:
             return None if token.text in _joiners() else BOUNDARY
         lemma, surface = token_forms(token)
+        if surface in self._acronyms and token.doc.text.islower():
+            return self._acronyms[surface]
         return self.canon.get(lemma) or self.canon.get(surface) or lemma
 
     def keys(self, doc: Doc, mask: np.ndarray | None = None) -> tuple[list[str], list[int]]:

@@ -10,7 +10,7 @@ import pytest
 
 from omap_synthesis.ingest import ingest_event, ingest_files
 from omap_synthesis.pipeline import run
-from omap_synthesis.readers import FORMATS
+from omap_synthesis.readers import FORMATS, read_source
 
 WORD = re.compile(r"\w+")
 
@@ -267,3 +267,73 @@ def test_programme_spelling_is_taken_only_where_it_names_one_person(tmp_path):
         "Hélène Dupré-Léger",
         None,  # a title names nobody
     ]
+
+
+def test_a_transcript_on_one_line_without_punctuation_is_cut_into_short_passages(tmp_path):
+    # A transcript with neither punctuation nor line breaks, over spaCy's length limit (long
+    # words, so that it makes few passages).
+    words = [f"mot{i}" + "o" * 140 for i in range(7_200)]
+    path = tmp_path / "asr.txt"
+    path.write_text("Nadia Fassi : " + " ".join(words) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1_000_000
+    passages = ingest_files([path]).passages
+    assert max(len(p.text.split()) for p in passages) <= 140
+    assert " ".join(p.text for p in passages).split() == words
+
+
+def test_the_main_unnamed_voice_of_a_one_speaker_talk_is_the_programme_speaker(
+    tmp_path, sample_event
+):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    (event / "sources" / "conf-1.txt").unlink()
+    said = [
+        ("SPEAKER_01", " Je donne la parole à notre collègue."),
+        ("SPEAKER_00", " Merci. Il faut simplifier les formalités, toutes."),
+        ("SPEAKER_00", " Et il faut supprimer les pièces justificatives."),
+    ]
+    segments = [
+        {"start": 5 * n, "end": 5 * n + 5, "text": text, "speaker": voice}
+        for n, (voice, text) in enumerate(said)
+    ]
+    (event / "sources" / "conf-1.json").write_text(
+        json.dumps({"segments": segments}), encoding="utf-8"
+    )
+    ingested = ingest_event(event)
+    speakers = [p.speaker for p in ingested.passages if p.talk == "conf-1"]
+    assert speakers == ["SPEAKER_01", "Leila Bennani"]
+    report = {r.name: r for r in ingested.reports}["conf-1.json"]
+    assert "« SPEAKER_00 » est lue comme Leila Bennani" in report.remarks
+
+
+def test_a_programme_name_in_lower_case_is_a_speaker_tag(tmp_path, sample_event):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    (event / "sources" / "conf-1.txt").write_text(
+        "SPEAKER_02 : ma question porte sur les délais\n"
+        "leila bennani : il faut plutôt simplifier les formalités\n",
+        encoding="utf-8",
+    )
+    turns = [(p.speaker, p.text) for p in ingest_event(event).passages if p.talk == "conf-1"]
+    assert turns == [
+        ("SPEAKER_02", "ma question porte sur les délais"),
+        ("Leila Bennani", "il faut plutôt simplifier les formalités"),
+    ]
+    # Outside an event, nobody is known: the line is speech.
+    loose = read_source(event / "sources" / "conf-1.txt", 10**6)
+    assert [t.speaker for t in loose.turns] == ["SPEAKER_02"]
+
+
+def test_a_misspelt_name_of_the_talks_speaker_takes_the_programme_spelling(tmp_path, sample_event):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    conf = event / "sources" / "conf-1.txt"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace("] Leila Bennani :", "] Leila Benani :"),
+        encoding="utf-8",
+    )
+    ingested = ingest_event(event)
+    speakers = {p.speaker for p in ingested.passages if p.talk == "conf-1"}
+    assert "Leila Bennani" in speakers and "Leila Benani" not in speakers
+    report = {r.name: r for r in ingested.reports}["conf-1.txt"]
+    assert "« Leila Benani » est lu comme Leila Bennani, du programme" in report.remarks

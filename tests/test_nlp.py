@@ -167,3 +167,14 @@ def test_the_parse_cache_key_follows_the_pipeline_components(nlp):
     key = nlp_module.model_key(nlp)
     with nlp.select_pipes(disable=["omap_sentence_starts"]):
         assert nlp_module.model_key(nlp) != key
+
+
+def test_in_a_text_without_punctuation_a_line_break_ends_a_sentence(nlp):
+    text = "il faudrait créer un guichet unique pour les transferts\nnous recommandons aussi que"
+    text += " les hôpitaux partagent leurs données chaque mois\net former les cadres de santé"
+    sentences = [s.text.strip() for s in nlp(text).sents]
+    assert sentences == [
+        "il faudrait créer un guichet unique pour les transferts",
+        "nous recommandons aussi que les hôpitaux partagent leurs données chaque mois",
+        "et former les cadres de santé",
+    ]

@@ -375,6 +375,18 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut ensuite simplifier les procédures et publier les délais.",
             "Simplifier les procédures, publier les délais",
         ),
+        # A speech recogniser's stutter is not kept in the line (the quotation keeps it).
+        ("il faut partager les les données de santé", "Partager les données de santé"),
+        ("il faut créer un un guichet unique", "Créer un guichet unique"),
+        # A number said twice is a number (5,5 %).
+        ("Il faut baisser la TVA de vingt à cinq cinq.", "Baisser la TVA de vingt à cinq cinq"),
+        # « mais aussi » adds a second part to the action.
+        (
+            "Il faut recourir aux technologies non seulement dans les services, mais aussi "
+            "dans le travail gouvernemental.",
+            "Recourir aux technologies non seulement dans les services, mais aussi dans le "
+            "travail gouvernemental",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):

@@ -648,3 +648,14 @@ def test_corpus_component_lends_labels_of_similar_confident_passages(nlp):
     alone = CodebookTagger(CODEBOOK).tag(docs[2:3], ids[2:3])[0]
     assert alone.scores["A"] == off[2].scores["A"]
     assert CodebookTagger(CODEBOOK).tag(docs, ids) == on
+
+
+def test_an_acronym_term_matches_a_transcript_written_in_lower_case(nlp):
+    matcher = TermMatcher(nlp, {"S": ["RSSI", "clé USB"], "A": ["ADD"]})
+
+    def found(text):
+        return sorted(matcher.terms[i].text for i, _, _ in matcher.matches(nlp(text)))
+
+    assert found("il faut un rssi et plus de clé usb") == ["RSSI", "clé USB"]
+    # Where capitals are written, a lower-case word is a word (« add » is not the agency).
+    assert found("Il faut un rssi, pas une clé usb. L'ADD le dit.") == ["ADD"]
