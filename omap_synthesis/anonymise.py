@@ -15,34 +15,72 @@ from dataclasses import dataclass, field
 from omap_synthesis.models import Event, Passage
 
 PREFIX = "Participant·e"
-_TITLES = r"(?:(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Professeur)\s+)?"
+_TITLE_WORDS = r"(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Professeur)"
+# A title or an initial before a name is part of what is replaced (« M. Lazrak », « O. Lazrak »).
+_BEFORE = rf"(?:(?:{_TITLE_WORDS}|[A-ZÀ-Ý]\.)\s+)?"
+
+
+_WORD = re.compile(r"\w+")
+
+
+def bare_name(name: str) -> str:
+    """``name`` without a title before it (« M. Anas Lazrak » → « Anas Lazrak »)."""
+    return re.sub(rf"^{_TITLE_WORDS}\s+", "", " ".join(name.split()))
+
+
+def _forms(word: str) -> set[str]:
+    """The written forms of a name: as given, capitalised, in capitals (« BENCHEKROUN »)."""
+    return {word, word.title(), word.upper()}
 
 
 @dataclass
 class Pseudonymiser:
-    """Replace audience names by their pseudonyms."""
+    """Replace audience names by their pseudonyms, and drop their affiliations from speaker
+    tags.
+
+    A name is found whole, by its surname (four letters or more) and by its first name (three
+    letters or more, unless it is in ``kept_first_names``), each as given, capitalised or in
+    capitals, with a title or an initial before it. ``affiliations`` are the
+    audience's affiliations (« ingénieur, Commune de Salé »): written in parentheses, as in a
+    speaker tag, they are removed.
+    """
 
     mapping: dict[str, str] = field(default_factory=dict)
+    affiliations: frozenset[str] = frozenset()
+    # First names that stay readable on their own (a programme speaker's, a word of the talks).
+    kept_first_names: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        variants: dict[str, str] = {}
+        whole: dict[str, str] = {}
+        parts: dict[str, str] = {}
         for name, alias in self.mapping.items():
-            variants[name] = alias
-            surname = name.split()[-1]
-            if len(name.split()) > 1 and len(surname) >= 4:
-                variants.setdefault(surname, alias)
-        self._alias = variants
-        if variants:
-            names = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-            self._pattern = re.compile(rf"(?<!\w){_TITLES}({names})(?!\w)")
-        else:
-            self._pattern = None
+            whole.update(dict.fromkeys(_forms(name), alias))
+            words = name.split()
+            if len(words) < 2:
+                continue
+            if len(words[-1]) >= 4:
+                parts.update(dict.fromkeys(_forms(words[-1]), alias))
+            if len(words[0]) >= 3 and words[0] not in self.kept_first_names:
+                parts.update(dict.fromkeys(_forms(words[0]), alias))
+        # A whole name wins over a part that is also someone else's.
+        self._alias = parts | whole
+        pieces = []
+        if self._alias:
+            names = "|".join(re.escape(v) for v in sorted(self._alias, key=len, reverse=True))
+            pieces.append(rf"(?<!\w){_BEFORE}(?P<name>{names})(?!\w)")
+        if self.affiliations:
+            gone = "|".join(re.escape(a) for a in sorted(self.affiliations, key=len, reverse=True))
+            pieces.append(rf"[ \t]*\((?P<aff>{gone})\)")
+        self._pattern = re.compile("|".join(pieces)) if pieces else None
+
+    def _replacement(self, m: re.Match) -> str:
+        return f"[{self._alias[m.group('name')]}]" if m.group("name") else ""
 
     def text(self, value: str) -> str:
         """``value`` with every audience name replaced by ``[Participant·e N]``."""
         if not self._pattern or not value:
             return value
-        return self._pattern.sub(lambda m: f"[{self._alias[m.group(1)]}]", value)
+        return self._pattern.sub(self._replacement, value)
 
     def text_with_offsets(self, value: str) -> tuple[str, list[tuple[int, int]]]:
         """Pseudonymised ``value`` and the ``(old_end, delta)`` of each replacement, in order.
@@ -53,7 +91,7 @@ class Pseudonymiser:
             return value, []
         pieces, shifts, pos = [], [], 0
         for m in self._pattern.finditer(value):
-            replacement = f"[{self._alias[m.group(1)]}]"
+            replacement = self._replacement(m)
             pieces += [value[pos : m.start()], replacement]
             shifts.append((m.end(), len(replacement) - (m.end() - m.start())))
             pos = m.end()
@@ -64,10 +102,10 @@ class Pseudonymiser:
         """Public form of a speaker's name."""
         if not name:
             return ""
-        return self.mapping.get(name, name)
+        return self.mapping.get(bare_name(name), name)
 
     def is_audience(self, name: str | None) -> bool:
-        return bool(name) and name in self.mapping
+        return bool(name) and bare_name(name) in self.mapping
 
     def key(self) -> dict[str, str]:
         return dict(self.mapping)
@@ -98,7 +136,7 @@ def build_pseudonymiser(
     mapping: dict[str, str] = {}
 
     def add(name: str) -> None:
-        name = " ".join(name.split())
+        name = bare_name(name)
         if name and name not in public and name not in mapping:
             mapping[name] = f"{PREFIX} {len(mapping) + 1}"
 
@@ -113,4 +151,9 @@ def build_pseudonymiser(
             if ent.label_ == "PER" and len(words) >= 2 and all(w[0].isupper() for w in words):
                 if not any(w in public for w in words):
                     add(ent.text)
-    return Pseudonymiser(mapping)
+    affiliations = {p.affiliation for p in qa if p.speaker in mapping and p.affiliation}
+    # A first name alone is left when a programme speaker has it, or when the talks use it
+    # (« France », « Rose »): there it is more likely a word than this person.
+    kept = {n.split()[0] for n in public if len(n.split()) > 1}
+    kept |= {w for p in passages if p.kind == "talk" for w in _WORD.findall(p.text)}
+    return Pseudonymiser(mapping, frozenset(affiliations), frozenset(kept))

@@ -187,7 +187,13 @@ def data_dictionary(event_title: str, codebook, notice: str = "") -> str:
         "`passages.parquet`), par recommandation (`recommandations.csv`) et par thème "
         "(`themes.csv`), le codebook (`codebook.yaml`) et un projet REFI-QDA (`.qdpx`) à ouvrir "
         "dans QualCoder, MAXQDA, ATLAS.ti ou NVivo. Les personnes du public sont "
-        "pseudonymisées (« Participant·e N ») ; la clé n'est pas publiée.",
+        "pseudonymisées (« Participant·e N ») ; la clé n'est pas publiée. Un nom du public est "
+        "remplacé entier, par son nom de famille ou par son prénom seul (sauf si un·e "
+        "intervenant·e porte ce prénom ou si les conférences l'emploient comme un mot), en "
+        "capitales comme en minuscules, avec son titre ou son initiale ; l'affiliation "
+        "donnée dans l'étiquette d'une personne du public est retirée des textes du projet "
+        "REFI-QDA. Un nom prononcé que l'analyse ne reconnaît pas comme tel (une "
+        "transcription tout en minuscules) peut rester : relisez avant de publier.",
         "",
     ]
     if notice:
