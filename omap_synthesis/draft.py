@@ -7,6 +7,7 @@ gate (``check``) can verify every sentence before anything is written.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import logging
 import re
@@ -145,7 +146,7 @@ class References:
         """Public name; a role used as a tag (« Représentant de … ») is kept, lower-cased."""
         name = passage.speaker or ""
         if not name or _UNNAMED.match(name):
-            return "un·e intervenant·e non nommé·e"
+            return "une personne non nommée"
         first = name.split()[0].lower()
         if first in ROLE_WORDS:
             article = "la" if first in FEMININE_ROLES else "le"
@@ -171,6 +172,9 @@ class References:
         return {pid: {self.ref(pid)} for pid in self.by_id}
 
 
+_EDIT_KEYS = ("exclure", "ordre")
+
+
 def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
     """Read the rapporteur's ``lecture.yaml``: recommendations to exclude and their order."""
     if path is None or not path.exists():
@@ -178,13 +182,27 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
     data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise InputError(path, "table attendue avec « exclure » et « ordre »")
-    for key in sorted(set(data) - {"exclure", "ordre"}, key=str):
-        known = "« exclure », « ordre »"
-        log.warning("%s : clé « %s » inconnue, ignorée (clés lues : %s)", path.name, key, known)
-    exclude, order = data.get("exclure") or [], data.get("ordre") or []
-    if not isinstance(exclude, list) or not isinstance(order, list):
-        raise InputError(path, "« exclure » et « ordre » sont des listes d'identifiants")
-    return [str(x) for x in exclude], [str(x) for x in order]
+    for key in sorted(set(data) - set(_EDIT_KEYS), key=str):
+        close = difflib.get_close_matches(str(key), _EDIT_KEYS, n=1)
+        hint = (
+            f"vouliez-vous dire « {close[0]} » ?" if close else "clés lues : « exclure », « ordre »"
+        )
+        log.warning("%s : clé « %s » inconnue, ignorée (%s)", path.name, key, hint)
+    lists = []
+    for key in _EDIT_KEYS:
+        value = data.get(key) or []
+        if isinstance(value, str | int):  # one id written without brackets
+            value = [value]
+        if not isinstance(value, list) or any(isinstance(x, dict | list) for x in value):
+            found = " ".join(str(value).split())
+            found = found if len(found) <= 60 else found[:60] + "…"
+            raise InputError(
+                path,
+                f"« {key} » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
+                f"R-7ac68a2408] (lu : {found})",
+            )
+        lists.append([str(x) for x in value])
+    return lists[0], lists[1]
 
 
 def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -> list[str]:

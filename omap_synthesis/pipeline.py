@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
+import json
 import logging
 import os
 import shutil
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +31,7 @@ from omap_synthesis.draft import (
     facts,
     load_edits,
 )
+from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event
 
@@ -374,11 +379,77 @@ def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: 
     )
 
 
+def _edits(path: Path) -> tuple[list[str], list[str]]:
+    """The rapporteur's exclusions and order (``load_edits``); a file that cannot be read is
+    set aside with a warning, so that the text is still written from the sources."""
+    try:
+        return load_edits(path)
+    except InputError as exc:
+        log.warning("%s : le fichier est ignoré, ni exclusion ni ordre ne sont appliqués.", exc)
+        return [], []
+
+
+READING = ("lecture-15h05.md", "lecture-15h05.docx")
+# The SHA-256 of the reading text as last written, to tell the rapporteur's own edits.
+WRITTEN = ".lecture-15h05.sha256.json"
+
+
+def _keep_hand_edits(tmp: Path, target: Path) -> None:
+    """Keep the rapporteur's own edits of the text to read: a file of ``READING`` changed since
+    the tool wrote it is copied, before it is replaced, beside the new text as
+    « lecture-15h05.modifié-14h52.md » (the time of its last change), with a warning. Copies
+    kept by earlier runs are kept too."""
+    if not target.is_dir():
+        return
+    for kept in target.glob("lecture-15h05.modifié-*"):
+        shutil.copy2(kept, tmp / kept.name)
+    try:
+        written = json.loads((target / WRITTEN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        written = {}  # written by an earlier version, or by hand: nothing to compare with
+    for name in READING:
+        path = target / name
+        if not path.is_file() or written.get(name) in (None, _content_hash(path)):
+            continue
+        stem, suffix = name.rsplit(".", 1)
+        stamp = time.strftime("%Hh%M", time.localtime(path.stat().st_mtime))
+        kept = target / f"{stem}.modifié-{stamp}.{suffix}"
+        for n in itertools.count(2):
+            if not kept.exists() or export.file_hash(kept) == export.file_hash(path):
+                break
+            kept = target / f"{stem}.modifié-{stamp}-{n}.{suffix}"
+        shutil.copy2(path, kept)
+        shutil.copy2(path, tmp / kept.name)
+        log.warning(
+            "%s a été modifié depuis qu'il a été écrit : cette version est gardée sous %s, "
+            "le nouveau texte le remplace.",
+            name,
+            kept.name,
+        )
+
+
+def _content_hash(path: Path) -> str:
+    """SHA-256 of what a file says: for a Word file, of its document part, which is the same
+    from one writing to the next (the archive's dates are not)."""
+    if path.suffix == ".docx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return hashlib.sha256(archive.read("word/document.xml")).hexdigest()
+        except (zipfile.BadZipFile, KeyError):
+            pass  # not a Word file any more: its bytes tell
+    return export.file_hash(path)
+
+
+def _record_written(tmp: Path) -> None:
+    hashes = {name: _content_hash(tmp / name) for name in READING}
+    (tmp / WRITTEN).write_text(json.dumps(hashes, indent=2) + "\n", encoding="utf-8")
+
+
 def _early_draft(tmp: Path, target: Path) -> None:
     """Replace the rapporteur's files in an existing output at once (each file atomically)."""
     if not target.is_dir():
         return
-    for name in ("lecture-15h05.md", "lecture-15h05.docx"):
+    for name in (*READING, WRITTEN):
         staging = target / f".{name}.tmp"
         shutil.copyfile(tmp / name, staging)
         os.replace(staging, target / name)
@@ -452,10 +523,12 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             )
             if figures is not None:
                 figures.analysis(result.inputs)
-            exclude, order = load_edits(Path(event_dir) / EDITS_FILE)
+            exclude, order = _edits(Path(event_dir) / EDITS_FILE)
             for problem in edit_problems(result.inputs.recommendations, exclude, order):
                 log.warning("%s : %s", EDITS_FILE, problem)
             write_reading(tmp, result.inputs, nlp, exclude, order, words)
+            _record_written(tmp)
+            _keep_hand_edits(tmp, result.out_dir)
             _early_draft(tmp, result.out_dir)
             clock.lap("draft")
             if "report" in stages:

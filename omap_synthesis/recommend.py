@@ -8,6 +8,7 @@ is what the evidence quotes. Moderation turns are never recommendations.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -751,9 +752,18 @@ def _groups(candidates: list[_Candidate], same=None) -> list[list[_Candidate]]:
     return sorted(groups, key=lambda g: g[0].order)
 
 
-def _rec_id(action: str, first: Evidence) -> str:
-    key = f"{action.lower()}|{first.source}|{first.start_char}|{first.end_char}"
-    return "R-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+def _rec_id(action: str, first: Evidence, taken: set[str]) -> str:
+    """An id that the rapporteur's ``lecture.yaml`` can rely on: it depends on the action,
+    and on the talk (or file), speaker and words of the first sentence that says it, not on
+    where that sentence is in its file nor on the file's name: a correction elsewhere in a
+    transcript, or a renamed file, keeps it. The same sentence said twice gets another id."""
+    place = first.talk or first.source
+    key = f"{action.lower()}|{place}|{first.speaker or ''}|{' '.join(first.quote.split())}"
+    for n in itertools.count():
+        rid = "R-" + hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:10]
+        if rid not in taken:
+            taken.add(rid)
+            return rid
 
 
 def extract_recommendations(
@@ -803,7 +813,7 @@ def extract_recommendations(
     candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs, cache=cache))]
     groups = _groups(candidates)
     objectives = _objectives(groups, passages, docs, codebook, event, taggings)
-    recs = []
+    recs, ids = [], set()
     for group, objs in zip(groups, objectives, strict=True):
         evidence = tuple(c.evidence for c in group)
         theme_ids = (
@@ -816,7 +826,7 @@ def extract_recommendations(
         lead = next((c for c in group if not c.vague), group[0])
         recs.append(
             Recommendation(
-                id=_rec_id(group[0].action, evidence[0]),
+                id=_rec_id(group[0].action, evidence[0], ids),
                 text=group[0].detection.sentence.span.text.strip(),
                 action=lead.action,
                 evidence=evidence,

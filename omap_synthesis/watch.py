@@ -281,6 +281,17 @@ class Watcher:
                     self.notify(f"{what} : {report.name} : {report.reason}")
                 if report.remarks:
                     self.notify(f"Remarque : {report.name} : {report.remarks}")
+        if not result.ingested.passages:
+            kept = (
+                f"le texte déjà écrit dans {result.out_dir} reste en place et ne tient pas compte "
+                "de ce changement"
+                if result.out_dir.exists()
+                else "rien n'est écrit"
+            )
+            self.notify(
+                f"Aucune source utilisable (déclencheur : {trigger}) : {kept}. Le suivi continue."
+            )
+            return False
         self.notify(
             f"Synthèse écrite dans {result.out_dir} en {_seconds(self.clock() - started)} s "
             f"(déclencheur : {trigger})."

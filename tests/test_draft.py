@@ -136,3 +136,25 @@ def test_a_sentence_the_parser_ended_on_a_semicolon_is_quoted_as_cut():
     assert excerpt_for(text, 40, "Former les agents au numérique") == (
         "Il faudrait que 30 % des agents soient formés au numérique en 2024 […]"
     )
+
+
+def test_an_edits_file_forgives_a_single_id_and_suggests_a_misspelt_key(tmp_path, caplog):
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exlure: [R-1]\nordre: R-2\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert load_edits(path) == ([], ["R-2"])
+    assert "clé « exlure » inconnue, ignorée (vouliez-vous dire « exclure » ?)" in caplog.text
+    path.write_text("exclure: {R-1: oui}\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_edits(path)
+    assert "« exclure » doit être une liste d'identifiants" in str(info.value)
+
+
+def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
+    from omap_synthesis.pipeline import _edits
+
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exclure: [R-1\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert _edits(path) == ([], [])
+    assert "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -530,3 +531,24 @@ def test_a_missing_qa_session_is_named_once(outputs):
     result, _ = outputs
     text = draft_markdown(build_draft(replace(result.inputs, missing_items=["qr-1"])))
     assert "La séquence *Questions/Réponses (session 1)* n’a pas pu être prise en compte" in text
+
+
+def test_the_rapporteurs_own_edits_are_kept_beside_the_new_text(tmp_path, caplog):
+    from omap_synthesis.pipeline import READING, WRITTEN, _keep_hand_edits, _record_written
+
+    target, tmp = tmp_path / "out", tmp_path / "tmp"
+    for folder in (target, tmp):
+        folder.mkdir()
+        for name in READING:
+            (folder / name).write_text(f"{folder.name} {name}", encoding="utf-8")
+    _record_written(target)
+    _keep_hand_edits(tmp, target)  # nothing edited: nothing kept
+    assert sorted(p.name for p in tmp.iterdir()) == sorted(READING)
+    with (target / "lecture-15h05.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nMa note.")
+    with caplog.at_level(logging.WARNING):
+        _keep_hand_edits(tmp, target)
+    (kept,) = tmp.glob("lecture-15h05.modifié-*.md")
+    assert kept.read_text(encoding="utf-8").endswith("Ma note.")
+    assert (target / kept.name).exists() and WRITTEN not in {p.name for p in tmp.iterdir()}
+    assert "lecture-15h05.md a été modifié depuis qu'il a été écrit" in caplog.text

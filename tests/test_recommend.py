@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -1304,3 +1305,25 @@ def test_courtesy_and_the_programme_to_come_are_not_proposals(nlp, tmp_path, sen
     passages = _passage_docs(tmp_path, f"Amina Idrissi : {sentence} {proposal}\n")
     found = detect(passages, parse_passages(nlp, passages))
     assert [d.sentence.quote for d in found] == [proposal]
+
+
+def test_ids_survive_a_correction_elsewhere_in_the_file_and_a_rename(nlp, tmp_path):
+    said = (
+        "Nadia Fassi : Il faut créer un guichet unique pour les entreprises. "
+        "Il faudrait aussi partager les registres entre ministères."
+    )
+
+    def ids(name: str, text: str) -> list[str]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        passages = [
+            replace(p, talk="conf-1") for p in ingest_file(path, source_id="conf-1").passages
+        ]
+        recs = extract_recommendations(passages, parse_passages(nlp, passages, cache=False))
+        return sorted(r.id for r in recs)
+
+    before = ids("conf-1.txt", said)
+    assert len(before) == 2
+    corrected = "Omar Chraibi : Merci à notre chère collègue pour sa venue.\n\n" + said
+    assert ids("conf-1.txt", corrected) == before
+    assert ids("conf-1 (corrigé).txt", said) == before

@@ -44,13 +44,15 @@ class FakeRun:
         self.calls = 0
         self.fail = fail
         self.skipped = skipped
+        self.passages = ["un passage"]  # none when no source is usable
 
     def __call__(self, event_dir, out, stages, words):
         self.calls += 1
         if self.fail is not None:
             raise self.fail
         reports = [SourceReport(n, status="ignoré", reason="vide") for n in self.skipped]
-        return SimpleNamespace(ingested=SimpleNamespace(reports=reports), out_dir=out / "j")
+        ingested = SimpleNamespace(reports=reports, passages=self.passages)
+        return SimpleNamespace(ingested=ingested, out_dir=out / "j")
 
 
 def watcher_for(event, runner, messages, **kwargs):
@@ -150,6 +152,19 @@ def test_deleted_source_is_said_and_the_run_goes_on(event):
     watcher.triggers.put("deleted")
     assert watcher.step(timeout=0) and run.calls == 2
     assert any("Source supprimée pendant le suivi : conf-1.txt" in m for m in messages)
+
+
+def test_a_run_without_a_usable_source_does_not_say_it_wrote(event):
+    run, messages = FakeRun(), []
+    watcher = watcher_for(event, run, messages)
+    watcher.start()
+    (event.parent / "out" / "j").mkdir(parents=True)  # the text of an earlier run
+    run.passages = []
+    (event / "sources" / "conf-1.txt").unlink()
+    watcher.triggers.put("deleted")
+    assert watcher.step(timeout=0) and run.calls == 2
+    assert messages[-1].startswith("Aucune source utilisable (déclencheur : sources/conf-1.txt")
+    assert "reste en place et ne tient pas compte de ce changement" in messages[-1]
 
 
 def test_failed_run_is_reported_and_watching_continues(event):
