@@ -259,12 +259,15 @@ def evaluate_summaries(
     from omap_synthesis.summarize import load_model
 
     names = [n.strip() for item in segments or [] for n in item.split(",") if n.strip()]
+    skipped: dict[str, str] = {}
     try:
-        chosen = fredsum.load_segments(fredsum_dir, names or None)
+        chosen = fredsum.load_segments(fredsum_dir, names or None, skipped)
         heldout = load_model()[1]["training"]["heldout_debates"]
         chosen = fredsum.select_split(chosen, split, heldout)[:limit]
     except (InputError, ValueError) as exc:
         _fail(str(exc))
+    for stem, reason in skipped.items():
+        err.print(f"Ignoré : {stem} : {reason}", markup=False, highlight=False)
     if not chosen:
         _fail(f"aucun segment de la partie « {split} » parmi ceux demandés.")
     err.print(f"Évaluation de {len(chosen)} segment(s)…", highlight=False)
@@ -858,7 +861,7 @@ def corpus_command(
                 "dataset": str(result.out_dir),
                 "passages": result.passages,
                 "words": result.words,
-                "sources": len(result.inputs),
+                "sources": result.sources,
                 "skipped": result.skipped,
                 "partial": result.partial,
                 "remarks": result.remarks,
@@ -866,8 +869,9 @@ def corpus_command(
         )
     else:
         _out().print(
-            f"Jeu de données écrit dans {result.out_dir} : {result.passages} passages, "
-            f"{result.words} mots, {len(result.inputs)} fichier(s) lu(s).",
+            f"Jeu de données écrit dans {result.out_dir} : "
+            f"{_count(result.passages, 'passage')}, {_count(result.words, 'mot')}, "
+            f"{_count(result.sources, 'source')} lue{'s' if result.sources > 1 else ''}.",
             highlight=False,
         )
     if not result.passages:

@@ -67,7 +67,7 @@ class Settings:
 class UnitResult:
     """Rows of one unit, the inputs it read (name → SHA-256), the files it skipped, what was
     left out of the files it read and the remarks on files read whole (name → reason), under
-    the unit's label."""
+    the unit's label, and how many of its inputs are sources (not a programme or a codebook)."""
 
     frame: pd.DataFrame
     inputs: dict[str, str] = field(default_factory=dict)
@@ -75,6 +75,7 @@ class UnitResult:
     partial: dict[str, str] = field(default_factory=dict)
     label: str = ""
     remarks: dict[str, str] = field(default_factory=dict)
+    sources: int = 0
 
 
 @dataclass
@@ -86,23 +87,26 @@ class CorpusResult:
     skipped: dict[str, str] = field(default_factory=dict)
     partial: dict[str, str] = field(default_factory=dict)
     remarks: dict[str, str] = field(default_factory=dict)
+    sources: int = 0  # source files read
 
 
 def _is_event(folder: Path) -> bool:
     return (folder / "event.yaml").is_file()
 
 
+def _files(folder: Path) -> list[Path]:
+    """The files of ``folder`` but hidden ones (« .DS_Store »)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def _transcripts(folder: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in FORMATS
-    )
+    return [p for p in _files(folder) if p.suffix.lower() in FORMATS]
 
 
 def _loose_units(folder: Path, label: str) -> list[Unit]:
-    """One unit per transcript, with passage ids unique in the folder (as ``ingest_files``)."""
-    files = _transcripts(folder)
+    """One unit per file, with passage ids unique in the folder (as ``ingest_files``); a file
+    in no readable format is a unit too, which says so (nothing is left out unsaid)."""
+    files = _files(folder)
     stems = Counter(slug(p.stem) for p in files)
     units, used = [], set()
     for n, path in enumerate(files, 1):
@@ -165,7 +169,9 @@ class _Entities:
 
 
 def _analyse(ingested: Ingested, tagger, settings: Settings):
-    """Parse and tag one source at a time; keep taggings and Q&A entities, drop the docs.
+    """Parse one source at a time and tag the unit's passages together, as ``run`` does (the
+    tagger's neighbour votes and context read all of them); keep taggings and Q&A entities,
+    drop the docs once the unit is tagged.
 
     Entities are only read in Q&A exchanges (for the pseudonyms): a source without any is
     parsed without the named-entity recogniser, which the tagger does not use.
@@ -174,19 +180,20 @@ def _analyse(ingested: Ingested, tagger, settings: Settings):
     from omap_synthesis.tag import tag_passages
 
     nlp = load_nlp()
-    taggings, entities = [], {}
+    docs, entities = [], {}
     for _, group in itertools.groupby(ingested.passages, key=lambda p: p.source):
         group = list(group)
         texts = [p.clean for p in group]
         unused = () if any(p.exchange for p in group) else _NO_ENTITIES
-        docs = parse(nlp, texts, batch_size=settings.batch_size, disable=unused)
-        if tagger is not None:
-            taggings += tag_passages(group, docs, tagger.codebook, ingested.event, tagger)
-        for p, doc in zip(group, docs, strict=True):
+        parsed = parse(nlp, texts, batch_size=settings.batch_size, disable=unused)
+        docs += parsed if tagger is not None else []
+        for p, doc in zip(group, parsed, strict=True):
             if p.exchange:
                 ents = (_Entity(e.text, e.label_) for e in doc.ents if e.label_ == "PER")
                 entities[p.id] = _Entities(tuple(ents))
-    return taggings, entities
+    if tagger is None:
+        return [], entities
+    return tag_passages(ingested.passages, docs, tagger.codebook, ingested.event, tagger), entities
 
 
 def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -208,7 +215,7 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
     }
     partial = {f"{unit.label}/sources/{n}": r for n, r in ingested.partial.items()}
     remarks = {f"{unit.label}/sources/{n}": r for n, r in ingested.remarks.items()}
-    return UnitResult(frame, inputs, skipped, partial, unit.label, remarks)
+    return UnitResult(frame, inputs, skipped, partial, unit.label, remarks, len(ingested.hashes))
 
 
 def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -225,7 +232,7 @@ def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
     partial = {f"{unit.label}/{n}": r for n, r in ingested.partial.items()}
     remarks = {f"{unit.label}/{n}": r for n, r in ingested.remarks.items()}
     inputs = {f"{unit.label}/{path.name}": export.file_hash(path)}
-    return UnitResult(frame, inputs, {}, partial, unit.label, remarks)
+    return UnitResult(frame, inputs, {}, partial, unit.label, remarks, 1)
 
 
 def process_unit(unit: Unit, settings: Settings) -> UnitResult:
@@ -358,6 +365,7 @@ def _write(results, out: Path, settings: Settings, on_unit) -> CorpusResult:
             summary.skipped.update(result.skipped)
             summary.partial.update(result.partial)
             summary.remarks.update(result.remarks)
+            summary.sources += result.sources
             on_unit()
         writer.finish(codebook, _manifest(summary, settings))
     publish(writer.folder, summary.out_dir)

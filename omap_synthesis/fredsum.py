@@ -71,7 +71,9 @@ def debate_of(name: str) -> str:
     return Path(name).stem.split("--")[0]
 
 
-def load_segments(directory: str | Path, names: list[str] | None = None) -> list[Segment]:
+def load_segments(
+    directory: str | Path, names: list[str] | None = None, skipped: dict[str, str] | None = None
+) -> list[Segment]:
     """Segments of a FREDSum folder that have a transcript and both extractive summaries.
 
     Parameters
@@ -80,6 +82,9 @@ def load_segments(directory: str | Path, names: list[str] | None = None) -> list
         Folder holding ``transcript/`` and ``summary_extractive/1`` and ``/2``.
     names : list of str, optional
         File names or stems to keep, in this order.
+    skipped : dict, optional
+        Filled with the segments left out (stem → reason, in French): a summary missing,
+        empty or unreadable.
 
     Returns
     -------
@@ -97,11 +102,21 @@ def load_segments(directory: str | Path, names: list[str] | None = None) -> list
     if unknown:
         raise InputError(directory, f"segment(s) introuvable(s) : {', '.join(unknown)}")
     segments = []
+    skipped = {} if skipped is None else skipped
     for stem in wanted:
         refs = [directory / "summary_extractive" / k / f"{stem}.txt" for k in ANNOTATORS]
-        if not all(ref.is_file() for ref in refs):
+        try:
+            texts = tuple(strip_speaker_tags(ref.read_text(encoding="utf-8")) for ref in refs)
+        except FileNotFoundError as exc:
+            skipped[stem] = f"pas de résumé extractif {Path(exc.filename).parent.name}"
             continue
-        texts = tuple(strip_speaker_tags(ref.read_text(encoding="utf-8")) for ref in refs)
+        except (OSError, UnicodeDecodeError):
+            skipped[stem] = "un résumé extractif est illisible (pas du texte UTF-8)"
+            continue
+        empty = [k for k, text in zip(ANNOTATORS, texts, strict=True) if not text.strip()]
+        if empty:
+            skipped[stem] = f"le résumé extractif {empty[0]} est vide"
+            continue
         segments.append(Segment(stem, available[stem], texts))
     if not segments:
         raise InputError(directory, "aucun segment avec ses deux résumés extractifs")

@@ -15,7 +15,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from omap_synthesis import caching
-from omap_synthesis.draft import DraftInputs, References, display_action, french_date, slot
+from omap_synthesis.draft import (
+    DraftInputs,
+    References,
+    counted,
+    display_action,
+    french_date,
+    slot,
+)
 from omap_synthesis.figure_worker import FigureWorker
 
 # The PDF is printed by omap_synthesis.pdf; these names stay importable from here.
@@ -84,6 +91,9 @@ class ReportView:
             f'<figure><img src="data:image/png;base64,{data}" alt="{escape(fig.alt)}">'
             f"<figcaption>{escape(fig.caption)}</figcaption></figure>"
         )
+
+
+_EXCHANGES = ("échange de questions-réponses", "échanges de questions-réponses")
 
 
 def _speech_items(event):
@@ -331,10 +341,10 @@ def build_view(
             "label": t.label,
             "terms": ", ".join(t.terms),
             "recurrence": (
-                f"Présent dans {len(t.recurrence.talks)} séquence(s), "
-                f"{len(t.recurrence.sessions)} session(s), chez {len(t.recurrence.speakers)} "
-                f"intervenant·e(s) et dans {len(t.recurrence.exchanges)} échange(s) de "
-                f"questions-réponses."
+                f"Présent dans {counted(len(t.recurrence.talks), 'séquence', 'séquences', True)}, "
+                f"{counted(len(t.recurrence.sessions), 'session', 'sessions', True)}, chez "
+                f"{counted(len(t.recurrence.speakers), 'personne', 'personnes', True)} et dans "
+                f"{counted(len(t.recurrence.exchanges), *_EXCHANGES)}."
             ),
             "quotes": [quoted(q.passage_id, q.text) for q in t.quotes[:2]],
         }

@@ -27,10 +27,11 @@ def codebook(sample_event):
 
 @pytest.fixture(scope="module")
 def transcripts(tmp_path_factory):
-    """The FREDSum fixtures and an unusable file beside them."""
+    """The FREDSum fixtures and two unusable files beside them."""
     folder = tmp_path_factory.mktemp("corpus") / "debats"
     shutil.copytree(TRANSCRIPTS, folder)
     (folder / "vide.srt").write_text("", encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
     return folder
 
 
@@ -47,7 +48,8 @@ def test_units_of_events_and_loose_transcripts(sample_event, tmp_path):
     shutil.copytree(sample_event, tmp_path / "journee", ignore=shutil.ignore_patterns("*.docx"))
     units = find_units([tmp_path, sample_event])
     loose = [u for u in units if not u.is_event]
-    assert [u.source_id for u in loose] == ["a-md", "a-txt"]
+    # notes.csv is a unit too: processing it says it is not read (see the skipped files).
+    assert [u.source_id for u in loose] == ["a-md", "a-txt", "notes"]
     assert sorted(u.label for u in units if u.is_event) == ["journee", "omap-2022-10-20"]
 
 
@@ -85,7 +87,8 @@ def test_dataset_has_every_passage_tagged(dataset, transcripts):
 
 
 def test_unusable_file_is_skipped_and_named(dataset):
-    assert list(dataset.skipped) == ["debats/vide.srt"]
+    assert list(dataset.skipped) == ["debats/notes.pdf", "debats/vide.srt"]
+    assert "extension « .pdf » non prise en charge" in dataset.skipped["debats/notes.pdf"]
     manifest = json.loads((dataset.out_dir / "manifest.json").read_text(encoding="utf-8"))
     assert "debats/vide.srt" in manifest["skipped"]
     assert manifest["parameters"]["codebook"] == "codebook.yaml"
@@ -110,8 +113,19 @@ def test_without_codebook_loose_transcripts_are_not_tagged(tmp_path):
 
 
 def test_event_audience_is_pseudonymised(nlp, sample_event, tmp_path):
+    from omap_synthesis.event import load_codebook
+    from omap_synthesis.ingest import ingest_event
+    from omap_synthesis.nlp import parse_passages
+    from omap_synthesis.tag import tag_passages
+
     result = build_corpus(find_units([sample_event]), tmp_path)
     frame = pd.read_parquet(result.out_dir / "passages.parquet")
+    # Tagged as ``run`` tags them: all the event's passages together.
+    ingested = ingest_event(sample_event)
+    book = load_codebook(sample_event / "codebook.yaml")
+    docs = parse_passages(nlp, ingested.passages)
+    taggings = tag_passages(ingested.passages, docs, book, ingested.event)
+    assert list(frame["labels"]) == ["; ".join(t.labels) for t in taggings]
     questions = frame[frame["kind"] == "question"]
     assert len(questions) and questions["speaker"].str.startswith("Participant·e").all()
     assert (frame["labels"] != "").any()
@@ -138,7 +152,9 @@ def test_json_output_is_only_json(dataset, transcripts, codebook, tmp_path):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["passages"] == dataset.passages
+    assert summary["sources"] == len(list(TRANSCRIPTS.iterdir()))
     assert "Ignoré : debats/vide.srt" in result.stderr
+    assert "Ignoré : debats/notes.pdf" in result.stderr
 
 
 @pytest.mark.slow

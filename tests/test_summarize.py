@@ -399,3 +399,19 @@ def test_summarize_by_talk_gives_one_summary_per_source(transcript, tmp_path, nl
         "Le registre national est ouvert.",
         "Il sert à tous.",
     ]
+
+
+def test_segments_without_a_usable_summary_are_named_not_scored(tmp_path):
+    for folder in ("transcript", "summary_extractive/1", "summary_extractive/2"):
+        (tmp_path / folder).mkdir(parents=True)
+    for stem in ("bon", "vide", "seul"):
+        (tmp_path / "transcript" / f"{stem}.txt").write_text("A : Il faut agir.", encoding="utf-8")
+        (tmp_path / "summary_extractive/1" / f"{stem}.txt").write_text("Il faut agir.")
+    (tmp_path / "summary_extractive/2/bon.txt").write_text("Il faut agir.", encoding="utf-8")
+    (tmp_path / "summary_extractive/2/vide.txt").write_text("\n", encoding="utf-8")
+    skipped = {}
+    assert [s.name for s in fredsum.load_segments(tmp_path, skipped=skipped)] == ["bon"]
+    assert skipped == {
+        "seul": "pas de résumé extractif 2",
+        "vide": "le résumé extractif 2 est vide",
+    }
