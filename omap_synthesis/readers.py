@@ -579,15 +579,49 @@ def _voices(caption) -> list[tuple[str, str | None]]:
     ]
 
 
+# A time inside a cue's text: automatic captions (YouTube's) time each word, « mot<00:00:02.900> ».
+_INLINE_TIME = re.compile(r"<(?:\d{2,}:)?\d{2}:\d{2}\.\d{3}>")
+
+
+def _vtt_blocks(text: str) -> list[tuple[int, list[str]]]:
+    """The blocks of a WebVTT file (``_blocks_of_lines``), where, as the format says, a line
+    of spaces does not end a cue when text follows it (automatic captions write one)."""
+    lines = text.split("\n")
+
+    def starts_cue(k: int) -> bool:
+        return k >= len(lines) or not lines[k].strip() or "-->" in " ".join(lines[k : k + 2])
+
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for k, line in enumerate(lines):
+        if line.strip() or (line and current and not starts_cue(k + 1)):
+            if not current:
+                blocks.append((k + 1, current))
+            current.append(line)
+        else:
+            current = []
+    return blocks
+
+
+def _rolling_text(caption) -> str:
+    """The words a rolling caption adds: its lines with times inside (the others repeat the
+    caption before)."""
+    new = [_MARKUP.sub("", x) for x in caption.raw_text.split("\n") if _INLINE_TIME.search(x)]
+    return html.unescape(" ".join(" ".join(new).split()))
+
+
 def read_vtt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
     if not text.lstrip().startswith("WEBVTT"):
         raise InputError(path, "un fichier WebVTT doit commencer par « WEBVTT »", 1)
+    # Automatic captions roll: each caption repeats the line before and adds words, timed one
+    # by one; only the timed words are read.
+    rolling = bool(_INLINE_TIME.search(text))
     # Block by block: the parser drops a block without timing silently and refuses the whole
     # file for one bad block.
     cues, problems = [], []
-    for number, lines in _blocks_of_lines(text)[1:]:
+    for number, lines in _vtt_blocks(text)[1:]:
         if lines[0].split(" ", 1)[0].split("\t", 1)[0] in _VTT_NON_CUES:
             continue
         bad = [i for i, line in enumerate(lines) if _bad_timing(line)]
@@ -599,7 +633,7 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
             problems.append((number, reason, "passage ignoré"))
         else:
             # A comma before the milliseconds, as in SRT, is common in converted files.
-            block = [_COMMA_MS.sub(r"\1.", x) if "-->" in x else x for x in lines]
+            block = [_COMMA_MS.sub(r"\1.", x) if "-->" in x else x for x in lines if x.strip()]
             try:
                 found = webvtt.from_string("WEBVTT\n\n" + "\n".join(block)).captions
             except webvtt.errors.MalformedFileError as exc:
@@ -614,7 +648,12 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 if end < start:
                     at = next(i for i, x in enumerate(lines) if "-->" in x)
                     problems.append(_reversed(number + at, lines[at]))
-                cues += [(start, max(start, end), *said) for said in _voices(caption)]
+                if rolling:
+                    said = [(_rolling_text(caption), None)]
+                    said = said if said[0][0] else []  # a caption that only repeats
+                else:
+                    said = _voices(caption)
+                cues += [(start, max(start, end), *one) for one in said]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "webvtt", encoding), **notes)
 

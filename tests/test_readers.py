@@ -475,3 +475,32 @@ def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
         (72.0, 160.0),  # the block without tag goes on with the turn above
         (160.0, None),  # after the last stamp: its start only
     ]
+
+
+def test_automatic_captions_that_roll_are_read_once(tmp_path):
+    # YouTube's automatic captions: a line of spaces inside a cue, each word timed, and every
+    # caption repeating the line before.
+    path = tmp_path / "auto.vtt"
+    path.write_text(
+        "WEBVTT\nKind: captions\nLanguage: fr\n\n"
+        "00:00:00.000 --> 00:00:02.510 align:start position:0%\n \n"
+        "il<00:00:00.400><c> faudrait</c><00:00:00.800><c> créer</c>\n\n"
+        "00:00:02.510 --> 00:00:02.520 align:start position:0%\nil faudrait créer\n \n\n"
+        "00:00:02.520 --> 00:00:05.000 align:start position:0%\nil faudrait créer\n"
+        "un<00:00:02.900><c> guichet</c><00:00:03.300><c> unique</c>\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert not source.problems
+    assert source.text == "il faudrait créer\nun guichet unique"
+    assert [u[2:] for u in source.turns[0].times] == [(0.0, 2.51), (2.52, 5.0)]
+
+
+def test_a_line_of_spaces_before_the_next_cue_still_ends_a_cue(tmp_path):
+    path = tmp_path / "a.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00.000 --> 00:01.000\nUn.\n   \n00:01.000 --> 00:02.000\nDeux.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Un.\nDeux." and not source.problems
