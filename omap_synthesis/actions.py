@@ -44,6 +44,7 @@ _ELISIONS = (
     re.compile(r"\b([dns]|qu)e (?=([aeiouyhàâéèêîôœ]\w*))", re.I),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
+_CONJUNCTIONS = frozenset({"et", "ou", "mais", "ni"})
 _INCISE_MARKS = frozenset({",", "—", "–"})
 _PREPOSITIONS = frozenset("à au aux de d' du des pour par avec sans sous sur dans en vers".split())
 NBSP = "\u00a0"
@@ -872,7 +873,9 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     limit = _lexicon()["max_words"] + free
     if _count(words) > limit:
         words = _cut(words, limit)
-    while words and words[-1] in _PUNCT_END:
+    # A line ends on neither punctuation nor a conjunction (« Créer un guichet unique pour les
+    # citoyens et », where a subtitle cut the sentence).
+    while len(words) > 1 and (words[-1] in _PUNCT_END or words[-1].lower() in _CONJUNCTIONS):
         words.pop()
     text = " ".join(w for w in words + (actor or []) if w.strip())
     text = _lexicon()["dropped_phrases"].sub(" ", text)

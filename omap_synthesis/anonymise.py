@@ -38,17 +38,19 @@ class Pseudonymiser:
     """Replace audience names by their pseudonyms, and drop their affiliations from speaker
     tags.
 
-    A name is found whole, by its surname (four letters or more) and by its first name (three
-    letters or more, unless it is in ``kept_first_names``), each as given, capitalised or in
-    capitals, with a title or an initial before it. ``affiliations`` are the
-    audience's affiliations (« ingénieur, Commune de Salé »): written in parentheses, as in a
-    speaker tag, they are removed.
+    A name is found whole, by its surname (four letters or more, unless it is in
+    ``kept_surnames``) and by its first name (three letters or more, unless it is in
+    ``kept_first_names``), each as given, capitalised or in capitals, with a title or an
+    initial before it. ``affiliations`` are the audience's affiliations (« ingénieur, Commune
+    de Salé »): written in parentheses, as in a speaker tag, they are removed.
     """
 
     mapping: dict[str, str] = field(default_factory=dict)
     affiliations: frozenset[str] = frozenset()
-    # First names that stay readable on their own (a programme speaker's, a word of the talks).
+    # First names that stay readable on their own (a programme person's, a word of the talks).
     kept_first_names: frozenset[str] = frozenset()
+    # Surnames that stay readable on their own: those of the programme's people.
+    kept_surnames: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         whole: dict[str, str] = {}
@@ -58,7 +60,7 @@ class Pseudonymiser:
             words = name.split()
             if len(words) < 2:
                 continue
-            if len(words[-1]) >= 4:
+            if len(words[-1]) >= 4 and words[-1] not in self.kept_surnames:
                 parts.update(dict.fromkeys(_forms(words[-1]), alias))
             if len(words[0]) >= 3 and words[0] not in self.kept_first_names:
                 parts.update(dict.fromkeys(_forms(words[0]), alias))
@@ -135,9 +137,17 @@ def build_pseudonymiser(
     public = _public_names(event, passages)
     mapping: dict[str, str] = {}
 
+    def short_form(name: str) -> bool:
+        """« Leroy », « LEROY », « F. Leroy » of someone already named: the same person."""
+        words = [w for w in name.split() if not re.fullmatch(r"[A-ZÀ-Ý]\.", w)]
+        if len(words) >= 2:
+            return False
+        known = {w.casefold() for n in mapping for w in n.split()}
+        return not words or words[0].casefold() in known
+
     def add(name: str) -> None:
         name = bare_name(name)
-        if name and name not in public and name not in mapping:
+        if name and name not in public and name not in mapping and not short_form(name):
             mapping[name] = f"{PREFIX} {len(mapping) + 1}"
 
     qa = [p for p in passages if p.kind in {"question", "reponse", "moderation"} and p.exchange]
@@ -154,6 +164,8 @@ def build_pseudonymiser(
     affiliations = {p.affiliation for p in qa if p.speaker in mapping and p.affiliation}
     # A first name alone is left when a programme speaker has it, or when the talks use it
     # (« France », « Rose »): there it is more likely a word than this person.
-    kept = {n.split()[0] for n in public if len(n.split()) > 1}
+    people = [n.split() for n in public if len(n.split()) > 1]
+    kept = {words[0] for words in people}
     kept |= {w for p in passages if p.kind == "talk" for w in _WORD.findall(p.text)}
-    return Pseudonymiser(mapping, frozenset(affiliations), frozenset(kept))
+    surnames = frozenset(words[-1] for words in people)
+    return Pseudonymiser(mapping, frozenset(affiliations), frozenset(kept), surnames)

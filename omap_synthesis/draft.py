@@ -191,7 +191,9 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
     lists = []
     for key in _EDIT_KEYS:
         value = data.get(key) or []
-        if isinstance(value, str | int):  # one id written without brackets
+        if isinstance(value, str):  # ids written without brackets: « R-1a2b…, R-3c4d… »
+            value = [x for x in re.split(r"[\s,;]+", value) if x]
+        elif isinstance(value, int):
             value = [value]
         if not isinstance(value, list) or any(isinstance(x, dict | list) for x in value):
             found = " ".join(str(value).split())
@@ -201,8 +203,15 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
                 f"« {key} » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
                 f"R-7ac68a2408] (lu : {found})",
             )
-        lists.append([str(x) for x in value])
+        lists.append([_rec_id(x) for x in value])
     return lists[0], lists[1]
+
+
+def _rec_id(value) -> str:
+    """An id as written in ``lecture.yaml``, in the case of the tool's ids (« r-07545F0EED »
+    is « R-07545f0eed »)."""
+    text = str(value).strip()
+    return f"R-{text[2:].lower()}" if re.fullmatch(r"[Rr]-[0-9A-Fa-f]{10}", text) else text
 
 
 def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -> list[str]:

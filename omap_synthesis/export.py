@@ -29,8 +29,11 @@ PASSAGE_COLUMNS = {
     "institution": "Institution de l'intervenant·e d'après le programme ; vide pour le public.",
     "start_char": "Début du passage dans le texte de la source (caractères, source décodée).",
     "end_char": "Fin du passage dans le texte de la source (exclue).",
-    "start_s": "Début dans l'enregistrement, en secondes (sources horodatées seulement).",
-    "end_s": "Fin dans l'enregistrement, en secondes (sources horodatées seulement).",
+    "start_s": "Début, en secondes, tel que la source le date (sources horodatées seulement) : "
+    "depuis le début de l'enregistrement (sous-titres, Whisper, [00:12:30]) ; des notes datées "
+    "à l'heure ([14:52:10]) donnent l'heure du jour, en secondes depuis minuit.",
+    "end_s": "Fin, comme `start_s` ; vide quand elle est inconnue (après le dernier horodatage "
+    "d'une transcription datée à la main).",
     "words": "Nombre de mots (suites \\w+) du texte.",
     "text": "Texte verbatim du passage, noms du public remplacés par [Participant·e N].",
     "clean": "Texte analysé : texte sans artefacts de transcription ni mots de remplissage.",

@@ -120,7 +120,8 @@ def _programme_names(source: SourceText, event: Event, talk: str | None = None) 
     """A speaker tag that names a person of the programme, spelt otherwise (accents, case,
     hyphens, a title), takes the programme's spelling; so does, in a talk, a tag one letter or
     so away from the name of one of its speakers (« Leila Benani » for « Leila Bennani »), with
-    a remark. A tag near the name of another person of the programme is only remarked on."""
+    a remark. A tag near the name of another person of the programme is only named in a
+    warning (never in the outputs: it may be the real name of someone in the audience)."""
     names = list(event.programme_people)
     keys = Counter(name_key(name) for name in names)
     # Two people of the programme whose names differ by accents only are told apart exactly.
@@ -140,10 +141,12 @@ def _programme_names(source: SourceText, event: Event, talk: str | None = None) 
         if close[0] in own:
             spelt[t.speaker] = people[close[0]]
             remarks.append(f"« {t.speaker} » est lu comme {people[close[0]]}, du programme")
-        else:
-            remarks.append(
-                f"« {t.speaker} » ressemble à {people[close[0]]}, du programme : "
-                "vérifiez l'orthographe"
+        else:  # said on the console only: the tag may be an audience member's real name
+            log.warning(
+                "%s : « %s » ressemble à %s, du programme : vérifiez l'orthographe",
+                source.name,
+                t.speaker,
+                people[close[0]],
             )
     # A tag that is a title only (« Dr : ») names nobody.
     spelt.update({s: None for s in spelt if name_key(s) in TITLES})
@@ -158,11 +161,16 @@ _DIARISED = re.compile(
 )
 
 
+# Share of a talk's labelled words that makes an unnamed voice its speaker's: a moderator who
+# introduces and thanks says far less; with two voices closer than that, neither is named.
+DOMINANT_VOICE = 0.8
+
+
 def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceText:
     """Untagged speech in a talk with one programme speaker is that speaker's, and so is the
     speech of the voice a diarisation tool labelled without a name (« SPEAKER_00 ») that says
-    more than half of the labelled words, unless the speaker's name is in the file already
-    (a remark names the label)."""
+    at least ``DOMINANT_VOICE`` of the labelled words, unless the speaker's name is in the file
+    already (a remark names the label)."""
     item = event.item(talk)
     if item is None or len(item.speakers) != 1:
         return source
@@ -172,7 +180,7 @@ def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceT
         if t.speaker and _DIARISED.fullmatch(t.speaker):
             words[t.speaker] += count_words(source.text[t.start_char : t.end_char])
     voice, said = words.most_common(1)[0] if words else (None, 0)
-    if said * 2 <= words.total() or any(t.speaker == name for t in source.turns):
+    if said < DOMINANT_VOICE * words.total() or any(t.speaker == name for t in source.turns):
         voice = None
     if voice is None and all(t.speaker for t in source.turns):
         return source

@@ -26,6 +26,10 @@ CHILD_GRACE = 60.0
 # Tokens after which a capitalised word starts a sentence, and tokens that never start one.
 SENTENCE_ENDS = frozenset({".", "!", "?", "…", "..."})
 _NEVER_START = frozenset({",", ";", ":", ")", "»"}) | SENTENCE_ENDS
+# Marks that open the item of a list, on a line of its own.
+_LIST_MARKERS = frozenset({"-", "–", "—", "•", "*"})
+# Marks inside a sentence, which a text without punctuation lacks too.
+_PAUSES = frozenset({",", ";", ":"})
 
 
 @Language.component("omap_sentence_starts")
@@ -35,19 +39,20 @@ def sentence_starts(doc: Doc) -> Doc:
     Subtitles and line-broken transcripts cut sentences across lines, and the parser then runs
     a short sentence into the next one (« … pendant dix-huit mois. Quatrièmement, la qualité
     des données. » as one sentence). A capitalised word after a full stop, an exclamation or
-    question mark and a space starts a sentence; in a text without punctuation (fewer than
-    one full stop, question or exclamation mark per ``UNPUNCTUATED_WORDS`` words), so does a
-    word after a line break (the analysed text of such a transcript keeps a line break where a
-    cue, a segment or a line ended: ``segment.unpunctuated``). Spaces, the
-    first word after leading spaces, a token written against the word before it
+    question mark and a space starts a sentence, and so does a list item (« - », « • » at the
+    start of a line). In a text without punctuation (fewer than one full stop, question or
+    exclamation mark, comma, semicolon or colon per ``UNPUNCTUATED_WORDS`` words), so does a
+    word after a line break: the analysed text of such a transcript keeps a line break where a
+    cue, a segment or a line ended (``segment.unpunctuated``). Spaces, the first word after
+    leading spaces, a token written against the word before it
     (:func:`_glued`) and punctuation that closes or continues a sentence are marked as not
     starting one (the parser mostly follows; it still sets apart some leading spaces).
-    Abbreviations
-    (« M. », « etc. ») are single tokens and keep their word. Placed before the parser, which
-    keeps these boundaries and decides the others.
+    Abbreviations (« M. », « etc. ») are single tokens and keep their word. Placed before the
+    parser, which keeps these boundaries and decides the others.
     """
     words = sum(1 for t in doc if t.is_alpha)
-    lines_end = words > UNPUNCTUATED_WORDS * sum(1 for t in doc if t.text in SENTENCE_ENDS)
+    marks = sum(1 for t in doc if t.text in SENTENCE_ENDS or t.text in _PAUSES)
+    lines_end = words > UNPUNCTUATED_WORDS * marks
     for token in doc[1:]:
         if token.is_space or token.text in _NEVER_START or _glued(doc[token.i - 1]):
             token.is_sent_start = False
@@ -58,7 +63,9 @@ def sentence_starts(doc: Doc) -> Doc:
         end = doc[before]
         if end.is_space:
             token.is_sent_start = False
-        elif lines_end and "\n" in doc[token.i - 1].text and (token.is_alpha or token.is_digit):
+        elif "\n" in doc[token.i - 1].text and (
+            token.text in _LIST_MARKERS or lines_end and (token.is_alpha or token.is_digit)
+        ):
             token.is_sent_start = True
         elif (
             token.is_alpha
@@ -214,7 +221,7 @@ def _own_rules() -> str:
         + inspect.getsource(_glued)
         + inspect.getsource(compounds)
         + inspect.getsource(_hang_on_first)
-        + repr(sorted(SENTENCE_ENDS | _NEVER_START))
+        + repr(sorted(SENTENCE_ENDS | _NEVER_START | _PAUSES | _LIST_MARKERS))
         + repr(numeral_compounds())
         + repr(UNPUNCTUATED_WORDS)
     )

@@ -396,9 +396,9 @@ WRITTEN = ".lecture-15h05.sha256.json"
 
 def _keep_hand_edits(tmp: Path, target: Path) -> None:
     """Keep the rapporteur's own edits of the text to read: a file of ``READING`` changed since
-    the tool wrote it is copied, before it is replaced, beside the new text as
-    « lecture-15h05.modifié-14h52.md » (the time of its last change), with a warning. Copies
-    kept by earlier runs are kept too."""
+    the tool wrote it (or, when that is not known, different from the new text) is copied,
+    before it is replaced, beside the new text as « lecture-15h05.modifié-14h52.md » (the time
+    of its last change), with a warning. Copies kept by earlier runs are kept too."""
     if not target.is_dir():
         return
     for kept in target.glob("lecture-15h05.modifié-*"):
@@ -406,10 +406,16 @@ def _keep_hand_edits(tmp: Path, target: Path) -> None:
     try:
         written = json.loads((target / WRITTEN).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        written = {}  # written by an earlier version, or by hand: nothing to compare with
+        written = {}
+    written = written if isinstance(written, dict) else {}
     for name in READING:
         path = target / name
-        if not path.is_file() or written.get(name) in (None, _content_hash(path)):
+        if not path.is_file():
+            continue
+        # Without a record of what was written (removed, damaged, an older version), a file
+        # that differs from the new text is kept: an edit cannot be ruled out.
+        unchanged = written.get(name) or _content_hash(tmp / name)
+        if _content_hash(path) == unchanged:
             continue
         stem, suffix = name.rsplit(".", 1)
         stamp = time.strftime("%Hh%M", time.localtime(path.stat().st_mtime))

@@ -603,11 +603,20 @@ def _vtt_blocks(text: str) -> list[tuple[int, list[str]]]:
     return blocks
 
 
-def _rolling_text(caption) -> str:
-    """The words a rolling caption adds: its lines with times inside (the others repeat the
-    caption before)."""
-    new = [_MARKUP.sub("", x) for x in caption.raw_text.split("\n") if _INLINE_TIME.search(x)]
-    return html.unescape(" ".join(" ".join(new).split()))
+def _caption_lines(caption) -> list[str]:
+    """The lines of a caption as read: markup removed, spaces collapsed, empty ones left out."""
+    lines = (" ".join(_MARKUP.sub("", x).split()) for x in caption.raw_text.split("\n"))
+    return [html.unescape(x) for x in lines if x]
+
+
+def _rolling(caption, before) -> list[tuple[str, str | None]]:
+    """What a rolling caption adds to the caption ``before`` (``None`` for the first): its
+    lines but those that repeat a line of ``before``, with the voice it names (« <v Nom> »),
+    if any."""
+    repeated = set(_caption_lines(before)) if before is not None else set()
+    new = " ".join(x for x in _caption_lines(caption) if x not in repeated)
+    voice = _VOICE.search(caption.raw_text)
+    return [(new, voice.group(1).strip() or None if voice else None)] if new else []
 
 
 def read_vtt(path: Path, data: bytes) -> SourceText:
@@ -616,8 +625,9 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
     if not text.lstrip().startswith("WEBVTT"):
         raise InputError(path, "un fichier WebVTT doit commencer par « WEBVTT »", 1)
     # Automatic captions roll: each caption repeats the line before and adds words, timed one
-    # by one; only the timed words are read.
+    # by one; only what a caption adds is read.
     rolling = bool(_INLINE_TIME.search(text))
+    before = None  # the caption before, which a rolling caption repeats
     # Block by block: the parser drops a block without timing silently and refuses the whole
     # file for one bad block.
     cues, problems = [], []
@@ -648,11 +658,8 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 if end < start:
                     at = next(i for i, x in enumerate(lines) if "-->" in x)
                     problems.append(_reversed(number + at, lines[at]))
-                if rolling:
-                    said = [(_rolling_text(caption), None)]
-                    said = said if said[0][0] else []  # a caption that only repeats
-                else:
-                    said = _voices(caption)
+                said = _rolling(caption, before) if rolling else _voices(caption)
+                before = caption
                 cues += [(start, max(start, end), *one) for one in said]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "webvtt", encoding), **notes)

@@ -15,7 +15,9 @@ MAX_WORDS_PER_PASSAGE = 140
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r"\S+")
 _LINE_BREAK = re.compile(r"\n\s*")
-_SENTENCE_END = re.compile(r"[.!?…](?=[\s»”)\]]|$)")
+# Punctuation a transcriber writes: sentence ends, and the commas, semicolons and colons of a
+# long sentence.
+_PUNCTUATION = re.compile(r"[.!?…,;:](?=[\s»”)\]]|$)")
 
 
 def count_words(text: str) -> int:
@@ -126,11 +128,12 @@ def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
 
 def unpunctuated(source: SourceText) -> bool:
     """Whether ``source`` is a transcript without punctuation (the output of some speech
-    recognisers, automatic captions): fewer than one full stop, question or exclamation mark
-    per ``UNPUNCTUATED_WORDS`` words of speech."""
+    recognisers, automatic captions): fewer than one punctuation mark (full stop, question or
+    exclamation mark, comma, semicolon, colon) per ``UNPUNCTUATED_WORDS`` words of speech. A
+    punctuated text with a long sentence has its commas."""
     speech = [source.text[t.start_char : t.end_char] for t in source.turns]
     words = sum(map(count_words, speech))
-    marks = sum(len(_SENTENCE_END.findall(text)) for text in speech)
+    marks = sum(len(_PUNCTUATION.findall(text)) for text in speech)
     return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
 
 

@@ -78,3 +78,25 @@ def test_a_first_name_the_talks_use_as_a_word_stays(sample_ingested):
     alias = pseudo.speaker("France Alaoui")
     assert alias.startswith("Participant·e")
     assert pseudo.text("la France et France Alaoui") == f"la France et [{alias}]"
+
+
+def test_a_programme_persons_name_parts_are_never_replaced(sample_ingested):
+    passages = [
+        *sample_ingested.passages,
+        _p("extra", "Hicham Bennani", "Ma question s'adresse à Madame Bennani.", exchange=9),
+    ]
+    pseudo = build_pseudonymiser(passages, sample_ingested.event)
+    assert pseudo.is_audience("Hicham Bennani")
+    text = "Leila Bennani : merci. Hicham Bennani et Madame Bennani."
+    alias = pseudo.speaker("Hicham Bennani")
+    assert pseudo.text(text) == f"Leila Bennani : merci. [{alias}] et Madame Bennani."
+
+
+def test_short_forms_of_a_name_are_the_same_person(nlp):
+    passages = [
+        _p("q1", "France Leroy", "Je rejoins Madame Leroy, LEROY et F. Leroy sur ce point."),
+    ]
+    docs = {p.id: nlp(p.text) for p in passages}
+    pseudo = build_pseudonymiser(passages, None, docs)
+    assert pseudo.key() == {"France Leroy": "Participant·e 1"}
+    assert "leroy" not in pseudo.text(passages[0].text).lower()

@@ -144,6 +144,8 @@ def test_an_edits_file_forgives_a_single_id_and_suggests_a_misspelt_key(tmp_path
     with caplog.at_level(logging.WARNING):
         assert load_edits(path) == ([], ["R-2"])
     assert "clé « exlure » inconnue, ignorée (vouliez-vous dire « exclure » ?)" in caplog.text
+    path.write_text("exclure: R-07545F0EED, r-3105b8c484\n", encoding="utf-8")
+    assert load_edits(path) == (["R-07545f0eed", "R-3105b8c484"], [])
     path.write_text("exclure: {R-1: oui}\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_edits(path)

@@ -288,9 +288,9 @@ def test_the_main_unnamed_voice_of_a_one_speaker_talk_is_the_programme_speaker(
     shutil.copytree(sample_event, event)
     (event / "sources" / "conf-1.txt").unlink()
     said = [
-        ("SPEAKER_01", " Je donne la parole à notre collègue."),
-        ("SPEAKER_00", " Merci. Il faut simplifier les formalités, toutes."),
-        ("SPEAKER_00", " Et il faut supprimer les pièces justificatives."),
+        ("SPEAKER_01", " La parole est à vous."),
+        ("SPEAKER_00", " Merci. Il faut simplifier les formalités, toutes, et vite."),
+        ("SPEAKER_00", " Et il faut supprimer les pièces justificatives qu'on demande encore."),
     ]
     segments = [
         {"start": 5 * n, "end": 5 * n + 5, "text": text, "speaker": voice}
@@ -304,6 +304,13 @@ def test_the_main_unnamed_voice_of_a_one_speaker_talk_is_the_programme_speaker(
     assert speakers == ["SPEAKER_01", "Leila Bennani"]
     report = {r.name: r for r in ingested.reports}["conf-1.json"]
     assert "« SPEAKER_00 » est lue comme Leila Bennani" in report.remarks
+    # A moderator who speaks nearly as much: neither voice is named.
+    segments[0]["text"] = " Je donne la parole à notre collègue, que je remercie d'être venue."
+    (event / "sources" / "conf-1.json").write_text(
+        json.dumps({"segments": segments}), encoding="utf-8"
+    )
+    speakers = [p.speaker for p in ingest_event(event).passages if p.talk == "conf-1"]
+    assert speakers == ["SPEAKER_01", "SPEAKER_00"]
 
 
 def test_a_programme_name_in_lower_case_is_a_speaker_tag(tmp_path, sample_event):

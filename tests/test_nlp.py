@@ -178,3 +178,9 @@ def test_in_a_text_without_punctuation_a_line_break_ends_a_sentence(nlp):
         "nous recommandons aussi que les hôpitaux partagent leurs données chaque mois",
         "et former les cadres de santé",
     ]
+
+
+def test_each_item_of_a_list_is_a_sentence(nlp):
+    text = "Nos recommandations :\n- il faut créer un guichet unique\n- il faut former les agents"
+    sentences = [s.text.strip() for s in nlp(text).sents]
+    assert sentences[-2:] == ["- il faut créer un guichet unique", "- il faut former les agents"]

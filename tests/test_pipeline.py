@@ -552,3 +552,11 @@ def test_the_rapporteurs_own_edits_are_kept_beside_the_new_text(tmp_path, caplog
     assert kept.read_text(encoding="utf-8").endswith("Ma note.")
     assert (target / kept.name).exists() and WRITTEN not in {p.name for p in tmp.iterdir()}
     assert "lecture-15h05.md a été modifié depuis qu'il a été écrit" in caplog.text
+    # Without the record of what was written, a text that differs from the new one is kept.
+    for kept in [*tmp.glob("*modifié*"), *target.glob("*modifié*"), target / WRITTEN]:
+        kept.unlink()
+    _keep_hand_edits(tmp, target)
+    assert len(list(tmp.glob("lecture-15h05.modifié-*"))) == 2  # the .md and the .docx differ
+    (target / WRITTEN).write_text("{abîmé", encoding="utf-8")
+    _keep_hand_edits(tmp, target)
+    assert len(list(tmp.glob("lecture-15h05.modifié-*"))) == 2  # the same copies, not more

@@ -504,3 +504,17 @@ def test_a_line_of_spaces_before_the_next_cue_still_ends_a_cue(tmp_path):
     )
     source = read_source(path, LIMIT)
     assert source.text == "Un.\nDeux." and not source.problems
+
+
+def test_rolling_captions_keep_untimed_words_and_the_voice(tmp_path):
+    path = tmp_path / "auto.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nbonjour à tous\n\n"
+        "00:00:02.500 --> 00:00:05.000\nbonjour à tous\n"
+        "<v Leila Bennani>il<00:00:02.900><c> faut</c><00:00:03.300><c> agir</c>\n\n"
+        "00:00:05.000 --> 00:00:08.000\nil faut agir\nmerci\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "bonjour à tous\nil faut agir\nmerci"
+    assert [t.speaker for t in source.turns] == [None, "Leila Bennani"]

@@ -379,6 +379,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         # A speech recogniser's stutter is not kept in the line (the quotation keeps it).
         ("il faut partager les les données de santé", "Partager les données de santé"),
         ("il faut créer un un guichet unique", "Créer un guichet unique"),
+        # A subtitle that cuts the sentence leaves no dangling « et » in the line.
+        (
+            "il faudrait créer un guichet unique pour les citoyens et",
+            "Créer un guichet unique pour les citoyens",
+        ),
         # A number said twice is a number (5,5 %).
         ("Il faut baisser la TVA de vingt à cinq cinq.", "Baisser la TVA de vingt à cinq cinq"),
         # « mais aussi » adds a second part to the action.
