@@ -93,31 +93,29 @@ def test_messages_are_not_cut_to_the_terminal_width(tmp_path):
     assert f"Erreur : {missing} : fichier introuvable\n" in done.stderr
 
 
-def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
+def _summarize_debate(tmp_path, second_cue: str) -> str:
+    """stderr (spaces collapsed) of ``summarize`` on a two-cue SRT whose second cue is given."""
     path = tmp_path / "debat.srt"
     path.write_text(
         "1\n00:00:00,000 --> 00:00:03,000\nAnne Martin : Il faut créer un guichet unique.\n\n"
-        "2\n00:00:03,000 -> 00:00:05,000\nPerdu.\n",
+        f"2\n{second_cue}\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["summarize", str(path)])
     assert result.exit_code == 0, result.output
+    return " ".join(result.stderr.split())
+
+
+def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
+    stderr = _summarize_debate(tmp_path, "00:00:03,000 -> 00:00:05,000\nPerdu.")
     assert (
         "Lu en partie : debat.srt : ligne 6 : horodatage mal formé "
-        "« 00:00:03,000 -> 00:00:05,000 », sous-titre ignoré" in " ".join(result.stderr.split())
+        "« 00:00:03,000 -> 00:00:05,000 », sous-titre ignoré" in stderr
     )
 
 
 def test_a_remark_on_a_file_read_whole_is_not_said_read_in_part(tmp_path):
-    path = tmp_path / "debat.srt"
-    path.write_text(
-        "1\n00:00:00,000 --> 00:00:03,000\nAnne Martin : Il faut créer un guichet unique.\n\n"
-        "2\n00:00:05,000 --> 00:00:04,000\nEt le financer.\n",
-        encoding="utf-8",
-    )
-    result = runner.invoke(app, ["summarize", str(path)])
-    assert result.exit_code == 0, result.output
-    stderr = " ".join(result.stderr.split())
+    stderr = _summarize_debate(tmp_path, "00:00:05,000 --> 00:00:04,000\nEt le financer.")
     assert "Lu en partie" not in stderr
     assert "Remarque : debat.srt : ligne 6 : fin avant le début" in stderr
 
