@@ -268,7 +268,8 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
-def _join(names: list[str]) -> str:
+def join_words(names: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " et " + names[-1]
@@ -480,7 +481,9 @@ class DraftBuilder:
             )
             if n
         ]
-        basis = f"Cette synthèse s'appuie sur {_join(parts)}{NBSP}; chaque" if parts else "Chaque"
+        basis = (
+            f"Cette synthèse s'appuie sur {join_words(parts)}{NBSP}; chaque" if parts else "Chaque"
+        )
         third = DraftSentence(f"{basis} passage cité est suivi de sa source.")
         return Section("Ouverture", [[first, second, third]])
 
@@ -542,7 +545,7 @@ class DraftBuilder:
             if programmed:  # the programme says otherwise: say what the reading found
                 return [
                     DraftSentence(
-                        f"Le programme le confiait à {_join(programmed)}, mais l'analyse des "
+                        f"Le programme le confiait à {join_words(programmed)}, mais l'analyse des "
                         "passages ne l'y retrouve pas."
                     )
                 ]
@@ -551,7 +554,7 @@ class DraftBuilder:
         return [
             DraftSentence(
                 "Aucune séquence ne l'a traité de façon suivie, mais il a été abordé au détour "
-                f"d'autres interventions, notamment dans {_join(labels)}."
+                f"d'autres interventions, notamment dans {join_words(labels)}."
             ),
             *self._summary_points(label_id, talks, limit=min(2, self.points)),
         ]
@@ -578,7 +581,7 @@ class DraftBuilder:
             if main != label_id or tagged[label_id] / len(members) < 0.5 or len(talks) < 2:
                 continue
             where = (
-                _join(names)
+                join_words(names)
                 if len(names) == len(talks) and len(names) <= MAX_TALKS
                 else f"{number(len(talks))} séquences de la journée"
             )
@@ -602,7 +605,7 @@ class DraftBuilder:
                 paragraph.append(DraftSentence(event.objectives_note))
             if labels:
                 paragraph.append(
-                    DraftSentence(f"Cet objectif a surtout été traité dans {_join(labels)}.")
+                    DraftSentence(f"Cet objectif a surtout été traité dans {join_words(labels)}.")
                 )
                 paragraph += self._summary_points(lab.id, talks, limit=self.points)
             else:
@@ -641,7 +644,7 @@ class DraftBuilder:
             refs = [self.refs.ref(pid) for pid in others.values()]
             item.append(
                 DraftSentence(
-                    f"Elle a été reprise par {_join(list(others))} ({' ; '.join(refs)}).",
+                    f"Elle a été reprise par {join_words(list(others))} ({' ; '.join(refs)}).",
                     tuple(others.values()),
                     tuple(refs),
                 )
@@ -667,7 +670,7 @@ class DraftBuilder:
         which = "Une proposition" if len(found) == 1 else "Des propositions"
         goes = "va" if len(found) == 1 else "vont"
         return DraftSentence(
-            f"{which} de {_join(list(found))} {goes} en sens contraire ({' ; '.join(refs)})"
+            f"{which} de {join_words(list(found))} {goes} en sens contraire ({' ; '.join(refs)})"
             f"{NBSP}: les deux positions sont conservées.",
             tuple(found.values()),
             tuple(refs),
@@ -682,7 +685,9 @@ class DraftBuilder:
         if self.inputs.recommendations and top:
             which = "l'objectif" if len(top) == 1 else "les objectifs"
             sentences.append(
-                DraftSentence(f"Aucune recommandation ne porte sur {which}{NBSP}: {_join(top)}.")
+                DraftSentence(
+                    f"Aucune recommandation ne porte sur {which}{NBSP}: {join_words(top)}."
+                )
             )
         if self.inputs.recommendations and subs:
             which = "ce sous-thème" if len(subs) == 1 else "ces sous-thèmes"
@@ -690,7 +695,7 @@ class DraftBuilder:
             sentences.append(
                 DraftSentence(
                     f"Aucune recommandation ne porte{also} sur {which}{NBSP}: "
-                    f"{_join([_lower_first(s) for s in subs])}."
+                    f"{join_words([_lower_first(s) for s in subs])}."
                 )
             )
         for item_id in self.inputs.missing_items:

@@ -29,6 +29,7 @@ from omap_synthesis.draft import (
     build_draft,
     edit_problems,
     facts,
+    join_words,
     load_edits,
 )
 from omap_synthesis.errors import InputError
@@ -451,6 +452,33 @@ def _record_written(tmp: Path) -> None:
     (tmp / WRITTEN).write_text(json.dumps(hashes, indent=2) + "\n", encoding="utf-8")
 
 
+def _keep_earlier(tmp: Path, target: Path) -> list[str]:
+    """Keep what an earlier run wrote and this one does not (after ``draft``, the report, the
+    dataset and the pseudonym key), with a warning that it is not up to date; returns the
+    names kept, for the manifest. Each is kept whole: a folder is never half replaced."""
+    if not target.is_dir():
+        return []
+    kept = []
+    for path in sorted(target.iterdir()):
+        if path.name.startswith(".") or path.name == "manifest.json" or (tmp / path.name).exists():
+            continue
+        if path.is_dir():
+            shutil.copytree(path, tmp / path.name)
+            kept.append(f"{path.name}/")
+        else:
+            shutil.copy2(path, tmp / path.name)
+            kept.append(path.name)
+    if kept:
+        log.warning(
+            "%s %s d'une exécution précédente et %s pas compte de celle-ci : relancez "
+            "« omap-synthesis run » pour les mettre à jour.",
+            join_words(kept),
+            "vient" if len(kept) == 1 else "viennent",
+            "ne tient" if len(kept) == 1 else "ne tiennent",
+        )
+    return kept
+
+
 def _early_draft(tmp: Path, target: Path) -> None:
     """Replace the rapporteur's files in an existing output at once (each file atomically)."""
     if not target.is_dir():
@@ -549,7 +577,10 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                     figures,
                 )
                 clock.lap("report")
-        export.write_json(tmp / "manifest.json", _manifest(ingested, event_dir, stages, words, nlp))
+        manifest = _manifest(ingested, event_dir, stages, words, nlp)
+        if "report" not in stages:
+            manifest["earlier"] = _keep_earlier(tmp, result.out_dir)
+        export.write_json(tmp / "manifest.json", manifest)
         publish(tmp, result.out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

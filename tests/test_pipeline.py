@@ -560,3 +560,21 @@ def test_the_rapporteurs_own_edits_are_kept_beside_the_new_text(tmp_path, caplog
     (target / WRITTEN).write_text("{abîmé", encoding="utf-8")
     _keep_hand_edits(tmp, target)
     assert len(list(tmp.glob("lecture-15h05.modifié-*"))) == 2  # the same copies, not more
+
+
+def test_draft_after_run_keeps_the_report_and_dataset_and_says_so(
+    tmp_path, seeded_event, outputs, caplog
+):
+    _, first = outputs
+    out = tmp_path / "out"
+    shutil.copytree(first, out / first.name)
+    before = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    with caplog.at_level(logging.WARNING):
+        again = run(seeded_event, out, ("ingest", "draft"), pdf=False).out_dir
+    earlier = json.loads((again / "manifest.json").read_text(encoding="utf-8"))["earlier"]
+    assert {"donnees/", "prive/", "rapport.html", "rapport.docx"} <= set(earlier)
+    for name, data in before.items():
+        if name.parts[0] in earlier or f"{name.parts[0]}/" in earlier:
+            assert (again / name).read_bytes() == data, name
+    assert "viennent d'une exécution précédente et ne tiennent pas compte" in caplog.text
+    assert "omap-synthesis run" in caplog.text
