@@ -52,15 +52,21 @@ _TAG = re.compile(
 _AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
 
 
+class SpeakerLexicon(NamedTuple):
+    roles: frozenset[str]  # words that open a tag naming a role (« Représentant de … »)
+    particles: frozenset[str]  # lower-case words of names (« de », « el », « ben »)
+    notes: frozenset[str]  # words that open a heading or a note, never a speaker
+
+
 @cache
-def _speaker_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+def speaker_lexicon() -> SpeakerLexicon:
     data = yaml.safe_load((RESOURCES_DIR / "speaker_roles.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["role_words"]), frozenset(data["particles"])
+    return SpeakerLexicon(*(frozenset(data[k]) for k in ("role_words", "particles", "note_words")))
 
 
 def role_words() -> frozenset[str]:
     """Words that open a speaker tag naming a role rather than a person."""
-    return _speaker_lexicon()[0]
+    return speaker_lexicon().roles
 
 
 # Titles a transcript may put before a name the programme gives bare (« Pr. Jean de La Fontaine »).
@@ -109,6 +115,8 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     ('Jordan Bardella', '', 18)
     >>> split_speaker_tag("Deuxième point : il faut") is None
     True
+    >>> split_speaker_tag("Note : il faudrait") is None
+    True
     """
     m = _TAG.match(line)
     if not m:
@@ -121,8 +129,10 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     words = re.findall(r"[\w.-]+", name)
     if not words or len(words) > 7 or not name[0].isalnum() and name[0] not in "«":
         return None
-    roles, particles = _speaker_lexicon()
+    roles, particles, notes = speaker_lexicon()
     first = words[0].lower()
+    if first.rstrip(".") in notes:
+        return None
     capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None

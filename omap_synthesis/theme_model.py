@@ -30,6 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.nlp import french_stop_words
+from omap_synthesis.readers import speaker_lexicon
 from omap_synthesis.terms import french_mask
 
 _WORDLIKE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -52,12 +53,6 @@ def _fillers() -> frozenset[str]:
     return frozenset(data["fillers"])
 
 
-@cache
-def _speaker_lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    data = yaml.safe_load((RESOURCES_DIR / "speaker_roles.yaml").read_text(encoding="utf-8"))
-    return frozenset(data["role_words"]), frozenset(data["particles"])
-
-
 def name_words(names) -> frozenset[str]:
     """Lower-cased words of people's names, to keep them out of theme terms.
 
@@ -69,7 +64,7 @@ def name_words(names) -> frozenset[str]:
     >>> sorted(name_words(["Leila Bennani", "Représentant du budget", None]))
     ['bennani', 'leila']
     """
-    roles, particles = _speaker_lexicon()
+    roles, particles, _ = speaker_lexicon()
     words: set[str] = set()
     for name in names:
         parts = re.findall(r"\w+", (name or "").lower())

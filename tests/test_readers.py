@@ -37,6 +37,10 @@ def _turns(source):
             ),
         ),
         ("Deuxième point : il faut simplifier", None),
+        # Headings and notes of hand-written minutes are not speakers.
+        ("Note : il faudrait un guichet unique", None),
+        ("N.B. : le registre existe déjà", None),
+        ("Recommandation 2 : créer un comité", None),
         ("Il est 10:30 maintenant", None),
         ("voir http://exemple.org", None),
     ],
@@ -518,3 +522,14 @@ def test_rolling_captions_keep_untimed_words_and_the_voice(tmp_path):
     source = read_source(path, LIMIT)
     assert source.text == "bonjour à tous\nil faut agir\nmerci"
     assert [t.speaker for t in source.turns] == [None, "Leila Bennani"]
+
+
+def test_a_note_line_stays_in_the_turn_it_annotates(tmp_path):
+    path = tmp_path / "qr.md"
+    path.write_text(
+        "Amina Rami : Les registres ne se parlent pas.\n"
+        "Note : il faudrait un guichet unique pour les entreprises.\n",
+        encoding="utf-8",
+    )
+    (turn,) = read_source(path, LIMIT).turns
+    assert turn.speaker == "Amina Rami"
