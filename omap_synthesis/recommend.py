@@ -695,6 +695,14 @@ def _same_object(a: _Candidate, b: _Candidate) -> bool:
     )
 
 
+def _same_thing(a: _Candidate, b: _Candidate) -> bool:
+    """The object of one is in the other's object phrase, and the two phrases share another
+    word: « instaurer un jour de télétravail obligatoire par semaine » and « ne pas instaurer
+    de télétravail obligatoire » speak of one thing, whatever else their sentences say."""
+    x, y = a.targets | a.modifiers, b.targets | b.modifiers
+    return bool(a.targets & y or b.targets & x) and len(x & y) >= 2
+
+
 def _compatible_verbs(x: str, y: str) -> bool:
     """The same verb, or a proposal to set something up (« prévoir », « créer »…) and any
     verb on the same thing (« prévoir des conventions types » / « publier des conventions
@@ -877,7 +885,8 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
     interne » against « confier à des opérateurs privés »), not any word of their sentences
     (« suivre, pour chaque pièce supprimée, … » does not oppose « créer un statut »); or the
     same verb on a shared thing, one to do and the other not to do (« centraliser les
-    données » / « ne pas centraliser les données »).
+    données » / « ne pas centraliser les données »; « instaurer un jour de télétravail
+    obligatoire » / « ne pas instaurer de télétravail obligatoire »).
     """
     opposites = lexicon()["opposites"]
     words = [frozenset().union(*(c.stance for c in g)) for g in groups]
@@ -894,7 +903,9 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
             if (
                 negated[i] != negated[j]
                 and verbs[i] & verbs[j]
-                and any(_same_action(a, b) for a in groups[i] for b in groups[j])
+                and any(
+                    _same_action(a, b) or _same_thing(a, b) for a in groups[i] for b in groups[j]
+                )
             ) or any(
                 (x in only_i and y in only_j) or (y in only_i and x in only_j) for x, y in opposites
             ):

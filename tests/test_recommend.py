@@ -600,6 +600,22 @@ def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
     assert len(do.evidence) == len(dont.evidence) == 1
 
 
+def test_to_do_and_not_to_do_one_thing_worded_apart_are_opposed(nlp, tmp_path):
+    # The sentence that says to do it also says why: its words are not the other's.
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "Hind Zerouali : Enfin, il faut instaurer un jour de télétravail obligatoire par semaine "
+        "pendant l'été dans les administrations centrales, ce qui permet de fermer des étages "
+        "entiers et de couper la climatisation.\n\nAbdelkrim Sbai : Je le dis clairement : il "
+        "ne faut pas instaurer de télétravail obligatoire dans l'administration en été.\n",
+        encoding="utf-8",
+    )
+    ingested = ingest_file(path)
+    do, dont = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
+    assert dont.action.startswith("Ne pas instaurer de télétravail obligatoire")
+    assert do.contradicts == (dont.id,) and dont.contradicts == (do.id,)
+
+
 def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
     ingested, docs = debate
     codebook = load_codebook(sample_event / "codebook.yaml")
