@@ -762,11 +762,11 @@ def _groups(candidates: list[_Candidate], same=None) -> list[list[_Candidate]]:
 
 def _rec_id(action: str, first: Evidence, taken: set[str]) -> str:
     """An id that the rapporteur's ``lecture.yaml`` can rely on: it depends on the action,
-    and on the talk (or file), speaker and words of the first sentence that says it, not on
+    and on the talk (if any), speaker and words of the first sentence that says it, not on
     where that sentence is in its file nor on the file's name: a correction elsewhere in a
     transcript, or a renamed file, keeps it. The same sentence said twice gets another id."""
-    place = first.talk or first.source
-    key = f"{action.lower()}|{place}|{first.speaker or ''}|{' '.join(first.quote.split())}"
+    said = " ".join(first.quote.split())
+    key = f"{action.lower()}|{first.talk or ''}|{first.speaker or ''}|{said}"
     for n in itertools.count():
         rid = "R-" + hashlib.sha1(f"{key}|{n}".encode()).hexdigest()[:10]
         if rid not in taken:

@@ -1348,3 +1348,14 @@ def test_ids_survive_a_correction_elsewhere_in_the_file_and_a_rename(nlp, tmp_pa
     corrected = "Omar Chraibi : Merci à notre chère collègue pour sa venue.\n\n" + said
     assert ids("conf-1.txt", corrected) == before
     assert ids("conf-1 (corrigé).txt", said) == before
+
+
+def test_ids_of_a_transcript_outside_an_event_survive_a_rename(nlp, tmp_path):
+    def ids(name: str) -> list[str]:
+        path = tmp_path / name
+        path.write_text("Nadia Fassi : Il faut créer un guichet unique.", encoding="utf-8")
+        passages = ingest_file(path).passages
+        return [r.id for r in extract_recommendations(passages, parse_passages(nlp, passages))]
+
+    assert ids("debat.txt") == ids("debat-copie.txt") != []
+
