@@ -28,7 +28,14 @@ from omap_synthesis.actions import (
     verbatim_action,
 )
 from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
-from omap_synthesis.french import first_person, infinitive, is_negated, lemma, subjects
+from omap_synthesis.french import (
+    first_person,
+    infinitive,
+    is_negated,
+    is_past,
+    lemma,
+    subjects,
+)
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
@@ -164,10 +171,12 @@ def detect(
         ]
         decisions = model.decide(features, [s.span.text for s in spoken])
     found = []
-    for sentence, (keep, score) in zip(spoken, decisions, strict=True):
+    for k, (sentence, (keep, score)) in enumerate(zip(spoken, decisions, strict=True)):
+        span = sentence.span
+        if not keep and model is not None and model.score(features[k]) >= model.threshold:
+            keep = any(_performative(span.doc, c) for c in detector.sentence_cues(span))
         if not keep:
             continue
-        span = sentence.span
         cues = detector.sentence_cues(span)
         if model is not None:
             # The classifier may overrule an exclusion or find a form the rules miss.
@@ -176,6 +185,16 @@ def detect(
         if cues:
             found.append(Detection(sentence, tuple(cues), score))
     return found
+
+
+def _performative(doc: Doc, cue: Cue) -> bool:
+    """The speaker makes the proposal in saying it, now: « nous recommandons que … »."""
+    trigger = doc[cue.trigger]
+    return (
+        cue.kind == "proposal"
+        and lemma(trigger) in lexicon()["performatives"]
+        and not is_past(trigger)
+    )
 
 
 def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:

@@ -1359,3 +1359,13 @@ def test_ids_of_a_transcript_outside_an_event_survive_a_rename(nlp, tmp_path):
 
     assert ids("debat.txt") == ids("debat-copie.txt") != []
 
+
+def test_a_recommendation_made_in_saying_it_is_kept_even_alone_in_its_file(nlp, tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text(
+        "Nous recommandons que les hôpitaux partagent leurs données d'activité chaque mois.\n",
+        encoding="utf-8",
+    )
+    passages = ingest_file(path).passages
+    (rec,) = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert rec.action.startswith("Partager les données d'activité")
