@@ -335,7 +335,8 @@ def _read_tag_inputs(path: Path):
     return items
 
 
-def _tag_items(items, codebook, event, notes: bool = True):
+def _tag_items(items, codebook, event, source: Path | None = None):
+    """Tag the items; with ``source`` (the file they come from), say each passage's note."""
     from omap_synthesis.tag import tag_texts
 
     taggings = tag_texts(
@@ -347,13 +348,13 @@ def _tag_items(items, codebook, event, notes: bool = True):
         event=event,
     )
     for item, tagging in zip(items, taggings, strict=True):
-        if tagging.note and notes:
+        if tagging.note and source is not None:
             err.print(
-                f"Ligne {item.line} (passage « {item.id} ») : {tagging.note}.",
+                f"{source}, ligne {item.line} (passage « {item.id} ») : {tagging.note}.",
                 highlight=False,
                 markup=False,
             )
-    if event is not None and notes:
+    if event is not None and source is not None:
         unknown = sorted({i.talk for i in items if i.talk and event.item(i.talk) is None})
         if unknown:  # no prior for these passages
             err.print(
@@ -394,7 +395,7 @@ def tag_command(
     """Étiqueter des passages avec les objectifs et sous-thèmes d'un codebook."""
     book, event = _tag_setup(codebook, event_dir)
     items = _read_tag_inputs(input_file)
-    taggings = _tag_items(items, book, event)
+    taggings = _tag_items(items, book, event, input_file)
     if as_json:
         for item, t in zip(items, taggings, strict=True):
             row = {"id": item.id, "labels": list(t.labels), "scores": t.scores}
@@ -464,7 +465,7 @@ def evaluate_tagging(
         _fail(str(exc))
     # Every line is tagged, so that a passage of the split keeps its neighbours as context;
     # only the split is scored.
-    taggings = _tag_items(items, book, event, notes=False)
+    taggings = _tag_items(items, book, event)
     pairs = [(i, t) for i, t in zip(items, taggings, strict=True) if split in (None, i.split)]
     if not pairs:
         _fail(f"aucune ligne de la partie « {split} » dans {gold}.")

@@ -378,7 +378,7 @@ def test_tag_command_json_lines_and_bad_lines(tmp_path):
     assert rows[1]["labels"] == [] and rows[2]["labels"] == []
     assert f"{inputs}, ligne 2 : JSON invalide (" in _flat(result.stderr)
     assert "ligne 4 : champ « id »" in _flat(result.stderr)
-    assert "(passage « en ») : passage en anglais" in _flat(result.stderr)
+    assert f"{inputs}, ligne 5 (passage « en ») : passage en anglais" in _flat(result.stderr)
     assert "ligne 6 : identifiant « x » déjà employé ligne 3" in _flat(result.stderr)
 
 
