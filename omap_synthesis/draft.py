@@ -450,9 +450,11 @@ class DraftBuilder:
         return self.inputs.pseudonymiser.text(self.by_id[passage_id].text)
 
     def cite(self, passage_id: str, excerpt: str, lead: str | None = None) -> DraftSentence:
-        """« Speaker a rappelé : « … » (ref). »"""
+        """« Speaker a rappelé : « … » (ref). », « Speaker a demandé : « … ? » (ref). »"""
         ref = self.refs.ref(passage_id)
         speaker = self.refs.speaker(self.by_id[passage_id])
+        if lead is None and excerpt.rstrip(" .…[]").endswith("?"):
+            lead = "a demandé"
         verb = lead or _VERBS[self._verb % len(_VERBS)]
         self._verb += 1
         subject = speaker[0].upper() + speaker[1:]

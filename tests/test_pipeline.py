@@ -578,3 +578,14 @@ def test_draft_after_run_keeps_the_report_and_dataset_and_says_so(
             assert (again / name).read_bytes() == data, name
     assert "viennent d'une exécution précédente et ne tiennent pas compte" in caplog.text
     assert "omap-synthesis run" in caplog.text
+
+
+def test_a_question_quoted_in_the_text_is_asked_not_underlined(outputs):
+    from omap_synthesis.draft import DraftBuilder
+
+    result, _ = outputs
+    builder = DraftBuilder(result.inputs)
+    asked = next(p for p in result.inputs.passages if p.text.rstrip().endswith("?"))
+    told = next(p for p in result.inputs.passages if p.text.rstrip().endswith("."))
+    assert " a demandé\u00a0: «" in builder.cite(asked.id, asked.text.strip()).text
+    assert " a demandé" not in builder.cite(told.id, told.text.strip()).text
