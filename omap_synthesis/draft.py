@@ -219,8 +219,8 @@ def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -
     known = {r.id for r in recommendations}
     problems = [
         f"identifiant inconnu « {rid} », sans effet (les identifiants suivent chaque "
-        "recommandation de lecture-15h05.md, en commentaire <!-- R-… -->, et sont dans la "
-        "colonne recommendation_id de recommandations.csv)"
+        "recommandation de lecture-15h05.md, en commentaire <!-- R-… -->, sont dans la marge "
+        "de lecture-15h05.docx et dans la colonne recommendation_id de recommandations.csv)"
         for rid in dict.fromkeys([*exclude, *order])
         if rid not in known
     ]

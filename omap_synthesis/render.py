@@ -89,10 +89,15 @@ def draft_docx(draft: Draft, path: Path) -> None:
         document.add_heading(typography(section.title), level=section.level - 1)
         for paragraph in section.paragraphs:
             _runs(document.add_paragraph(), _block(paragraph))
-        for item in section.items:
+        for k, item in enumerate(section.items):
             head, *rest = item
             paragraph = document.add_paragraph(style="List Number")
             _runs(paragraph, typography(head.text), bold=True)
+            if k < len(section.item_ids):
+                # The id, for lecture.yaml, in a Word comment: in the margin, not in the text.
+                rid = section.item_ids[k]
+                comment = document.add_comment(paragraph.runs, rid, author="omap-synthesis")
+                comment._comment_elm.date = None  # undated: two writings are the same document
             if rest:
                 _runs(paragraph, " " + _block(rest))
     document.save(str(path))

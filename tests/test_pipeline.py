@@ -125,6 +125,11 @@ def test_draft_docx_uses_word_styles(outputs):
     # Spell-checked as French; no trace of the template's author.
     assert '<w:lang w:val="fr-FR"' in document.styles.element.xml
     assert document.core_properties.author == "omap-synthesis"
+    # Each recommendation's id, for lecture.yaml, in an undated comment in the margin.
+    markdown = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    ids = re.findall(r"<!-- (R-[0-9a-f]{10}) -->", markdown)
+    assert ids and [c.text for c in document.comments] == ids
+    assert all(c.timestamp is None for c in document.comments)
 
 
 def test_manifest_has_no_time_or_path(outputs):
