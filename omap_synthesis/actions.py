@@ -668,7 +668,8 @@ def _object_phrase(child: Token) -> list[str]:
     # Words the parser hung on the object but said before its « de » are not part of it.
     before = {x.i for c in child.children if c.i < case.i for x in c.subtree}
     words = _render(child, skip={case.i} | conjoined | before)
-    has_det = any(c.dep_ == "det" for c in child.children)
+    # A number is the article of its noun (« la création de quatorze réacteurs »).
+    has_det = any(c.dep_ in {"det", "nummod"} for c in child.children)
     if case.lower_ == "du":
         return ["le"] + words
     if case.lower_ == "des" and case.morph.get("Definite") == ["Def"]:

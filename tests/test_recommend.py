@@ -384,6 +384,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "il faudrait créer un guichet unique pour les citoyens et",
             "Créer un guichet unique pour les citoyens",
         ),
+        # A number is its noun's article: no « des » before it.
+        (
+            "Donc je propose la création de quatorze réacteurs nucléaires.",
+            "Créer quatorze réacteurs nucléaires",
+        ),
         # A number said twice is a number (5,5 %).
         ("Il faut baisser la TVA de vingt à cinq cinq.", "Baisser la TVA de vingt à cinq cinq"),
         # « mais aussi » adds a second part to the action.
