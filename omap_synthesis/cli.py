@@ -88,6 +88,28 @@ def _load_files(files: list[Path]) -> Ingested:
     return ingested
 
 
+def _say_languages(ingested: Ingested, docs, what: str) -> None:
+    """Name on stderr each source written mostly in another language than French, for which
+    ``what`` (« le résumeur », « le repérage des recommandations ») is not designed."""
+    from collections import Counter
+
+    from omap_synthesis.tag import LANGUAGE_NAMES
+    from omap_synthesis.terms import french_mask
+
+    words: dict[str, Counter] = {}
+    for passage in ingested.passages:
+        words.setdefault(passage.source, Counter()).update(french_mask(docs[passage.id])[1])
+    for source, counts in words.items():
+        lang, n = max(counts.items(), key=lambda kv: kv[1], default=("fr", 0))
+        if lang != "fr" and n > counts["fr"]:
+            err.print(
+                f"{source} : texte surtout en {LANGUAGE_NAMES.get(lang, lang)} ; {what} est "
+                "conçu pour le français.",
+                highlight=False,
+                markup=False,
+            )
+
+
 # What cleaning removed from the analysed text (``clean`` names the kinds in English).
 _REMOVED = {
     "filler": "hésitations",
@@ -209,6 +231,7 @@ def summarize_command(
         _fail(f"le budget --words doit être un entier positif (reçu : {words}).")
     ingested = _load_files([file])
     docs = parse_passages(load_nlp(), ingested.passages)
+    _say_languages(ingested, docs, "le résumeur")
     sentences = summarize(ingested.passages, docs, words)
     if as_json:
         rows = [{**asdict(s), "score": round(s.score, 4)} for s in sentences]
@@ -676,6 +699,7 @@ def recommend_command(
     book = _codebook_or_none(codebook)
     ingested = _load_files(files)
     docs = parse_passages(load_nlp(), ingested.passages)
+    _say_languages(ingested, docs, "le repérage des recommandations")
     recs = extract_recommendations(ingested.passages, docs, codebook=book)
     if as_json:
         _emit_json({"recommendations": [_recommendation_json(r) for r in recs]})

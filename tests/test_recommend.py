@@ -659,6 +659,24 @@ def test_recommend_command_json_contract(tmp_path):
             assert DEBATE[e["start_char"] : e["end_char"]] == e["quote"]
 
 
+def test_a_transcript_in_english_is_said_so_and_the_french_one_is_read(tmp_path):
+    english, french = tmp_path / "en.txt", tmp_path / "debat.txt"
+    english.write_text(
+        "John Smith : We need a single window for companies. The ministries should share "
+        "their registries.\n",
+        encoding="utf-8",
+    )
+    french.write_text(DEBATE, encoding="utf-8")
+    for command in ("recommend", "summarize"):
+        result = runner.invoke(app, [command, str(english), "--json"])
+        assert result.exit_code == 0, result.output
+        stderr = " ".join(result.stderr.split())
+        assert "en.txt : texte surtout en anglais" in stderr and "conçu pour le français" in stderr
+    result = runner.invoke(app, ["recommend", str(french), str(english), "--json"])
+    assert json.loads(result.stdout)["recommendations"]
+    assert "debat.txt :" not in result.stderr
+
+
 def test_recommend_command_without_usable_file(tmp_path):
     result = runner.invoke(app, ["recommend", str(tmp_path / "absent.txt")])
     assert result.exit_code == 1
