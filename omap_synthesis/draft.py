@@ -44,6 +44,10 @@ QUOTE_WORDS = (8, 45)
 SYNTHESIS_LEVELS = ((3, 2), (2, 2), (2, 1), (1, 1), (1, 0), (0, 0))
 SYNTHESIS_SHARE = 1 / 3
 _VERBS = ["a rappelé", "a souligné", "a expliqué", "a indiqué"]
+# The title of a recommendation whose line says no action (``display_action``).
+UNSAID = "Action à préciser"
+# Opposed recommendations named among the points left open, at most.
+OPEN_DISAGREEMENTS = 3
 
 
 @dataclass
@@ -289,7 +293,7 @@ def display_action(rec, uncertain_too: bool = True) -> str:
     a vague or uncertain line (score under ``CONCRETE_SCORE``); the quotation says it then."""
     action = tidy(rec.action).rstrip(".;:")
     if count_words(action) < 2 or (uncertain_too and rec.score < CONCRETE_SCORE):
-        return "Action à préciser"
+        return UNSAID
     return action[:1].upper() + action[1:]
 
 
@@ -655,12 +659,16 @@ class DraftBuilder:
             item.append(self._contrary(rec))
         return item
 
+    def _first_evidence(self, rec):
+        """The first evidence of ``rec`` whose passage the text can cite, or None."""
+        return next((e for e in rec.evidence if e.passage_id in self.by_id), None)
+
     def _contrary(self, rec) -> DraftSentence:
         """« Une proposition de X va en sens contraire (source) »: who, and where to find it."""
         by_rec = {r.id: r for r in self.inputs.recommendations}
         found = {}
         for other in (by_rec[c] for c in rec.contradicts if c in by_rec):
-            first = next((e for e in other.evidence if e.passage_id in self.by_id), None)
+            first = self._first_evidence(other)
             if first is not None:
                 found.setdefault(self.refs.speaker(self.by_id[first.passage_id]), first.passage_id)
         if not found:
@@ -732,7 +740,32 @@ class DraftBuilder:
                     "lue ici ou relevée en annexe."
                 )
             )
-        return Section("Points restés ouverts", [sentences])
+        return Section("Points restés ouverts", [sentences + self._disagreements()])
+
+    def _disagreements(self) -> list[DraftSentence]:
+        """« Deux propositions vont en sens contraire : *…* (source) et *…* (source). », for the
+        first ``OPEN_DISAGREEMENTS`` opposed pairs in the ranking whose lines say an action."""
+        by_rec = {r.id: r for r in self.inputs.recommendations}
+        done, sentences = set(), []
+        for rec in self.inputs.recommendations:
+            for other in (by_rec[c] for c in getattr(rec, "contradicts", ()) if c in by_rec):
+                pair = frozenset((rec.id, other.id))
+                sides = [(display_action(r), self._first_evidence(r)) for r in (rec, other)]
+                if pair in done or any(a == UNSAID or e is None for a, e in sides):
+                    continue
+                done.add(pair)
+                refs = [self.refs.ref(e.passage_id) for _, e in sides]
+                said = " et ".join(
+                    f"*{_lower_first(a)}* ({ref})" for (a, _), ref in zip(sides, refs, strict=True)
+                )
+                sentences.append(
+                    DraftSentence(
+                        f"Deux propositions vont en sens contraire{NBSP}: {said}.",
+                        tuple(e.passage_id for _, e in sides),
+                        tuple(refs),
+                    )
+                )
+        return sentences[:OPEN_DISAGREEMENTS]
 
     def closing(self) -> Section:
         return Section(

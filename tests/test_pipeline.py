@@ -473,7 +473,9 @@ def test_points_left_open_agree_with_what_is_missing(outputs):
     # Every read and annexed recommendation has its place: the contradictions are marked in both.
     full = draft_markdown(build_draft(result.inputs))
     opposed = sum(1 for r in recs if r.contradicts)
-    assert full.count("en sens contraire") == opposed
+    # … and the points left open name the opposed pairs once each, with both sources.
+    pairs = full.count("Deux propositions vont en sens contraire\u00a0: *")
+    assert pairs >= 1 and full.count("en sens contraire") == opposed + pairs
 
 
 def test_an_objective_the_programme_assigns_but_no_passage_carries_is_said_so(outputs):
