@@ -309,11 +309,15 @@ class RecommendationDetector:
 
     def _necessity_adjective(self, token: Token) -> list[Cue]:
         copulas = [c for c in token.children if c.dep_ == "cop"]
+        holder = token
+        # « la création d'un fonds me semble indispensable »: a verb of seeming as copula.
+        if not copulas and token.dep_ == "xcomp" and lemma(token.head) in self.words["seeming"]:
+            copulas, holder = [token.head], token.head
         if not copulas or any(is_past(c) for c in copulas):
             return []
-        if lemma(token) in self.words["favour_adjectives"] and not first_person(token, False):
+        if lemma(token) in self.words["favour_adjectives"] and not first_person(holder, False):
             return []
-        subject = next(iter(subjects(token)), None)
+        subject = next(iter(subjects(holder)), None)
         if subject is not None and subject.pos_ == "NOUN":
             return [Cue("necessity", token.i, subject.i)] if self._is_measure(subject) else []
         return self._complement_cue("necessity", token)

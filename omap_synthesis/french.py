@@ -69,8 +69,16 @@ def infinitive(token: Token) -> str:
         return value
     text = token.lower_
     known = lemma_lookup().get(text)
+    known = known[0] if isinstance(known, list) else known
+    finite = token.pos_ == "VERB" and token.morph.get("VerbForm") == ["Fin"]
+    if finite and value == text and not (known or "").endswith(VERB_ENDINGS):
+        # A present the lemmatiser left as it is, or read as a noun (« comporte », « détaxe »):
+        # a verb of the first group.
+        for ending in ("ent", "es", "e"):
+            if text.endswith(ending):
+                return text[: -len(ending)] + "er"
     if known is not None:
-        return known[0] if isinstance(known, list) else known
+        return known
     if value == text and text.endswith("rai") and is_future(token):
         # « mobiliserai », « ferai » read as nouns: the future stem gives the infinitive.
         stem = text[:-2]

@@ -384,6 +384,19 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "il faudrait créer un guichet unique pour les citoyens et",
             "Créer un guichet unique pour les citoyens",
         ),
+        # A verb of seeming stands for the copula.
+        (
+            "La création d'un fonds d'adaptation dédié aux communes rurales me semble "
+            "indispensable.",
+            "Créer un fonds d'adaptation dédié aux communes rurales",
+        ),
+        # Presents the lemmatiser leaves as they are (« comporte ») or takes for nouns
+        # (« détaxe »): verbs of the first group.
+        (
+            "Il faudrait que chaque marché de fournitures comporte un critère environnemental.",
+            "Faire en sorte que chaque marché de fournitures comporte un critère environnemental",
+        ),
+        ("Je suis favorable à ce qu'on détaxe les carburants.", "Détaxer les carburants"),
         # A number is its noun's article: no « des » before it.
         (
             "Donc je propose la création de quatorze réacteurs nucléaires.",
