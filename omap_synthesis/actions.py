@@ -325,14 +325,19 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     clitic, taken = clitic_antecedent(verb)
     if taken is not None and taken == actor:
         actor = None
-    kept = [c.i for c in verb.children if _kept(c) and c != actor]
+    after = postposed_clitic(verb)
+    if after is not None and taken is None:
+        # « étendez-les », with nothing named before to stand for: « les étendre ».
+        words.insert(at, after.lower_)
+        at += 1
+    kept = [c.i for c in verb.children if _kept(c) and c not in (actor, after)]
     start, unopened = len(words), False
     for child in verb.children:
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
         elif child == clitic and taken is not None:
             words += _taken_up(taken)
-        elif _kept(child) and child != actor:
+        elif _kept(child) and child not in (actor, after):
             words += _render(child)
         elif child.dep_ in _CLAUSES:
             words += [w for top in _tops(_after_incise(child)) for w in _render(top)]
@@ -444,7 +449,18 @@ def clitic_antecedent(verb: Token) -> tuple[Token | None, Token | None]:
     """The object clitic of ``verb`` and the noun it stands for (see ``antecedent``); both
     ``None`` when the verb has no object clitic."""
     clitic = _object_clitic(verb, [c for c in verb.children if c.dep_ == "obj"])
+    clitic = clitic or postposed_clitic(verb)
     return (clitic, antecedent(clitic, verb)) if clitic is not None else (None, None)
+
+
+def postposed_clitic(verb: Token) -> Token | None:
+    """The object clitic an imperative carries after a hyphen (« partageons-les », « étendez-la
+    »), whatever the parser made of it, or ``None``."""
+    doc = verb.doc
+    k = verb.i + 2
+    if k < len(doc) and doc[k - 1].text == "-" and doc[k].lower_ in _CLITIC_AGREEMENT:
+        return doc[k] if doc[k].head == verb else None
+    return None
 
 
 def _object_clitic(verb: Token, candidates: list[Token]) -> Token | None:
