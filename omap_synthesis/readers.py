@@ -133,10 +133,7 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     first = words[0].lower()
     if first.rstrip(".") in notes:
         return None
-    # Capitals, digits, or a script without case (Arabic), which writes names as any word.
-    capitalised = all(
-        w[0].isalnum() and not w[0].islower() or w.lower() in particles for w in words
-    )
+    capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
     clock = None

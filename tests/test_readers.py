@@ -36,7 +36,6 @@ def _turns(source):
                 "cheffe de service, Ministère de la Santé et de la Protection sociale",
             ),
         ),
-        ("المتحدث : شكرا", ("المتحدث", "")),
         ("Deuxième point : il faut simplifier", None),
         # Headings and notes of hand-written minutes are not speakers.
         ("Note : il faudrait un guichet unique", None),
