@@ -319,7 +319,12 @@ class RecommendationDetector:
             return []
         subject = next(iter(subjects(holder)), None)
         if subject is not None and subject.pos_ == "NOUN":
-            return [Cue("necessity", token.i, subject.i)] if self._is_measure(subject) else []
+            # « la création d'un fonds n'est pas / ne me semble pas indispensable »: no call.
+            if is_negated(token) or is_negated(holder) or not self._is_measure(subject):
+                return []
+            return [Cue("necessity", token.i, subject.i)]
+        if holder is not token and is_negated(holder):
+            return []
         return self._complement_cue("necessity", token)
 
     def _favour(self, prep: Token) -> list[Cue]:

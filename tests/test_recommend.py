@@ -157,6 +157,9 @@ def test_recommendations_are_detected(nlp, detector, sentence):
         "Je ne suis pas pour la dissolution des brigades.",
         "Je suis là pour les aider.",
         "Je vous parlerai tout à l'heure de la revalorisation du franc.",
+        # A necessity denied, with the copula or a verb of seeming.
+        "La création d'un fonds n'est pas indispensable.",
+        "La création d'un fonds ne me semble pas indispensable.",
     ],
 )
 def test_non_recommendations_are_left_out(nlp, detector, sentence):
