@@ -143,6 +143,14 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     return name, affiliation, m.end(), clock
 
 
+def opens_with_note(line: str) -> bool:
+    """The line opens with a heading or a note (« Remarque : … », « Recommandation 2 : … »):
+    no speaker's tag, and no speaker's words either."""
+    m = _TAG.match(line)
+    words = re.findall(r"[\w.-]+", m.group("name")) if m else []
+    return bool(words) and words[0].lower().rstrip(".") in speaker_lexicon().notes
+
+
 # The encoding of a UTF-8 file with lines in cp1252 (``foreign_lines``).
 MIXED = "utf-8+cp1252"
 
@@ -265,7 +273,8 @@ def _split_at_tags(text: str, a: int, b: int) -> list[tuple[int, int]]:
     cuts = [
         m.end()
         for m in re.finditer(r"\n", text[a:b])
-        if split_speaker_tag(text[a + m.end() : b].split("\n", 1)[0].lstrip())
+        if (line := text[a + m.end() : b].split("\n", 1)[0].lstrip())
+        and (split_speaker_tag(line) or opens_with_note(line))
     ]
     bounds = [a, *(a + c for c in cuts), b]
     return list(zip(bounds, bounds[1:], strict=False))
@@ -293,6 +302,9 @@ def _turns_from_blocks(
             a += offset
             if clock is not None:
                 times = ((a, b, clock, clock),)
+        elif opens_with_note(block):
+            # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's.
+            speaker, affiliation = None, ""
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
     turns, remarks = _clock_windows(turns)

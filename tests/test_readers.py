@@ -524,12 +524,16 @@ def test_rolling_captions_keep_untimed_words_and_the_voice(tmp_path):
     assert [t.speaker for t in source.turns] == [None, "Leila Bennani"]
 
 
-def test_a_note_line_stays_in_the_turn_it_annotates(tmp_path):
+def test_a_note_line_is_nobodys_words(tmp_path):
+    # Neither a speaker named « Note » nor the words of the speaker before it.
     path = tmp_path / "qr.md"
     path.write_text(
         "Amina Rami : Les registres ne se parlent pas.\n"
-        "Note : il faudrait un guichet unique pour les entreprises.\n",
+        "Remarque : il faudrait un guichet unique pour les entreprises.\n",
         encoding="utf-8",
     )
-    (turn,) = read_source(path, LIMIT).turns
-    assert turn.speaker == "Amina Rami"
+    source = read_source(path, LIMIT)
+    assert [(s, t.split(" :")[0]) for s, t in _turns(source)] == [
+        ("Amina Rami", "Les registres ne se parlent pas."),
+        (None, "Remarque"),
+    ]
