@@ -32,7 +32,7 @@ from omap_synthesis.draft import (
     join_words,
     load_edits,
 )
-from omap_synthesis.errors import InputError
+from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import Ingested, ingest_event
 
@@ -452,29 +452,40 @@ def _record_written(tmp: Path) -> None:
     (tmp / WRITTEN).write_text(json.dumps(hashes, indent=2) + "\n", encoding="utf-8")
 
 
+# What the report stage writes: ``draft`` keeps it from an earlier ``run``.
+REPORT_OUTPUTS = ("rapport.html", "rapport.docx", "rapport.pdf", "donnees", "prive")
+
+
 def _keep_earlier(tmp: Path, target: Path) -> list[str]:
-    """Keep what an earlier run wrote and this one does not (after ``draft``, the report, the
-    dataset and the pseudonym key), with a warning that it is not up to date; returns the
-    names kept, for the manifest. Each is kept whole: a folder is never half replaced."""
-    if not target.is_dir():
-        return []
+    """After ``draft``, keep the report, the dataset and the pseudonym key an earlier ``run``
+    wrote, with a warning that they do not account for this one; returns the names kept, for
+    the manifest. Each is kept whole (a folder is never half replaced); one that cannot be
+    copied is named and left out."""
     kept = []
-    for path in sorted(target.iterdir()):
-        if path.name.startswith(".") or path.name == "manifest.json" or (tmp / path.name).exists():
+    for name in REPORT_OUTPUTS:
+        path = target / name
+        if not path.exists() or path.is_symlink():
             continue
-        if path.is_dir():
-            shutil.copytree(path, tmp / path.name)
-            kept.append(f"{path.name}/")
-        else:
-            shutil.copy2(path, tmp / path.name)
-            kept.append(path.name)
+        try:
+            if path.is_dir():
+                shutil.copytree(path, tmp / name, symlinks=True)
+            else:
+                shutil.copy2(path, tmp / name)
+        except OSError as exc:  # shutil.Error too: an unreadable file in a folder
+            shutil.rmtree(tmp / name, ignore_errors=True)
+            reason = os_reason(exc) if exc.filename else "fichiers illisibles"
+            log.warning("%s, d'une exécution précédente, n'a pas pu être gardé (%s).", name, reason)
+            continue
+        kept.append(f"{name}/" if path.is_dir() else name)
     if kept:
+        one = len(kept) == 1
         log.warning(
             "%s %s d'une exécution précédente et %s pas compte de celle-ci : relancez "
-            "« omap-synthesis run » pour les mettre à jour.",
+            "« omap-synthesis run » pour %s mettre à jour.",
             join_words(kept),
-            "vient" if len(kept) == 1 else "viennent",
-            "ne tient" if len(kept) == 1 else "ne tiennent",
+            "vient" if one else "viennent",
+            "ne tient" if one else "ne tiennent",
+            "le" if one else "les",
         )
     return kept
 
@@ -578,7 +589,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                 )
                 clock.lap("report")
         manifest = _manifest(ingested, event_dir, stages, words, nlp)
-        if "report" not in stages:
+        if stages == ("ingest", "draft"):
             manifest["earlier"] = _keep_earlier(tmp, result.out_dir)
         export.write_json(tmp / "manifest.json", manifest)
         publish(tmp, result.out_dir)

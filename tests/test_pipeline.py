@@ -587,6 +587,26 @@ def test_draft_after_run_keeps_the_report_and_dataset_and_says_so(
     assert "omap-synthesis run" in caplog.text
 
 
+def test_what_draft_keeps_is_only_the_reports_and_copied_safely(tmp_path, caplog):
+    from omap_synthesis.pipeline import _keep_earlier
+
+    target, tmp = tmp_path / "out", tmp_path / "tmp"
+    (target / "donnees").mkdir(parents=True)
+    tmp.mkdir()
+    (target / "donnees" / "passages.csv").write_text("id\n", encoding="utf-8")
+    (target / "donnees" / "lien").symlink_to(tmp_path / "absent")  # dangling: kept as a link
+    (target / "mes-notes.txt").write_text("à moi", encoding="utf-8")
+    (target / "rapport.html").symlink_to(tmp_path / "ailleurs.html")
+    with caplog.at_level(logging.WARNING):
+        assert _keep_earlier(tmp, target) == ["donnees/"]
+    assert (tmp / "donnees" / "passages.csv").exists() and (tmp / "donnees" / "lien").is_symlink()
+    assert not (tmp / "mes-notes.txt").exists() and not (tmp / "rapport.html").exists()
+    assert (
+        "donnees/ vient d'une exécution précédente" in caplog.text
+        and "pour le mettre" in caplog.text
+    )
+
+
 def test_a_question_quoted_in_the_text_is_asked_not_underlined(outputs):
     from omap_synthesis.draft import DraftBuilder
 
