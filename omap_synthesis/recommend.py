@@ -173,11 +173,16 @@ def detect(
     found = []
     for k, (sentence, (keep, score)) in enumerate(zip(spoken, decisions, strict=True)):
         span = sentence.span
-        if not keep and model is not None and model.score(features[k]) >= model.threshold:
-            keep = any(_performative(span.doc, c) for c in detector.sentence_cues(span))
+        cues = None
+        first = model.score(features[k]) if model is not None and not keep else 0.0
+        if first and first >= model.threshold:
+            # Made in saying it: kept on its first score, which then ranks it.
+            cues = detector.sentence_cues(span)
+            if any(_performative(span.doc, c) for c in cues):
+                keep, score = True, first
         if not keep:
             continue
-        cues = detector.sentence_cues(span)
+        cues = detector.sentence_cues(span) if cues is None else cues
         if model is not None:
             # The classifier may overrule an exclusion or find a form the rules miss.
             cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
@@ -188,7 +193,8 @@ def detect(
 
 
 def _performative(doc: Doc, cue: Cue) -> bool:
-    """The speaker makes the proposal in saying it, now: « nous recommandons que … »."""
+    """The speaker makes the proposal in saying it (not in the past): « nous recommandons
+    que … », « je proposerai … »."""
     trigger = doc[cue.trigger]
     return (
         cue.kind == "proposal"

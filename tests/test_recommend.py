@@ -26,6 +26,7 @@ from omap_synthesis.actions import (
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.deontic import RecommendationDetector, lexicon
+from omap_synthesis.draft import display_action
 from omap_synthesis.embed import DIMENSION, EmbeddingUnavailable, embed
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_codebook
@@ -1428,3 +1429,5 @@ def test_a_recommendation_made_in_saying_it_is_kept_even_alone_in_its_file(nlp, 
     passages = ingest_file(path).passages
     (rec,) = extract_recommendations(passages, parse_passages(nlp, passages))
     assert rec.action.startswith("Partager les données d'activité")
+    # Ranked, and read as its line, on the score that kept it.
+    assert display_action(rec) == rec.action
