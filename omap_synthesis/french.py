@@ -58,6 +58,23 @@ def lemma_lookup():
         return {}
 
 
+# Prefixes the lemmatiser's table may not know a verb with (« co-construire », « réaccueillir »).
+_VERB_PREFIXES = ("co-", "co", "ré", "re", "sur", "pré", "dé")
+# Present and subjunctive endings and their infinitives, the second and third groups' regular
+# ones first (« construisent », « soutienne », « comprennent », « finisse »), then the first's.
+_PRESENT_ENDINGS = tuple(
+    (form, ending)
+    for forms, ending in (
+        (("uisent", "uises", "uise"), "uire"),
+        (("iennent", "iennes", "ienne"), "enir"),
+        (("ennent", "ennes", "enne"), "endre"),
+        (("issent", "isses", "isse"), "ir"),
+        (("ent", "es", "e"), "er"),
+    )
+    for form in forms
+)
+
+
 def infinitive(token: Token) -> str:
     """Infinitive of a verb token, repairing imperatives and futures the tagger took for nouns.
 
@@ -68,15 +85,19 @@ def infinitive(token: Token) -> str:
     if (token.pos_ in {"VERB", "AUX"} or is_participle(token)) and value.endswith(VERB_ENDINGS):
         return value
     text = token.lower_
-    known = lemma_lookup().get(text)
-    known = known[0] if isinstance(known, list) else known
+    known = _looked_up(text)
     finite = token.pos_ == "VERB" and token.morph.get("VerbForm") == ["Fin"]
     if finite and value == text and not (known or "").endswith(VERB_ENDINGS):
-        # A present the lemmatiser left as it is, or read as a noun (« comporte », « détaxe »):
-        # a verb of the first group.
-        for ending in ("ent", "es", "e"):
+        # A present the lemmatiser left as it is, or read as a noun: a prefixed verb it knows
+        # without its prefix (« coconstruise », « réaccueille »), else a verb of the first
+        # group (« comporte », « détaxe »).
+        for prefix in (p for p in _VERB_PREFIXES if text.startswith(p)):
+            bare = _looked_up(text.removeprefix(prefix))
+            if bare and bare.endswith(VERB_ENDINGS):
+                return prefix + bare
+        for ending, infinitive_ending in _PRESENT_ENDINGS:
             if text.endswith(ending):
-                return text[: -len(ending)] + "er"
+                return text[: -len(ending)] + infinitive_ending
     if known is not None:
         return known
     if value == text and text.endswith("rai") and is_future(token):
@@ -90,6 +111,12 @@ def infinitive(token: Token) -> str:
         return value
     stem = text[:-3]
     return (stem[:-1] + "c" if stem.endswith("ç") else stem.removesuffix("e")) + "er"
+
+
+def _looked_up(form: str) -> str | None:
+    """The first lemma of ``form`` in the lemmatiser's table, or None."""
+    known = lemma_lookup().get(form)
+    return known[0] if isinstance(known, list) else known
 
 
 def is_negated(token: Token) -> bool:

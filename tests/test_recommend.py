@@ -423,6 +423,26 @@ def test_action_lines(nlp, detector, sentence, action):
 
 
 @pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("comporte", "comporter"),
+        ("mutualise", "mutualiser"),
+        # Prefixed verbs of the second and third groups the lemmatiser's table lacks.
+        ("coconstruise", "coconstruire"),
+        ("réaccueille", "réaccueillir"),
+        ("cosoutienne", "cosoutenir"),
+        ("cofinisse", "cofinir"),
+        ("prenne", "prendre"),
+    ],
+)
+def test_the_infinitive_of_a_present_the_lemmatiser_leaves_as_it_is(nlp, form, expected):
+    from omap_synthesis.french import infinitive
+
+    doc = nlp(f"Il faut que l'État {form} les services avec les usagers.")
+    assert infinitive(next(t for t in doc if t.lower_ == form)) == expected
+
+
+@pytest.mark.parametrize(
     ("sentence", "action"),
     [
         (
