@@ -502,6 +502,8 @@ def antecedent(clitic: Token, verb: Token) -> Token | None:
         bare = noun.dep_.startswith("obl") and not any(c.dep_ == "case" for c in noun.children)
         if noun.pos_ not in {"NOUN", "PROPN"} or not (noun.dep_ in _ANTECEDENT_DEPS or bare):
             continue
+        if verb.dep_ == "conj" and verb.head == noun:  # a verb the parser joined to the noun
+            continue
         if noun.dep_.startswith("nsubj") and noun.head.i in governors and not _detached(noun):
             continue
         if _agrees(noun, number, gender):
