@@ -457,7 +457,7 @@ class DraftBuilder:
         """« Speaker a rappelé : « … » (ref). », « Speaker a demandé : « … ? » (ref). »"""
         ref = self.refs.ref(passage_id)
         speaker = self.refs.speaker(self.by_id[passage_id])
-        if lead is None and excerpt.rstrip(" .…[]").endswith("?"):
+        if lead is None and excerpt.rstrip(" .…[]»\u00a0").endswith("?"):
             lead = "a demandé"
         verb = lead or _VERBS[self._verb % len(_VERBS)]
         self._verb += 1
@@ -744,14 +744,17 @@ class DraftBuilder:
 
     def _disagreements(self) -> list[DraftSentence]:
         """« Deux propositions vont en sens contraire : *…* (source) et *…* (source). », for the
-        first ``OPEN_DISAGREEMENTS`` opposed pairs in the ranking whose lines say an action."""
+        first ``OPEN_DISAGREEMENTS`` opposed pairs in the ranking whose lines say an action and
+        that the reading does not already oppose: one of them at least is left to the annex
+        (as the previous round of ``build`` read them)."""
         by_rec = {r.id: r for r in self.inputs.recommendations}
+        read = {r.id for r in self.read}
         done, sentences = set(), []
         for rec in self.inputs.recommendations:
             for other in (by_rec[c] for c in getattr(rec, "contradicts", ()) if c in by_rec):
                 pair = frozenset((rec.id, other.id))
                 sides = [(display_action(r), self._first_evidence(r)) for r in (rec, other)]
-                if pair in done or any(a == UNSAID or e is None for a, e in sides):
+                if pair in done or pair <= read or any(a == UNSAID or e is None for a, e in sides):
                     continue
                 done.add(pair)
                 refs = [self.refs.ref(e.passage_id) for _, e in sides]
