@@ -690,8 +690,19 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     d'un fonds » as « créer un fonds »), or they do the same thing to the same object
     (:func:`_same_object`).
     """
-    # To do and not to do: two positions, never one (see _mark_contradictions).
-    return a.negated == b.negated and _same_action(a, b)
+    # To do and not to do, to raise and to lower: two positions, never one (see
+    # _mark_contradictions).
+    return a.negated == b.negated and not _opposed(a.stance, b.stance) and _same_action(a, b)
+
+
+def _opposed(x: frozenset[str], y: frozenset[str]) -> bool:
+    """Opposite words (``opposites`` of recommendations.yaml) on either side, each said by one
+    side only (« augmenter les tarifs » / « baisser les tarifs »)."""
+    only_x, only_y = x - y, y - x
+    return any(
+        (a in only_x and b in only_y) or (b in only_x and a in only_y)
+        for a, b in lexicon()["opposites"]
+    )
 
 
 def _same_action(a: _Candidate, b: _Candidate) -> bool:
@@ -913,7 +924,6 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
     données » / « ne pas centraliser les données »; « instaurer un jour de télétravail
     obligatoire » / « ne pas instaurer de télétravail obligatoire »).
     """
-    opposites = lexicon()["opposites"]
     words = [frozenset().union(*(c.stance for c in g)) for g in groups]
     nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
     verbs = [{c.verb for c in g} for g in groups]
@@ -924,16 +934,13 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
         for j in range(i + 1, len(recs)):
             if speakers[i] & speakers[j] or not nouns[i] & nouns[j]:
                 continue
-            only_i, only_j = words[i] - words[j], words[j] - words[i]
             if (
                 negated[i] != negated[j]
                 and verbs[i] & verbs[j]
                 and any(
                     _same_action(a, b) or _same_thing(a, b) for a in groups[i] for b in groups[j]
                 )
-            ) or any(
-                (x in only_i and y in only_j) or (y in only_i and x in only_j) for x, y in opposites
-            ):
+            ) or _opposed(words[i], words[j]):
                 against.setdefault(i, []).append(recs[j].id)
                 against.setdefault(j, []).append(recs[i].id)
     return [replace(r, contradicts=tuple(against.get(k, ()))) for k, r in enumerate(recs)]

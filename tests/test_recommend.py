@@ -680,6 +680,19 @@ def test_to_do_and_not_to_do_one_thing_worded_apart_are_opposed(nlp, tmp_path):
     assert do.contradicts == (dont.id,) and dont.contradicts == (do.id,)
 
 
+def test_opposite_actions_on_one_thing_are_opposed_never_merged(nlp, tmp_path):
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "Amina Berrada : Il faut centraliser la gestion des données climatiques au niveau "
+        "national.\n\nKarim Lahlou : Il faut décentraliser la gestion des données climatiques "
+        "au niveau régional.\n",
+        encoding="utf-8",
+    )
+    ingested = ingest_file(path)
+    one, other = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
+    assert one.contradicts == (other.id,) and len(one.evidence) == len(other.evidence) == 1
+
+
 def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
     ingested, docs = debate
     codebook = load_codebook(sample_event / "codebook.yaml")
