@@ -456,13 +456,19 @@ def _record_written(tmp: Path) -> None:
 REPORT_OUTPUTS = ("rapport.html", "rapport.docx", "rapport.pdf", "donnees", "prive")
 
 
-def _keep_earlier(tmp: Path, target: Path) -> list[str]:
-    """After ``draft``, keep the report, the dataset and the pseudonym key an earlier ``run``
-    wrote, with a warning that they do not account for this one; returns the names kept, for
-    the manifest. Each is kept whole (a folder is never half replaced); one that cannot be
-    copied is named and left out."""
+def _keep_earlier(tmp: Path, target: Path, stages: tuple[str, ...]) -> list[str]:
+    """Keep what an earlier run wrote and ``stages`` do not: after ``draft``, the report, the
+    dataset and the pseudonym key; after ``ingest``, the rapporteur's text too (with the record
+    of what was written and the copies of her edits), but not the dataset, which it writes.
+    Warns that they do not account for this run; returns the names kept, for the manifest.
+    Each is kept whole (a folder is never half replaced); one that cannot be copied is named
+    and left out."""
+    names = list(REPORT_OUTPUTS)
+    if "draft" not in stages:
+        edits = sorted(p.name for p in target.glob("lecture-15h05.modifié-*"))
+        names = [*READING, WRITTEN, *edits, *(n for n in names if n != "donnees")]
     kept = []
-    for name in REPORT_OUTPUTS:
+    for name in names:
         path = target / name
         if not path.exists() or path.is_symlink():
             continue
@@ -476,7 +482,8 @@ def _keep_earlier(tmp: Path, target: Path) -> list[str]:
             reason = os_reason(exc) if exc.filename else "fichiers illisibles"
             log.warning("%s, d'une exécution précédente, n'a pas pu être gardé (%s).", name, reason)
             continue
-        kept.append(f"{name}/" if path.is_dir() else name)
+        if name != WRITTEN:  # the record goes with the text; not said apart
+            kept.append(f"{name}/" if path.is_dir() else name)
     if kept:
         one = len(kept) == 1
         log.warning(
@@ -589,8 +596,8 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                 )
                 clock.lap("report")
         manifest = _manifest(ingested, event_dir, stages, words, nlp)
-        if stages == ("ingest", "draft"):
-            manifest["earlier"] = _keep_earlier(tmp, result.out_dir)
+        if "report" not in stages:
+            manifest["earlier"] = _keep_earlier(tmp, result.out_dir, stages)
         export.write_json(tmp / "manifest.json", manifest)
         publish(tmp, result.out_dir)
     except BaseException:

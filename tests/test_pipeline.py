@@ -608,7 +608,7 @@ def test_what_draft_keeps_is_only_the_reports_and_copied_safely(tmp_path, caplog
     (target / "mes-notes.txt").write_text("à moi", encoding="utf-8")
     (target / "rapport.html").symlink_to(tmp_path / "ailleurs.html")
     with caplog.at_level(logging.WARNING):
-        assert _keep_earlier(tmp, target) == ["donnees/"]
+        assert _keep_earlier(tmp, target, ("ingest", "draft")) == ["donnees/"]
     assert (tmp / "donnees" / "passages.csv").exists() and (tmp / "donnees" / "lien").is_symlink()
     assert not (tmp / "mes-notes.txt").exists() and not (tmp / "rapport.html").exists()
     assert (
@@ -626,3 +626,18 @@ def test_a_question_quoted_in_the_text_is_asked_not_underlined(outputs):
     told = next(p for p in result.inputs.passages if p.text.rstrip().endswith("."))
     assert " a demandé\u00a0: «" in builder.cite(asked.id, asked.text.strip()).text
     assert " a demandé" not in builder.cite(told.id, told.text.strip()).text
+
+
+def test_ingest_after_run_keeps_the_rapporteurs_text_and_her_edits(tmp_path):
+    from omap_synthesis.pipeline import READING, WRITTEN, _keep_earlier
+
+    target, tmp = tmp_path / "out", tmp_path / "tmp"
+    (target / "donnees").mkdir(parents=True)
+    (tmp / "donnees").mkdir(parents=True)  # what ingest writes
+    (target / "prive").mkdir()
+    names = [*READING, WRITTEN, "lecture-15h05.modifié-14h52.md", "rapport.html"]
+    for name in names:
+        (target / name).write_text(name, encoding="utf-8")
+    kept = _keep_earlier(tmp, target, ("ingest",))
+    assert kept == [*READING, "lecture-15h05.modifié-14h52.md", "rapport.html", "prive/"]
+    assert all((tmp / name).read_text(encoding="utf-8") == name for name in names)
