@@ -11,6 +11,7 @@ import difflib
 import itertools
 import logging
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,6 +271,12 @@ def counted(n: int, singular: str, plural: str, feminine: bool = False) -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def of(name: str) -> str:
+    """« de Khadija Tazi », « d'Abdelkrim Sbai », « d'Hicham Alami »."""
+    first = unicodedata.normalize("NFD", name[:1]).lower()[:1]
+    return f"d'{name}" if first in "aeiouyh" else f"de {name}"
 
 
 def join_words(names: list[str]) -> str:
@@ -680,7 +687,7 @@ class DraftBuilder:
         which = "Une proposition" if len(found) == 1 else "Des propositions"
         goes = "va" if len(found) == 1 else "vont"
         return DraftSentence(
-            f"{which} de {join_words(list(found))} {goes} en sens contraire ({' ; '.join(refs)})"
+            f"{which} {of(join_words(list(found)))} {goes} en sens contraire ({' ; '.join(refs)})"
             f"{NBSP}: les deux positions sont conservées.",
             tuple(found.values()),
             tuple(refs),
@@ -745,8 +752,8 @@ class DraftBuilder:
     def _disagreements(self) -> list[DraftSentence]:
         """« Deux propositions vont en sens contraire : *…* (source) et *…* (source). », for the
         first ``OPEN_DISAGREEMENTS`` opposed pairs in the ranking whose lines say an action and
-        that the reading does not already oppose: one of them at least is left to the annex
-        (as the previous round of ``build`` read them)."""
+        that the reading does not oppose already (a recommendation read aloud says who goes
+        against it): both left to the annex, as the previous round of ``build`` read them."""
         by_rec = {r.id: r for r in self.inputs.recommendations}
         read = {r.id for r in self.read}
         done, sentences = set(), []
@@ -754,7 +761,7 @@ class DraftBuilder:
             for other in (by_rec[c] for c in getattr(rec, "contradicts", ()) if c in by_rec):
                 pair = frozenset((rec.id, other.id))
                 sides = [(display_action(r), self._first_evidence(r)) for r in (rec, other)]
-                if pair in done or pair <= read or any(a == UNSAID or e is None for a, e in sides):
+                if pair in done or pair & read or any(a == UNSAID or e is None for a, e in sides):
                     continue
                 done.add(pair)
                 refs = [self.refs.ref(e.passage_id) for _, e in sides]
@@ -828,16 +835,18 @@ class DraftBuilder:
     def build(self) -> Draft:
         event = self.inputs.event
         # The synthesis comes first but must not quote a sentence that a recommendation read
-        # aloud quotes or cites: build, note those sentences, rebuild without them (the words
-        # saved may let one more recommendation in; a few rounds settle it).
-        for _ in range(3):
+        # aloud quotes or cites, and the points left open name the opposed pairs the reading
+        # does not: build, note what is read, rebuild (the words saved may let one more
+        # recommendation in; a few rounds settle it).
+        for _ in range(4):
+            before = [r.id for r in self.read]
             fixed = self.fixed_sections()
             spent = _words(fixed)
             recs = self.recommendations(max(self.words - spent, 0))
             cited = {
                 (e.passage_id, e.start_char, e.end_char) for r in self.read for e in r.evidence
             }
-            if cited <= self.read_spans:
+            if cited <= self.read_spans and before == [r.id for r in self.read]:
                 break
             self.read_spans |= cited
         notice = event.notice if event.fictional else ""

@@ -160,3 +160,19 @@ def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         assert _edits(path) == ([], [])
     assert "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Abdelkrim Sbai", "d'Abdelkrim Sbai"),
+        ("Élodie Martin", "d'Élodie Martin"),
+        ("Hicham Alami", "d'Hicham Alami"),
+        ("Khadija Tazi", "de Khadija Tazi"),
+        ("une personne non nommée", "d'une personne non nommée"),
+    ],
+)
+def test_of_a_name_elides_before_a_vowel(name, said):
+    from omap_synthesis.draft import of
+
+    assert of(name) == said
