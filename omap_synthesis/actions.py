@@ -692,7 +692,9 @@ def _object_phrase(child: Token) -> list[str]:
         return ["le"] + words
     if case.lower_ == "des" and case.morph.get("Definite") == ["Def"]:
         return ["les"] + words
-    if not has_det and child.morph.get("Number") == ["Plur"]:
+    # A plural the tagger read as singular (« d'observatoires régionaux ») shows in its form.
+    plural_form = child.lower_.endswith(("s", "x")) and not lemma(child).endswith(("s", "x"))
+    if not has_det and (child.morph.get("Number") == ["Plur"] or plural_form):
         return ["des"] + words
     return words
 

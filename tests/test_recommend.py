@@ -401,6 +401,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Faire en sorte que chaque marché de fournitures comporte un critère environnemental",
         ),
         ("Je suis favorable à ce qu'on détaxe les carburants.", "Détaxer les carburants"),
+        # A plural the tagger reads as singular still takes « des ».
+        (
+            "Il faut la création d'observatoires régionaux de l'eau.",
+            "Créer des observatoires régionaux de l'eau",
+        ),
         # A number is its noun's article: no « des » before it.
         (
             "Donc je propose la création de quatorze réacteurs nucléaires.",
