@@ -303,8 +303,10 @@ def _turns_from_blocks(
             if clock is not None:
                 times = ((a, b, clock, clock),)
         elif opens_with_note(block):
-            # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's.
+            # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's;
+            # the heading is no part of them.
             speaker, affiliation = None, ""
+            a += _TAG.match(block).end()
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
     turns, remarks = _clock_windows(turns)
