@@ -452,7 +452,7 @@ def _record_written(tmp: Path) -> None:
     (tmp / WRITTEN).write_text(json.dumps(hashes, indent=2) + "\n", encoding="utf-8")
 
 
-# What the report stage writes: ``draft`` keeps it from an earlier ``run``.
+# What the report stage writes: ``draft`` and ``ingest`` keep it from an earlier ``run``.
 REPORT_OUTPUTS = ("rapport.html", "rapport.docx", "rapport.pdf", "donnees", "prive")
 
 

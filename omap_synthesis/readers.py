@@ -119,7 +119,7 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     True
     """
     m = _TAG.match(line)
-    if not m:
+    if not m or opens_with_note(line):
         return None
     raw = m.group("name").strip()
     name, affiliation = raw, ""
@@ -129,10 +129,8 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     words = re.findall(r"[\w.-]+", name)
     if not words or len(words) > 7 or not name[0].isalnum() and name[0] not in "«":
         return None
-    roles, particles, notes = speaker_lexicon()
+    roles, particles, _ = speaker_lexicon()
     first = words[0].lower()
-    if first.rstrip(".") in notes:
-        return None
     capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
