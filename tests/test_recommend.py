@@ -669,33 +669,27 @@ def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
     assert len(do.evidence) == len(dont.evidence) == 1
 
 
-def test_to_do_and_not_to_do_one_thing_worded_apart_are_opposed(nlp, tmp_path):
-    # The sentence that says to do it also says why: its words are not the other's.
-    path = tmp_path / "debat.txt"
-    path.write_text(
+@pytest.mark.parametrize(
+    "said",
+    [
+        # The sentence that says to do it also says why: its words are not the other's.
         "Hind Zerouali : Enfin, il faut instaurer un jour de télétravail obligatoire par semaine "
         "pendant l'été dans les administrations centrales, ce qui permet de fermer des étages "
         "entiers et de couper la climatisation.\n\nAbdelkrim Sbai : Je le dis clairement : il "
         "ne faut pas instaurer de télétravail obligatoire dans l'administration en été.\n",
-        encoding="utf-8",
-    )
-    ingested = ingest_file(path)
-    do, dont = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
-    assert dont.action.startswith("Ne pas instaurer de télétravail obligatoire")
-    assert do.contradicts == (dont.id,) and dont.contradicts == (do.id,)
-
-
-def test_opposite_actions_on_one_thing_are_opposed_never_merged(nlp, tmp_path):
-    path = tmp_path / "debat.txt"
-    path.write_text(
+        # Opposite verbs on one thing: never merged.
         "Amina Berrada : Il faut centraliser la gestion des données climatiques au niveau "
         "national.\n\nKarim Lahlou : Il faut décentraliser la gestion des données climatiques "
         "au niveau régional.\n",
-        encoding="utf-8",
-    )
+    ],
+)
+def test_opposed_positions_worded_apart_are_two_recommendations_marked_opposed(nlp, tmp_path, said):
+    path = tmp_path / "debat.txt"
+    path.write_text(said, encoding="utf-8")
     ingested = ingest_file(path)
     one, other = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
-    assert one.contradicts == (other.id,) and len(one.evidence) == len(other.evidence) == 1
+    assert one.contradicts == (other.id,) and other.contradicts == (one.id,)
+    assert len(one.evidence) == len(other.evidence) == 1
 
 
 def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
