@@ -274,9 +274,12 @@ def _lower_first(text: str) -> str:
 
 
 def of(name: str) -> str:
-    """« de Khadija Tazi », « d'Abdelkrim Sbai », « d'Hicham Alami »."""
-    first = unicodedata.normalize("NFD", name[:1]).lower()[:1]
-    return f"d'{name}" if first in "aeiouyh" else f"de {name}"
+    """« de Khadija Tazi », « d'Abdelkrim Sbai », « d'Hicham Alami », « d'Yves », « de Youssef »
+    (a « y » before a vowel is a consonant)."""
+    letters = [c for c in unicodedata.normalize("NFD", name[:3].lower()) if c.isalpha()]
+    first, second = (letters + ["", ""])[:2]
+    vowel = first in set("aeiouh") or (first == "y" and second not in set("aeiouy"))
+    return f"d'{name}" if vowel else f"de {name}"
 
 
 def join_words(names: list[str]) -> str:

@@ -169,6 +169,8 @@ def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
         ("Élodie Martin", "d'Élodie Martin"),
         ("Hicham Alami", "d'Hicham Alami"),
         ("Khadija Tazi", "de Khadija Tazi"),
+        ("Youssef Amrani", "de Youssef Amrani"),
+        ("Yves Martin", "d'Yves Martin"),
         ("une personne non nommée", "d'une personne non nommée"),
     ],
 )
