@@ -18,7 +18,7 @@ from pathlib import Path
 
 from omap_synthesis import caching, export
 from omap_synthesis.anonymise import Pseudonymiser, build_pseudonymiser
-from omap_synthesis.check import assert_faithful
+from omap_synthesis.check import FaithfulnessError, Problem, assert_faithful
 from omap_synthesis.config import MAX_SOURCE_BYTES, SEED
 from omap_synthesis.dataset import publish
 from omap_synthesis.draft import (
@@ -243,13 +243,28 @@ def write_reading(
     passages = {p.id: inputs.pseudonymiser.text(p.text) for p in inputs.passages}
     refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
     speakers = {p.id: refs.speaker(p) for p in inputs.passages}
-    assert_faithful(
-        draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp, speakers=speakers
-    )
+    try:
+        assert_faithful(
+            draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp, speakers=speakers
+        )
+    except FaithfulnessError as exc:
+        raise FaithfulnessError(
+            [_naming_recommendation(p, chosen.recommendations) for p in exc.problems]
+        ) from None
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "lecture-15h05.md").write_text(draft_markdown(draft), encoding="utf-8")
     draft_docx(draft, folder / "lecture-15h05.docx")
     return draft
+
+
+def _naming_recommendation(problem: Problem, recommendations) -> Problem:
+    """``problem`` with the id of the recommendation its sentence reads, if any: the line
+    that opens the sentence, or a quotation of its evidence."""
+    for rec in recommendations:
+        quoted = any(e.quote and e.quote[:40] in problem.sentence for e in rec.evidence)
+        if problem.sentence.startswith(rec.action) or quoted:
+            return replace(problem, recommendation=rec.id)
+    return problem
 
 
 def analyse_event(event_dir: Path) -> RunResult:

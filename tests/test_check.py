@@ -58,6 +58,21 @@ def test_invented_organisation_is_caught(nlp):
     assert any("Banque mondiale" in p.reason for p in problems)
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "faithful"),
+    [
+        # The recogniser takes these infinitives for a place and a person.
+        ("Taxer les importations de tabac.", "Je propose que l'on taxe les importations.", True),
+        ("Approprier les terres.", "Il faut qu'ils s'approprient les terres.", True),
+        # A name of the same ending is still caught where the evidence has no such verb.
+        ("Didier Dupont financera le registre.", "Il faut financer le registre.", False),
+    ],
+)
+def test_an_infinitive_opening_an_action_line_is_no_name(nlp, text, said, faithful):
+    problems = check_sentence(_s(text, pids=("p3",)), {"p3": said}, FACTS, REFS, nlp)
+    assert (problems == []) is faithful, problems
+
+
 def test_gate_stops_with_a_french_message():
     with pytest.raises(FaithfulnessError) as info:
         assert_faithful([BAD[0][0], GOOD[1]], PASSAGES, FACTS, REFS)

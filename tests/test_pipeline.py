@@ -373,6 +373,22 @@ def test_synthesis_quotes_no_sentence_a_recommendation_read_aloud_cites(outputs)
     assert not cited & set(synthesis)
 
 
+def test_a_line_the_gate_refuses_is_named_by_its_recommendation_id(outputs, nlp, tmp_path):
+    from dataclasses import replace
+
+    from omap_synthesis.check import FaithfulnessError
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    first, *others = result.inputs.recommendations
+    wrong = replace(first, action="Confier le registre à la Banque mondiale")
+    inputs = replace(result.inputs, recommendations=[wrong, *others])
+    with pytest.raises(FaithfulnessError) as info:
+        write_reading(tmp_path, inputs, nlp, order=[first.id])
+    assert f"(recommandation {first.id}, à écarter dans lecture.yaml)" in str(info.value)
+    assert not (tmp_path / "lecture-15h05.md").exists()
+
+
 def test_a_talk_without_an_end_time_is_cited_by_its_start(outputs, nlp, tmp_path):
     from dataclasses import replace
 
