@@ -20,7 +20,7 @@ from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
-from omap_synthesis.models import Codebook, DraftSentence, Event, Passage
+from omap_synthesis.models import Codebook, DraftSentence, Event, Item, Label, Passage
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
 from omap_synthesis.recommend import CONCRETE_SCORE
@@ -273,6 +273,20 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
+def label_name(label: Label) -> str:
+    """A codebook label's name inside a sentence: lower-cased at its start, unless it names
+    something: the codebook writes that first word with its capital elsewhere too (« Afrique »
+    among the terms, « … de l'Europe » inside the description), or the name has another
+    capitalised word (« Europe et France »)."""
+    first, *rest = label.name.split() or [""]
+    word = re.compile(rf"\b{re.escape(first)}\b")
+    inside = label.description.split(None, 1)[1:]  # its own first word is capitalised anyway
+    named = any(word.search(t) for t in (*label.terms, *inside))
+    if first[:1].isupper() and (named or any(w[:1].isupper() for w in rest)):
+        return label.name
+    return _lower_first(label.name)
+
+
 def of(name: str) -> str:
     """« de Khadija Tazi », « d'Abdelkrim Sbai », « d'Hicham Alami », « d'Yves », « de Youssef »
     (a « y » before a vowel is a consonant)."""
@@ -486,7 +500,7 @@ class DraftBuilder:
             f"{OPENING}, au terme de cette journée d'études{day} consacrée à *{event.title}*, "
             f"voici les éléments de recommandations essentiels de l'atelier."
         )
-        goals = f"{NBSP};".join(f" {_lower_first(lab.name)}" for lab in codebook.top)
+        goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)
         objectives = counted(len(codebook.top), "objectif", "objectifs")
         second = DraftSentence(f"La journée poursuivait {objectives}{NBSP}:{goals}.")
         parts = [
@@ -551,6 +565,19 @@ class DraftBuilder:
             if p.talk and label_id in self.inputs.labels_of.get(p.id, ())
         )
         talks = [t for t, n in counts.most_common(MAX_TALKS) if n >= 2]
+        if not talks and counts:
+            # A passage here and there: not « nobody addressed it », which the report's
+            # counts of passages would contradict.
+            once = [self.inputs.event.item(t) for t, _ in counts.most_common(MAX_TALKS)]
+            names = [it.display for it in once if it is not None]
+            where = f", dans {join_words(names)}" if names else ""
+            return [
+                DraftSentence(
+                    "Aucune séquence ne l'a traité de façon suivie ; il n'a été évoqué qu'en "
+                    f"passant{where}."
+                ),
+                *self._summary_points(label_id, list(counts), limit=min(2, self.points)),
+            ]
         if not talks:
             missing = set(self.inputs.missing_items)
             programmed = [
@@ -701,7 +728,7 @@ class DraftBuilder:
         covered = {o for r in self.inputs.recommendations for o in getattr(r, "objectives", ())}
         sentences = []
         top = [lab.name for lab in codebook.top if lab.id not in covered]
-        subs = [lab.name for lab in codebook.labels if lab.parent and lab.id not in covered]
+        subs = [label_name(lab) for lab in codebook.labels if lab.parent and lab.id not in covered]
         if self.inputs.recommendations and top:
             which = "l'objectif" if len(top) == 1 else "les objectifs"
             sentences.append(
@@ -714,8 +741,7 @@ class DraftBuilder:
             also = " non plus" if sentences else ""
             sentences.append(
                 DraftSentence(
-                    f"Aucune recommandation ne porte{also} sur {which}{NBSP}: "
-                    f"{join_words([_lower_first(s) for s in subs])}."
+                    f"Aucune recommandation ne porte{also} sur {which}{NBSP}: {join_words(subs)}."
                 )
             )
         for item_id in self.inputs.missing_items:
@@ -853,14 +879,31 @@ class DraftBuilder:
                 break
             self.read_spans |= cited
         notice = event.notice if event.fictional else ""
+        reading = next((it for it in event.items if it.kind == "rapporteur"), None)
+        # Whoever reads it, named as the programme names them: « du rapporteur » would give
+        # a man's title to a woman.
+        reader = (
+            f"pour la lecture de {reading.speakers[0].name}"
+            if reading is not None and reading.speakers
+            else "du rapporteur"
+        )
         subtitle = (
-            f"{event.title} — {french_date(event.date)}. Projet de texte du rapporteur, "
+            f"{event.title} — {french_date(event.date)}. Projet de texte {reader}, "
             f"à relire avant la lecture."
         )
         sections = [*fixed[:-2], *recs[:1], fixed[-2], fixed[-1], *recs[1:]]
-        return Draft(
-            "Éléments de recommandations essentiels de l'atelier", subtitle, notice, sections
-        )
+        return Draft(_heading(reading), subtitle, notice, sections)
+
+
+def _heading(reading: Item | None) -> str:
+    """The title of the reading in the programme, without its « Lecture des » (« Éléments de
+    recommandations essentiels de la journée »); the programme of the sample event's words
+    when it has no such item."""
+    title = reading.title.strip() if reading is not None else ""
+    title = re.sub(r"^lecture\s+(?:des|de la|du|de l['’]|de)\s*", "", title, flags=re.I)
+    if not title:
+        return "Éléments de recommandations essentiels de l'atelier"
+    return title[:1].upper() + title[1:]
 
 
 def _words(sections: list[Section]) -> int:

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from omap_synthesis.check import check_sentence
-from omap_synthesis.draft import edit_problems, excerpt_for, load_edits
+from omap_synthesis.draft import edit_problems, excerpt_for, label_name, load_edits
 from omap_synthesis.errors import InputError
-from omap_synthesis.models import DraftSentence
+from omap_synthesis.models import DraftSentence, Label
 
 LONG = (
     "Et il faudrait que le concessionnaire, au lieu de collecter des photocopies de pièces "
@@ -178,3 +178,36 @@ def test_of_a_name_elides_before_a_vowel(name, said):
     from omap_synthesis.draft import of
 
     assert of(name) == said
+
+
+@pytest.mark.parametrize(
+    ("name", "description", "terms", "said"),
+    [
+        ("Afrique", "Pratiques des pays africains.", ("Afrique", "Sénégal"), "Afrique"),
+        ("Europe et France", "Directives de l'Union.", (), "Europe et France"),
+        ("Modèles", "Ce que l'Europe fait.", ("Europe",), "modèles"),
+        ("Gouvernance", "Qui pilote.", ("gouvernance", "pilotage"), "gouvernance"),
+    ],
+)
+def test_a_label_named_in_a_sentence_keeps_the_capital_of_a_proper_noun(
+    name, description, terms, said
+):
+    assert label_name(Label("O3.1", name, description, terms)) == said
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        (
+            "Lecture des éléments de recommandations essentiels de la journée",
+            "Éléments de recommandations essentiels de la journée",
+        ),
+        ("Synthèse des travaux", "Synthèse des travaux"),
+        (None, "Éléments de recommandations essentiels de l'atelier"),
+    ],
+)
+def test_the_heading_is_the_programmes_title_of_the_reading(title, heading):
+    from omap_synthesis.draft import _heading
+
+    reading = SimpleNamespace(title=title) if title else None
+    assert _heading(reading) == heading

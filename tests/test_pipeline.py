@@ -115,6 +115,8 @@ def test_draft_is_faithful_and_sourced(outputs):
     assert "## Recommandations" in text and re.search(r"^1\. \*\*", text, re.M)
     assert re.search(r"\(Conf \d, [^)]*\d+\xa0h\xa0\d\d", text)
     assert "objectif 3" in text.lower() or "O3" in text
+    # The reader named as the programme names her, not as « le rapporteur ».
+    assert "Projet de texte pour la lecture de Houda Sefrioui" in text
 
 
 def test_draft_docx_uses_word_styles(outputs):
@@ -521,6 +523,29 @@ def test_an_objective_the_programme_assigns_but_no_passage_carries_is_said_so(ou
     text = " ".join(draft_markdown(build_draft(replace(inputs, labels_of=labels_of))).split())
     assert f"Le programme le confiait à {programmed[0]}" in text
     assert "mais l’analyse des passages ne l’y retrouve pas." in text
+
+
+def test_an_objective_met_in_one_passage_of_two_talks_is_not_said_unaddressed(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    inputs = result.inputs
+    by_talk = {}
+    for p in inputs.passages:
+        if p.talk and "O3" in inputs.labels_of.get(p.id, ()):
+            by_talk.setdefault(p.talk, p.id)
+    kept = set(list(by_talk.values())[:2])
+    assert len(kept) == 2
+    labels_of = {
+        pid: tuple(x for x in labels if not x.startswith("O3") or pid in kept)
+        for pid, labels in inputs.labels_of.items()
+    }
+    text = " ".join(draft_markdown(build_draft(replace(inputs, labels_of=labels_of))).split())
+    assert "ne l’a abordé" not in text
+    assert "il n’a été évoqué qu’en passant, dans " in text
 
 
 def test_each_recommendation_of_the_text_shows_its_id_for_lecture_yaml(outputs):
