@@ -6,6 +6,7 @@ import hashlib
 import inspect
 import logging
 import os
+import re
 import signal
 import sys
 import time
@@ -28,6 +29,10 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "…", "..."})
 _NEVER_START = frozenset({",", ";", ":", ")", "»"}) | SENTENCE_ENDS
 # Marks that open the item of a list, on a line of its own.
 _LIST_MARKERS = frozenset({"-", "–", "—", "•", "*"})
+# A capital letter and its stop, one token: an initial, or a letter ending a sentence.
+_INITIAL = re.compile(r"[A-ZÀ-Ý]\.")
+# Parts of speech that open a sentence but never go on with a name after an initial.
+_OPENERS = frozenset({"PRON", "CCONJ", "SCONJ", "ADV"})
 # Marks inside a sentence, which a text without punctuation lacks too.
 _PAUSES = frozenset({",", ";", ":"})
 
@@ -73,6 +78,10 @@ def sentence_starts(doc: Doc) -> Doc:
             and end.text in SENTENCE_ENDS
             and (end.whitespace_ or before < token.i - 1)
         ):
+            token.is_sent_start = True
+        elif _INITIAL.fullmatch(end.text) and token.text[:1].isupper() and token.pos_ in _OPENERS:
+            # « classés F et G. Nous demandons … »: the letter kept its stop as an initial
+            # would (« J. Chirac »), but no name goes on with a pronoun or a conjunction.
             token.is_sent_start = True
     return doc
 

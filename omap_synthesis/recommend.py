@@ -183,6 +183,8 @@ def detect(
         if not keep:
             continue
         cues = detector.sentence_cues(span) if cues is None else cues
+        if (not cues and _refused(span)) or _about_proposals(span):
+            continue
         if model is not None:
             # The classifier may overrule an exclusion or find a form the rules miss.
             cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
@@ -201,6 +203,29 @@ def _performative(doc: Doc, cue: Cue) -> bool:
         and lemma(trigger) in lexicon()["performatives"]
         and not is_past(trigger)
     )
+
+
+def _refused(span: Span) -> bool:
+    """« Je ne le recommande pas à ce stade », « je ne propose pas de supprimer … »: the speaker
+    declines to make the proposal, whatever the classifier read in its words."""
+    root = span.root
+    return (
+        lemma(root) in lexicon()["performatives"]
+        and first_person(root, allow_on=False)
+        and is_negated(root)
+        and not is_past(root)
+    )
+
+
+_PROPOSAL_NOUNS = frozenset({"recommandation", "proposition", "préconisation", "suggestion"})
+
+
+def _about_proposals(span: Span) -> bool:
+    """« Je formulerai trois recommandations. », « Deuxième recommandation. », « Voilà ma
+    proposition. »: a sentence whose only nouns name proposals announces or heads them, and
+    says none."""
+    nouns = {lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"}}
+    return bool(nouns) and nouns <= _PROPOSAL_NOUNS
 
 
 def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:
@@ -568,7 +593,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         targets,
         modifiers - targets,
         vectors,
-        stance=_words([head, *head.children]) | (content & {infinitive(head)}),
+        stance=_stance(head) | (content & {infinitive(head)}),
         kinds=kinds,
     )
 
@@ -693,6 +718,14 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     # To do and not to do, to raise and to lower: two positions, never one (see
     # _mark_contradictions).
     return a.negated == b.negated and not _opposed(a.stance, b.stance) and _same_action(a, b)
+
+
+def _stance(head: Token) -> frozenset[str]:
+    """The words that say which way an action goes: its verb, the verb's direct dependents and
+    the adjectives of its object (« laisser les labels facultatifs »)."""
+    said = [head, *head.children]
+    said += [a for c in head.children if c.dep_ == "obj" for a in c.children if a.dep_ == "amod"]
+    return _words(said)
 
 
 def _opposed(x: frozenset[str], y: frozenset[str]) -> bool:

@@ -123,6 +123,13 @@ def test_parse_without_a_component_is_cached_apart(nlp):
             ],
         ),
         ("Un partenariat public-privé, qui marche.", ["Un partenariat public-privé, qui marche."]),
+        # A letter ending a sentence keeps its stop as an initial does; no name follows it
+        # with a pronoun, while a name after an initial stays in the sentence.
+        (
+            "Il faut rénover les logements classés F et G. Nous demandons un guichet unique.",
+            ["Il faut rénover les logements classés F et G.", "Nous demandons un guichet unique."],
+        ),
+        ("Selon J. Le Pen, il faut agir.", ["Selon J. Le Pen, il faut agir."]),
     ],
 )
 def test_sentences_start_after_a_full_stop_and_a_capital(nlp, text, sentences):

@@ -681,6 +681,10 @@ def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
         "Amina Berrada : Il faut centraliser la gestion des données climatiques au niveau "
         "national.\n\nKarim Lahlou : Il faut décentraliser la gestion des données climatiques "
         "au niveau régional.\n",
+        # Opposite adjectives of the object.
+        "Amina Idrissi : Je propose de rendre obligatoires les labels écologiques dans tous les "
+        "marchés de fournitures.\n\nKarim Alaoui : Sur les labels, je ne partage pas cet avis. "
+        "Je recommande plutôt de laisser les labels écologiques facultatifs pendant trois ans.\n",
     ],
 )
 def test_opposed_positions_worded_apart_are_two_recommendations_marked_opposed(nlp, tmp_path, said):
@@ -1465,3 +1469,26 @@ def test_a_recommendation_made_in_saying_it_is_kept_even_alone_in_its_file(nlp, 
     assert rec.action.startswith("Partager les données d'activité")
     # Ranked, and read as its line, on the score that kept it.
     assert display_action(rec) == rec.action
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # A proposal the speaker declines to make.
+        "Je ne propose pas de supprimer les allocations familiales.",
+        # Sentences about proposals that say none.
+        "Je formulerai trois recommandations.",
+        "Deuxième recommandation.",
+        "Voilà ma proposition.",
+    ],
+)
+def test_a_sentence_that_makes_no_proposal_is_left_out(nlp, tmp_path, said):
+    path = tmp_path / "note.txt"
+    path.write_text(
+        f"Nadia Fassi : {said} Il faut créer un guichet unique pour les entreprises.\n",
+        encoding="utf-8",
+    )
+    passages = ingest_file(path).passages
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    quotes = [e.quote for r in recs for e in r.evidence]
+    assert quotes == ["Il faut créer un guichet unique pour les entreprises."]
