@@ -131,6 +131,23 @@ def action_line(doc: Doc, cue: Cue) -> str:
     'Partager les registres entre ministères'
     """
     head = doc[cue.head]
+    modal = head.head if head.dep_ == "xcomp" and head.head.i != cue.trigger else None
+    if modal is not None and _subjunctive_pouvoir(modal):
+        # « qu'on ne puisse toucher les prestations qu'après dix années »: the negation and
+        # its « que » hang on « pouvoir »; the speaker's clause keeps them, as it keeps the
+        # subject of « que les Français puissent travailler … ».
+        if is_negated(modal) or _said_of_subject(modal, cue):
+            said = _clause_said(modal)
+            if said is not None:
+                return said
+    later = _later_infinitive(head)
+    if later is not None:
+        # « ces personnes doivent pouvoir participer au scrutin »: the parser hung the action
+        # beside the modal, not under it.
+        words, actor, free = _verb_action(later, cue)
+        if lemma(head) == "pouvoir":
+            words = _negation(head, cue, words) + ["pouvoir", *words]
+        return _finish(words, actor, free)
     # « je mobiliserai l'épargne »: a future the tagger read as a noun is a commitment's verb.
     misread = cue.kind == "commitment" and is_future(head)
     verb = next((c for c in head.children if _misread_infinitive(c)), None)
@@ -144,6 +161,8 @@ def action_line(doc: Doc, cue: Cue) -> str:
         # A misparse can leave a verb of the sentence, or a dangling word, in the line; the
         # speaker's own words from the clause read better than a broken rewrite.
         return verbatim_action(head) or line
+    if _said_of_subject(head, cue):
+        return _clause_said(head) or line
     if line == _finish([infinitive(head)]) and head.pos_ == "VERB":
         # A bare verb whose complements the parser hung elsewhere (« il faut désigner, pour
         # chaque catégorie de données, une seule administration responsable »).
@@ -161,6 +180,55 @@ def action_line(doc: Doc, cue: Cue) -> str:
             if not reads_badly(longer, head.sent):
                 return longer
     return line
+
+
+def _later_infinitive(modal: Token) -> Token | None:
+    """The infinitive of « pouvoir » or « devoir » left without one, when the parser hung it
+    on the modal's own head, after the modal."""
+    if lemma(modal) not in {"pouvoir", "devoir"} or any(
+        c.dep_ == "xcomp" and c.pos_ == "VERB" for c in modal.children
+    ):
+        return None
+    return next(
+        (
+            c
+            for c in modal.head.children
+            if c.i > modal.i
+            and c.dep_ in {"xcomp", "advcl"}
+            and c.morph.get("VerbForm") == ["Inf"]
+            and not any(m.dep_ == "mark" for m in c.children)
+        ),
+        None,
+    )
+
+
+def _subjunctive_pouvoir(verb: Token) -> bool:
+    """« puisse », « puissent »: « pouvoir » in the mood that « Faire en sorte que » takes."""
+    return lemma(verb) == "pouvoir" and verb.lower_.startswith("puiss")
+
+
+def _clause_said(verb: Token) -> str | None:
+    """The speaker's clause of ``verb``, whole (« Faire en sorte que … »); ``None`` when the
+    line's length would cut it, perhaps before its verb, or when it takes something up by a
+    pronoun (« que les citoyens puissent la soutenir »), which a rewrite names."""
+    if any(t.dep_ in {"obj", "iobj"} and t.lower_ in _OBJECT_CLITICS for t in verb.subtree):
+        return None
+    return verbatim_action(verb, whole=True)
+
+
+def _said_of_subject(verb: Token, cue: Cue) -> bool:
+    """« qu'à l'université, la laïcité s'applique », « que les Français puissent travailler
+    … »: a pronominal verb or « pouvoir » with its own nominal subject says what should become
+    of the subject, which « S'appliquer … (la laïcité) » would make an actor; the speaker's
+    clause says it right. Reciprocal verbs of a plural subject
+    keep their line (« Se coordonner entre ministères »)."""
+    pronominal = any(c.lower_ in _REFLEXIVES for c in verb.children if c.dep_.startswith("expl"))
+    if verb.pos_ != "VERB" or not (pronominal or _subjunctive_pouvoir(verb)):
+        return False
+    subject = _subject(verb, cue)
+    if subject is None or subject not in subjects(verb):
+        return False
+    return not (infinitive(verb) in _lexicon()["reciprocal"] and _plural(subject))
 
 
 def _misread_infinitive(token: Token) -> bool:
@@ -215,6 +283,9 @@ _SUBORDINATORS = frozenset(
 _THAT = frozenset({"que", "qu'", "qu’"})
 _FINITE_MOODS = frozenset({"Ind", "Sub", "Cnd"})
 _DANGLING_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ"})
+# Weak pronouns that stand before a verb, never last unless a preposition governs them
+# (« avec lui »): « Laisser la moitié des économies lui » lost its place for the pronoun.
+_CLITICS = frozenset({"lui", "leur", "me", "te", "se", "y", "en"})
 
 
 def reads_badly(line: str, sent: Span) -> bool:
@@ -235,6 +306,9 @@ def reads_badly(line: str, sent: Span) -> bool:
     tokens = [by_text.get(w) for w in words[1:]]
     last = tokens[-1] if tokens else None
     if last is not None and (last.pos_ in _DANGLING_POS or last.lower_ in _THAT | {"soit"}):
+        return True
+    before = tokens[-2] if len(tokens) > 1 else None
+    if words[-1] in _CLITICS and (before is None or before.pos_ != "ADP"):
         return True
     for word, token in zip(words[1:], tokens, strict=True):
         if word in _SUBORDINATORS:
@@ -257,14 +331,30 @@ def needed_action(falloir: Token) -> str:
     return _finish([_lexicon()["support_verb"], *words])
 
 
-def verbatim_action(head: Token) -> str | None:
+def verbatim_action(head: Token, whole: bool = False) -> str | None:
     """The action in the speaker's words: « Faire en sorte qu'un module … soit intégré … » for
     a clause or an adjective (« il faut que toute application soit interopérable »; an
     adjective without a subject is said as such: « Être plus dur sur les peines »), the
     infinitive and the words that follow it for a verb, the support verb and the noun phrase for
-    a noun (« Prévoir une formation continue des équipes »); else ``None``."""
+    a noun (« Prévoir une formation continue des équipes »); else ``None``, and ``None`` for a
+    clause the line's length would cut when it must be ``whole``."""
     sent = head.sent
-    tokens = [t for t in head.subtree if sent.start <= t.i < sent.end]
+    # A clause after the action that says why (« parce que je crois … ») or what else, with
+    # a pronoun for subject (« et c'est en reconstruisant … »), not what to do.
+    aside = {
+        x.i
+        for c in head.children
+        if c.i > head.i
+        and (
+            (
+                c.dep_ == "advcl"
+                and any(lemma(m) in _BECAUSE for m in c.children if m.dep_ == "mark")
+            )
+            or (c.dep_ in {"conj", "parataxis"} and any(s.pos_ == "PRON" for s in subjects(c)))
+        )
+        for x in c.subtree
+    }
+    tokens = [t for t in head.subtree if sent.start <= t.i < sent.end and t.i not in aside]
     mark = next((c for c in head.children if c.dep_ == "mark" and lemma(c) == "que"), None)
     if mark is not None:
         start = mark.i
@@ -274,7 +364,10 @@ def verbatim_action(head: Token) -> str | None:
             if not (t.is_punct or again):
                 break
             start = t.i if again else start
-        words = _until_end([t for t in tokens if t.i >= start])
+        clause = [t for t in tokens if t.i >= start]
+        words = _until_end(clause)
+        if whole and words != _until_end(clause, cut=False):
+            return None
         return _finish(["Faire", "en", "sorte", words[0].lower()] + words[1:])
     if head.pos_ == "ADJ":
         if not subjects(head):
@@ -288,14 +381,19 @@ def verbatim_action(head: Token) -> str | None:
     return None
 
 
-def _until_end(tokens: list[Token]) -> list[str]:
+def _until_end(tokens: list[Token], cut: bool = True) -> list[str]:
     """The words of ``tokens`` as written, up to the first sentence end, cut to the line's
-    length."""
+    length (unless not ``cut``)."""
     end = next((k for k, t in enumerate(tokens) if t.text in SENTENCE_ENDS), len(tokens))
     text = "".join(t.text_with_ws for t in tokens[:end])
-    return _cut(re.sub(r"([,;:])", r" \1 ", text).split(), _lexicon()["max_words"])
+    words = re.sub(r"([,;:])", r" \1 ", text).split()
+    return _cut(words, _lexicon()["max_words"]) if cut else words
 
 
+# Object pronouns that take up something said before.
+_OBJECT_CLITICS = frozenset({"le", "la", "les", "l'", "l’", "lui", "leur", "en"})
+# Marks of a clause that gives a reason.
+_BECAUSE = frozenset({"parce", "parce que", "car", "puisque"})
 # Adverbs that, without « ne », oppose a conjunct to what precedes it (« et pas », « et non »).
 _CONTRAST_NOT = frozenset({"pas", "non", "jamais"})
 
@@ -378,6 +476,13 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
     if _lexicon()["negative"] & {w.lower() for w in words}:
         return ["ne"]
     said = [verb, verb.doc[cue.trigger]]
+    # « il faudrait ne publier que les marchés de plus de … »: « ne … que » restricts, and
+    # « ne pas publier que … » would say another thing.
+    stated = {c.lower_ for h in said for c in h.children}
+    if not stated & (_NEGATIVE_ADVERBS | {"pas", "point"}) and any(
+        w.lower() == "que" or w.lower().startswith(("qu'", "qu’")) for w in words
+    ):
+        return ["ne"]
     adverb = next(
         (c.lower_ for h in said for c in h.children if c.lower_ in _NEGATIVE_ADVERBS),
         "pas",
@@ -651,15 +756,19 @@ def is_needed(token: Token) -> bool:
 def _nominal_complements(noun: Token, parts: set[int]) -> list[str]:
     """« la création d'une cellule dédiée » → « une cellule dédiée » (object of the verb)."""
     words: list[str] = []
+    has_object = any(_is_de_object(c) for c in noun.children)
     for child in noun.children:
         if child.i in parts or child.i < noun.i or child.dep_ in {"det", "punct", "acl:relcl"}:
             continue
-        words += _object_phrase(child) if _is_de_object(child) else _render(child)
+        # « la mise en place d'un guichet unique et d'une carte … »: a second object the
+        # parser hung on the action noun loses its « de » as the first does.
+        second = has_object and child.dep_ == "conj" and _is_de_object(child, "conj")
+        words += _object_phrase(child) if _is_de_object(child) or second else _render(child)
     return words
 
 
-def _is_de_object(child: Token) -> bool:
-    return child.dep_ == "nmod" and any(
+def _is_de_object(child: Token, dep: str = "nmod") -> bool:
+    return child.dep_ == dep and any(
         c.dep_ == "case" and lemma(c) in {"de", "du", "des", "d'"} for c in child.children
     )
 
@@ -683,8 +792,12 @@ def _object_phrase(child: Token) -> list[str]:
         for c in conj.children
         if c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"}
     }
-    # Words the parser hung on the object but said before its « de » are not part of it.
-    before = {x.i for c in child.children if c.i < case.i for x in c.subtree}
+    # Words the parser hung on the object but said before its « de » are not part of it,
+    # save the « et » of a conjunct.
+    linked = {
+        c.i for c in child.children if child.dep_ == "conj" and c.dep_ == "cc" and c.pos_ == "CCONJ"
+    }
+    before = {x.i for c in child.children if c.i < case.i and c.i not in linked for x in c.subtree}
     words = _render(child, skip={case.i} | conjoined | before)
     # A number is the article of its noun (« la création de quatorze réacteurs »).
     has_det = any(c.dep_ in {"det", "nummod"} for c in child.children)
@@ -859,6 +972,13 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             skip.difference_update(x.i for x in _after_incise(t))
             if bare:
                 skip.add(t.i - 1)  # the comma that set it off
+        elif t.dep_ == "conj" and any(
+            c.dep_ in {"nsubj", "expl:subj"} and c.pos_ == "PRON" for c in t.children
+        ):
+            # « entre l'agence et les régions, c'est ma conviction », « …, et c'est la raison
+            # pour laquelle … »: a clause of its own the parser made a conjunct of a noun;
+            # what follows it belongs to it, wherever the parser hung it.
+            skip.update(x.i for x in token.subtree if x.i >= t.left_edge.i)
     words: list[str] = []
     for t in token.subtree:
         if t.i in skip:

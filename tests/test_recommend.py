@@ -420,6 +420,57 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Recourir aux technologies non seulement dans les services, mais aussi dans le "
             "travail gouvernemental",
         ),
+        # A pronominal verb said of its subject: the subject is no actor in parentheses.
+        (
+            "Je souhaite qu'à l'université, la laïcité s'applique pleinement.",
+            "Faire en sorte qu'à l'université, la laïcité s'applique pleinement",
+        ),
+        # … without the reason the speaker gives for it.
+        (
+            "Je souhaite qu'à l'université, la laïcité s'applique parce que je crois que vous "
+            "êtes pour le voile.",
+            "Faire en sorte qu'à l'université, la laïcité s'applique",
+        ),
+        ("Il faut que les ministères se coordonnent.", "Se coordonner entre ministères"),
+        # A weak pronoun the parser hung on a noun cannot end the line.
+        (
+            "Il faudrait que la moitié des économies d'énergie lui soit laissée.",
+            "Faire en sorte que la moitié des économies d'énergie lui soit laissée",
+        ),
+        # « ne … que » restricts: no « pas » in the line.
+        (
+            "Il faudrait ne publier que les marchés de plus de cent mille euros.",
+            "Ne publier que les marchés de plus de cent mille euros",
+        ),
+        # « pouvoir »: its negation and « que » go with the action, and an infinitive hung
+        # beside it is its own.
+        (
+            "Je propose qu'on ne puisse toucher les prestations sociales qu'après dix années de "
+            "présence en France.",
+            "Faire en sorte qu'on ne puisse toucher les prestations sociales qu'après dix années "
+            "de présence en France",
+        ),
+        (
+            "Je considère que ces personnes doivent pouvoir participer au scrutin municipal.",
+            "Pouvoir participer au scrutin municipal (les personnes)",
+        ),
+        (
+            "Je propose que l'on ne puisse pas, lorsqu'on est chômeur, refuser plus de deux "
+            "offres d'emploi successives.",
+            "Ne pas pouvoir refuser plus de deux offres d'emploi successives",
+        ),
+        # A clause of its own the parser made a conjunct of a noun is no part of the action.
+        (
+            "Pour la suite, le financement devrait être partagé entre l'agence et les régions, "
+            "c'est ma conviction.",
+            "Partager le financement entre l'agence et les régions",
+        ),
+        # A second object hung on the action noun loses its « de » too.
+        (
+            "La mise en place d'un guichet unique et d'une carte d'identité numérique est "
+            "indispensable.",
+            "Mettre en place un guichet unique et une carte d'identité numérique",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
