@@ -883,7 +883,7 @@ class DraftBuilder:
         # Whoever reads it, named as the programme names them: « du rapporteur » would give
         # a man's title to a woman.
         reader = (
-            f"pour la lecture de {reading.speakers[0].name}"
+            f"pour la lecture {of(reading.speakers[0].name)}"
             if reading is not None and reading.speakers
             else "du rapporteur"
         )

@@ -116,7 +116,26 @@ def test_draft_is_faithful_and_sourced(outputs):
     assert re.search(r"\(Conf \d, [^)]*\d+\xa0h\xa0\d\d", text)
     assert "objectif 3" in text.lower() or "O3" in text
     # The reader named as the programme names her, not as « le rapporteur ».
-    assert "Projet de texte pour la lecture de Houda Sefrioui" in text
+    assert "Projet de texte pour la lecture d’Houda Sefrioui" in text
+
+
+def test_the_reader_is_named_with_elision(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    result, _ = outputs
+    event = result.inputs.event
+    items = tuple(
+        replace(it, speakers=(replace(it.speakers[0], name="Isabelle Aubry"),))
+        if it.kind == "rapporteur"
+        else it
+        for it in event.items
+    )
+    inputs = replace(result.inputs, event=replace(event, items=items))
+    text = draft_markdown(build_draft(inputs))
+    assert "Projet de texte pour la lecture d’Isabelle Aubry" in text
 
 
 def test_draft_docx_uses_word_styles(outputs):
