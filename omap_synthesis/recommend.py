@@ -218,14 +218,27 @@ def _refused(span: Span) -> bool:
 
 
 _PROPOSAL_NOUNS = frozenset({"recommandation", "proposition", "préconisation", "suggestion"})
+_SAYING = frozenset(
+    "formuler faire présenter énoncer livrer rappeler résumer donner avoir voir".split()
+)
 
 
 def _about_proposals(span: Span) -> bool:
-    """« Je formulerai trois recommandations. », « Deuxième recommandation. », « Voilà ma
-    proposition. »: a sentence whose only nouns name proposals announces or heads them, and
-    says none."""
+    """« Je formulerai trois recommandations à la fin de mon propos. », « Troisième
+    recommandation, la plus importante à mes yeux. », « Voilà ma proposition. »: a sentence
+    whose only nouns name proposals, or whose root or its object names them and no verb
+    says what they are, announces or heads proposals, and makes none."""
     nouns = {lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"}}
-    return bool(nouns) and nouns <= _PROPOSAL_NOUNS
+    if nouns and nouns <= _PROPOSAL_NOUNS:
+        return True
+    root = span.root
+    named = [t for t in (root, *root.children) if lemma(t) in _PROPOSAL_NOUNS]
+    # The object of a verb of saying (« je formulerai trois recommandations »), not of an act
+    # (« je soumettrai cette proposition au Parlement »).
+    if not named or not (root in named or named[0].dep_ == "obj" and lemma(root) in _SAYING):
+        return False
+    # « je fais une proposition : supprimer la taxe »: a verb beside it says what it is.
+    return not any(t.pos_ in {"VERB", "AUX"} for t in span if t != root and t.dep_ != "cop")
 
 
 def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:

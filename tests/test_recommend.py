@@ -1531,6 +1531,8 @@ def test_a_recommendation_made_in_saying_it_is_kept_even_alone_in_its_file(nlp, 
         "Je formulerai trois recommandations.",
         "Deuxième recommandation.",
         "Voilà ma proposition.",
+        "Je formulerai trois recommandations à la fin de mon propos.",
+        "Troisième recommandation, la plus importante à mes yeux.",
     ],
 )
 def test_a_sentence_that_makes_no_proposal_is_left_out(nlp, tmp_path, said):
@@ -1543,3 +1545,16 @@ def test_a_sentence_that_makes_no_proposal_is_left_out(nlp, tmp_path, said):
     recs = extract_recommendations(passages, parse_passages(nlp, passages))
     quotes = [e.quote for r in recs for e in r.evidence]
     assert quotes == ["Il faut créer un guichet unique pour les entreprises."]
+
+
+def test_an_act_on_a_proposal_is_still_a_recommendation(nlp, tmp_path):
+    # Only the object of a verb of saying announces proposals.
+    path = tmp_path / "note.txt"
+    path.write_text(
+        "Nadia Fassi : Je transmettrai cette proposition au conseil des ministres dès la "
+        "semaine prochaine.\n",
+        encoding="utf-8",
+    )
+    passages = ingest_file(path).passages
+    (rec,) = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert rec.action.startswith("Transmettre la proposition au conseil des ministres")
