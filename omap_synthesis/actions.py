@@ -132,6 +132,13 @@ def action_line(doc: Doc, cue: Cue) -> str:
     """
     head = doc[cue.head]
     modal = head.head if head.dep_ == "xcomp" and head.head.i != cue.trigger else None
+    restricted = _restriction(modal) if modal is not None else []
+    if restricted:
+        # « qu'on ne puisse toucher les prestations … qu'après dix années »: « ne … que » on
+        # « pouvoir » restricts the action, which the line says with its restriction.
+        words, actor, free = _verb_action(head, cue)
+        words = ["ne", *words, *(w for c in restricted for w in _render(c))]
+        return _finish(words, actor, free)
     if modal is not None and _subjunctive_pouvoir(modal):
         # « qu'on ne puisse toucher les prestations qu'après dix années »: the negation and
         # its « que » hang on « pouvoir »; the speaker's clause keeps them, as it keeps the
@@ -200,6 +207,22 @@ def _later_infinitive(modal: Token) -> Token | None:
         ),
         None,
     )
+
+
+def _restriction(modal: Token) -> list[Token]:
+    """The « que … » complements of a « ne » without « pas » on ``modal`` (« on ne puisse
+    toucher … qu'après dix années »), after it."""
+    if not is_negated(modal) or any(
+        c.lower_ in _NEGATIVE_ADVERBS | {"pas", "point"} for c in modal.children
+    ):
+        return []
+    return [
+        c
+        for c in modal.children
+        if c.i > modal.i
+        and c.dep_ not in {"xcomp", "mark"}
+        and any(m.dep_ == "mark" and lemma(m) == "que" for m in c.children)
+    ]
 
 
 def _subjunctive_pouvoir(verb: Token) -> bool:
@@ -448,14 +471,27 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 unopened = False
             else:
                 words.append(child.text)
-    joined = False
+    joined, free = False, 0
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
         contrast = any(c.dep_ == "advmod" and c.lower_ in _CONTRAST_NOT for c in conj.children)
         if not subjects(conj) and not contrast:
-            words += [",", infinitive(conj)]
-            words += [w for c in conj.children if _kept(c) for w in _render(c)]
+            rest = [w for c in conj.children if _kept(c) for w in _render(c)]
+            # The speaker's « et » or « ou » (« simplifier … et publier … »), else a comma.
+            link = next(
+                (c.lower_ for c in conj.children if c.dep_ == "cc" and c.lower_ in {"et", "ou"}),
+                ",",
+            )
+            negation = _conjunct_negation(conj, rest)
+            added = [link, *negation, infinitive(conj), *rest]
+            if negation == ["ne"]:
+                # A cut would part « ne » from its « que »: the line may run over by the two
+                # words of the link and the negation, or says the first action only.
+                if _count(words + added) > lex["max_words"] + free + 2:
+                    continue
+                free += 2
+            words += added
             joined = True
     state = actor is not None and actor == subject and not _passive(verb) and not joined
     if verb_lemma in lex["state_verbs"] and state and at == 0:
@@ -463,8 +499,8 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         return words, [], free
     words = _negation(verb, cue, words) + words
     if actor is None:
-        return words, [], 0
-    return words, _actor(actor, verb_lemma in lex["reciprocal"]), 0
+        return words, [], free
+    return words, _actor(actor, verb_lemma in lex["reciprocal"]), free
 
 
 def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
@@ -488,6 +524,19 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
         "pas",
     )
     return ["ne", adverb]
+
+
+def _conjunct_negation(conj: Token, rest: list[str]) -> list[str]:
+    """The negation of a conjoined verb: « et ne demander les pièces qu'à l'entreprise
+    retenue » (« ne … que »), « et ne plus fermer … », « et ne pas … »."""
+    if not is_negated(conj):
+        return []
+    said = {c.lower_ for c in conj.children} & (_NEGATIVE_ADVERBS | {"pas", "point"})
+    if said:
+        return ["ne", min(said)]
+    if any(w.lower() == "que" or w.lower().startswith(("qu'", "qu’")) for w in rest):
+        return ["ne"]
+    return ["ne", "pas"]
 
 
 def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list[str], int]:

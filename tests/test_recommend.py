@@ -244,7 +244,7 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ),
         (
             "Il faut simplifier les procédures et publier les délais.",
-            "Simplifier les procédures, publier les délais",
+            "Simplifier les procédures et publier les délais",
         ),
         # The parser hangs « à une logique … » under the incise; it stays in the action.
         (
@@ -378,7 +378,7 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ("D'abord, il faut simplifier les procédures.", "Simplifier les procédures"),
         (
             "Il faut ensuite simplifier les procédures et publier les délais.",
-            "Simplifier les procédures, publier les délais",
+            "Simplifier les procédures et publier les délais",
         ),
         # A speech recogniser's stutter is not kept in the line (the quotation keeps it).
         ("il faut partager les les données de santé", "Partager les données de santé"),
@@ -437,18 +437,28 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faudrait que la moitié des économies d'énergie lui soit laissée.",
             "Faire en sorte que la moitié des économies d'énergie lui soit laissée",
         ),
+        (
+            "Il faut former les agents ou recruter des ingénieurs.",
+            "Former les agents ou recruter des ingénieurs",
+        ),
+        # A conjoined verb keeps its negation, restrictive or not.
+        (
+            "Il faut accepter une simple attestation sur l'honneur au stade de la candidature, "
+            "et ne demander les pièces justificatives qu'à l'entreprise retenue.",
+            "Accepter une simple attestation sur l'honneur au stade de la candidature et ne "
+            "demander les pièces justificatives qu'à l'entreprise retenue",
+        ),
         # « ne … que » restricts: no « pas » in the line.
         (
             "Il faudrait ne publier que les marchés de plus de cent mille euros.",
             "Ne publier que les marchés de plus de cent mille euros",
         ),
-        # « pouvoir »: its negation and « que » go with the action, and an infinitive hung
-        # beside it is its own.
+        # « pouvoir »: its « ne … que » goes with the action, and an infinitive hung beside
+        # it is its own.
         (
             "Je propose qu'on ne puisse toucher les prestations sociales qu'après dix années de "
             "présence en France.",
-            "Faire en sorte qu'on ne puisse toucher les prestations sociales qu'après dix années "
-            "de présence en France",
+            "Ne toucher les prestations sociales qu'après dix années de présence en France",
         ),
         (
             "Je considère que ces personnes doivent pouvoir participer au scrutin municipal.",
