@@ -36,6 +36,8 @@ _CAUSATIVE = frozenset({"aux:caus", "dep"})
 _ARTICLES = frozenset({"de", "d'", "d’", "du", "des", "au", "aux"})
 _NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
 _NEGATIVE_ADVERBS = frozenset({"plus", "jamais", "guère"})
+# What goes with « ne » when it does not restrict (« ne … que »).
+_NEGATORS = _NEGATIVE_ADVERBS | {"pas", "point"}
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 # « le », « la », « de », « ne », « se », « que » before a vowel or a mute h; the word that
 # follows is the second group (an aspirated h, « la hausse », is not elided).
@@ -140,9 +142,9 @@ def action_line(doc: Doc, cue: Cue) -> str:
         words = ["ne", *words, *(w for c in restricted for w in _render(c))]
         return _finish(words, actor, free)
     if modal is not None and _subjunctive_pouvoir(modal):
-        # « qu'on ne puisse toucher les prestations qu'après dix années »: the negation and
-        # its « que » hang on « pouvoir »; the speaker's clause keeps them, as it keeps the
-        # subject of « que les Français puissent travailler … ».
+        # « qu'on ne puisse plus licencier … »: the negation hangs on « pouvoir »; the
+        # speaker's clause keeps it, as it keeps the subject of « que les Français puissent
+        # travailler … ».
         if is_negated(modal) or _said_of_subject(modal, cue):
             said = _clause_said(modal)
             if said is not None:
@@ -212,9 +214,7 @@ def _later_infinitive(modal: Token) -> Token | None:
 def _restriction(modal: Token) -> list[Token]:
     """The « que … » complements of a « ne » without « pas » on ``modal`` (« on ne puisse
     toucher … qu'après dix années »), after it."""
-    if not is_negated(modal) or any(
-        c.lower_ in _NEGATIVE_ADVERBS | {"pas", "point"} for c in modal.children
-    ):
+    if not is_negated(modal) or any(c.lower_ in _NEGATORS for c in modal.children):
         return []
     return [
         c
@@ -243,8 +243,8 @@ def _said_of_subject(verb: Token, cue: Cue) -> bool:
     """« qu'à l'université, la laïcité s'applique », « que les Français puissent travailler
     … »: a pronominal verb or « pouvoir » with its own nominal subject says what should become
     of the subject, which « S'appliquer … (la laïcité) » would make an actor; the speaker's
-    clause says it right. Reciprocal verbs of a plural subject
-    keep their line (« Se coordonner entre ministères »)."""
+    clause says it right. Reciprocal verbs of a plural subject keep their line (« Se
+    coordonner entre ministères »)."""
     pronominal = any(c.lower_ in _REFLEXIVES for c in verb.children if c.dep_.startswith("expl"))
     if verb.pos_ != "VERB" or not (pronominal or _subjunctive_pouvoir(verb)):
         return False
@@ -416,7 +416,7 @@ def _until_end(tokens: list[Token], cut: bool = True) -> list[str]:
 # Object pronouns that take up something said before.
 _OBJECT_CLITICS = frozenset({"le", "la", "les", "l'", "l’", "lui", "leur", "en"})
 # Marks of a clause that gives a reason.
-_BECAUSE = frozenset({"parce", "parce que", "car", "puisque"})
+_BECAUSE = frozenset({"parce", "car", "puisque"})
 # Adverbs that, without « ne », oppose a conjunct to what precedes it (« et pas », « et non »).
 _CONTRAST_NOT = frozenset({"pas", "non", "jamais"})
 
@@ -514,10 +514,7 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
     said = [verb, verb.doc[cue.trigger]]
     # « il faudrait ne publier que les marchés de plus de … »: « ne … que » restricts, and
     # « ne pas publier que … » would say another thing.
-    stated = {c.lower_ for h in said for c in h.children}
-    if not stated & (_NEGATIVE_ADVERBS | {"pas", "point"}) and any(
-        w.lower() == "que" or w.lower().startswith(("qu'", "qu’")) for w in words
-    ):
+    if not {c.lower_ for h in said for c in h.children} & _NEGATORS and _restricts(words):
         return ["ne"]
     adverb = next(
         (c.lower_ for h in said for c in h.children if c.lower_ in _NEGATIVE_ADVERBS),
@@ -531,12 +528,15 @@ def _conjunct_negation(conj: Token, rest: list[str]) -> list[str]:
     retenue » (« ne … que »), « et ne plus fermer … », « et ne pas … »."""
     if not is_negated(conj):
         return []
-    said = {c.lower_ for c in conj.children} & (_NEGATIVE_ADVERBS | {"pas", "point"})
+    said = {c.lower_ for c in conj.children} & _NEGATORS
     if said:
         return ["ne", min(said)]
-    if any(w.lower() == "que" or w.lower().startswith(("qu'", "qu’")) for w in rest):
-        return ["ne"]
-    return ["ne", "pas"]
+    return ["ne"] if _restricts(rest) else ["ne", "pas"]
+
+
+def _restricts(words: list[str]) -> bool:
+    """A « que » among the words of a line whose « ne » has no « pas »: « ne … que »."""
+    return any(w.lower() in _THAT or w.lower().startswith(("qu'", "qu’")) for w in words)
 
 
 def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list[str], int]:
