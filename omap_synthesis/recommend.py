@@ -106,6 +106,10 @@ class Detection:
     score: float = 1.0
 
 
+# Marks that continue a sentence and never open one.
+_LEADING_MARKS = frozenset(",;:")
+
+
 def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sentence]:
     """Every non-empty sentence of every passage, with its span in the source's text."""
     for passage in passages:
@@ -117,8 +121,12 @@ def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sen
             b = passage.clean_to_text(sent.end_char - 1) + 1
             while b > a and passage.text[b - 1].isspace():
                 b -= 1
-            while a < b and passage.text[a].isspace():
+            # « …, je propose … »: the parser may open a sentence on the comma that joined it
+            # to the one before; the quotation starts at its first word.
+            while a < b and (passage.text[a].isspace() or passage.text[a] in _LEADING_MARKS):
                 a += 1
+            if a == b:  # a sentence of marks alone
+                continue
             yield Sentence(passage, sent, passage.start_char + a, passage.start_char + b)
 
 

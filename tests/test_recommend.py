@@ -1568,3 +1568,19 @@ def test_an_act_on_a_proposal_is_still_a_recommendation(nlp, tmp_path):
     passages = ingest_file(path).passages
     (rec,) = extract_recommendations(passages, parse_passages(nlp, passages))
     assert rec.action.startswith("Transmettre la proposition au conseil des ministres")
+
+
+def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nlp, tmp_path):
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "Nadia Fassi : Et enfin, pour éviter qu'on ne vienne en France que pour l'attrait de "
+        "certaines prestations sociales, je propose qu'on ne puisse toucher les prestations "
+        "sociales comme le minimum vieillesse ou le RSA qu'après dix années de présence en "
+        "France et cinq années de cotisations.\n",
+        encoding="utf-8",
+    )
+    passages = ingest_file(path).passages
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    quotes = [e.quote for r in recs for e in r.evidence]
+    assert any(q.startswith("je propose qu'on ne puisse") for q in quotes)
+    assert not any(q[:1] in ",;: " for q in quotes)
