@@ -380,6 +380,22 @@ def _looked_through(token: Token) -> list[Token]:
         if "Fut" in token.morph.get("Tense") or mood in (["Sub"], ["Cnd"]) or form == ["Inf"]:
             if any(c.dep_ == "expl:comp" and c.lower_ == "y" for c in children):
                 return [c for c in children if c.dep_ == "obj" and c.pos_ == "NOUN"]
+    if token.pos_ in {"VERB", "AUX"} and any(
+        c.dep_ == "obj" and lemma(c) in _PROPOSAL_NOUNS for c in token.children
+    ):
+        # « je fais une proposition : supprimer la taxe », « j'ai une proposition simple :
+        # que chaque ministère désigne … »: what follows the colon is the proposal.
+        colon = next((c.i for c in token.children if c.text == ":"), None)
+        said = [
+            c
+            for c in token.children
+            if colon is not None
+            and c.i > colon
+            and c.dep_ in {"xcomp", "ccomp", "parataxis", "conj"}
+            and c.pos_ == "VERB"
+        ]
+        if said:
+            return said[:1]
     if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
         if lemma(token) not in _OPINION_LEMMAS or is_negated(token):
             return []

@@ -1248,6 +1248,15 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
             "Et puis c'est-à-dire un euro appuyé sur une banque centrale indépendante.",
             "Prévoir un euro appuyé sur une banque centrale indépendante",
         ),
+        # A proposal announced, then said after a colon.
+        (
+            "Je fais une proposition : supprimer la taxe d'habitation.",
+            "Supprimer la taxe d'habitation",
+        ),
+        (
+            "J'ai une proposition simple : que chaque ministère désigne un référent.",
+            "Désigner un référent (chaque ministère)",
+        ),
         # « falloir » with nothing the parser hung as its object: what it governs.
         (
             "Il faut plus de policiers dans les quartiers.",
