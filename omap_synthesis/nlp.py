@@ -34,7 +34,7 @@ _INITIAL = re.compile(r"[A-ZÀ-Ý]\.")
 # Parts of speech that open a sentence but never go on with a name after an initial.
 _OPENERS = frozenset({"PRON", "CCONJ", "SCONJ", "ADV"})
 # Marks inside a sentence, which a text without punctuation lacks too.
-_PAUSES = frozenset({",", ";", ":"})
+PAUSES = frozenset({",", ";", ":"})
 
 
 @Language.component("omap_sentence_starts")
@@ -56,7 +56,7 @@ def sentence_starts(doc: Doc) -> Doc:
     parser, which keeps these boundaries and decides the others.
     """
     words = sum(1 for t in doc if t.is_alpha)
-    marks = sum(1 for t in doc if t.text in SENTENCE_ENDS or t.text in _PAUSES)
+    marks = sum(1 for t in doc if t.text in SENTENCE_ENDS or t.text in PAUSES)
     lines_end = words > UNPUNCTUATED_WORDS * marks
     for token in doc[1:]:
         if token.is_space or token.text in _NEVER_START or _glued(doc[token.i - 1]):
@@ -230,7 +230,7 @@ def _own_rules() -> str:
         + inspect.getsource(_glued)
         + inspect.getsource(compounds)
         + inspect.getsource(_hang_on_first)
-        + repr(sorted(SENTENCE_ENDS | _NEVER_START | _PAUSES | _LIST_MARKERS))
+        + repr(sorted(SENTENCE_ENDS | _NEVER_START | PAUSES | _LIST_MARKERS))
         + repr(numeral_compounds())
         + repr(UNPUNCTUATED_WORDS)
     )

@@ -37,6 +37,7 @@ from omap_synthesis.french import (
     subjects,
 )
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
+from omap_synthesis.nlp import PAUSES
 from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
 from omap_synthesis.segment import count_words
 
@@ -106,10 +107,6 @@ class Detection:
     score: float = 1.0
 
 
-# Marks that continue a sentence and never open one.
-_LEADING_MARKS = frozenset(",;:")
-
-
 def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sentence]:
     """Every non-empty sentence of every passage, with its span in the source's text."""
     for passage in passages:
@@ -123,7 +120,7 @@ def sentences(passages: Iterable[Passage], docs: dict[str, Doc]) -> Iterator[Sen
                 b -= 1
             # « …, je propose … »: the parser may open a sentence on the comma that joined it
             # to the one before; the quotation starts at its first word.
-            while a < b and (passage.text[a].isspace() or passage.text[a] in _LEADING_MARKS):
+            while a < b and (passage.text[a].isspace() or passage.text[a] in PAUSES):
                 a += 1
             if a == b:  # a sentence of marks alone
                 continue
@@ -240,13 +237,20 @@ def _about_proposals(span: Span) -> bool:
     if nouns and nouns <= _PROPOSAL_NOUNS:
         return True
     root = span.root
-    named = [t for t in (root, *root.children) if lemma(t) in _PROPOSAL_NOUNS]
-    # The object of a verb of saying (« je formulerai trois recommandations »), not of an act
-    # (« je soumettrai cette proposition au Parlement »).
-    if not named or not (root in named or named[0].dep_ == "obj" and lemma(root) in _SAYING):
+    # The root, or the object of a verb of saying (« je formulerai trois recommandations »),
+    # not of an act (« je soumettrai cette proposition au Parlement »).
+    if lemma(root) not in _PROPOSAL_NOUNS and not (
+        lemma(root) in _SAYING and _names_proposals(root)
+    ):
         return False
     # « je fais une proposition : supprimer la taxe »: a verb beside it says what it is.
     return not any(t.pos_ in {"VERB", "AUX"} for t in span if t != root and t.dep_ != "cop")
+
+
+def _names_proposals(verb: Token) -> bool:
+    """The object of ``verb`` names proposals (« une proposition », « trois
+    recommandations »)."""
+    return any(c.dep_ == "obj" and lemma(c) in _PROPOSAL_NOUNS for c in verb.children)
 
 
 def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:
@@ -380,17 +384,14 @@ def _looked_through(token: Token) -> list[Token]:
         if "Fut" in token.morph.get("Tense") or mood in (["Sub"], ["Cnd"]) or form == ["Inf"]:
             if any(c.dep_ == "expl:comp" and c.lower_ == "y" for c in children):
                 return [c for c in children if c.dep_ == "obj" and c.pos_ == "NOUN"]
-    if token.pos_ in {"VERB", "AUX"} and any(
-        c.dep_ == "obj" and lemma(c) in _PROPOSAL_NOUNS for c in token.children
-    ):
+    colon = next((c.i for c in token.children if c.text == ":"), None)
+    if colon is not None and token.pos_ in {"VERB", "AUX"} and _names_proposals(token):
         # « je fais une proposition : supprimer la taxe », « j'ai une proposition simple :
         # que chaque ministère désigne … »: what follows the colon is the proposal.
-        colon = next((c.i for c in token.children if c.text == ":"), None)
         said = [
             c
             for c in token.children
-            if colon is not None
-            and c.i > colon
+            if c.i > colon
             and c.dep_ in {"xcomp", "ccomp", "parataxis", "conj"}
             and c.pos_ == "VERB"
         ]
