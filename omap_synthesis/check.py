@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from omap_synthesis.french import looked_up
 from omap_synthesis.models import DraftSentence
 
 _QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
@@ -160,13 +161,20 @@ def check_sentence(
 
 def _infinitive_of(word: str, evidence: str) -> bool:
     """« Taxer », opening an action line, which the recogniser may take for a name: the
-    infinitive of a verb the evidence conjugates (« que l'on taxe »). A name of the same
-    ending (« Didier ») passes only where the evidence has a word that begins as it does."""
+    infinitive of a verb the evidence conjugates (« que l'on taxe », « qu'elles siègent », « qu'ils
+    prennent »). A name of the same ending (« Didier ») passes only where the evidence has a word
+    that begins as it does."""
     word = _norm(word)
     if not word.isalpha() or not word.endswith(("er", "ir", "re")):
         return False
-    stem = word[:-2]
-    return len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}", evidence) is not None
+    stem = _unaccented(word[:-2])
+    if len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}", _unaccented(evidence)):
+        return True
+    return any(looked_up(form) == word for form in set(re.findall(r"\w+", evidence)))
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def sentence_entities(nlp, texts: list[str], cache: bool = True) -> list[tuple]:

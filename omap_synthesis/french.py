@@ -32,7 +32,17 @@ def resource(name: str) -> dict:
 
 
 def lemma(token: Token) -> str:
-    return token.lemma_.lower()
+    """The lemma, lower-cased; a finite verb the lemmatiser left as it is (« je demande », « on
+    réforme », « je baisse » : forms that are also nouns) gets its infinitive."""
+    value = token.lemma_.lower()
+    if (
+        token.pos_ == "VERB"
+        and value == token.lower_
+        and not value.endswith(VERB_ENDINGS)
+        and token.morph.get("VerbForm") == ["Fin"]
+    ):
+        return infinitive(token)
+    return value
 
 
 @cache
@@ -81,23 +91,30 @@ def infinitive(token: Token) -> str:
     « Simplifions » tagged as a proper noun is looked up in the lemmatiser's table; a form the
     table does not know (« digitalisons ») gets the regular first-group infinitive.
     """
-    value = lemma(token)
+    value = token.lemma_.lower()
     if (token.pos_ in {"VERB", "AUX"} or is_participle(token)) and value.endswith(VERB_ENDINGS):
         return value
     text = token.lower_
-    known = _looked_up(text)
+    known = looked_up(text)
     finite = token.pos_ == "VERB" and token.morph.get("VerbForm") == ["Fin"]
     if finite and value == text and not (known or "").endswith(VERB_ENDINGS):
         # A present the lemmatiser left as it is, or read as a noun: a prefixed verb it knows
         # without its prefix (« coconstruise », « réaccueille »), else a verb of the first
         # group (« comporte », « détaxe »).
         for prefix in (p for p in _VERB_PREFIXES if text.startswith(p)):
-            bare = _looked_up(text.removeprefix(prefix))
+            bare = looked_up(text.removeprefix(prefix))
             if bare and bare.endswith(VERB_ENDINGS):
                 return prefix + bare
-        for ending, infinitive_ending in _PRESENT_ENDINGS:
-            if text.endswith(ending):
-                return text[: -len(ending)] + infinitive_ending
+        # The first reading the table knows as a lemma (« laisse » → « laisser », not
+        # « lair »), else the first that fits.
+        readings = [
+            text[: -len(ending)] + infinitive_ending
+            for ending, infinitive_ending in _PRESENT_ENDINGS
+            if text.endswith(ending)
+        ]
+        known_reading = next((r for r in readings if r in _lemmas()), None)
+        if known_reading or readings:
+            return known_reading or readings[0]
     if known is not None:
         return known
     if value == text and text.endswith("rai") and is_future(token):
@@ -113,7 +130,13 @@ def infinitive(token: Token) -> str:
     return (stem[:-1] + "c" if stem.endswith("ç") else stem.removesuffix("e")) + "er"
 
 
-def _looked_up(form: str) -> str | None:
+@cache
+def _lemmas() -> frozenset[str]:
+    """Every lemma of the lemmatiser's table."""
+    return frozenset(v[0] if isinstance(v, list) else v for v in lemma_lookup().values())
+
+
+def looked_up(form: str) -> str | None:
     """The first lemma of ``form`` in the lemmatiser's table, or None."""
     known = lemma_lookup().get(form)
     return known[0] if isinstance(known, list) else known

@@ -64,6 +64,12 @@ def test_invented_organisation_is_caught(nlp):
         # The recogniser takes these infinitives for a place and a person.
         ("Taxer les importations de tabac.", "Je propose que l'on taxe les importations.", True),
         ("Approprier les terres.", "Il faut qu'ils s'approprient les terres.", True),
+        # The accent of the stem changes in the conjugated form.
+        (
+            "Siéger dans les commissions consultatives (les associations d'usagers).",
+            "Je propose que les associations d'usagers siègent dans les commissions consultatives.",
+            True,
+        ),
         # A name of the same ending is still caught where the evidence has no such verb.
         ("Didier Dupont financera le registre.", "Il faut financer le registre.", False),
     ],

@@ -499,6 +499,9 @@ def test_action_lines(nlp, detector, sentence, action):
         ("cosoutienne", "cosoutenir"),
         ("cofinisse", "cofinir"),
         ("prenne", "prendre"),
+        # « -isse » of the first group (not « lair », « bair »).
+        ("laisse", "laisser"),
+        ("baisse", "baisser"),
     ],
 )
 def test_the_infinitive_of_a_present_the_lemmatiser_leaves_as_it_is(nlp, form, expected):
@@ -506,6 +509,16 @@ def test_the_infinitive_of_a_present_the_lemmatiser_leaves_as_it_is(nlp, form, e
 
     doc = nlp(f"Il faut que l'État {form} les services avec les usagers.")
     assert infinitive(next(t for t in doc if t.lower_ == form)) == expected
+
+
+def test_a_present_also_a_noun_is_read_as_its_verb(nlp):
+    # « demande » is left as it is by the lemmatiser: the proposal verb was not recognised.
+    from omap_synthesis.deontic import RecommendationDetector
+    from omap_synthesis.french import lemma
+
+    doc = nlp("C'est une erreur, je demande son plafonnement.")
+    assert lemma(doc[6]) == "demander"
+    assert [c.kind for c in RecommendationDetector().sentence_cues(doc[:])] == ["proposal"]
 
 
 @pytest.mark.parametrize(
