@@ -270,7 +270,7 @@ class RecommendationDetector:
 
     def _modal(self, token: Token) -> list[Cue]:
         # « l'enseignement qu'on doit tirer »: a relative clause describes, unless « nous » speaks.
-        if is_past(token):
+        if is_past(token) or holds_already(token):
             return []
         clause = [token, token.head] if token.dep_.startswith("aux") else [token]
         relative = any(is_relative(t) for t in clause)
@@ -411,6 +411,10 @@ class RecommendationDetector:
         # A future read as a noun (« je mobiliserai l'épargne … ») needs a complement that says
         # the action: « je la ferai » would give an action line without its object.
         complements = [c for c in head.children if c.dep_ in _COMPLEMENTS]
+        if lemma(token) == "aller" and head.head == token:
+            # « nous allons créer, dès 2025, une filière … »: past the aside, the parser hangs
+            # the object on « aller ».
+            complements += [c for c in token.children if c.i > head.i and c.dep_ == "obj"]
         if head.pos_ not in {"VERB", "AUX"}:
             complements = [c for c in complements if c.pos_ in {"NOUN", "PROPN"}]
         if (
@@ -501,6 +505,8 @@ class RecommendationDetector:
 
     def _is_action(self, head: Token) -> bool:
         w = self.words
+        if _duration(head):
+            return False  # « il faudrait cent soixante ans pour tout remplacer »: it would take
         if head.pos_ == "NOUN":
             # « que ce moyen soit un vecteur de croissance »: a description of something.
             described = any(c.dep_ == "cop" for c in head.children) and any(
@@ -575,6 +581,31 @@ class RecommendationDetector:
             if not own or is_negated(token):
                 return True
         return False
+
+
+def holds_already(modal: Token) -> bool:
+    """« les agriculteurs doivent déjà respecter … »: an obligation that already holds."""
+    clause = [modal, modal.head] if modal.dep_.startswith("aux") else [modal]
+    clause += [c for c in modal.children if c.dep_ == "xcomp"]
+    return any(c.lower_ == "déjà" for t in clause for c in t.children if c.dep_ == "advmod")
+
+
+def _duration(noun: Token) -> bool:
+    """A length of time (« cent soixante ans »), not the thing it would be spent on (« deux
+    ans de formation »)."""
+    return lemma(noun) in lexicon()["duration_nouns"] and not any(
+        c.dep_ == "nmod" for c in noun.children
+    )
+
+
+def calls_for_nothing(token: Token) -> bool:
+    """A necessity that calls for no action: an obligation that holds already, or « il faudrait
+    cent soixante ans pour tout remplacer » (how long it would take)."""
+    if lemma(token) == "devoir":
+        return holds_already(token)
+    if lemma(token) == "falloir":
+        return any(c.dep_ == "obj" and _duration(c) for c in token.children)
+    return False
 
 
 def _predicate_after(tokens: list[Token]) -> Token | None:

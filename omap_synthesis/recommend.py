@@ -27,7 +27,7 @@ from omap_synthesis.actions import (
     state_verbs,
     verbatim_action,
 )
-from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
+from omap_synthesis.deontic import Cue, RecommendationDetector, calls_for_nothing, lexicon
 from omap_synthesis.french import (
     first_person,
     infinitive,
@@ -188,7 +188,7 @@ def detect(
         if not keep:
             continue
         cues = detector.sentence_cues(span) if cues is None else cues
-        if (not cues and _refused(span)) or _about_proposals(span):
+        if (not cues and (_refused(span) or _necessity_of_nothing(span))) or _about_proposals(span):
             continue
         if model is not None:
             # The classifier may overrule an exclusion or find a form the rules miss.
@@ -220,6 +220,14 @@ def _refused(span: Span) -> bool:
         and is_negated(root)
         and not is_past(root)
     )
+
+
+def _necessity_of_nothing(span: Span) -> bool:
+    """Every « falloir » or « devoir » of the sentence calls for nothing (« ce qui veut dire
+    qu'il faudrait cent soixante ans pour tout remplacer », « les agriculteurs doivent déjà
+    respecter le programme »), whatever the classifier read in its words."""
+    necessities = [t for t in span if lemma(t) in {"falloir", "devoir"}]
+    return bool(necessities) and all(calls_for_nothing(t) for t in necessities)
 
 
 _PROPOSAL_NOUNS = frozenset({"recommandation", "proposition", "préconisation", "suggestion"})

@@ -125,6 +125,10 @@ def _cues(nlp, detector, text):
         "Je mobiliserai l'épargne des ménages pour l'industrie.",
         "Je propose un revenu minimum garanti pour les étudiants.",
         "C'est pour cela que je veux une vraie agence du numérique.",
+        # The object hung on « aller » past an aside.
+        "Nous allons créer, dès 2025, une filière de réutilisation des eaux usées traitées.",
+        # « déjà » with « falloir » says « first of all ».
+        "Il faut déjà commencer par simplifier les procédures.",
     ],
 )
 def test_recommendations_are_detected(nlp, detector, sentence):
@@ -161,6 +165,8 @@ def test_recommendations_are_detected(nlp, detector, sentence):
         # A necessity denied, with the copula or a verb of seeming.
         "La création d'un fonds n'est pas indispensable.",
         "La création d'un fonds ne me semble pas indispensable.",
+        # An obligation that already holds.
+        "Les agriculteurs doivent déjà respecter le programme d'actions nitrates.",
     ],
 )
 def test_non_recommendations_are_left_out(nlp, detector, sentence):
@@ -759,6 +765,10 @@ def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
         "Amina Idrissi : Je propose de rendre obligatoires les labels écologiques dans tous les "
         "marchés de fournitures.\n\nKarim Alaoui : Sur les labels, je ne partage pas cet avis. "
         "Je recommande plutôt de laisser les labels écologiques facultatifs pendant trois ans.\n",
+        # To extend what the other would give up.
+        "Claire Delaunay : Il faudrait généraliser la tarification progressive de l'eau.\n\n"
+        "Karim Benali : Il faut abandonner la tarification progressive de l'eau et revenir à "
+        "un prix unique du mètre cube.\n",
     ],
 )
 def test_opposed_positions_worded_apart_are_two_recommendations_marked_opposed(nlp, tmp_path, said):
@@ -1133,6 +1143,13 @@ def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train)
         ("Que proposez-vous pour les agents ?", False),
         ("J'ai effectivement beaucoup de diapositives, je vais en sauter quelques-unes.", False),
         ("Le ministère compte huit millions d'élèves.", False),
+        # Whatever the classifier reads in it: how long it would take, what already holds.
+        (
+            "Nous renouvelons environ 0,6 % du réseau chaque année, ce qui veut dire qu'il "
+            "faudrait cent soixante ans pour tout remplacer.",
+            False,
+        ),
+        ("Les agriculteurs doivent déjà respecter le programme d'actions nitrates.", False),
     ],
 )
 def test_classifier_decides_clear_cases(nlp, tmp_path, sentence, expected):
