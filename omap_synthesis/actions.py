@@ -15,7 +15,15 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.deontic import Cue, lexicon
-from omap_synthesis.french import infinitive, is_future, is_negated, lemma, resource, subjects
+from omap_synthesis.french import (
+    VERB_ENDINGS,
+    infinitive,
+    is_future,
+    is_negated,
+    lemma,
+    resource,
+    subjects,
+)
 from omap_synthesis.nlp import SENTENCE_ENDS
 
 # Dependents that never belong to the action: its subject, auxiliaries, clause markers, and
@@ -162,6 +170,10 @@ def action_line(doc: Doc, cue: Cue) -> str:
     verb = next((c for c in head.children if _misread_infinitive(c)), None)
     if verb is not None:
         return _finish(_misread_action(head, verb, cue.negated or is_negated(head)))
+    verb = _infinitive_before(head)
+    if verb is not None:
+        negation = ["ne", "pas"] if cue.negated or is_negated(head) else []
+        return _finish([*negation, verb.lower_, *_render(head)])
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         line = _finish(_noun_action(head))
     else:
@@ -263,6 +275,24 @@ def _misread_infinitive(token: Token) -> bool:
     )
 
 
+def _infinitive_before(noun: Token) -> Token | None:
+    """« il convient de conditionner les aides … », with « conditionner » read as a noun and
+    « les aides » hung on « convient »: the infinitive after « de », just before the object."""
+    if noun.pos_ != "NOUN":
+        return None
+    before = noun.doc[noun.left_edge.i - 1] if noun.left_edge.i > noun.sent.start else None
+    if (
+        before is None
+        or before.pos_ != "NOUN"
+        or before.head != noun.head
+        or not before.lower_.endswith(VERB_ENDINGS)
+        or any(c.dep_ == "det" for c in before.children)
+        or not any(c.dep_ == "case" and c.lower_ in {"de", "d'", "d’"} for c in before.children)
+    ):
+        return None
+    return before
+
+
 def _misread_action(noun: Token, verb: Token, negated: bool) -> list[str]:
     """The infinitive, what its clitic stands for, and the words that follow it in the noun's
     phrase: « Penser l'interopérabilité et la sécurité ensemble ». The parser hangs the clitic
@@ -329,6 +359,9 @@ def reads_badly(line: str, sent: Span) -> bool:
     tokens = [by_text.get(w) for w in words[1:]]
     last = tokens[-1] if tokens else None
     if last is not None and (last.pos_ in _DANGLING_POS or last.lower_ in _THAT | {"soit"}):
+        return True
+    # « Renouveler chaque année au moins »: the amount it announced was lost.
+    if words[-1] == "environ" or words[-2:] in (["au", "moins"], ["au", "plus"]):
         return True
     before = tokens[-2] if len(tokens) > 1 else None
     if words[-1] in _CLITICS and (before is None or before.pos_ != "ADP"):
@@ -398,7 +431,12 @@ def verbatim_action(head: Token, whole: bool = False) -> str | None:
             return _finish(_until_end(tokens))
         return _finish(["Faire", "en", "sorte", "que"] + _until_end(tokens))
     if head.pos_ == "VERB" and head.morph.get("VerbForm") == ["Inf"]:
-        return _finish([infinitive(head)] + _until_end([t for t in tokens if t.i > head.i]))
+        line = _finish([infinitive(head)] + _until_end([t for t in tokens if t.i > head.i]))
+        if reads_badly(line, sent):
+            # « renouveler chaque année au moins un pour cent du linéaire »: the parser hung the
+            # amount outside the verb's phrase; the words that follow it read as said.
+            line = _finish([infinitive(head)] + _until_end(list(sent[head.i - sent.start + 1 :])))
+        return line
     if head.pos_ == "NOUN":
         return _finish([_lexicon()["support_verb"]] + _until_end(tokens))
     return None
@@ -959,23 +997,38 @@ def _appended(token: Token) -> bool:
 
 def _restrictive(clause: Token) -> bool:
     """A short « qui … » clause not set off by a comma, which says which thing is meant
-    (« des grilles qui tiennent compte du marché »); dropping it would change the action."""
-    tokens = list(clause.subtree)
+    (« des grilles qui tiennent compte du marché »), or a « où … » clause that says where
+    (« partout où ils fonctionnent bien »); dropping it would change the action."""
+    tokens = _clause_core(clause)
     demonstrative = clause.head.lower_ in _DEMONSTRATIVES
     if clause.dep_ == "acl:relcl" and demonstrative and not _appended(clause.head):
         # « protéger ceux qui fuient la guerre »: the clause is what the pronoun names.
         return not any(t.text in SENTENCE_ENDS for t in tokens)
+    relative = any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children) or any(
+        c.lower_ == "où" and c.i < clause.i for c in clause.children
+    )
     return (
         clause.dep_ == "acl:relcl"
         # « …, ce qui est difficile », « qui me paraît plus adapté »: a comment.
         and not _comment(clause.head)
         and not any(t.lower_ in _SPEAKER_PRONOUNS for t in tokens)
-        and any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children)
+        and relative
         and tokens[0].i > 0
         and not _appended(tokens[0])
         and _count([t.text for t in tokens]) <= RESTRICTIVE_WORDS
         and not any(t.text in SENTENCE_ENDS or (t.dep_ in _CLAUSES and t != clause) for t in tokens)
     )
+
+
+def _clause_core(clause: Token) -> list[Token]:
+    """The words of a relative clause up to a comma that opens a clause of its own within it
+    (« où ils fonctionnent bien, même lorsqu'ils sont … » ends at « bien »)."""
+    tokens = list(clause.subtree)
+    for k, t in enumerate(tokens):
+        after = tokens[k + 1 :]
+        if t.text == "," and k and any(x.dep_ in _CLAUSES and x != clause for x in after):
+            return tokens[:k]
+    return tokens
 
 
 def _comment(token: Token) -> bool:
@@ -1005,7 +1058,9 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     stop = next((t.i for t in token.subtree if t.i > token.i and t.text in SENTENCE_ENDS), None)
     if stop is not None:
         skip.update(t.i for t in token.subtree if t.i >= stop)
-    kept = {x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in t.subtree}
+    kept = {
+        x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in _clause_core(t)
+    }
     for t in token.subtree:
         if t.i in kept or t.i == token.i:
             continue

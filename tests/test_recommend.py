@@ -487,6 +487,24 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "indispensable.",
             "Mettre en place un guichet unique et une carte d'identité numérique",
         ),
+        # The infinitive read as a noun, its object hung on « convient ».
+        (
+            "Il convient de conditionner les aides de l'agence à l'existence d'un inventaire.",
+            "Conditionner les aides de l'agence à l'existence d'un inventaire",
+        ),
+        # The amount the parser hung outside the verb's phrase.
+        (
+            "Nous recommandons de renouveler chaque année au moins un pour cent du linéaire de "
+            "canalisations.",
+            "Renouveler chaque année au moins un pour cent du linéaire de canalisations",
+        ),
+        # « partout où … » says where; the clause inside it after a comma does not go along.
+        (
+            "Je propose que les syndicats des eaux existants soient maintenus partout où ils "
+            "fonctionnent bien, même lorsqu'ils sont entièrement inclus dans une seule "
+            "intercommunalité.",
+            "Maintenir les syndicats des eaux existants partout où ils fonctionnent bien",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
