@@ -131,6 +131,11 @@ def main() -> int:
         )
         codebook = dataclasses.replace(codebook, labels=labels)
     gold = build_gold(Path(args.fredsum) / "transcript", args.codebook, args.min_words)
+    if not gold:
+        print(
+            f"Aucun tour de parole dans {Path(args.fredsum) / 'transcript'} (benchmark non lancé)."
+        )
+        return 1
     segments = sorted({g["segment"] for g in gold})
     print(
         f"{len(gold)} tours de parole (≥ {args.min_words} mots), {len(segments)} segments, "

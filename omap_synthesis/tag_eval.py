@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,20 +47,25 @@ def read_inputs(path: str | Path) -> tuple[list[TagInput], list[str]]:
     """
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        raise InputError(path, "le fichier n'est pas en UTF-8", line) from None
+        data = path.read_bytes().removeprefix(codecs.BOM_UTF8)
     except OSError as exc:
         raise InputError(path, os_reason(exc)) from None
     inputs, problems = [], []
-    for number, raw in enumerate(lines, 1):
-        if not raw.strip():
+    # Line by line: a line that is not UTF-8 is reported and left out, the others are read.
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            line = raw.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            problems.append(InputError(path, "pas en UTF-8", number))
+            continue
+        if not line.strip():
             continue
         try:
-            inputs.append(_parse_line(number, raw))
+            inputs.append(_parse_line(number, line))
         except ValueError as exc:
             problems.append(InputError(path, str(exc), number))
+    if problems and not inputs and all("UTF-8" in p.reason for p in problems):
+        raise InputError(path, "le fichier n'est pas en UTF-8", problems[0].line)
     return inputs, problems
 
 

@@ -171,7 +171,8 @@ class TermMatcher:
         for mined, source in ((False, label_terms), (True, extra_terms)):
             for label, terms in source.items():
                 for text in terms:
-                    keys = tuple(k for k in self.keys(docs[text])[0] if k != BOUNDARY)
+                    keys = self._mined_keys(docs[text]) if mined else self.keys(docs[text])[0]
+                    keys = tuple(k for k in keys if k != BOUNDARY)
                     known = by_keys.get(keys)
                     if not keys or (mined and known is not None and not known[2]):
                         continue
@@ -198,6 +199,17 @@ class TermMatcher:
         if surface in self._acronyms and token.doc.text.islower():
             return self._acronyms[surface]
         return self.canon.get(lemma) or self.canon.get(surface) or lemma
+
+    def _mined_keys(self, doc: Doc) -> list[str]:
+        """Keys of a term read off a description, parsed alone: a noun the tagger then reads as
+        a verb or an auxiliary stands for itself (« été », the season, is not « être »)."""
+        keys = []
+        for token in doc:
+            if skipped(token) or token.is_punct or token.pos_ in {"PUNCT", "SYM"}:
+                continue
+            lemma, surface = _term_forms(token)
+            keys.append(self.canon.get(lemma) or self.canon.get(surface) or lemma)
+        return keys
 
     def keys(self, doc: Doc, mask: np.ndarray | None = None) -> tuple[list[str], list[int]]:
         """Keys of the tokens of ``doc`` (where ``mask`` is true) and their token indices."""

@@ -444,6 +444,18 @@ def test_read_inputs_keeps_good_lines(tmp_path):
     assert str(problems[0]).startswith(f"{path}, ligne 3 : ")
 
 
+def test_a_line_not_in_utf8_is_reported_and_the_others_are_read(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(
+        b'{"id": 1, "text": "Le guichet unique."}\n'
+        + '{"id": 2, "text": "Les données partagées."}\n'.encode("cp1252")
+        + '{"id": 3, "text": "Un registre à jour."}\n'.encode()
+    )
+    inputs, problems = read_inputs(path)
+    assert [i.id for i in inputs] == [1, 3]
+    assert [p.reason for p in problems] == ["ligne 2 : pas en UTF-8"]
+
+
 def test_evaluate_tagging_command(tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
@@ -540,6 +552,11 @@ def test_labels_without_terms_are_tagged_from_their_description(nlp):
     # precise.
     few = ("pension", "cotisation")
     many = (*few, "âge de départ", "retraite", "réforme des retraites")
+    # A noun of the description that, parsed alone, reads as a verb (« été », the season, as
+    # « être ») stands for itself.
+    summer = Codebook((Label("C", "Confort", "Confort d'été et fortes chaleurs."),))
+    tagged = CodebookTagger(summer).tag([nlp("Je suis content, nous sommes là.")], ["x"])
+    assert tagged[0].explanations.get("C", {}).get("terms", []) == []
     for terms, mined in ((few, True), (many, False)):
         listed = Codebook((dataclasses.replace(codebook.labels[0], terms=terms),))
         assert CodebookTagger(listed)._index().term_mined.any() == mined
