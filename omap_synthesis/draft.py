@@ -158,6 +158,13 @@ class References:
             return f"{article} {_lower_first(name)}"
         return self.pseudonymiser.speaker(name)
 
+    def subject(self, passage: Passage) -> str:
+        """Who said it, as read aloud: a person of the audience is « une personne du public »
+        (the source reference keeps the pseudonym)."""
+        if self.pseudonymiser.is_audience(passage.speaker):
+            return "une personne du public"
+        return self.speaker(passage)
+
     def ref(self, passage_id: str) -> str:
         p = self.by_id[passage_id]
         item = self.event.item(p.talk or "")
@@ -480,7 +487,7 @@ class DraftBuilder:
     def cite(self, passage_id: str, excerpt: str, lead: str | None = None) -> DraftSentence:
         """« Speaker a rappelé : « … » (ref). », « Speaker a demandé : « … ? » (ref). »"""
         ref = self.refs.ref(passage_id)
-        speaker = self.refs.speaker(self.by_id[passage_id])
+        speaker = self.refs.subject(self.by_id[passage_id])
         if lead is None and excerpt.rstrip(" .…[]»\u00a0").endswith("?"):
             lead = "a demandé"
         verb = lead or _VERBS[self._verb % len(_VERBS)]
@@ -673,7 +680,8 @@ class DraftBuilder:
         )
         item.append(
             DraftSentence(
-                f"Proposition formulée par {speaker}{NBSP}: {quote(excerpt)} ({ref}).",
+                f"Proposition formulée par {self.refs.subject(self.by_id[first.passage_id])}"
+                f"{NBSP}: {quote(excerpt)} ({ref}).",
                 (first.passage_id,),
                 (ref,),
             )

@@ -90,6 +90,15 @@ def test_no_audience_name_reaches_public_outputs(outputs):
         assert not leaked, f"{name}: {leaked}"
 
 
+def test_a_person_of_the_audience_is_read_aloud_as_such(outputs):
+    # The pseudonym stays in the source reference, for the dataset; the reading says who.
+    _, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "Proposition formulée par une personne du public" in text
+    outside = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", "", text)
+    assert "Participant·e" not in outside
+
+
 def test_html_escapes_source_text(outputs):
     _, folder = outputs
     html = (folder / "rapport.html").read_text(encoding="utf-8")
