@@ -27,6 +27,11 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return credits, filler, stage
 
 
+def hesitates(text: str) -> bool:
+    """``text`` holds a filler (« euh », « hum » …)."""
+    return _patterns()[1].search(text) is not None
+
+
 def _norm(line: str) -> str:
     return " ".join(_WORD.findall(line.lower()))
 

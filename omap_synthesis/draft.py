@@ -18,6 +18,7 @@ from pathlib import Path
 
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
+from omap_synthesis.clean import hesitates
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
 from omap_synthesis.models import Codebook, DraftSentence, Event, Item, Label, Passage
@@ -329,9 +330,15 @@ def display_action(rec, uncertain_too: bool = True) -> str:
 
 
 def quotable(text: str) -> bool:
-    """A sentence can be quoted whole: not too short or long, no quotation inside it."""
+    """A sentence can be quoted whole in the synthesis: not too short or long, no quotation
+    inside it, no « euh » to read out."""
     low, high = QUOTE_WORDS
-    return low <= count_words(text) <= high and "«" not in text and "»" not in text
+    return (
+        low <= count_words(text) <= high
+        and "«" not in text
+        and "»" not in text
+        and not hesitates(text)
+    )
 
 
 def _shorten(text: str, words: int = 45) -> str:

@@ -29,6 +29,14 @@ def test_a_sentence_that_fits_is_quoted_whole():
     assert excerpt_for(text, 25, "Simplifier les démarches") == text
 
 
+def test_a_sentence_with_a_filler_is_not_quoted_in_the_synthesis():
+    from omap_synthesis.draft import quotable
+
+    said = "Alors, euh, je vais commencer par vous présenter le réseau de la métropole."
+    assert not quotable(said)
+    assert quotable(said.replace("euh, ", ""))
+
+
 def test_the_excerpt_keeps_the_clauses_of_the_action_and_marks_the_gaps():
     quoted = excerpt_for(LONG, 25, ACTION)
     assert quoted.startswith("Et il faudrait que le concessionnaire […] puisse interroger")
