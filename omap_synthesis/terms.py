@@ -321,10 +321,12 @@ def _announcement(sent) -> bool:
             lemma in data["move"]
             and t.dep_ in {"ROOT", "xcomp", "conj"}
             and "Sub" not in t.morph.get("Mood")
-            and _subject(t) in {"nous", "on"}
-            and any(c.lemma_.lower() in data["units"] for c in t.children)
+            and _subject(t) in {"nous", "on", "je"}
         ):
-            return True
+            units = {c.lemma_.lower() for c in t.children} & set(data["units"])
+            # « je passe la parole à … »; « je passe à la question de … » moves on to a topic.
+            if "parole" in units or (units and _subject(t) != "je"):
+                return True
     return False
 
 

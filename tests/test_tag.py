@@ -162,6 +162,9 @@ def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, tex
         ("Nous présenterons un projet de loi sur la simplification.", False),
         ("Je veux que nous ouvrions le débat sur le port des tenues religieuses.", False),
         ("Nous devons passer à une logique de partenariat durable.", False),
+        # The floor passed on by the speaker; a topic the speaker moves on to is discussed.
+        ("Je passe la parole sans plus tarder à Mme Garnier, que je remercie.", True),
+        ("Je passe à la question des registres, centrale pour l'interopérabilité.", False),
     ],
 )
 def test_session_management_sentences(nlp, text, procedural):
