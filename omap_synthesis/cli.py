@@ -454,11 +454,15 @@ _COMPONENTS = (
 
 
 def _explanation(label_id: str, parts: dict) -> str:
-    """« O1 : simplifier, guichet unique (termes 0,93 ; similarité 1,00 ; a priori +1) »."""
+    """« O1 : simplifier, guichet unique (score 0,972, seuil 0,550 ; termes 0,93 ; similarité
+    1,00 ; a priori +1) »."""
     terms = ", ".join(parts.get("terms", ())) or "aucun terme"
     scores = [f"{name} {_num(parts[key], 2)}" for key, name in _COMPONENTS if key in parts]
     if parts.get("prior"):
         scores.append(f"a priori {parts['prior']:+g}")
+    if "score" in parts and "threshold" in parts:
+        # Three decimals: a score just under its threshold must not read as equal to it.
+        scores.insert(0, f"score {_num(parts['score'], 3)}, seuil {_num(parts['threshold'], 3)}")
     return f"{label_id} : {terms} ({' ; '.join(scores)})"
 
 

@@ -410,11 +410,15 @@ class CodebookTagger(BaseEstimator):
         label_ids = self._index().ids
         comps, scores, context, prior, corpus = self._run(docs, priors, groups, components)
         keep = self._keep(scores)
+        thresholds = getattr(self, "thresholds_", None)
+        if thresholds is None:
+            thresholds = np.full(len(label_ids), self.threshold)
         result = []
         for row, (passage_id, comp) in enumerate(zip(ids, comps, strict=True)):
             explanations = {
                 label_id: {
                     "score": round(float(scores[row, j]), 4),
+                    "threshold": round(float(thresholds[j]), 4),
                     "term": round(float(comp.term[j]), 4),
                     "similarity": round(float(comp.similarity[j]), 4),
                     "corpus": round(float(corpus[row, j]), 4),

@@ -424,7 +424,10 @@ def test_tag_command_explains_in_its_table_too(tmp_path):
     explained = runner.invoke(app, [*args, "--explain"], env={"COLUMNS": "250"})
     assert explained.exit_code == 0, explained.output
     assert "explication" not in plain.stdout and "explication" in explained.stdout
-    assert re.search(r"A : [^(]*guichet unique[^(]*\(termes \d,\d\d", explained.stdout)
+    assert re.search(
+        r"A : [^(]*guichet unique[^(]*\(score \d,\d{3}, seuil 0,550 ; termes \d,\d\d",
+        explained.stdout,
+    )
 
 
 def test_tag_command_without_usable_line(tmp_path):
