@@ -79,6 +79,7 @@ def _lexicon() -> dict:
         "dropped": frozenset(data["dropped_adverbs"]),
         "order": frozenset(data["order_adverbs"]),
         "determiners": data["determiners"],
+        "demonstrative_phrases": frozenset(data["demonstrative_phrases"]),
         "clitics": frozenset(data["clitics"]),
         "function_words": frozenset(data["function_words"]) | _PUNCT_END,
         "negative": frozenset(data["negative_determiners"]),
@@ -1021,9 +1022,12 @@ def _restrictive(clause: Token) -> bool:
 
 
 def _clause_core(clause: Token) -> list[Token]:
-    """The words of a relative clause up to a comma that opens a clause of its own within it
-    (« où ils fonctionnent bien, même lorsqu'ils sont … » ends at « bien »)."""
+    """The words of a relative clause; for a « où » clause, up to a comma that opens a clause
+    of its own within it (« où ils fonctionnent bien, même lorsqu'ils sont … » ends at
+    « bien »)."""
     tokens = list(clause.subtree)
+    if not any(c.lower_ == "où" for c in clause.children):
+        return tokens
     for k, t in enumerate(tokens):
         after = tokens[k + 1 :]
         if t.text == "," and k and any(x.dep_ in _CLAUSES and x != clause for x in after):
@@ -1050,6 +1054,13 @@ def _bare_demonstrative(token: Token, kept: set[int]) -> bool:
         return False
     children = [c for c in token.children if c.dep_ != "punct"]
     return bool(children) and all(c.dep_ == "acl:relcl" and c.i not in kept for c in children)
+
+
+_NEAR_FAR = frozenset({"-là", "-ci"})
+
+
+def _demonstrative(noun: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in noun.children)
 
 
 def _render(token: Token, skip: set[int] | None = None) -> list[str]:
@@ -1087,10 +1098,17 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     for t in token.subtree:
         if t.i in skip:
             continue
-        if t.dep_ == "det" and t.lower_ in lex["determiners"]:
+        if t.text in _NEAR_FAR and _demonstrative(t.doc[t.i - 1]):
+            continue  # « ce sujet-là » becomes « le sujet »
+        if (
+            t.dep_ == "det"
+            and t.lower_ in lex["determiners"]
+            and lemma(t.head) not in lex["demonstrative_phrases"]
+        ):
             masc, fem = lex["determiners"][t.lower_]
             article = fem if t.head.morph.get("Gender") == ["Fem"] else masc
-            if words and (words[-1].lower(), article) in _CONTRACTIONS:
+            vowel = _ELISIONS[0].match(f"le {t.nbor(1).text}") if t.i + 1 < len(t.doc) else None
+            if words and (words[-1].lower(), article) in _CONTRACTIONS and not vowel:
                 article = _CONTRACTIONS[words.pop().lower(), article]
             words.append(article)
         elif t.is_sent_start and t.pos_ != "PROPN":

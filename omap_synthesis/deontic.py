@@ -245,7 +245,18 @@ class RecommendationDetector:
                 return self._through(child), actor
         for child in children:
             if child.dep_ in {"obj", "obl:arg"} and child.pos_ in {"NOUN", "PROPN"}:
-                return child, None
+                if not _addressee(child):
+                    return child, None
+                # « on demande aux États de les reprendre »: who is asked, then what to do.
+                verbs = [
+                    c
+                    for c in child.children
+                    if c.dep_ in {"acl", "xcomp"}
+                    and c.pos_ == "VERB"
+                    and any(m.lower_ in {"de", "d'", "d’"} for m in c.children if m.dep_ == "mark")
+                ]
+                if verbs:
+                    return self._through(verbs[0]), child
             if child.dep_ in {"obj", "obl:arg"} and child.lower_ == "ce":
                 verbs = [c for c in child.children if c.dep_ == "acl:relcl" and c.pos_ == "VERB"]
                 return (verbs[0], next(iter(subjects(verbs[0])), None)) if verbs else (None, None)
@@ -581,6 +592,12 @@ class RecommendationDetector:
             if not own or is_negated(token):
                 return True
         return False
+
+
+def _addressee(noun: Token) -> bool:
+    """A complement in « à » or « pour » (« aux États », « pour les retraités »): whom a
+    proposal is made to or for, not what it proposes."""
+    return any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux", "pour"} for c in noun.children)
 
 
 def holds_already(modal: Token) -> bool:

@@ -211,15 +211,19 @@ def _performative(doc: Doc, cue: Cue) -> bool:
 
 
 def _refused(span: Span) -> bool:
-    """« Je ne le recommande pas à ce stade », « je ne propose pas de supprimer … »: the speaker
-    declines to make the proposal, whatever the classifier read in its words."""
-    root = span.root
-    return (
-        lemma(root) in lexicon()["performatives"]
-        and first_person(root, allow_on=False)
-        and is_negated(root)
-        and not is_past(root)
+    """« Je ne le recommande pas à ce stade », « je ne propose pas de supprimer … », « que je ne
+    demande pas la suppression du quotient familial »: the speaker declines to make the
+    proposal, whatever the classifier read in its words."""
+    return any(
+        lemma(t) in _DECLINED
+        and first_person(t, allow_on=False)
+        and is_negated(t)
+        and not is_past(t)
+        for t in span
     )
+
+
+_DECLINED = lexicon()["performatives"] | {"demander"}
 
 
 def _necessity_of_nothing(span: Span) -> bool:
@@ -466,7 +470,9 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     # revaloriser » goes too).
     near_future = lemma(trigger) == "aller" and _talk_only(head)
     goodwill = any(c.lower_ == "bien" for c in trigger.children) and lemma(trigger) == "vouloir"
-    return near_future or goodwill
+    # « il faut que je reprenne un peu en arrière »: what the speaker must do, here, in talking.
+    must = lemma(trigger) == "falloir"
+    return near_future or goodwill or must
 
 
 def _disowned(trigger: Token) -> bool:

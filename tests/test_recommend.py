@@ -505,6 +505,19 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "intercommunalité.",
             "Maintenir les syndicats des eaux existants partout où ils fonctionnent bien",
         ),
+        # The demonstrative becomes an article, without its « -là », elided before a vowel;
+        # in a fixed phrase it stays.
+        ("Il faut financer ce projet-là.", "Financer le projet"),
+        (
+            "Il faut donner à cet hôpital les moyens de fonctionner.",
+            "Donner à l'hôpital les moyens de fonctionner",
+        ),
+        ("Il faut créer un dispositif à cet égard.", "Créer un dispositif à cet égard"),
+        # Whom the proposal is made to is not what it proposes.
+        (
+            "Je demanderai au Parlement de faire un audit général de la dépense publique.",
+            "Faire un audit général de la dépense publique",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
@@ -1168,6 +1181,9 @@ def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train)
             False,
         ),
         ("Les agriculteurs doivent déjà respecter le programme d'actions nitrates.", False),
+        # A proposal declined inside a clause; what the speaker must do in talking.
+        ("Deuxièmement, que je ne demande pas la suppression du quotient familial.", False),
+        ("Il faut que je reprenne un peu en arrière.", False),
     ],
 )
 def test_classifier_decides_clear_cases(nlp, tmp_path, sentence, expected):
