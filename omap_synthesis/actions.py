@@ -493,6 +493,8 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     kept = [c.i for c in verb.children if _kept(c) and c not in (actor, after)]
     start, unopened = len(words), False
     for child in verb.children:
+        if _topic_before(child, verb):
+            continue
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
         elif child == clitic and taken is not None:
@@ -540,6 +542,16 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     if actor is None:
         return words, [], free
     return words, _actor(actor, verb_lemma in lex["reciprocal"]), free
+
+
+def _topic_before(child: Token, verb: Token) -> bool:
+    """« le premier enjeu collectif, c'est de réduire … »: a noun set off by a comma before the
+    infinitive names the topic, not what the action acts on."""
+    return (
+        child.pos_ in {"NOUN", "PROPN"}
+        and child.right_edge.i < verb.i
+        and any(t.text == "," for t in verb.doc[child.right_edge.i + 1 : verb.i])
+    )
 
 
 def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
@@ -820,7 +832,13 @@ def _noun_action(noun: Token) -> list[str]:
         or (c.i < noun.i and c.dep_ not in _NOUN_MODIFIERS and c.lower_ not in _ARTICLES)
         for x in c.subtree
     }
-    return [lex["support_verb"]] + _render(noun, skip=clause)
+    words = _render(noun, skip=clause)
+    bare = not any(c.dep_ in {"det", "nummod", "case"} for c in noun.children)
+    if bare and words[:1] == [noun.text] and noun.pos_ == "NOUN":
+        # « je propose : passage au quinquennat » → « Prévoir le passage au quinquennat ».
+        plural, feminine = noun.morph.get("Number") == ["Plur"], noun.morph.get("Gender") == ["Fem"]
+        words.insert(0, "les" if plural else "la" if feminine else "le")
+    return [lex["support_verb"]] + words
 
 
 def _inner_mark(child: Token, head: Token, last: int) -> bool:

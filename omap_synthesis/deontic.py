@@ -260,6 +260,12 @@ class RecommendationDetector:
             if child.dep_ in {"obj", "obl:arg"} and child.lower_ == "ce":
                 verbs = [c for c in child.children if c.dep_ == "acl:relcl" and c.pos_ == "VERB"]
                 return (verbs[0], next(iter(subjects(verbs[0])), None)) if verbs else (None, None)
+            # « je propose donc : passage au quinquennat et … »: what follows the colon; « il
+            # faut, à chaque délit, une sanction pénale », the noun made a conjunct of the verb.
+            after_colon = child.i > 0 and child.doc[child.i - 1].text == ":"
+            conjunct = child.dep_ == "conj" and lemma(token) in self.words["impersonal_deontic"]
+            if child.pos_ == "NOUN" and child.i > token.i and (after_colon or conjunct):
+                return child, None
         return self._cleft(token), None
 
     def _cleft(self, token: Token) -> Token | None:

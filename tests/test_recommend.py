@@ -508,6 +508,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         # The demonstrative becomes an article, without its « -là », elided before a vowel;
         # in a fixed phrase it stays.
         ("Il faut financer ce projet-là.", "Financer le projet"),
+        # After a colon, the measures named; the noun the parser made a conjunct of « faut ».
+        (
+            "Je propose donc : passage au quinquennat et une limitation plus stricte du cumul "
+            "des mandats.",
+            "Prévoir le passage au quinquennat et une limitation plus stricte du cumul des mandats",
+        ),
+        ("Il faut, à chaque délit, une sanction pénale.", "Prévoir une sanction pénale"),
         (
             "Il faut donner à cet hôpital les moyens de fonctionner.",
             "Donner à l'hôpital les moyens de fonctionner",
@@ -1329,6 +1336,12 @@ def test_a_fallback_cue_looks_through_the_near_future_and_keeps_its_negation(nlp
         (
             "Il faut davantage de moyens pour la justice.",
             "Prévoir davantage de moyens pour la justice",
+        ),
+        # The topic set off before « c'est » is not what the action acts on.
+        (
+            "Je pense que le premier enjeu collectif, c'est de réduire au maximum les "
+            "conditions de travail pénibles.",
+            "Réduire au maximum les conditions de travail pénibles",
         ),
     ],
 )
