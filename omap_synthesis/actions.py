@@ -439,7 +439,11 @@ def verbatim_action(head: Token, whole: bool = False) -> str | None:
             line = _finish([infinitive(head)] + _until_end(list(sent[head.i - sent.start + 1 :])))
         return line
     if head.pos_ == "NOUN":
-        return _finish([_lexicon()["support_verb"]] + _until_end(tokens))
+        # The noun's phrase, from its article: not the clause the noun heads (« Enfin, il faut
+        # … : c'est l'élargissement du champ du référendum »).
+        start = min((c.i for c in head.children if c.dep_ in _NOUN_MODIFIERS), default=head.i)
+        phrase = [t for t in tokens if t.i >= min(start, head.i)]
+        return _finish([_lexicon()["support_verb"]] + _until_end(phrase))
     return None
 
 

@@ -718,6 +718,18 @@ def test_well_formed_lines_are_not_flagged(nlp, sentence, line):
     assert not reads_badly(line, nlp(sentence)[:].sent)
 
 
+def test_the_speakers_words_for_a_noun_start_at_its_article(nlp):
+    from omap_synthesis.actions import verbatim_action
+
+    doc = nlp(
+        "Enfin, il faut un peu plus de démocratie : c'est l'élargissement du champ du "
+        "référendum, c'est également la possibilité pour les minorités d'obtenir le droit "
+        "d'avoir une mission d'enquête."
+    )
+    noun = next(t for t in doc if t.lower_ == "élargissement")
+    assert verbatim_action(noun).startswith("Prévoir l'élargissement du champ du référendum")
+
+
 def test_a_restarted_clause_keeps_its_last_start(nlp):
     doc = nlp("Je veux que, qu'il y ait la possibilité de partir plus tôt.")
     head = next(t for t in doc if t.text == "ait")
