@@ -245,7 +245,7 @@ class RecommendationDetector:
                 return self._through(child), actor
         for child in children:
             if child.dep_ in {"obj", "obl:arg"} and child.pos_ in {"NOUN", "PROPN"}:
-                if not _addressee(child):
+                if not (lemma(token) in self.words["proposal_verbs"] and _addressee(child)):
                     return child, None
                 # « on demande aux États de les reprendre »: who is asked, then what to do.
                 verbs = [
@@ -256,7 +256,7 @@ class RecommendationDetector:
                     and any(m.lower_ in {"de", "d'", "d’"} for m in c.children if m.dep_ == "mark")
                 ]
                 if verbs:
-                    return self._through(verbs[0]), child
+                    return self._through(verbs[0]), None
             if child.dep_ in {"obj", "obl:arg"} and child.lower_ == "ce":
                 verbs = [c for c in child.children if c.dep_ == "acl:relcl" and c.pos_ == "VERB"]
                 return (verbs[0], next(iter(subjects(verbs[0])), None)) if verbs else (None, None)
@@ -601,9 +601,9 @@ class RecommendationDetector:
 
 
 def _addressee(noun: Token) -> bool:
-    """A complement in « à » or « pour » (« aux États », « pour les retraités »): whom a
-    proposal is made to or for, not what it proposes."""
-    return any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux", "pour"} for c in noun.children)
+    """A complement in « à » (« aux États »): whom a proposal is made to, not what it
+    proposes."""
+    return any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux"} for c in noun.children)
 
 
 def holds_already(modal: Token) -> bool:

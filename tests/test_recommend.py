@@ -525,6 +525,15 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je demanderai au Parlement de faire un audit général de la dépense publique.",
             "Faire un audit général de la dépense publique",
         ),
+        (
+            "Avec ma mesure, on propose aux chefs d'entreprise d'augmenter les salaires.",
+            "Augmenter les salaires",
+        ),
+        # What one is in favour of is no addressee.
+        (
+            "Je suis donc favorable à l'élargissement progressif des tranches moyennes.",
+            "Prévoir l'élargissement progressif des tranches moyennes",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
