@@ -103,6 +103,14 @@ def _elide(match: re.Match) -> str:
     return match.group(1) + "'"
 
 
+def _elides(word: str) -> bool:
+    """An article before ``word`` is elided (« l'hôpital »), so « à » does not contract with it
+    (« à l'hôpital », not « au hôpital »)."""
+    return bool(re.match(r"[aeiouyhàâéèêîôœ]", word, re.I)) and not word.casefold().startswith(
+        _lexicon()["aspirated_h"]
+    )
+
+
 def nominal_verb(word: str) -> str:
     """The verb of a one-word nominalisation (« création » → « créer »), else ``word``."""
     return _lexicon()["nominalisations"].get((word,), word)
@@ -1129,8 +1137,8 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
         ):
             masc, fem = lex["determiners"][t.lower_]
             article = fem if t.head.morph.get("Gender") == ["Fem"] else masc
-            vowel = _ELISIONS[0].match(f"le {t.nbor(1).text}") if t.i + 1 < len(t.doc) else None
-            if words and (words[-1].lower(), article) in _CONTRACTIONS and not vowel:
+            elided = t.i + 1 < len(t.doc) and _elides(t.nbor(1).text)
+            if words and (words[-1].lower(), article) in _CONTRACTIONS and not elided:
                 article = _CONTRACTIONS[words.pop().lower(), article]
             words.append(article)
         elif t.is_sent_start and t.pos_ != "PROPN":

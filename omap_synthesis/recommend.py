@@ -214,16 +214,14 @@ def _refused(span: Span) -> bool:
     """« Je ne le recommande pas à ce stade », « je ne propose pas de supprimer … », « que je ne
     demande pas la suppression du quotient familial »: the speaker declines to make the
     proposal, whatever the classifier read in its words."""
+    declined = lexicon()["performatives"] | {"demander"}
     return any(
-        lemma(t) in _DECLINED
+        lemma(t) in declined
         and first_person(t, allow_on=False)
         and is_negated(t)
         and not is_past(t)
         for t in span
     )
-
-
-_DECLINED = lexicon()["performatives"] | {"demander"}
 
 
 def _necessity_of_nothing(span: Span) -> bool:
