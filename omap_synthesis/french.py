@@ -112,9 +112,8 @@ def infinitive(token: Token) -> str:
             for ending, infinitive_ending in _PRESENT_ENDINGS
             if text.endswith(ending)
         ]
-        known_reading = next((r for r in readings if r in _lemmas()), None)
-        if known_reading or readings:
-            return known_reading or readings[0]
+        if readings:
+            return next((r for r in readings if r in _lemmas()), readings[0])
     if known is not None:
         return known
     if value == text and text.endswith("rai") and is_future(token):
