@@ -49,9 +49,10 @@ _NEGATORS = _NEGATIVE_ADVERBS | {"pas", "point"}
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
 # « le », « la », « de », « ne », « se », « que » before a vowel or a mute h; the word that
 # follows is the second group (an aspirated h, « la hausse », is not elided).
+_VOWEL = "[aeiouyhàâéèêîôœ]"  # or a mute h: the aspirated ones are in actions.yaml
 _ELISIONS = (
-    re.compile(r"\b(l)[ea] (?=([aeiouyhàâéèêîôœ]\w*))", re.I),
-    re.compile(r"\b([dns]|qu)e (?=([aeiouyhàâéèêîôœ]\w*))", re.I),
+    re.compile(rf"\b(l)[ea] (?=({_VOWEL}\w*))", re.I),
+    re.compile(rf"\b([dns]|qu)e (?=({_VOWEL}\w*))", re.I),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
 _CONJUNCTIONS = frozenset({"et", "ou", "mais", "ni"})
@@ -106,7 +107,7 @@ def _elide(match: re.Match) -> str:
 def _elides(word: str) -> bool:
     """An article before ``word`` is elided (« l'hôpital »), so « à » does not contract with it
     (« à l'hôpital », not « au hôpital »)."""
-    return bool(re.match(r"[aeiouyhàâéèêîôœ]", word, re.I)) and not word.casefold().startswith(
+    return bool(re.match(_VOWEL, word, re.I)) and not word.casefold().startswith(
         _lexicon()["aspirated_h"]
     )
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from omap_synthesis.french import looked_up
+from omap_synthesis.french import looked_up, unaccented
 from omap_synthesis.models import DraftSentence
 
 _QUOTE = re.compile(r"«\s*(.+?)\s*»", re.S)
@@ -167,14 +167,10 @@ def _infinitive_of(word: str, evidence: str) -> bool:
     word = _norm(word)
     if not word.isalpha() or not word.endswith(("er", "ir", "re")):
         return False
-    stem = _unaccented(word[:-2])
-    if len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}", _unaccented(evidence)):
+    stem = unaccented(word[:-2])
+    if len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}", unaccented(evidence)):
         return True
     return any(looked_up(form) == word for form in set(re.findall(r"\w+", evidence)))
-
-
-def _unaccented(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 def sentence_entities(nlp, texts: list[str], cache: bool = True) -> list[tuple]:

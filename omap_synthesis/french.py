@@ -192,10 +192,11 @@ def is_future(token: Token) -> bool:
     stem = irregular.get(lemma(token)) or lemma(token).removesuffix("e")
     # « mènerons », « gèlerai », « achèverai »: the future of « mener » takes a grave accent.
     forms = {stem + "ai", stem + "ons", stem + "a"}
-    return stem.endswith("r") and (text in forms or _unaccented(text) in forms)
+    return stem.endswith("r") and (text in forms or unaccented(text) in forms)
 
 
-def _unaccented(text: str) -> str:
+def unaccented(text: str) -> str:
+    """``text`` without its accents (« siégé » → « siege »)."""
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
