@@ -185,7 +185,11 @@ def action_line(doc: Doc, cue: Cue) -> str:
         negation = ["ne", "pas"] if cue.negated or is_negated(head) else []
         return _finish([*negation, verb.lower_, *_render(head)])
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
-        line = _finish(_noun_action(head))
+        # « Deuxièmement, non à la fermeture des trésoreries rurales »: a measure refused.
+        refused = cue.negated or any(
+            c.lower_ == "non" and c.i < head.i and c.dep_ == "advmod" for c in head.children
+        )
+        line = _finish((["ne", "pas"] if refused else []) + _noun_action(head))
     else:
         line = _finish(*_verb_action(head, cue))
     if reads_badly(line, head.sent):
@@ -525,6 +529,20 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 unopened = False
             else:
                 words.append(child.text)
+    doc, governor = verb.doc, verb.doc[cue.trigger]
+    aside = verb.i + 1 < len(doc) and doc[verb.i + 1].text in _INCISE_MARKS
+    for c in governor.children if verb.head == governor != verb else ():
+        # « nous allons créer, dès 2025, une filière … », « il faut donner, en particulier aux
+        # petites communes, la possibilité … », « je m'engage à publier d'ici juin une liste »:
+        # past an aside, or a phrase it misread, the parser hangs the object on the governing
+        # verb (not the next item of a list: « sortir du plastique, les pesticides »).
+        if c.dep_ not in {"obj", "dep"} or c.pos_ not in {"NOUN", "PROPN"} or c.i < verb.i:
+            continue
+        between = doc[verb.i + 1 : c.left_edge.i]
+        if aside or not (
+            any(t.dep_ == "obj" for t in verb.children) or any(t.is_punct for t in between)
+        ):
+            words += itertools.dropwhile(lambda w: w in _INCISE_MARKS, _render(c))
     joined, free = False, 0
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
@@ -963,7 +981,7 @@ def _tops(tokens: list[Token]) -> list[Token]:
 
 def _kept(child: Token) -> bool:
     lex = _lexicon()
-    if _orders_actions(child):
+    if _orders_actions(child) or _manner(child):
         return True
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
         return False
@@ -986,6 +1004,21 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _manner(clause: Token) -> bool:
+    """« arrêter de gérer l'hôpital comme on gère une entreprise »: a « comme » clause right
+    after the action says how it is done, and dropping it would say the contrary; « comme je
+    l'ai dit », set off or in the speaker's voice, is an aside."""
+    doc = clause.doc
+    return (
+        clause.dep_ == "advcl"
+        and clause.i > clause.head.i
+        and any(c.dep_ == "mark" and c.lower_ == "comme" for c in clause.children)
+        and not any(t.text in _INCISE_MARKS for t in doc[clause.head.i + 1 : clause.i])
+        and not any(c.lower_ in _SPEAKER_PRONOUNS for c in clause.children)
+        and lemma(clause) not in lexicon()["reporting_verbs"]
+    )
 
 
 def _phrase(token: Token) -> str:
@@ -1103,6 +1136,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     kept = {
         x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in _clause_core(t)
     }
+    kept.update(x.i for t in token.subtree if t.i != token.i and _manner(t) for x in t.subtree)
     for t in token.subtree:
         if t.i in kept or t.i == token.i:
             continue

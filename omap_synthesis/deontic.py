@@ -297,6 +297,15 @@ class RecommendationDetector:
             head = token.head
         else:
             verbs = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}]
+            # « nous devons au contraire découper … »: the parser hung the infinitive on a
+            # short adverbial phrase; the next bare infinitive of the clause is the action.
+            later = None if verbs else self._next_infinitive(token)
+            if (
+                later is not None
+                and later.i - token.i <= _ADVERBIAL_GAP
+                and not any(c.dep_ == "mark" for c in later.children)
+            ):
+                verbs = [later]
             if not verbs:
                 return []
             head = verbs[0]
@@ -414,9 +423,14 @@ class RecommendationDetector:
         going = [c for c in token.children if c.dep_.startswith("aux") and lemma(c) == "aller"]
         if is_negated(token) or any(is_negated(c) for c in going):
             return []
-        if lemma(token) == "aller" and token.morph.get("Tense") == ["Pres"]:
+        # « je m'engage à publier … », « nous nous engageons à ouvrir … ».
+        pledge = lemma(token) in self.words["pledge_verbs"] and any(
+            c.dep_ in {"expl:comp", "obj", "expl:pv"} and c.lower_ in _REFLEXIVES
+            for c in token.children
+        )
+        if pledge or (lemma(token) == "aller" and token.morph.get("Tense") == ["Pres"]):
             verbs = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-            if not verbs:
+            if not verbs or is_past(token):
                 return []
             head = self._through(verbs[0])
         elif going and token.morph.get("VerbForm") == ["Inf"]:
@@ -428,7 +442,7 @@ class RecommendationDetector:
         # A future read as a noun (« je mobiliserai l'épargne … ») needs a complement that says
         # the action: « je la ferai » would give an action line without its object.
         complements = [c for c in head.children if c.dep_ in _COMPLEMENTS]
-        if lemma(token) == "aller" and head.head == token:
+        if (pledge or lemma(token) == "aller") and head.head == token:
             # « nous allons créer, dès 2025, une filière … »: past the aside, the parser hangs
             # the object on « aller ».
             complements += [c for c in token.children if c.i > head.i and c.dep_ == "obj"]
@@ -436,7 +450,8 @@ class RecommendationDetector:
             complements = [c for c in complements if c.pos_ in {"NOUN", "PROPN"}]
         if (
             is_negated(head)
-            or lemma(head) in self.words["discourse_verbs"]
+            # « je vais prendre un exemple »; one does not pledge to the talk's course.
+            or (lemma(head) in self.words["discourse_verbs"] and not pledge)
             or not complements
             or "acl:relcl" in {token.dep_, head.dep_}
             or any(has_hypothesis_mark(c) for t in clause_heads(token, head) for c in t.children)
@@ -476,14 +491,18 @@ class RecommendationDetector:
         if any(t.pos_ in {"VERB", "AUX"} and t.morph.get("VerbForm") == ["Fin"] for t in sent):
             return []
         words = [t for t in sent if t.is_alpha]
+        # « Non à la privatisation des barrages. »: a measure refused, item of a programme.
+        refused = len(words) > 1 and words[0].lower_ == "non" and words[1].lower_ in _TO
         if not words or not (
-            words[0].lower_ in self.words["enumerators"] or words[0].lower_.endswith("ième")
+            refused
+            or words[0].lower_ in self.words["enumerators"]
+            or words[0].lower_.endswith("ième")
         ):
             return []
         nouns = [t for t in words[1:] if t.pos_ == "NOUN"]
         for noun in nouns[:2]:
             if self._is_measure(noun):
-                return [Cue("item", words[0].i, noun.i)]
+                return [Cue("item", words[0].i, noun.i, negated=refused)]
         return []
 
     def _infinitive_headline(self, sent: Span) -> list[Cue]:
@@ -600,10 +619,16 @@ class RecommendationDetector:
         return False
 
 
+_TO = frozenset({"à", "au", "aux"})
+# At most this many words between « devoir » and an infinitive the parser hung elsewhere.
+_ADVERBIAL_GAP = 4
+_REFLEXIVES = frozenset({"me", "m'", "m’", "nous"})
+
+
 def _addressee(noun: Token) -> bool:
     """A complement in « à » (« aux États »): whom a proposal is made to, not what it
     proposes."""
-    return any(c.dep_ == "case" and c.lower_ in {"à", "au", "aux"} for c in noun.children)
+    return any(c.dep_ == "case" and c.lower_ in _TO for c in noun.children)
 
 
 def holds_already(modal: Token) -> bool:

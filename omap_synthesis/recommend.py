@@ -478,13 +478,17 @@ def _disowned(trigger: Token) -> bool:
     speaker's voice, the nearest such verb above it: « je ne dis pas que l'État doit tout
     abandonner », « nous ne pensons pas qu'il faille … ». The rules already set it aside;
     the classifier may not."""
-    token = trigger
+    token, that = trigger, False
     # Up the clause heads only: a cue the parser hung as another word of the clause (a subject,
-    # an adjunct) is no part of what is not said.
-    while token.head.i != token.i and token.dep_ in {"ccomp", "xcomp"}:
+    # an adjunct) is no part of what is not said. A « que » clause the parser read as an
+    # adjunct of the next clause (« je ne dis pas qu'il faut stocker trois mois de tout,
+    # évidemment : ça coûterait une fortune ») is still what is said.
+    while token.head.i != token.i and (
+        token.dep_ in {"ccomp", "xcomp"} or (token.dep_ == "advcl" and _that(token))
+    ):
+        that = that or _that(token)
         child, token = token, token.head
         if lemma(token) in lexicon()["reporting_verbs"] and token.pos_ == "VERB":
-            that = any(c.dep_ == "mark" and lemma(c) == "que" for c in child.children)
             # « je ne veux pas dire que … »: the verb that governs the saying says who and not.
             said = [token, token.head] if token.dep_ == "xcomp" else [token]
             return (
@@ -494,6 +498,10 @@ def _disowned(trigger: Token) -> bool:
                 and any(first_person(t, allow_on=False) for t in said)
             )
     return False
+
+
+def _that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and lemma(c) == "que" for c in clause.children)
 
 
 def _course_of_talk(head: Token) -> bool:

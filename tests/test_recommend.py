@@ -131,6 +131,12 @@ def _cues(nlp, detector, text):
         "Nous allons créer, dès 2025, une filière de réutilisation des eaux usées traitées.",
         # « déjà » with « falloir » says « first of all ».
         "Il faut déjà commencer par simplifier les procédures.",
+        # A pledge, whatever its verb (« ouvrir » also opens a debate).
+        "Nous nous engageons à ouvrir la centrale aux établissements médico-sociaux.",
+        "Je m'engage, au nom du réseau, à publier une liste commune des références critiques.",
+        # The parser hangs the infinitive on « au contraire ».
+        "Nous devons au contraire découper les marchés mutualisés en lots régionaux.",
+        "Non à la privatisation des barrages.",
     ],
 )
 def test_recommendations_are_detected(nlp, detector, sentence):
@@ -535,6 +541,34 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         (
             "Je suis donc favorable à l'élargissement progressif des tranches moyennes.",
             "Prévoir l'élargissement progressif des tranches moyennes",
+        ),
+        # A measure refused is not the measure.
+        (
+            "Deuxièmement, non à la fermeture des trésoreries rurales.",
+            "Ne pas fermer les trésoreries rurales",
+        ),
+        # How the action is done: without it, the line would say the contrary.
+        (
+            "Il faut arrêter de gérer l'hôpital comme on gère une entreprise.",
+            "Arrêter de gérer l'hôpital comme on gère une entreprise",
+        ),
+        ("Il faut simplifier les procédures comme vous le savez.", "Simplifier les procédures"),
+        (
+            "Nous nous engageons à ouvrir la centrale aux établissements médico-sociaux.",
+            "Ouvrir la centrale aux établissements médico-sociaux",
+        ),
+        (
+            "Nous devons au contraire découper les marchés mutualisés en lots régionaux.",
+            "Découper les marchés mutualisés en lots régionaux",
+        ),
+        # Past an aside, the object the parser hung on the governing verb.
+        (
+            "Il faudrait aussi publier, un an à l'avance, la programmation des marchés.",
+            "Publier un an à l'avance la programmation des marchés",
+        ),
+        (
+            "Il faut donner, en particulier aux petites communes, la possibilité de mutualiser.",
+            "Donner aux petites communes la possibilité de mutualiser",
         ),
     ],
 )
@@ -1288,6 +1322,8 @@ def test_announcing_the_session_is_not_a_proposal(nlp, tmp_path, monkeypatch):
         ("Je ne dis pas que l'État doit tout abandonner.", True),
         ("Nous ne pensons pas qu'il faille supprimer ce registre.", True),
         ("Je ne veux pas dire qu'il faut tout abandonner.", True),
+        # The parser reads the « que » clause as an adjunct of the clause after it.
+        ("Je ne dis pas qu'il faut tout stocker, évidemment : ça coûterait cher.", True),
         ("Je dis que l'État doit garder les registres.", False),
         ("Je ne dis pas ça, je dis qu'il faut changer les règles.", False),
     ],
