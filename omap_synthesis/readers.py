@@ -397,33 +397,37 @@ def _excerpt(text: str, limit: int = 40) -> str:
 
 
 def _without_bad_cues(text: str, problems: list) -> str:
-    """The SRT text with every cue whose timing line is malformed blanked out (line numbers
-    kept), each noted in ``problems``.
-
-    A cue runs from its index line to the next valid timing line (the index line before it
-    excepted), blank lines included, as the SRT parser reads a cue: a malformed timing would
-    otherwise pass, with the lines after it, for text of the cue above.
-    """
+    """The SRT text with every malformed timing line replaced by one the parser reads, each
+    noted in ``problems``: the cue's text is kept (its speaker's name too, which would
+    otherwise pass what follows to the speaker before), timed from the end of the cue before
+    it to the start of the cue after it."""
     lines = text.split("\n")
-    number = 0
-    while number < len(lines):
-        if not _bad_timing(lines[number]):
-            number += 1
+    for number, line in enumerate(lines):
+        if not _bad_timing(line):
             continue
-        problems.append(
-            (number + 1, f"horodatage mal formé « {lines[number].strip()} »", "sous-titre ignoré")
+        before = next(
+            (m.group(2) for x in reversed(lines[:number]) if (m := _CUE_TIMING.match(x))), None
         )
-        first = number - 1 if number and lines[number - 1].strip().isdigit() else number
-        end = number + 1
-        while (
-            end < len(lines) and not _CUE_TIMING.match(lines[end]) and not _bad_timing(lines[end])
-        ):
-            end += 1
-        if end < len(lines) and lines[end - 1].strip().isdigit():
-            end -= 1  # the index line of the next cue
-        lines[first:end] = [""] * (end - first)
-        number = end
+        after = next((m.group(1) for x in lines[number + 1 :] if (m := _CUE_TIMING.match(x))), None)
+        start = before or after or "00:00:00,000"
+        end = (
+            after
+            if after is not None and _seconds(_hours(after)) >= _seconds(_hours(start))
+            else start
+        )
+        lines[number] = f"{start} --> {end}"
+        problems.append(_kept_undated(number + 1, line))
     return "\n".join(lines)
+
+
+def _hours(stamp: str) -> str:
+    """A stamp with its hours (« 00:13,000 », as WebVTT allows, is minutes and seconds)."""
+    return stamp if stamp.count(":") == 2 else f"00:{stamp}"
+
+
+def _kept_undated(line: int, timing: str, neighbours: str = "les sous-titres voisins") -> _Note:
+    reason = f"horodatage mal formé « {timing.strip()} »"
+    return _Note(line, reason, f"texte gardé, daté d'après {neighbours}", loses=False)
 
 
 def _reversed(line: int, timing: str) -> _Note:
@@ -443,7 +447,7 @@ def _srt_timings(text: str, problems: list) -> str:
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if m := _CUE_TIMING.match(line):
-            start, end = (s if s.count(":") == 2 else f"00:{s}" for s in m.group(1, 2))
+            start, end = (_hours(s) for s in m.group(1, 2))
             if _seconds(end) < _seconds(start):
                 problems.append(_reversed(i + 1, line))
                 end = start
@@ -658,9 +662,13 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
             continue
         bad = [i for i, line in enumerate(lines) if _bad_timing(line)]
         if bad:
-            reason = f"horodatage mal formé « {lines[bad[0]].strip()} »"
-            problems.append((number + bad[0], reason, "sous-titre ignoré"))
-        elif not any("-->" in line for line in lines):
+            # The text is kept, timed at the end of the cue before.
+            problems.append(
+                _kept_undated(number + bad[0], lines[bad[0]], "le sous-titre précédent")
+            )
+            at = f"{_clock(cues[-1][1] if cues else 0.0)}.000"
+            lines = [*lines[: bad[0]], f"{at} --> {at}", *lines[bad[0] + 1 :]]
+        if not any("-->" in line for line in lines):
             reason = f"texte hors sous-titre (« {_excerpt(' '.join(lines))} »)"
             problems.append((number, reason, "passage ignoré"))
         else:

@@ -107,10 +107,25 @@ def _summarize_debate(tmp_path, second_cue: str) -> str:
 
 
 def test_a_file_read_in_part_is_named_with_what_was_left_out(tmp_path):
-    stderr = _summarize_debate(tmp_path, "00:00:03,000 -> 00:00:05,000\nPerdu.")
+    path = tmp_path / "debat.srt"
+    path.write_text(
+        "Égaré.\n\n1\n00:00:00,000 --> 00:00:03,000\nAnne Martin : Il faut créer un guichet.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["summarize", str(path)])
+    assert result.exit_code == 0, result.output
     assert (
-        "Lu en partie : debat.srt : ligne 6 : horodatage mal formé "
-        "« 00:00:03,000 -> 00:00:05,000 », sous-titre ignoré" in stderr
+        "Lu en partie : debat.srt : ligne 1 : texte hors sous-titre (« Égaré. »), passage ignoré"
+        in " ".join(result.stderr.split())
+    )
+
+
+def test_a_malformed_timing_keeps_its_text_and_is_remarked_on(tmp_path):
+    stderr = _summarize_debate(tmp_path, "00:00:03,000 -> 00:00:05,000\nGardé.")
+    assert "Lu en partie" not in stderr
+    assert (
+        "Remarque : debat.srt : ligne 6 : horodatage mal formé « 00:00:03,000 -> 00:00:05,000 », "
+        "texte gardé, daté d'après les sous-titres voisins" in stderr
     )
 
 

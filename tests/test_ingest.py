@@ -110,7 +110,7 @@ def messy_event(tmp_path, sample_event):
     (sources / "notes.pdf").write_bytes(b"%PDF-1.4")
     (sources / "orphan.txt").write_text("Ali Idrissi : Bonjour.\n")
     shutil.copy(sources / "conf-1.txt", sources / "conf-1-copie.txt")
-    (sources / "casse.srt").write_text("1\n00:00:01,000 --> 00:0x:02,000\nBonjour\n")
+    (sources / "casse.srt").write_text("\nBonjour, sans horodatage.\n")
     return event
 
 
@@ -130,13 +130,13 @@ def test_a_file_read_in_part_says_what_was_left_out(messy_event):
     vtt = messy_event / "sources" / "conf-3.vtt"
     text = vtt.read_text(encoding="utf-8")
     cue = re.search(r"\n\n(\d\d:\d\d[.:][\d:.]+) --> ", text)
-    broken = text[: cue.start(1)] + cue.group(1) + " -> " + text[cue.end() :]
+    broken = text[: cue.start(1)] + "Texte égaré.\n\n" + text[cue.start(1) :]
     vtt.write_text(broken, encoding="utf-8")
     line = broken[: cue.start(1)].count("\n") + 1
     result = ingest_event(messy_event)
     report = {r.name: r for r in result.reports}["conf-3.vtt"]
     assert report.status == "lu" and report.passages
-    assert report.reason.startswith(f"ligne {line} : horodatage mal formé")
+    assert report.reason.startswith(f"ligne {line} : texte hors sous-titre")
     assert result.partial == {"conf-3.vtt": report.reason}
     assert report.state == f"lu en partie : {report.reason}"
     out = run(messy_event, messy_event / "out", ("ingest",)).out_dir

@@ -219,9 +219,6 @@ def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeyp
         ("vide.txt", b"  \n\n", "fichier vide", None),
         ("notes.pdf", b"%PDF-1.4", "extension", None),
         ("binaire.txt", b"Ali : ok\n\x00\x01\x02", "indécodables", 2),
-        ("bad.srt", b"1\n00:00:01,000 --> 00:0x:02,000\nBonjour\n", "horodatage", 2),
-        ("bad.vtt", b"WEBVTT\n\n00:01.000 -> 00:02.000\nBonjour\n", "horodatage", 3),
-        ("late.vtt", b"WEBVTT\n\n00:00:01.000 --> 1:2\nBonjour\n", "horodatage", 3),
         ("shape.json", b'{"text": "bonjour"}', "segments", None),
         (
             "seg.json",
@@ -244,38 +241,38 @@ def test_bad_inputs_name_the_file(tmp_path, name, content, message, line):
         assert info.value.line == line
 
 
+KEPT = "texte gardé, daté d'après les sous-titres voisins"
 PARTLY_BROKEN = {
-    # A malformed timing drops its cue and no more; text outside any cue is named, not lost.
+    # A malformed timing keeps its text, timed from the cues around it: the speaker's name in
+    # it would otherwise pass what follows to the speaker before. Text outside any cue is
+    # named, not read.
     "conf.srt": (
         "hors sous-titre\n\n1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n\n"
-        "2\n00:00:02,000 -> 00:00:04,000\nPerdu.\n\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
-        [
-            "ligne 1 : texte hors sous-titre (« hors sous-titre »), passage ignoré",
-            "ligne 8 : horodatage mal formé « 00:00:02,000 -> 00:00:04,000 », sous-titre ignoré",
-        ],
+        "2\n00:00:02,000 -> 00:00:04,000\nYoussef Kettani : Gardé.\n\n3\n00:00:04,000 --> "
+        "00:00:06,000\nSuite.\n",
+        ["ligne 1 : texte hors sous-titre (« hors sous-titre »), passage ignoré"],
+        [f"ligne 8 : horodatage mal formé « 00:00:02,000 -> 00:00:04,000 », {KEPT}"],
     ),
     # Without blank lines, the cue after a malformed timing still starts at its own timing.
     "serre.srt": (
         "1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n2\n00:00:0x,000 --> "
-        "00:00:04,000\nPerdu.\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
-        ["ligne 5 : horodatage mal formé « 00:00:0x,000 --> 00:00:04,000 », sous-titre ignoré"],
-    ),
-    # The continuation of an ignored cue after a blank line goes with it.
-    "suite.srt": (
-        "1\n00:00:00,000 --> 00:00:02,000\nHicham Alami : Bonjour.\n\n2\n00:00:02,000 -> "
-        "00:00:04,000\nPerdu.\n\nPerdu aussi.\n\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
-        ["ligne 6 : horodatage mal formé « 00:00:02,000 -> 00:00:04,000 », sous-titre ignoré"],
+        "00:00:04,000\nYoussef Kettani : Gardé.\n3\n00:00:04,000 --> 00:00:06,000\nSuite.\n",
+        [],
+        [f"ligne 5 : horodatage mal formé « 00:00:0x,000 --> 00:00:04,000 », {KEPT}"],
     ),
     # The WebVTT parser would drop a block without timing silently, and refuse the whole file
     # for one malformed timing; it also drops a cue whose timing it cannot read (61 minutes).
     "conf.vtt": (
         "WEBVTT\n\nNOTE une note\n\nHicham Alami : égaré\n\n00:00.000 --> 00:02.000\n"
-        "Hicham Alami : Bonjour.\n\n00:02.000 -> 00:04.000\nPerdu.\n\n"
-        "00:04.000 --> 00:06.000\nSuite.\n\n00:61:00.000 --> 00:62:00.000\nPerdu encore.\n",
+        "Hicham Alami : Bonjour.\n\n00:02.000 -> 00:04.000\nYoussef Kettani : Gardé.\n\n"
+        "00:04.000 --> 00:06.000\nSuite.\n\n00:61:00.000 --> 00:62:00.000\nPerdu.\n",
         [
             "ligne 5 : texte hors sous-titre (« Hicham Alami : égaré »), passage ignoré",
-            "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », sous-titre ignoré",
             "ligne 16 : horodatage illisible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
+        ],
+        [
+            "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », "
+            "texte gardé, daté d'après le sous-titre précédent"
         ],
     ),
     "conf.json": (
@@ -288,6 +285,7 @@ PARTLY_BROKEN = {
             "le segment n° 5 n'a pas de « start » valable, il est ignoré",
             "le segment n° 6 n'a pas de « start » valable, il est ignoré",
         ],
+        [],
     ),
 }
 
@@ -407,14 +405,25 @@ def test_whisper_speaker_names_that_are_not_text_are_noted_not_fatal(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(PARTLY_BROKEN))
-def test_a_bad_cue_is_left_out_and_named_not_the_whole_file(tmp_path, name):
-    content, problems = PARTLY_BROKEN[name]
+def test_a_bad_cue_is_named_not_the_whole_file(tmp_path, name):
+    content, problems, remarks = PARTLY_BROKEN[name]
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     source = read_source(path, LIMIT)
-    assert source.problems == tuple(problems)
+    assert (source.problems, source.remarks) == (tuple(problems), tuple(remarks))
     spoken = " ".join(source.text[t.start_char : t.end_char] for t in source.turns)
     assert "Bonjour." in spoken and "Suite." in spoken and "Perdu" not in spoken
+    if name != "conf.json":
+        kept = next(t for t in source.turns if "Gardé." in source.text[t.start_char : t.end_char])
+        assert kept.speaker == "Youssef Kettani" and kept.times[0][2] == 2.0
+        assert source.turns[-1].speaker == "Youssef Kettani"  # « Suite. » is his
+
+
+def test_a_lone_cue_with_a_malformed_timing_is_read(tmp_path):
+    path = tmp_path / "seul.vtt"
+    path.write_text("WEBVTT\n\n00:01.000 -> 00:02.000\nBonjour\n", encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert source.text == "Bonjour" and source.remarks[0].startswith("ligne 3 : horodatage")
 
 
 def test_size_limit_is_checked_before_reading(tmp_path):
