@@ -190,23 +190,30 @@ def passages_from_source(
     sentences = turn_sentences(source) if sentences is None else sentences
     # Without punctuation, the line breaks that end sentences stay in the analysed text.
     breaks = unpunctuated(source)
+    number = 0
     for t_index, turn in enumerate(source.turns):
         removed, counts = artefact_spans(text, turn.start_char, turn.end_char)
         removed_counts.update(counts)
         kind, exchange = classify(t_index, turn) if classify else ("talk", None)
         for a, b in _chunks(text, sentences[t_index]):
+            number += 1
             rel = tuple((max(x, a) - a, min(y, b) - a) for x, y in removed if x < b and y > a)
             body = text[a:b]
             kept = _sentence_breaks(text, sentences[t_index], a, b) if breaks else []
+            clean = _clean(body, rel, kept)
+            if not _WORD.search(clean):
+                # « [Applaudissements] », a subtitler's credit: nothing was said. The count of
+                # what cleaning removed accounts for it; the number is not given to another.
+                continue
             start, end = _time_range(turn.times, a, b)
             passages.append(
                 Passage(
-                    id=f"{source_id}-{len(passages) + 1:04d}",
+                    id=f"{source_id}-{number:04d}",
                     source=source.name,
                     talk=talk,
                     speaker=turn.speaker,
                     text=body,
-                    clean=_clean(body, rel, kept),
+                    clean=clean,
                     start_char=a,
                     end_char=b,
                     start=start,

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from omap_synthesis.clean import artefact_spans
 from omap_synthesis.ingest import ingest_event, ingest_files
 from omap_synthesis.pipeline import run
 from omap_synthesis.readers import FORMATS, read_source
@@ -15,8 +16,9 @@ from omap_synthesis.readers import FORMATS, read_source
 WORD = re.compile(r"\w+")
 
 
-def _speech_words(source) -> list[str]:
-    """Words of a source outside non-speech spans and speaker tags."""
+def _speech_words(source, passages) -> list[str]:
+    """Words of a source outside non-speech spans and speaker tags, and outside what cleaning
+    removes where no passage holds them (a passage of nothing but « [Applaudissements] »)."""
     mask = [True] * len(source.text)
     for a, b in source.nonspeech:
         mask[a:b] = [False] * (b - a)
@@ -24,6 +26,10 @@ def _speech_words(source) -> list[str]:
         line_start = source.text.rfind("\n", 0, turn.start_char) + 1
         if line_start < turn.start_char:
             mask[line_start : turn.start_char] = [False] * (turn.start_char - line_start)
+    held = {i for p in passages for i in range(p.start_char, p.end_char)}
+    for a, b in artefact_spans(source.text)[0]:
+        if not held.intersection(range(a, b)):
+            mask[a:b] = [False] * (b - a)
     kept = "".join(ch if keep else " " for ch, keep in zip(source.text, mask, strict=True))
     return WORD.findall(kept)
 
@@ -46,7 +52,7 @@ def test_no_text_lost_or_duplicated(sample_ingested):
         for p in passages:
             assert source.text[p.start_char : p.end_char] == p.text
         joined = [w for p in passages for w in WORD.findall(p.text)]
-        assert joined == _speech_words(source), name
+        assert joined == _speech_words(source, passages), name
 
 
 def test_passage_ids_are_unique_and_stable(sample_event, sample_ingested):
@@ -59,10 +65,13 @@ def test_asr_artefacts_cleaned_but_raw_kept(sample_ingested):
     srt = [p for p in sample_ingested.passages if p.source == "conf-2.srt"]
     raw = " ".join(p.text for p in srt)
     clean = " ".join(p.clean for p in srt)
-    assert "Amara.org" in raw and "Amara.org" not in clean
     assert re.search(r"\beuh\b", raw, re.I) and not re.search(r"\beuh\b", clean, re.I)
     report = next(r for r in sample_ingested.reports if r.name == "conf-2.srt")
     assert report.removed["hallucination"] >= 1 and report.removed["repetition"] >= 1
+    # A cue of nothing but a credit or a stage direction is no passage: nothing was said.
+    assert "Amara.org" in sample_ingested.sources["conf-2.srt"].text and "Amara.org" not in raw
+    assert "[Applaudissements]" not in raw and report.removed["annotation"] >= 2
+    assert all(re.search(r"\w", p.clean) for p in sample_ingested.passages)
 
 
 def test_stage_directions_cleaned_other_parentheses_kept():
