@@ -314,8 +314,12 @@ def _write_report_and_dataset(
     pdf: bool,
     browser,
     figures,
+    edits: tuple[list[str], list[str]] = ([], []),
 ) -> None:
     """The report (HTML, DOCX, PDF) and the dataset.
+
+    The report follows the rapporteur's ``edits`` (``lecture.yaml``: recommendations excluded,
+    then ordered), as the text read at 15:05 does; the dataset keeps every recommendation.
 
     ``figures()`` gives the report's figures, which the figure worker may be drawing while the
     dataset is written (:func:`omap_synthesis.report.start_figures`). Chromium (``browser``,
@@ -338,7 +342,8 @@ def _write_report_and_dataset(
         for k, v in extras["themes"].quality.items()
         if isinstance(v, int | float) or v is None
     }
-    view = build_view(inputs, ingested.reports, quality, METHOD, figures())
+    edited = replace(inputs, recommendations=apply_edits(inputs.recommendations, *edits))
+    view = build_view(edited, ingested.reports, quality, METHOD, figures())
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None
     with job or contextlib.nullcontext():
@@ -608,6 +613,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                     pdf,
                     browser,
                     figures,
+                    (exclude, order),
                 )
                 clock.lap("report")
         manifest = _manifest(ingested, event_dir, stages, words, nlp)

@@ -354,7 +354,8 @@ def build_view(
     recommendations = [
         {
             "id": r.id,
-            "action": display_action(r),
+            # As in the text read at 15:05: the quotation follows, so an uncertain line stays.
+            "action": display_action(r, uncertain_too=False),
             "objectives": ", ".join(r.objectives),
             "evidence": [
                 quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id

@@ -475,6 +475,36 @@ def test_a_one_word_action_is_not_read_out_as_a_title(outputs):
     assert "Recommander." not in text
 
 
+def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import CONCRETE_SCORE
+    from omap_synthesis.pipeline import METHOD
+    from omap_synthesis.report import build_view
+
+    result, _ = outputs
+    first, *rest = result.inputs.recommendations
+    unsure = replace(first, score=CONCRETE_SCORE / 2)
+    inputs = replace(result.inputs, recommendations=[unsure, *rest])
+    view = build_view(inputs, [], {}, METHOD, figures={})
+    shown = next(r for r in view.recommendations if r["id"] == first.id)
+    assert shown["action"] == first.action[:1].upper() + first.action[1:]
+
+
+def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, outputs):
+    result, first = outputs
+    out, kept = result.inputs.recommendations[0], result.inputs.recommendations[1]
+    event = tmp_path / "omap"
+    shutil.copytree(seeded_event, event)
+    (event / "lecture.yaml").write_text(f"exclure: [{out.id}]\n", encoding="utf-8")
+    again = run(event, tmp_path / "out", pdf=False).out_dir
+    html = (again / "rapport.html").read_text(encoding="utf-8")
+    assert out.id in (first / "rapport.html").read_text(encoding="utf-8")
+    assert out.id not in html and kept.id in html
+    # The dataset keeps every recommendation found.
+    assert out.id in (again / "donnees" / "recommandations.csv").read_text(encoding="utf-8")
+
+
 def test_the_method_table_names_its_measures_in_french(outputs):
     _, folder = outputs
     html = (folder / "rapport.html").read_text(encoding="utf-8")
