@@ -171,7 +171,9 @@ class References:
         item = self.event.item(p.talk or "")
         if item is None:
             return p.source
-        parts = [item.display]
+        # Within the parentheses of a reference, « Questions/Réponses (session 2) » reads
+        # « Questions/Réponses, session 2 ».
+        parts = [_NESTED.sub(r", \1", item.display)]
         name = self.speaker(p)
         if name[:1].isupper():
             parts.append(name)
@@ -185,6 +187,7 @@ class References:
         return {pid: {self.ref(pid)} for pid in self.by_id}
 
 
+_NESTED = re.compile(r"\s*\(([^()]*)\)")
 _EDIT_KEYS = ("exclure", "ordre")
 
 

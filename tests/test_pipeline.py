@@ -505,6 +505,13 @@ def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, o
     assert out.id in (again / "donnees" / "recommandations.csv").read_text(encoding="utf-8")
 
 
+def test_a_reference_holds_no_parentheses_within_its_own(outputs):
+    _, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "(Questions/Réponses, session 2, " in text
+    assert not re.search(r"\([^()]*\([^()]*\)[^()]*\d h", text)
+
+
 def test_the_method_table_names_its_measures_in_french(outputs):
     _, folder = outputs
     html = (folder / "rapport.html").read_text(encoding="utf-8")
