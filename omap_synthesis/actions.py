@@ -848,7 +848,11 @@ def _noun_action(noun: Token) -> list[str]:
             if len(key) == 1
             else end < len(noun.doc) and noun.doc[end].pos_ in {"ADJ", "NOUN", "VERB"}
         )
-        if not adjective:
+        # « il faut de la formation pour les agents », « une meilleure formation »: without
+        # the « de » complement that becomes its object, the verb would stand without one
+        # (« Former pour les agents »); the noun stays, with the support verb.
+        unsaid = len(key) == 1 and not any(_is_de_object(c) for c in noun.children)
+        if not adjective and not unsaid:
             return [verb] + _nominal_complements(noun, set(range(noun.i, end)))
     # The noun's clause (« je suis donc pour la dissolution … »: subject, copula, adverb,
     # preposition) is no part of the measure; only its article and adjectives precede it.
@@ -864,6 +868,9 @@ def _noun_action(noun: Token) -> list[str]:
         for x in c.subtree
     }
     words = _render(noun, skip=clause)
+    if words[:1] in (["au"], ["aux"]) and len(words) > 1:
+        # « je suis favorable au retour à … » → « Prévoir le retour à … ».
+        words[:1] = ["les"] if words[0] == "aux" else ["l'" if _elides(words[1]) else "le"]
     bare = not any(c.dep_ in {"det", "nummod", "case"} for c in noun.children)
     if bare and words[:1] == [noun.text] and noun.pos_ == "NOUN":
         # « je propose : passage au quinquennat » → « Prévoir le passage au quinquennat ».

@@ -542,6 +542,14 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je suis donc favorable à l'élargissement progressif des tranches moyennes.",
             "Prévoir l'élargissement progressif des tranches moyennes",
         ),
+        # Without its « de » complement, the noun keeps its support verb: the verb would
+        # stand without an object.
+        ("Il faut de la formation pour les agents.", "Prévoir de la formation pour les agents"),
+        ("Il faut une meilleure formation.", "Prévoir une meilleure formation"),
+        (
+            "Je suis favorable au retour à un système de taxation forfaitaire.",
+            "Prévoir le retour à un système de taxation forfaitaire",
+        ),
         # A measure refused is not the measure.
         (
             "Deuxièmement, non à la fermeture des trésoreries rurales.",
