@@ -868,7 +868,8 @@ def _noun_action(noun: Token) -> list[str]:
         for x in c.subtree
     }
     words = _render(noun, skip=clause)
-    if words[:1] in (["au"], ["aux"]) and len(words) > 1:
+    favoured = lemma(noun.head) in lexicon()["favour_adjectives"]
+    if favoured and words[:1] in (["au"], ["aux"]) and len(words) > 1:
         # « je suis favorable au retour à … » → « Prévoir le retour à … ».
         words[:1] = ["les"] if words[0] == "aux" else ["l'" if _elides(words[1]) else "le"]
     bare = not any(c.dep_ in {"det", "nummod", "case"} for c in noun.children)

@@ -387,12 +387,16 @@ class RecommendationDetector:
         return [Cue("necessity", token.i, self._through(actions[0]).i)]
 
     def _goal_noun(self, token: Token) -> list[Cue]:
-        """« l'enjeu est que / de … », « ma proposition, c'est … » (never someone else's)."""
+        """« l'enjeu est que / de … », « ma proposition, c'est … », « d'où ma proposition : la
+        création de … » (never someone else's)."""
+        if any(lemma(c) in self.words["foreign_possessives"] for c in token.children):
+            return []
+        measure = self._after_colon(token)
+        if measure is not None:
+            return [Cue("goal", token.i, measure.i)]
         if token.dep_ in {"nmod", "obl", "obl:arg", "obl:mod", "iobj"}:
             return []
         if token.dep_ == "obj" and is_existential(token.head):
-            return []
-        if any(lemma(c) in self.words["foreign_possessives"] for c in token.children):
             return []
         if any(c.dep_ == "nmod" and c.i < token.head.i for c in token.children):
             return []
@@ -406,6 +410,16 @@ class RecommendationDetector:
                 found = _predicate_after(following[k + 1 :])
                 return [Cue("goal", token.i, found.i)] if found is not None else []
         return []
+
+    def _after_colon(self, token: Token) -> Token | None:
+        """The measure named right after a colon that follows ``token`` (« ma proposition : la
+        création d'un comité »), or ``None``."""
+        words = list(token.doc[token.i + 1 : token.sent.end])
+        colon = next((k for k, t in enumerate(words[:4]) if t.text == ":"), None)
+        if colon is None or any(t.pos_ in {"VERB", "AUX"} for t in words[:colon]):
+            return None
+        noun = next((t for t in words[colon + 1 : colon + 4] if t.pos_ == "NOUN"), None)
+        return noun if noun is not None and self._is_measure(noun) else None
 
     def _condition_noun(self, token: Token) -> list[Cue]:
         """« la création d'une instance me paraît une condition de réussite »."""

@@ -137,6 +137,7 @@ def _cues(nlp, detector, text):
         # The parser hangs the infinitive on « au contraire ».
         "Nous devons au contraire découper les marchés mutualisés en lots régionaux.",
         "Non à la privatisation des barrages.",
+        "D'où ma proposition : la création d'une base commune des prix payés.",
     ],
 )
 def test_recommendations_are_detected(nlp, detector, sentence):
@@ -175,6 +176,8 @@ def test_recommendations_are_detected(nlp, detector, sentence):
         "La création d'un fonds ne me semble pas indispensable.",
         # An obligation that already holds.
         "Les agriculteurs doivent déjà respecter le programme d'actions nitrates.",
+        # Someone else's proposal, named after the colon.
+        "Votre proposition : la suppression de l'impôt sur le revenu.",
     ],
 )
 def test_non_recommendations_are_left_out(nlp, detector, sentence):
@@ -549,6 +552,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         (
             "Je suis favorable au retour à un système de taxation forfaitaire.",
             "Prévoir le retour à un système de taxation forfaitaire",
+        ),
+        # The measure named after the colon.
+        (
+            "D'où ma proposition : la création d'un comité d'utilisateurs des marchés.",
+            "Créer un comité d'utilisateurs des marchés",
         ),
         # A measure refused is not the measure.
         (
