@@ -1058,7 +1058,7 @@ def _orders_actions(token: Token) -> bool:
 
 
 # A relative clause short enough to stay in a line when it restricts its noun.
-RESTRICTIVE_WORDS = 6
+RESTRICTIVE_WORDS = 8
 _SPEAKER_PRONOUNS = frozenset({"je", "j'", "me", "m'", "moi", "nous", "vous", "te", "t'"})
 _DEMONSTRATIVES = frozenset({"celui", "celle", "ceux", "celles"})
 

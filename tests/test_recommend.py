@@ -553,6 +553,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je suis favorable au retour à un système de taxation forfaitaire.",
             "Prévoir le retour à un système de taxation forfaitaire",
         ),
+        # A restrictive clause says which ones: without it, the line would say more.
+        (
+            "Je propose d'aider les propriétaires qui acceptent de louer aux ménages modestes.",
+            "Aider les propriétaires qui acceptent de louer aux ménages modestes",
+        ),
         # The measure named after the colon.
         (
             "D'où ma proposition : la création d'un comité d'utilisateurs des marchés.",
