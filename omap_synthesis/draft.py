@@ -332,6 +332,20 @@ def display_action(rec, uncertain_too: bool = True) -> str:
     return action[:1].upper() + action[1:]
 
 
+# The actor an action line names after its action (« Publier les délais réels (les
+# administrations) »): a noun phrase opened by a determiner, not a speaker's own parentheses.
+_NAMED_ACTOR = re.compile(
+    r"^(?P<action>.+?)\s*\((?P<actor>(?:l['’]|(?:le|la|les|chaque|tout|toute|tous|toutes|un|une"
+    r"|des|ces|ce|cet|cette|nos|vos|leurs|leur|notre|votre|son|sa|ses)\s)[^()]+)\)$"
+)
+
+
+def split_actor(action: str) -> tuple[str, str | None]:
+    """The action line without the actor it names last, and that actor (``None`` if none)."""
+    m = _NAMED_ACTOR.match(action)
+    return (m["action"], m["actor"]) if m else (action, None)
+
+
 def quotable(text: str) -> bool:
     """A sentence can be quoted whole in the synthesis: not too short or long, no quotation
     inside it, no « euh » to read out."""
@@ -679,7 +693,11 @@ class DraftBuilder:
         pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
         # A recommendation read aloud keeps its line unless it is one word; in the annex, a
         # vague or uncertain line is not worth reading either.
-        item = [DraftSentence(f"{display_action(rec, uncertain_too=not full)}.", pids)]
+        title, actor = split_actor(display_action(rec, uncertain_too=not full))
+        item = [DraftSentence(f"{title}.", pids)]
+        if actor:
+            # Said, not whispered in parentheses: the text is read aloud.
+            item.append(DraftSentence(f"Acteur désigné{NBSP}: {actor}.", pids))
         if not evidence:
             return item
         first = evidence[0]

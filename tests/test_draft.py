@@ -9,7 +9,13 @@ from types import SimpleNamespace
 import pytest
 
 from omap_synthesis.check import check_sentence
-from omap_synthesis.draft import edit_problems, excerpt_for, label_name, load_edits
+from omap_synthesis.draft import (
+    edit_problems,
+    excerpt_for,
+    label_name,
+    load_edits,
+    split_actor,
+)
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import DraftSentence, Label
 
@@ -219,3 +225,20 @@ def test_the_heading_is_the_programmes_title_of_the_reading(title, heading):
 
     reading = SimpleNamespace(title=title) if title else None
     assert _heading(reading) == heading
+
+
+@pytest.mark.parametrize(
+    ("action", "split"),
+    [
+        (
+            "Publier les délais réels (les administrations)",
+            ("Publier les délais réels", "les administrations"),
+        ),
+        ("Garder les registres en interne (l'État)", ("Garder les registres en interne", "l'État")),
+        # A speaker's own parentheses name no actor.
+        ("Saisir la commission (CNDP)", ("Saisir la commission (CNDP)", None)),
+        ("Créer un fonds commun", ("Créer un fonds commun", None)),
+    ],
+)
+def test_the_actor_an_action_line_names_last_is_split_off(action, split):
+    assert split_actor(action) == split

@@ -505,6 +505,13 @@ def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, o
     assert out.id in (again / "donnees" / "recommandations.csv").read_text(encoding="utf-8")
 
 
+def test_the_actor_of_a_recommendation_is_said_not_put_in_parentheses(outputs):
+    _, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "Acteur désigné\u00a0: " in text
+    assert not re.search(r"\*\*[^*]*\((?:l['’]|les? |la |chaque )[^*]*\)\.\*\*", text)
+
+
 def test_a_reference_holds_no_parentheses_within_its_own(outputs):
     _, folder = outputs
     text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
