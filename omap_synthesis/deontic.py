@@ -439,7 +439,7 @@ class RecommendationDetector:
             return []
         # « je m'engage à publier … », « nous nous engageons à ouvrir … ».
         pledge = lemma(token) in self.words["pledge_verbs"] and any(
-            c.dep_ in {"expl:comp", "obj", "expl:pv"} and c.lower_ in _REFLEXIVES
+            c.dep_ in {"expl:comp", "obj", "expl:pv"} and c.lower_ in _OWN_REFLEXIVES
             for c in token.children
         )
         if pledge or (lemma(token) == "aller" and token.morph.get("Tense") == ["Pres"]):
@@ -636,7 +636,7 @@ class RecommendationDetector:
 _TO = frozenset({"à", "au", "aux"})
 # At most this many words between « devoir » and an infinitive the parser hung elsewhere.
 _ADVERBIAL_GAP = 4
-_REFLEXIVES = frozenset({"me", "m'", "m’", "nous"})
+_OWN_REFLEXIVES = frozenset({"me", "m'", "m’", "nous"})
 
 
 def _addressee(noun: Token) -> bool:
