@@ -374,7 +374,6 @@ def _shorten(text: str, words: int = 45) -> str:
 # Where a quotation may be cut: after a comma, semicolon or colon, around a dash.
 _CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+[—–-]\s+")
 _WRAPPER = re.compile(r"^(faire en sorte qu['’]?e?\s*|ne pas |ne )", re.I)
-_ACTOR = re.compile(r"\s*\([^)]*\)\s*$")
 # Beyond this many clauses, the choice is the first clause that fits (``_shorten``).
 MAX_CLAUSES = 12
 
@@ -420,7 +419,7 @@ def _excerpt(text: str, words: int, action: str) -> str:
     clauses = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
     if not action or len(clauses) > MAX_CLAUSES:
         return _shorten(text, words)
-    core = _ACTOR.sub("", action)
+    core = split_actor(action)[0]
     head = set(_stems(_WRAPPER.sub("", core))[:2])
     wanted = set(_stems(action))
     sizes = [count_words(c) for c in clauses]

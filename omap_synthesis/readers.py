@@ -396,7 +396,7 @@ def _excerpt(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _without_bad_cues(text: str, problems: list) -> str:
+def _timings_repaired(text: str, problems: list) -> str:
     """The SRT text with every malformed timing line replaced by one the parser reads, each
     noted in ``problems``: the cue's text is kept (its speaker's name too, which would
     otherwise pass what follows to the speaker before), timed from the end of the cue before
@@ -572,7 +572,7 @@ def _parse_srt(text: str, problems: list) -> list:
 def read_srt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
     problems: list = []
-    text = _without_bad_cues(_normalise_newlines(text), problems)
+    text = _timings_repaired(_normalise_newlines(text), problems)
     subs = _parse_srt(_srt_timings(text, problems), problems)
     cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
     notes = _read_problems(path, cues, problems)
