@@ -44,6 +44,8 @@ _CAUSATIVE = frozenset({"aux:caus", "dep"})
 _ARTICLES = frozenset({"de", "d'", "d’", "du", "des", "au", "aux"})
 _NEGATIONS = frozenset({"ne", "n'", "pas", "jamais", "plus", "guère"})
 _NEGATIVE_ADVERBS = frozenset({"plus", "jamais", "guère"})
+# Adverbs that stay before an infinitive (« mieux attribuer »).
+_PREVERBAL = frozenset({"mieux"})
 # What goes with « ne » when it does not restrict (« ne … que »).
 _NEGATORS = _NEGATIVE_ADVERBS | {"pas", "point"}
 _CONTRACTIONS = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
@@ -569,10 +571,22 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     if verb_lemma in lex["state_verbs"] and state and at == 0:
         words, free = _state(verb, cue, subject, words[1:])
         return words, [], free
+    # « il faut mieux attribuer les logements »: « mieux » keeps its place before the
+    # infinitive (« Mieux attribuer … », not « Attribuer mieux … »).
+    before = [
+        c for c in verb.children if c.i < verb.i and _preverbal(c) and c.text in words[at + 1 :]
+    ]
+    for c in before:
+        del words[words.index(c.text, at + 1)]
+    words[at:at] = [c.lower_ for c in before]
     words = _negation(verb, cue, words) + words
     if actor is None:
         return words, [], free
     return words, _actor(actor, verb_lemma in lex["reciprocal"]), free
+
+
+def _preverbal(child: Token) -> bool:
+    return child.dep_ == "advmod" and child.lower_ in _PREVERBAL and not list(child.children)
 
 
 def _topic_before(child: Token, verb: Token) -> bool:
@@ -1039,7 +1053,20 @@ def _emphasis(token: Token) -> bool:
     … mais aussi … ») add a second part to the action and stay."""
     if token.i and token.doc[token.i - 1].lower_ == "mais":
         return False
-    return _phrase(token) in _lexicon()["dropped"] and not _orders_actions(token)
+    dropped = _phrase(token) in _lexicon()["dropped"] or _inside_dropped_phrase(token)
+    return dropped and not _orders_actions(token)
+
+
+def _inside_dropped_phrase(token: Token) -> bool:
+    """``token``'s words lie inside a phrase of several words of ``dropped_adverbs``, which the
+    parser may have split (« tout de suite »: « tout » on the governing verb, « de suite » an
+    object of the action)."""
+    sent, first, last = token.sent, token.left_edge, token.right_edge
+    return any(
+        sent.start_char + m.start() <= first.idx
+        and last.idx + len(last) <= sent.start_char + m.end()
+        for m in _lexicon()["dropped_phrases"].finditer(sent.text)
+    )
 
 
 def _orders_actions(token: Token) -> bool:

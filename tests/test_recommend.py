@@ -568,6 +568,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Deuxièmement, non à la fermeture des trésoreries rurales.",
             "Ne pas fermer les trésoreries rurales",
         ),
+        # An adverb of several words the parser split is dropped whole (« suite » was left).
+        (
+            "Il faut tout de suite augmenter les salaires des infirmières.",
+            "Augmenter les salaires des infirmières",
+        ),
+        # « mieux » stays before the infinitive.
+        ("Il faut mieux attribuer les logements sociaux.", "Mieux attribuer les logements sociaux"),
         # How the action is done: without it, the line would say the contrary.
         (
             "Il faut arrêter de gérer l'hôpital comme on gère une entreprise.",
