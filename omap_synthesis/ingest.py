@@ -51,7 +51,8 @@ class Ingested:
         the file's name)."""
         name = name or path.name
         log.info("%s : %s", name, reason)  # the caller shows the accounting
-        self.reports.append(SourceReport(name, fmt, status="ignoré", reason=reason))
+        digest = _file_digest(path)
+        self.reports.append(SourceReport(name, fmt, status="ignoré", reason=reason, digest=digest))
 
     def missing_items(self) -> list[str]:
         """Programme items with speech for which no source was read."""
@@ -199,7 +200,9 @@ def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceT
     return replace(source, turns=turns, remarks=remarks)
 
 
-def _report(source: SourceText, passages: list[Passage], talk: str | None, removed) -> SourceReport:
+def _report(
+    source: SourceText, passages: list[Passage], talk: str | None, removed, digest: str = ""
+) -> SourceReport:
     words = sum(count_words(p.text) for p in passages)
     return SourceReport(
         source.name,
@@ -210,6 +213,7 @@ def _report(source: SourceText, passages: list[Passage], talk: str | None, remov
         reason=" ; ".join(source.problems),
         removed=dict(removed),
         remarks=" ; ".join(source.remarks),
+        digest=digest,
     )
 
 
@@ -275,7 +279,16 @@ def _digest(path: Path, max_bytes: int) -> str:
     try:
         if path.suffix.lower() not in FORMATS or path.stat().st_size > max_bytes:
             return ""
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+    return _file_digest(path)
+
+
+def _file_digest(path: Path) -> str:
+    """SHA-256 of any file, read in chunks ("" when it cannot be read)."""
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return ""
 
@@ -348,7 +361,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.passages.extend(passages)
         result.sources[source.name] = source
         result.hashes[source.name] = digest
-        result.reports.append(_report(source, passages, talk, removed))
+        result.reports.append(_report(source, passages, talk, removed, digest))
     present = {p.name for p in files}
     for name, _item in event.sources:
         if name not in present:

@@ -191,6 +191,8 @@ class SourceReport:
     removed: dict = field(default_factory=dict, hash=False, compare=False)
     # What the reader noticed in a file it read whole (``SourceText.remarks``).
     remarks: str = ""
+    # SHA-256 of the file's bytes ("" when there is no file to hash).
+    digest: str = ""
 
     @property
     def state(self) -> str:
@@ -229,7 +231,8 @@ class Tagging:
     means « hors objectifs ». ``scores`` holds every id of the codebook, each in [0, 1].
     ``explanations`` maps a label with a non-zero score to its components (``term``,
     ``similarity``, ``prior``, ``score``) and the ``terms`` that fired. ``note`` says why a
-    passage was not (or only partly) analysed, e.g. a passage in English.
+    passage was not (or only partly) analysed, e.g. a passage in English; ``analysed`` is False
+    when nothing in it could be read (empty, or not in French).
     """
 
     passage_id: str
@@ -237,6 +240,7 @@ class Tagging:
     scores: dict[str, float] = field(default_factory=dict, hash=False)
     explanations: dict[str, dict] = field(default_factory=dict, hash=False)
     note: str = ""
+    analysed: bool = True
 
 
 @dataclass(frozen=True)

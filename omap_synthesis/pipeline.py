@@ -315,6 +315,7 @@ def _write_report_and_dataset(
     browser,
     figures,
     edits: tuple[list[str], list[str]] = ([], []),
+    versions: dict[str, str] | None = None,
 ) -> None:
     """The report (HTML, DOCX, PDF) and the dataset.
 
@@ -336,7 +337,7 @@ def _write_report_and_dataset(
         extras["themes"].assignment,
         inputs.recommendations,
     )
-    _write_dataset(tmp, inputs, ingested, extras, event_dir, frame)
+    _write_dataset(tmp, inputs, ingested, extras, event_dir, frame, versions)
     quality = {
         f"thèmes : {_QUALITY_NAMES.get(k, k)}": _quality_value(v)
         for k, v in extras["themes"].quality.items()
@@ -352,7 +353,15 @@ def _write_report_and_dataset(
             job.wait()
 
 
-def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path, frame):
+def _write_accounting(data: Path, ingested: Ingested) -> None:
+    """The programme's slots and the files met, with what was read of them."""
+    export.write_table(export.sequences_frame(ingested), data, "sequences", parquet=False)
+    export.write_table(export.sources_frame(ingested), data, "sources", parquet=False)
+
+
+def _write_dataset(
+    tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: Path, frame, versions=None
+):
     from omap_synthesis.refiqda import build_project, write_qdpx
 
     data = tmp / "donnees"
@@ -367,8 +376,13 @@ def _write_dataset(tmp: Path, inputs: DraftInputs, ingested, extras, event_dir: 
     )
     export.write_table(export.themes_frame(themes.themes, pseudo), data, "themes", parquet=False)
     event = ingested.event
+    _write_accounting(data, ingested)
+    speakers = export.speakers_frame(frame, set(event.programme_people), set(pseudo.key().values()))
+    export.write_table(speakers, data, "intervenants", parquet=False)
     (data / "LISEZMOI.md").write_text(
-        export.data_dictionary(event.title, codebook, event.notice if event.fictional else ""),
+        export.data_dictionary(
+            event.title, codebook, event.notice if event.fictional else "", versions
+        ),
         encoding="utf-8",
     )
     shutil.copy(Path(event_dir) / event.codebook, data / "codebook.yaml")
@@ -580,6 +594,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
         if stages == ("ingest",):
             pseudo = build_pseudonymiser(ingested.passages, event)
             export.write_table(export.passages_frame(ingested, pseudo), tmp / "donnees", "passages")
+            _write_accounting(tmp / "donnees", ingested)
         else:
             from omap_synthesis.nlp import load_nlp
 
@@ -614,6 +629,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                     browser,
                     figures,
                     (exclude, order),
+                    export.versions(nlp),
                 )
                 clock.lap("report")
         manifest = _manifest(ingested, event_dir, stages, words, nlp)

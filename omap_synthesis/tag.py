@@ -76,6 +76,9 @@ class Components:
     note: str = ""
     substantive: bool = True
     keys: dict = field(default_factory=dict)
+    # False when nothing in the passage could be read (empty, or not in French): its zero
+    # scores are no measure.
+    analysed: bool = True
 
 
 class CodebookTagger(BaseEstimator):
@@ -198,7 +201,7 @@ class CodebookTagger(BaseEstimator):
         index = self._index()
         zeros = np.zeros(len(index.ids))
         if not doc.text.strip():
-            return Components(zeros, zeros, {}, "texte vide", substantive=False)
+            return Components(zeros, zeros, {}, "texte vide", substantive=False, analysed=False)
         reading = read_doc(doc)
         mask = reading.mask
         foreign = {lang: n for lang, n in reading.words.items() if lang != "fr" and n}
@@ -210,7 +213,7 @@ class CodebookTagger(BaseEstimator):
                 return Components(zeros, zeros, {}, PROCEDURAL_NOTE, substantive=False)
             lang = max(foreign, key=foreign.get) if foreign else "fr"
             note = _language_note(lang, whole=True)
-            return Components(zeros, zeros, {}, note, substantive=False)
+            return Components(zeros, zeros, {}, note, substantive=False, analysed=False)
         counts: dict[int, int] = {}
         hits: dict[int, list[str]] = {}
         for t, start, end in index.matcher.matches(doc, mask):
@@ -438,6 +441,7 @@ class CodebookTagger(BaseEstimator):
                     },
                     explanations=explanations,
                     note=comp.note,
+                    analysed=comp.analysed,
                 )
             )
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -58,6 +59,9 @@ def test_every_output_is_written(outputs):
         "donnees/passages.csv",
         "donnees/recommandations.csv",
         "donnees/themes.csv",
+        "donnees/sequences.csv",
+        "donnees/sources.csv",
+        "donnees/intervenants.csv",
         "donnees/LISEZMOI.md",
         "donnees/codebook.yaml",
         "donnees/omap-2022-10-20.qdpx",
@@ -115,6 +119,36 @@ def test_passages_table_has_every_annotation(outputs):
     dictionary = (folder / "donnees" / "LISEZMOI.md").read_text(encoding="utf-8")
     for column in frame.columns:
         assert f"`{column}`" in dictionary
+    for table in ("sequences", "sources", "intervenants"):
+        assert f"## {table}.csv" in dictionary
+        for column in pd.read_csv(folder / "donnees" / f"{table}.csv").columns:
+            assert f"`{column}`" in dictionary, (table, column)
+    assert "spacy-pipeline fr_core_news_md" in dictionary
+
+
+def test_csv_and_parquet_say_the_same_missing_values(outputs):
+    _, folder = outputs
+    parquet = pd.read_parquet(folder / "donnees" / "passages.parquet")
+    csv = pd.read_csv(folder / "donnees" / "passages.csv")
+    assert parquet["session"].isna().any()  # the opening is outside the sessions
+    for column in parquet.columns:
+        assert parquet[column].isna().sum() == csv[column].isna().sum(), column
+    # A passage the tagger could not read has no scores, and is not « hors objectifs ».
+    unread = parquet[parquet["tagged"].eq(False)]
+    assert len(unread) and unread["tag_note"].str.contains("anglais").all()
+    assert unread.filter(like="score_").isna().all().all()
+    assert parquet.loc[parquet["tagged"].eq(True), "score_O1"].notna().all()
+
+
+def test_speakers_table_counts_every_word_once(outputs):
+    result, folder = outputs
+    passages = pd.read_parquet(folder / "donnees" / "passages.parquet")
+    speakers = pd.read_csv(folder / "donnees" / "intervenants.csv")
+    assert speakers["words"].sum() == passages.loc[passages["speaker"].notna(), "words"].sum()
+    by_name = speakers.set_index("speaker")
+    assert by_name.loc["Leila Bennani", "category"] == "programme"
+    assert by_name.loc["Participant·e 1", "category"] == "public"
+    assert by_name.loc["SPEAKER_00", "category"] == "autre"
 
 
 def test_draft_is_faithful_and_sourced(outputs):
@@ -299,6 +333,7 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     shutil.copytree(seeded_event, event)
     (event / "sources" / "conf-5.json").unlink()
     (event / "sources" / "01-ouverture.md").unlink()
+    (event / "sources" / "notes.csv").write_bytes(b"a,b\n1,2\n")
     result = run(event, tmp_path / "out")
     # event.yaml lists the opening's file (table « sources »): its absence is accounted for
     # by name.
@@ -312,6 +347,19 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert "La séquence *Ouverture officielle" in draft
     html = (result.out_dir / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
+    # The dataset accounts for it too: the slot without a transcript, every file met.
+    data = result.out_dir / "donnees"
+    slots = pd.read_csv(data / "sequences.csv").set_index("talk")
+    assert slots.loc["conf-5", "status"] == "sans transcription"
+    assert slots.loc["conf-5", "passages"] == 0
+    assert slots.loc["conf-1", "status"] == "transcrite"
+    assert slots.loc["pause", "status"] == "non concernée"
+    files = pd.read_csv(data / "sources.csv").set_index("source")
+    assert files.loc["01-ouverture.md", "status"] == "ignoré"
+    assert "absent" in files.loc["01-ouverture.md", "reason"]
+    assert files.loc["notes.csv", "status"] == "ignoré"
+    assert files.loc["notes.csv", "sha256"] == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    assert files.loc["conf-1.txt", "passages"] == slots.loc["conf-1", "passages"] > 0
 
 
 def test_every_sentence_naming_source_content_cites_passages(outputs):
