@@ -32,7 +32,8 @@ PASSAGE_COLUMNS = {
     "end_char": "Fin du passage dans le texte de la source (exclue).",
     "start_s": "Début, en secondes, tel que la source le date (sources horodatées seulement) : "
     "depuis le début de l'enregistrement (sous-titres, Whisper, [00:12:30]) ; des notes datées "
-    "à l'heure ([14:52:10]) donnent l'heure du jour, en secondes depuis minuit.",
+    "à l'heure ([14:52:10]) donnent l'heure du jour, en secondes depuis minuit. Entre deux "
+    "horodatages, un passage est daté au prorata de sa place en caractères : une estimation.",
     "end_s": "Fin, comme `start_s` ; vide quand elle est inconnue (après le dernier horodatage "
     "d'une transcription datée à la main).",
     "words": "Nombre de mots (suites \\w+) du texte.",

@@ -336,7 +336,31 @@ def _clock_windows(turns: list[Turn]) -> tuple[list[Turn], list[_Note]]:
         later = following[i]
         end = later if later is not None and later >= last else None
         out.append(replace(turn, times=((turn.start_char, turn.end_char, last, end),)))
-    return out, remarks
+    return _shared_windows(out), remarks
+
+
+def _shared_windows(turns: list[Turn]) -> list[Turn]:
+    """Blocks that share one window between two stamps each take their part of it, in
+    proportion to their characters: the third of ten paragraphs spoken from 00:01:35 to
+    00:11:40 is dated about three minutes in, not at 00:01:35."""
+    out = list(turns)
+    i = 0
+    while i < len(out):
+        if len(out[i].times) != 1 or out[i].times[0][3] is None:
+            i += 1
+            continue
+        window = out[i].times[0][2:]
+        j = i
+        while j + 1 < len(out) and len(out[j + 1].times) == 1 and out[j + 1].times[0][2:] == window:
+            j += 1
+        first, last = out[i].start_char, out[j].end_char
+        t0, t1 = window
+        for k in range(i, j + 1):
+            a, b = out[k].start_char, out[k].end_char
+            at = [round(t0 + (t1 - t0) * (x - first) / max(last - first, 1), 1) for x in (a, b)]
+            out[k] = replace(out[k], times=((a, b, *at),))
+        i = j + 1
+    return out
 
 
 def _clock(seconds: float) -> str:

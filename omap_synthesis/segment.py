@@ -117,13 +117,26 @@ def _clean(body: str, removed: tuple[tuple[int, int], ...], breaks: list[int]) -
 
 
 def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
-    """Start and end of the timed units that ``[a, b)`` overlaps; the end is ``None`` when one
-    of them has no known end."""
-    inside = [(t0, t1) for ca, cb, t0, t1 in times if ca < b and cb > a]
+    """Start and end of ``[a, b)`` from the timed units it overlaps; the end is ``None`` when one
+    of them has no known end.
+
+    Inside a unit with a known end, time is read in proportion to the characters: a passage in
+    the middle of ten minutes between two clock stamps (« [00:01:35] … [00:11:40] ») is dated
+    about five minutes in, not at the block's start.
+    """
+    inside = [(ca, cb, t0, t1) for ca, cb, t0, t1 in times if ca < b and cb > a]
     if not inside:
         return None, None
-    ends = [t for _, t in inside]
-    return min(t for t, _ in inside), None if None in ends else max(ends)
+
+    def at(unit, offset: int) -> float:
+        ca, cb, t0, t1 = unit
+        if t1 is None or cb <= ca:
+            return t0
+        return round(t0 + (t1 - t0) * (min(max(offset, ca), cb) - ca) / (cb - ca), 1)
+
+    first, last = min(inside, key=lambda u: u[0]), max(inside, key=lambda u: u[1])
+    ends = [u[3] for u in inside]
+    return at(first, a), None if None in ends else at(last, b)
 
 
 def unpunctuated(source: SourceText) -> bool:

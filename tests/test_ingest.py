@@ -110,6 +110,18 @@ def test_timed_sources_carry_times(sample_ingested):
         assert passages and all(p.start is not None and p.end >= p.start for p in passages)
 
 
+def test_a_passage_between_two_clock_stamps_is_dated_in_proportion(sample_ingested):
+    # conf-6.txt: Khadija Tazi speaks from [00:01:35] to the next stamp, many paragraphs
+    # long; each passage is dated where it falls in the block, not all at its start.
+    passages = sample_ingested.passages
+    talk = [p for p in passages if p.source == "conf-6.txt" and p.speaker == "Khadija Tazi"]
+    talk = [p for p in talk if p.start is not None and p.end is not None]
+    assert len(talk) > 5 and talk[0].start == 95
+    starts = [p.start for p in talk]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert all(a.end <= b.start + 0.1 for a, b in zip(talk, talk[1:], strict=False))
+
+
 @pytest.fixture
 def messy_event(tmp_path, sample_event):
     event = tmp_path / "event"

@@ -474,7 +474,7 @@ def test_a_line_not_in_utf8_in_a_utf8_file_is_read_and_named(tmp_path):
     assert source.remarks == ("ligne 3 : pas en UTF-8 comme le reste, lue en cp1252",)
 
 
-def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
+def test_clock_stamps_date_each_block_within_the_window_to_the_next_stamp(tmp_path):
     path = tmp_path / "conf.txt"
     path.write_text(
         "Youssef Kettani : Bienvenue.\n\n[00:01:12] Leila Bennani : Un.\n\nDeux.\n\n"
@@ -482,12 +482,13 @@ def test_clock_stamps_date_each_block_until_the_next_stamp(tmp_path):
         encoding="utf-8",
     )
     source = read_source(path, LIMIT)
-    assert [t.times[0][2:] if t.times else () for t in source.turns] == [
-        (),  # before the first stamp: undated
-        (72.0, 160.0),
-        (72.0, 160.0),  # the block without tag goes on with the turn above
-        (160.0, None),  # after the last stamp: its start only
-    ]
+    times = [t.times[0][2:] if t.times else () for t in source.turns]
+    assert times[0] == ()  # before the first stamp: undated
+    # The block without tag goes on with the turn above: the two share 00:01:12–00:02:40,
+    # each its part, in proportion to its characters.
+    (a, b), (c, d) = times[1:3]
+    assert a == 72.0 and d == 160.0 and a < b <= c < d
+    assert times[3] == (160.0, None)  # after the last stamp: its start only
 
 
 def test_automatic_captions_that_roll_are_read_once(tmp_path):
