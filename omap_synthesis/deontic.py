@@ -469,6 +469,7 @@ class RecommendationDetector:
             or not complements
             or "acl:relcl" in {token.dep_, head.dep_}
             or any(has_hypothesis_mark(c) for t in clause_heads(token, head) for c in t.children)
+            or any(_since(c) for t in clause_heads(token, head) for c in t.children)
             or addresses_opponent(token.sent)
         ):
             return []
@@ -494,11 +495,15 @@ class RecommendationDetector:
             return []
         if before is not None and before.lower_ in {"nous", "on"}:
             return []
-        verb = infinitive(token)
+        # « Commençons par former les agents »: the action is the infinitive.
+        head = (
+            self._through(token) if infinitive(token) in self.words["pass_through_verbs"] else token
+        )
+        verb = infinitive(head)
         excluded = self.words["discourse_verbs"] | self.words["non_action_verbs"]
-        if not verb.endswith(VERB_ENDINGS) or {verb, lemma(token)} & excluded:
+        if not verb.endswith(VERB_ENDINGS) or {verb, lemma(head)} & excluded:
             return []
-        return [Cue("imperative", token.i, token.i)]
+        return [Cue("imperative", token.i, head.i)]
 
     def _enumerated_item(self, sent: Span) -> list[Cue]:
         """« Deuxièmement, un investissement économique. »: a verbless item naming a measure."""
@@ -589,6 +594,8 @@ class RecommendationDetector:
         return next_text(trigger.sent).startswith("?")
 
     def _hypothetical(self, trigger: Token) -> bool:
+        if counterfactual(trigger):
+            return True
         token = trigger
         while True:
             if has_hypothesis_mark(token):
@@ -643,6 +650,25 @@ def _addressee(noun: Token) -> bool:
     """A complement in « à » (« aux États »): whom a proposal is made to, not what it
     proposes."""
     return any(c.dep_ == "case" and c.lower_ in _TO for c in noun.children)
+
+
+def counterfactual(trigger: Token) -> bool:
+    """« Si demain tous les ministères adoptaient les badges, il faudrait un registre »: what
+    would be needed in a world the speaker imagines (« si » and an imperfect), not a call. « Si
+    on veut réduire la dette, il faut … » sets a goal, and stays."""
+    return trigger.morph.get("Mood") == ["Cnd"] and any(
+        has_hypothesis_mark(c) and c.morph.get("Tense") == ["Imp"]
+        for c in trigger.children
+        if c.dep_ == "advcl"
+    )
+
+
+def _since(complement: Token) -> bool:
+    """« nous délivrons depuis 2022 … »: what has gone on since a date is done, not pledged (the
+    tagger reads « délivrons » as a future)."""
+    return complement.dep_.startswith("obl") and any(
+        c.dep_ == "case" and c.lower_ == "depuis" for c in complement.children
+    )
 
 
 def holds_already(modal: Token) -> bool:

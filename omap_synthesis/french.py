@@ -8,6 +8,7 @@ conditionals, so several predicates also look at the word's form.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -227,7 +228,19 @@ def addresses_opponent(sent: Span) -> bool:
 
 
 def has_hypothesis_mark(token: Token) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in {"si", "s'"} for c in token.children)
+    """``token`` heads a « si » clause, other than the speaker's own election (``MANDATE``)."""
+    if not any(c.dep_ == "mark" and c.lower_ in {"si", "s'"} for c in token.children):
+        return False
+    clause = " ".join(t.lower_ for t in token.subtree).replace("’", "'")
+    return not MANDATE.match(clause)
+
+
+# « Si je suis élu, je supprimerai … »: the condition of a candidate's pledge, not a hypothesis.
+MANDATE = re.compile(
+    r"s[i'] ?(?:je|j'|nous) (?:suis|sommes|serai|serons) (?:ré)?élue?s?\b"
+    r"|si (?:je|nous) (?:suis|sommes) (?:président|présidente|choisie?s?)\b"
+    r"|si les français (?:me|nous) (?:font|accordent|donnent) (?:leur )?confiance"
+)
 
 
 def has_demonstrative_subject(verb: Token) -> bool:

@@ -27,7 +27,13 @@ from omap_synthesis.actions import (
     state_verbs,
     verbatim_action,
 )
-from omap_synthesis.deontic import Cue, RecommendationDetector, calls_for_nothing, lexicon
+from omap_synthesis.deontic import (
+    Cue,
+    RecommendationDetector,
+    calls_for_nothing,
+    counterfactual,
+    lexicon,
+)
 from omap_synthesis.french import (
     first_person,
     infinitive,
@@ -188,12 +194,21 @@ def detect(
         if not keep:
             continue
         cues = detector.sentence_cues(span) if cues is None else cues
-        if (not cues and (_refused(span) or _necessity_of_nothing(span))) or _about_proposals(span):
+        if not cues and (
+            _refused(span)
+            or _necessity_of_nothing(span)
+            or _reported(span, detector)
+            or _imagined(span, detector)
+        ):
+            continue
+        if _about_proposals(span):
             continue
         if model is not None:
             # The classifier may overrule an exclusion or find a form the rules miss.
             cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
-        cues = [c for c in cues if not _own_course(span.doc, c)]
+        cues = [
+            c for c in cues if not _own_course(span.doc, c) and not _one_persons_lot(span.doc, c)
+        ]
         if cues:
             found.append(Detection(sentence, tuple(cues), score))
     return found
@@ -471,6 +486,63 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     # « il faut que je reprenne un peu en arrière »: what the speaker must do, here, in talking.
     must = lemma(trigger) == "falloir"
     return near_future or goodwill or must
+
+
+def _reported(span: Span, detector: RecommendationDetector) -> bool:
+    """Every construction of the sentence is inside what a named third party says: « Le
+    ministère nous dit qu'il faut rentabiliser chaque dirham investi, et je le comprends ». The
+    rules set it aside; the classifier, reading the speaker's « je » further on, may not. (A
+    pronoun saying, « vous savez que nous souhaitons … », is often the speaker's own.)"""
+    cues = detector.raw_cues(span)
+    return bool(cues) and all(_said_by_another(span.doc[c.trigger]) for c in cues)
+
+
+def _imagined(span: Span, detector: RecommendationDetector) -> bool:
+    """Every construction of the sentence says what would be needed in an imagined case
+    (:func:`omap_synthesis.deontic.counterfactual`)."""
+    cues = detector.raw_cues(span)
+    return bool(cues) and all(counterfactual(span.doc[c.trigger]) for c in cues)
+
+
+def _said_by_another(trigger: Token) -> bool:
+    token = trigger
+    while token.dep_ in {"ccomp", "xcomp", "conj"} and token.head.i != token.i:
+        token = token.head
+        said = lemma(token) in _SPEECH_VERBS and not is_negated(token)
+        if said and any(s.pos_ in {"NOUN", "PROPN"} for s in subjects(token)):
+            return True
+    return False
+
+
+_SPEECH_VERBS = frozenset({"dire", "affirmer", "expliquer", "annoncer", "déclarer", "écrire"})
+
+
+def _one_persons_lot(doc: Doc, cue: Cue) -> bool:
+    """An obligation that falls on one person, as things are or would be: « une infirmière va
+    devoir travailler quarante-cinq annuités », « aujourd'hui, un agent de Tata doit parcourir
+    300 kilomètres », « chaque agent doit aujourd'hui remplir un formulaire papier ». It
+    describes someone's lot (often to attack the policy that makes it), or states a maxim
+    (« un président doit … »): no measure. « Chaque citoyen doit pouvoir … », without a word
+    for the present, stays."""
+    if cue.kind not in {"modal", "deontic"}:
+        return False
+    trigger = doc[cue.trigger]
+    found = [doc[cue.actor]] if cue.actor is not None else []
+    found += subjects(trigger) + (subjects(trigger.head) if trigger.dep_ == "xcomp" else [])
+    words = lexicon()
+    for subject in found:
+        if subject.pos_ != "NOUN" or lemma(subject) not in words["person_nouns"]:
+            continue
+        if subject.morph.get("Number") == ["Plur"]:
+            continue
+        det = {c.lower_ for c in subject.children if c.dep_ == "det"}
+        if det & {"un", "une", "mon", "ma", "ton", "ta"}:
+            return True
+        text = trigger.sent.text.lower().replace("’", "'")
+        now = any(re.search(rf"(?<!\w){p}(?!\w)", text) for p in words["as_things_are"])
+        if "chaque" in det and now:
+            return True
+    return False
 
 
 def _disowned(trigger: Token) -> bool:

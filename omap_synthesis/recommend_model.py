@@ -155,6 +155,9 @@ def sentence_features(
     lemmas = {lemma(t) for t in tokens}
     for name, group in _LEMMA_GROUPS.items():
         f[f"lemma_{name}"] = float(bool(lemmas & group))
+    # « il convient de » is « il faut » in writing, rare in the debates the model learnt from.
+    if any(lemma(sent.doc[c.trigger]) == "convenir" for c in raw):
+        f["lemma_falloir"] = 1.0
     text = sent.text.lower().strip("«»\"' ")
     f["question"] = float("?" in sent.text or next_text(sent).startswith("?"))
     f["interrogative_start"] = float(text.startswith(_INTERROGATIVES))

@@ -1779,3 +1779,64 @@ def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nl
     quotes = [e.quote for r in recs for e in r.evidence]
     assert any(q.startswith("je propose qu'on ne puisse") for q in quotes)
     assert not any(q[:1] in ",;: " for q in quotes)
+
+
+@pytest.mark.parametrize(
+    "sentence, found",
+    [
+        # The imperative that starts the action says it in its infinitive.
+        (
+            "Commençons par former en priorité les agents d'accueil du public.",
+            "Former en priorité les agents d'accueil du public",
+        ),
+        # « il convient de » is « il faut » in writing, rare in the debates the model learnt.
+        ("Il conviendrait de créer un registre national.", "Créer un registre national"),
+        # What a named third party says must be done is theirs, not the speaker's.
+        (
+            "Le ministère de l'Économie nous dit qu'il faut rentabiliser chaque dirham investi, "
+            "et je le comprends parfaitement, c'est son rôle.",
+            None,
+        ),
+        # A candidate's election is the condition of the pledge, not a hypothesis.
+        (
+            "Si je suis élu, je supprimerai la taxe d'habitation.",
+            "Supprimer la taxe d'habitation",
+        ),
+        # What would be needed in an imagined case is no call.
+        (
+            "Si demain tous les ministères adoptaient les badges, il faudrait un registre "
+            "national pour les vérifier, et ce serait un autre chantier.",
+            None,
+        ),
+        # What has gone on since a date is done, not pledged.
+        (
+            "À l'Université Mohammed V, nous délivrons depuis 2022 des badges numériques à nos "
+            "personnels administratifs.",
+            None,
+        ),
+        # One person's lot, as things are or would be: a description, not a measure.
+        (
+            "Mais, dans les faits, chaque agent doit aujourd'hui remplir un formulaire papier et "
+            "attendre parfois deux mois.",
+            None,
+        ),
+        (
+            "Aujourd'hui, un agent de Tata doit parcourir près de 300 kilomètres pour suivre une "
+            "formation à Agadir.",
+            None,
+        ),
+        (
+            "Avec votre réforme, une infirmière va devoir travailler quarante-cinq annuités.",
+            None,
+        ),
+        (
+            "Chaque ministère doit désigner un référent numérique.",
+            "Désigner un référent numérique (chaque ministère)",
+        ),
+    ],
+)
+def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, sentence, found):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {sentence}\n")
+    detections = detect(passages, parse_passages(nlp, passages))
+    lines = [action_line(d.sentence.span.doc, d.cues[0]) for d in detections]
+    assert lines == ([found] if found else []), sentence
