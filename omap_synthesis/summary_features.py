@@ -21,6 +21,7 @@ from spacy.pipeline import Sentencizer
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.models import Passage
 from omap_synthesis.segment import count_words
+from omap_synthesis.terms import french_mask
 
 _WORD = re.compile(r"\w+")
 _FINAL_PUNCT = frozenset(Sentencizer.default_punct_chars)
@@ -117,11 +118,13 @@ def candidates(passages: list[Passage], docs: dict) -> Candidates:
     """
     spans, sents = [], []
     for k, passage in enumerate(passages):
+        # A French summary quotes no sentence in another language (« In several countries … »).
+        french, _ = french_mask(docs[passage.id])
         for sent in punctuation_sentences(docs[passage.id]):
             text = sent.text
             a = sent.start_char + len(text) - len(text.lstrip())
             b = sent.end_char - (len(text) - len(text.rstrip()))
-            if b <= a or not _WORD.search(text):
+            if b <= a or not _WORD.search(text) or not french[sent.start : sent.end].any():
                 continue
             start, end = passage.clean_to_text(a), passage.clean_to_text(b - 1) + 1
             spans.append((k, start, end))

@@ -415,3 +415,19 @@ def test_segments_without_a_usable_summary_are_named_not_scored(tmp_path):
         "seul": "pas de résumé extractif 2",
         "vide": "le résumé extractif 2 est vide",
     }
+
+
+def test_a_french_summary_quotes_no_sentence_in_another_language(nlp, tmp_path):
+    from omap_synthesis.summary_features import candidates
+
+    path = tmp_path / "qr.txt"
+    path.write_text(
+        "Amina Idrissi : Il faut partager les registres de données entre ministères.\n\n"
+        "Sara Benali : In several countries where we work, digital training is mandatory for "
+        "every civil servant, and it is funded by a central budget.\n\n"
+        "Amina Idrissi : Le financement reste la question centrale pour les administrations.\n",
+        encoding="utf-8",
+    )
+    passages = ingest_file(path).passages
+    found = candidates(passages, parse_passages(nlp, passages))
+    assert [s.text[:12] for s in found.sents] == ["Il faut part", "Le financeme"]
