@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from omap_synthesis.french import looked_up, unaccented
 from omap_synthesis.models import DraftSentence
@@ -156,7 +156,7 @@ def check_sentence(
         if [text] == [w.strip("*_") for w in opening] and _infinitive_of(text, evidence):
             continue
         problems.append(Problem(sentence.text, f"nom absent des sources : {text}"))
-    return problems
+    return [replace(p, recommendation=sentence.recommendation) for p in problems]
 
 
 def _infinitive_of(word: str, evidence: str) -> bool:

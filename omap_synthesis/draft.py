@@ -13,7 +13,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from omap_synthesis.anonymise import Pseudonymiser
@@ -33,6 +33,9 @@ NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
 _UNNAMED = re.compile(r"^(SPEAKER_\d+|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
+# The tool's own words before the actor of a recommendation: a fact of the text, which the
+# recogniser may take for a name.
+ACTOR_LEAD = "Acteur désigné"
 ROLE_WORDS = role_words()
 FEMININE_ROLES = {w for w in ROLE_WORDS if w.endswith(("ante", "ente", "trice", "eure", "ue"))}
 # A sequence "treated" an objective when this share of its passages carry it; at most
@@ -475,12 +478,21 @@ class DraftInputs:
     themes: list = field(default_factory=list)
     recommendations: list = field(default_factory=list)
     missing_items: list[str] = field(default_factory=list)
+    # Of the missing items, those whose file was given but empty or unreadable.
+    unreadable_items: list[str] = field(default_factory=list)
 
 
 def facts(inputs: DraftInputs) -> str:
     """Programme facts and computed counts the draft may state without quoting a passage."""
     event = inputs.event
-    parts = [OPENING, event.title, event.organiser, event.venue, french_date(event.date)]
+    parts = [
+        OPENING,
+        ACTOR_LEAD,
+        event.title,
+        event.organiser,
+        event.venue,
+        french_date(event.date),
+    ]
     parts += [event.notice, event.objectives_note]
     for it in event.items:
         parts += [it.display, it.title, slot(it.start, it.end)]
@@ -501,6 +513,8 @@ class DraftBuilder:
         self._verb = 0
         # Sentences of the recommendations read aloud: the synthesis does not quote them too.
         self.read_spans: set[tuple[str, int, int]] = set()
+        # Sentences the synthesis quoted already: one objective does not quote another's.
+        self.quoted: set[tuple[str, int]] = set()
         self.read: list = []
         self.points, self.theme_count = SYNTHESIS_LEVELS[0]
 
@@ -528,7 +542,7 @@ class DraftBuilder:
         day = f" du {french_date(event.date)}" if event.date else ""
         first = DraftSentence(
             f"{OPENING}, au terme de cette journée d'études{day} consacrée à *{event.title}*, "
-            f"voici les éléments de recommandations essentiels de l'atelier."
+            "voici les principales recommandations qui s'en dégagent."
         )
         goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)
         objectives = counted(len(codebook.top), "objectif", "objectifs")
@@ -573,6 +587,8 @@ class DraftBuilder:
             talk = self.by_id[s.passage_id].talk
             if talk in seen_talks or self.by_id[s.passage_id].kind == "moderation":
                 continue
+            if (s.passage_id, s.start_char) in self.quoted:
+                continue
             if any(
                 pid == s.passage_id and start < s.end_char and s.start_char < end
                 for pid, start, end in self.read_spans
@@ -582,6 +598,7 @@ class DraftBuilder:
             if not quotable(excerpt):
                 continue
             picked.append(self.cite(s.passage_id, excerpt))
+            self.quoted.add((s.passage_id, s.start_char))
             seen_talks.add(talk)
             if len(picked) == limit:
                 break
@@ -669,9 +686,16 @@ class DraftBuilder:
     def objectives(self) -> list[Section]:
         event, codebook = self.inputs.event, self.inputs.codebook
         sections = [Section("Ce que les interventions ont apporté")]
+        self.quoted = set()
+        order = {it.id: n for n, it in enumerate(event.items)}
         for lab in codebook.top:
             talks = self._talks_for(lab.id)
-            labels = [event.item(t).display for t in talks if event.item(t)]
+            # Named in the order of the day, not of their shares.
+            labels = [
+                event.item(t).display
+                for t in sorted(talks, key=lambda t: order.get(t, len(order)))
+                if event.item(t)
+            ]
             paragraph = []
             programmed = [it for it in event.items if lab.id in it.objectives]
             if not programmed and event.objectives_note:
@@ -688,6 +712,10 @@ class DraftBuilder:
         return sections
 
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:
+        """The sentences that read ``rec``, each marked with its id."""
+        return [replace(s, recommendation=rec.id) for s in self._item(rec, full)]
+
+    def _item(self, rec, full: bool) -> list[DraftSentence]:
         evidence = [e for e in rec.evidence if e.passage_id in self.by_id]
         pids = tuple(dict.fromkeys(e.passage_id for e in evidence))
         # A recommendation read aloud keeps its line unless it is one word; in the annex, a
@@ -696,7 +724,7 @@ class DraftBuilder:
         item = [DraftSentence(f"{title}.", pids)]
         if actor:
             # Said, not whispered in parentheses: the text is read aloud.
-            item.append(DraftSentence(f"Acteur désigné{NBSP}: {actor}.", pids))
+            item.append(DraftSentence(f"{ACTOR_LEAD}{NBSP}: {actor}.", pids))
         if not evidence:
             return item
         first = evidence[0]
@@ -790,11 +818,13 @@ class DraftBuilder:
                     if item.display.startswith(item.title)  # « Questions/Réponses (session 1) »
                     else f"{item.display} ({item.title})"
                 )
+                why = (
+                    "le fichier de sa transcription est vide ou illisible"
+                    if item_id in self.inputs.unreadable_items
+                    else "faute de transcription"
+                )
                 sentences.append(
-                    DraftSentence(
-                        f"La séquence *{name}* n'a pas pu être prise en compte, faute de "
-                        f"transcription."
-                    )
+                    DraftSentence(f"La séquence *{name}* n'a pas pu être prise en compte, {why}.")
                 )
         if not self.inputs.recommendations:
             sentences.insert(
@@ -932,12 +962,12 @@ class DraftBuilder:
 
 def _heading(reading: Item | None) -> str:
     """The title of the reading in the programme, without its « Lecture des » (« Éléments de
-    recommandations essentiels de la journée »); the programme of the sample event's words
-    when it has no such item."""
+    recommandations essentiels de la journée »); a heading of the same words when it has no
+    such item."""
     title = reading.title.strip() if reading is not None else ""
     title = re.sub(r"^lecture\s+(?:des|de la|du|de l['’]|de)\s*", "", title, flags=re.I)
     if not title:
-        return "Éléments de recommandations essentiels de l'atelier"
+        return "Éléments de recommandations essentiels de la journée"
     return title[:1].upper() + title[1:]
 
 

@@ -164,7 +164,8 @@ SEQUENCE_COLUMNS = {
     "passages": "Nombre de passages lus.",
     "words": "Nombre de mots (suites \\w+) lus.",
     "status": "transcrite ; sans transcription (séquence de parole dont aucune source n'a été "
-    "lue : le texte du rapporteur le dit) ; non concernée (pause, repas, lecture du "
+    "lue : le texte du rapporteur le dit) ; transcription illisible (fichier donné, mais vide "
+    "ou illisible : voir sources.csv) ; non concernée (pause, repas, lecture du "
     "rapporteur : aucune transcription attendue).",
 }
 
@@ -242,6 +243,8 @@ def sequences_frame(ingested: Ingested) -> pd.DataFrame:
         status = "non concernée"
         if item.has_speech:
             status = "transcrite" if any(r.passages for r in reports) else "sans transcription"
+            if item.id in ingested.unreadable_items():
+                status = "transcription illisible"
         rows.append(
             {
                 "talk": item.id,

@@ -46,13 +46,22 @@ class Ingested:
         """The files with remarks: what their reader noticed in text it read whole."""
         return {r.name: r.remarks for r in self.reports if r.remarks}
 
-    def skip(self, path: Path, reason: str, fmt: str = "", name: str | None = None) -> None:
+    def skip(
+        self,
+        path: Path,
+        reason: str,
+        fmt: str = "",
+        name: str | None = None,
+        talk: str | None = None,
+    ) -> None:
         """Account for a file that is not read, with its reason (under ``name``, by default
-        the file's name)."""
+        the file's name) and the programme item its name points to, if any."""
         name = name or path.name
         log.info("%s : %s", name, reason)  # the caller shows the accounting
         digest = _file_digest(path)
-        self.reports.append(SourceReport(name, fmt, status="ignoré", reason=reason, digest=digest))
+        self.reports.append(
+            SourceReport(name, fmt, talk, status="ignoré", reason=reason, digest=digest)
+        )
 
     def missing_items(self) -> list[str]:
         """Programme items with speech for which no source was read."""
@@ -60,6 +69,16 @@ class Ingested:
             return []
         covered = {p.talk for p in self.passages}
         return [it.id for it in self.event.items if it.has_speech and it.id not in covered]
+
+    def unreadable_items(self) -> list[str]:
+        """Programme items with no speech read although a file was given for them (empty,
+        unreadable): their transcript is not missing, it could not be used."""
+        given = {
+            r.talk
+            for r in self.reports
+            if r.status != "lu" and r.talk and r.reason != _LISTED_BUT_ABSENT
+        }
+        return [item for item in self.missing_items() if item in given]
 
 
 def slug(text: str) -> str:
@@ -105,8 +124,15 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
 
 
 def _talk_for(source: SourceText, event: Event) -> str | None:
-    mapping = dict(event.sources)
-    for candidate in (source.meta.get("talk"), mapping.get(source.name), Path(source.name).stem):
+    talk = source.meta.get("talk")
+    if talk is not None and event.item(str(talk)) is not None:
+        return str(talk)
+    return _talk_named(source.name, event)
+
+
+def _talk_named(name: str, event: Event) -> str | None:
+    """The item a file's name points to: by the table « sources » of event.yaml, or its stem."""
+    for candidate in (dict(event.sources).get(name), Path(name).stem):
         if candidate is not None and event.item(str(candidate)) is not None:
             return str(candidate)
     return None
@@ -342,7 +368,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
             with known_names(event.programme_people):
                 source = read_source(path, max_bytes)
         except (InputError, OSError) as exc:
-            result.skip(path, _reason(exc), fmt)
+            result.skip(path, _reason(exc), fmt, talk=_talk_named(path.name, event))
             continue
         talk = _talk_for(source, event)
         if talk is None:
@@ -363,8 +389,8 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed, digest))
     present = {p.name for p in files}
-    for name, _item in event.sources:
+    for name, item in event.sources:
         if name not in present:
             fmt = FORMATS.get(Path(name).suffix.lower(), "")
-            result.skip(sources_dir / name, _LISTED_BUT_ABSENT, fmt)
+            result.skip(sources_dir / name, _LISTED_BUT_ABSENT, fmt, talk=item)
     return result

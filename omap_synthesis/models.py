@@ -221,6 +221,8 @@ class DraftSentence:
     text: str
     passage_ids: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
+    # The recommendation the sentence reads, if it reads one (its id goes in lecture.yaml).
+    recommendation: str = ""
 
 
 @dataclass(frozen=True)

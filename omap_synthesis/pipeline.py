@@ -157,6 +157,7 @@ def analyse(
         themes=themes.themes,
         recommendations=recommendations,
         missing_items=ingested.missing_items(),
+        unreadable_items=ingested.unreadable_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
 
@@ -260,6 +261,8 @@ def write_reading(
 def _naming_recommendation(problem: Problem, recommendations) -> Problem:
     """``problem`` with the id of the recommendation its sentence reads, if any: the line
     that opens the sentence, or a quotation of its evidence."""
+    if problem.recommendation:
+        return problem
     for rec in recommendations:
         quoted = any(e.quote and e.quote[:40] in problem.sentence for e in rec.evidence)
         if problem.sentence.startswith(rec.action) or quoted:

@@ -285,6 +285,15 @@ class ReportFigures:
         return {name: fig for batch in self._batches for name, fig in batch().items()}
 
 
+def _why_no_summary(item_id: str, inputs: DraftInputs) -> str:
+    """What the report says where a talk has no summary."""
+    if item_id in inputs.unreadable_items:
+        return "Le fichier de la transcription de cette séquence est vide ou illisible."
+    if item_id in inputs.missing_items:
+        return "Aucune transcription de cette séquence n’a été fournie."
+    return "Aucune phrase de cette séquence n’a pu être retenue pour un résumé."
+
+
 def build_view(
     inputs: DraftInputs,
     accounting,
@@ -321,6 +330,7 @@ def build_view(
             "label": it.display,
             "title": it.title,
             "sentences": [quoted(s.passage_id, s.text) for s in inputs.summaries.get(it.id, [])],
+            "missing": _why_no_summary(it.id, inputs),
         }
         for it in _speech_items(event)
     ]
@@ -467,7 +477,7 @@ def render_docx(view: ReportView, path: Path) -> None:
     for s in view.summaries:
         document.add_heading(f"{s['label']} — {s['title']}", 2)
         if not s["sentences"]:
-            document.add_paragraph("Aucune transcription de cette séquence n’a été fournie.")
+            document.add_paragraph(s["missing"])
         for q in s["sentences"]:
             document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
     document.add_heading("Couverture des objectifs", 1)

@@ -217,7 +217,7 @@ def test_a_label_named_in_a_sentence_keeps_the_capital_of_a_proper_noun(
             "Éléments de recommandations essentiels de la journée",
         ),
         ("Synthèse des travaux", "Synthèse des travaux"),
-        (None, "Éléments de recommandations essentiels de l'atelier"),
+        (None, "Éléments de recommandations essentiels de la journée"),
     ],
 )
 def test_the_heading_is_the_programmes_title_of_the_reading(title, heading):
@@ -242,3 +242,11 @@ def test_the_heading_is_the_programmes_title_of_the_reading(title, heading):
 )
 def test_the_actor_an_action_line_names_last_is_split_off(action, split):
     assert split_actor(action) == split
+
+
+def test_a_failing_sentence_of_a_recommendation_names_it_for_lecture_yaml():
+    # Any sentence of the item, not only the line: « Acteur désigné : … » carries no quote.
+    sentence = DraftSentence("Acteur désigné : les 12 ministères.", ("p1",), recommendation="R-1")
+    (problem,) = check_sentence(sentence, {"p1": "les ministères"}, "", {})
+    assert "nombre absent des sources : 12" in str(problem)
+    assert "(recommandation R-1, à écarter dans lecture.yaml)" in str(problem)

@@ -334,6 +334,7 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     (event / "sources" / "conf-5.json").unlink()
     (event / "sources" / "01-ouverture.md").unlink()
     (event / "sources" / "notes.csv").write_bytes(b"a,b\n1,2\n")
+    (event / "sources" / "conf-7.md").write_text("", encoding="utf-8")  # given, but empty
     result = run(event, tmp_path / "out")
     # event.yaml lists the opening's file (table « sources »): its absence is accounted for
     # by name.
@@ -342,11 +343,18 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert not any(r.name == "conf-5.json" for r in result.ingested.reports)
     draft = (result.out_dir / "lecture-15h05.md").read_text(encoding="utf-8")
     assert "Conf 5" in draft and "faute de transcription" in draft
+    # A file was given for Conf 7: saying « faute de transcription » would be false.
+    assert re.search(
+        r"\*Conf 7[^*]*\* n['’]a pas pu être prise en compte, le fichier de sa "
+        r"transcription est vide ou illisible\.",
+        draft,
+    )
     # The opening counts what was read (the sample event has eight talks).
-    assert "sur sept conférences et deux séances de questions-réponses" in draft
+    assert "sur six conférences et deux séances de questions-réponses" in draft
     assert "La séquence *Ouverture officielle" in draft
     html = (result.out_dir / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
+    assert "Le fichier de la transcription de cette séquence est vide ou illisible" in html
     # The dataset accounts for it too: the slot without a transcript, every file met.
     data = result.out_dir / "donnees"
     slots = pd.read_csv(data / "sequences.csv").set_index("talk")
@@ -354,10 +362,12 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert slots.loc["conf-5", "passages"] == 0
     assert slots.loc["conf-1", "status"] == "transcrite"
     assert slots.loc["pause", "status"] == "non concernée"
+    assert slots.loc["conf-7", "status"] == "transcription illisible"
     files = pd.read_csv(data / "sources.csv").set_index("source")
     assert files.loc["01-ouverture.md", "status"] == "ignoré"
     assert "absent" in files.loc["01-ouverture.md", "reason"]
     assert files.loc["notes.csv", "status"] == "ignoré"
+    assert files.loc["conf-7.md", "talk"] == "conf-7"
     assert files.loc["notes.csv", "sha256"] == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
     assert files.loc["conf-1.txt", "passages"] == slots.loc["conf-1", "passages"] > 0
 
@@ -553,11 +563,44 @@ def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, o
     assert out.id in (again / "donnees" / "recommandations.csv").read_text(encoding="utf-8")
 
 
+def test_the_synthesis_quotes_a_sentence_once(outputs):
+    from omap_synthesis.draft import build_draft
+
+    result, _ = outputs
+    draft = build_draft(result.inputs)
+    (section,) = [s for s in draft.sections if s.title == "Ce que les interventions ont apporté"]
+    index = draft.sections.index(section)
+    quotes = [
+        q
+        for sub in draft.sections[index + 1 : index + 1 + len(result.inputs.codebook.top)]
+        for paragraph in sub.paragraphs
+        for sentence in paragraph
+        for q in re.findall(r"«\u00a0(.*?)\u00a0»", sentence.text)
+    ]
+    assert quotes and len(quotes) == len(set(quotes))
+
+
 def test_the_actor_of_a_recommendation_is_said_not_put_in_parentheses(outputs):
     _, folder = outputs
     text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
     assert "Acteur désigné\u00a0: " in text
     assert not re.search(r"\*\*[^*]*\((?:l['’]|les? |la |chaque )[^*]*\)\.\*\*", text)
+
+
+def test_the_tools_own_wording_passes_the_gate_whatever_the_codebook(outputs, tmp_path):
+    # « Acteur désigné » was read as a person's name, allowed only because the sample
+    # codebook has labels named « Acteurs … »: with other names, no text was written.
+    from dataclasses import replace
+
+    from omap_synthesis.nlp import load_nlp
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    book = result.inputs.codebook
+    labels = tuple(replace(lab, name=lab.name.replace("Acteurs", "Parties")) for lab in book.labels)
+    renamed = replace(result.inputs, codebook=replace(book, labels=labels))
+    write_reading(tmp_path, renamed, load_nlp())
+    assert "Acteur désigné\u00a0: " in (tmp_path / "lecture-15h05.md").read_text(encoding="utf-8")
 
 
 def test_a_reference_holds_no_parentheses_within_its_own(outputs):
