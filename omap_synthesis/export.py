@@ -171,7 +171,8 @@ SEQUENCE_COLUMNS = {
 
 SOURCE_COLUMNS = {
     "source": "Nom du fichier dans le dossier des sources de l'événement.",
-    "format": "Format reconnu d'après l'extension (txt, md, srt, vtt, json, docx) ; vide sinon.",
+    "format": "Format reconnu d'après l'extension (texte, markdown, srt, webvtt, whisper, "
+    "docx) ; vide sinon.",
     "talk": "Séquence à laquelle le fichier a été rattaché ; vide s'il n'a pas été lu.",
     "status": "lu, lu en partie, ou ignoré.",
     "reason": "Ignoré : pourquoi ; lu en partie : ce que la lecture a laissé (avec la ligne).",
@@ -237,13 +238,14 @@ def sequences_frame(ingested: Ingested) -> pd.DataFrame:
     for r in ingested.reports:
         if r.status == "lu" and r.talk:
             read.setdefault(r.talk, []).append(r)
+    unreadable = set(ingested.unreadable_items())
     rows = []
     for item in event.items if event else ():
         reports = read.get(item.id, [])
         status = "non concernée"
         if item.has_speech:
             status = "transcrite" if any(r.passages for r in reports) else "sans transcription"
-            if item.id in ingested.unreadable_items():
+            if item.id in unreadable:
                 status = "transcription illisible"
         rows.append(
             {

@@ -197,8 +197,8 @@ def detect(
         if not cues and (
             _refused(span)
             or _necessity_of_nothing(span)
-            or _reported(span, detector)
-            or _imagined(span, detector)
+            or _every_construction(span, detector, _said_by_another)
+            or _every_construction(span, detector, counterfactual)
         ):
             continue
         if _about_proposals(span):
@@ -488,23 +488,18 @@ def _own_course(doc: Doc, cue: Cue) -> bool:
     return near_future or goodwill or must
 
 
-def _reported(span: Span, detector: RecommendationDetector) -> bool:
-    """Every construction of the sentence is inside what a named third party says: « Le
-    ministère nous dit qu'il faut rentabiliser chaque dirham investi, et je le comprends ». The
-    rules set it aside; the classifier, reading the speaker's « je » further on, may not. (A
-    pronoun saying, « vous savez que nous souhaitons … », is often the speaker's own.)"""
+def _every_construction(span: Span, detector: RecommendationDetector, test) -> bool:
+    """Every construction of the sentence (its raw cues, before the exclusions) passes ``test``
+    on its trigger. The rules set such a sentence aside; the classifier may not."""
     cues = detector.raw_cues(span)
-    return bool(cues) and all(_said_by_another(span.doc[c.trigger]) for c in cues)
-
-
-def _imagined(span: Span, detector: RecommendationDetector) -> bool:
-    """Every construction of the sentence says what would be needed in an imagined case
-    (:func:`omap_synthesis.deontic.counterfactual`)."""
-    cues = detector.raw_cues(span)
-    return bool(cues) and all(counterfactual(span.doc[c.trigger]) for c in cues)
+    return bool(cues) and all(test(span.doc[c.trigger]) for c in cues)
 
 
 def _said_by_another(trigger: Token) -> bool:
+    """Inside what a named third party says: « Le ministère nous dit qu'il faut rentabiliser
+    chaque dirham investi, et je le comprends » (the classifier reads the speaker's « je »
+    further on). A pronoun saying, « vous savez que nous souhaitons … », is often the
+    speaker's own."""
     token = trigger
     while token.dep_ in {"ccomp", "xcomp", "conj"} and token.head.i != token.i:
         token = token.head
