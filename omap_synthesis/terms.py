@@ -334,13 +334,17 @@ def _courtesy(sent) -> bool:
     """Thanks, floor and time: a procedural word and at most a few other content words."""
     data = resources()["procedural"]
     words = set(data["words"])
-    content = [
+    # « merci » is one of spaCy's stop words: the procedural words are looked for among all.
+    marked = [t for t in sent if t.is_alpha and (t.lemma_.lower() in words or t.lower_ in words)]
+    others = [
         t
         for t in sent
-        if t.is_alpha and not t.is_stop and t.pos_ in {"NOUN", "ADJ", "VERB", "INTJ", "ADV"}
+        if t.is_alpha
+        and not t.is_stop
+        and t.pos_ in {"NOUN", "ADJ", "VERB", "INTJ", "ADV"}
+        and t not in marked
     ]
-    marked = [t for t in content if t.lemma_.lower() in words or t.lower_ in words]
-    return bool(marked) and len(content) - len(marked) <= data["max_other_words"]
+    return bool(marked) and len(others) <= data["max_other_words"]
 
 
 @dataclass(frozen=True)

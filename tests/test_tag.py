@@ -165,6 +165,10 @@ def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, tex
         # The floor passed on by the speaker; a topic the speaker moves on to is discussed.
         ("Je passe la parole sans plus tarder à Mme Garnier, que je remercie.", True),
         ("Je passe à la question des registres, centrale pour l'interopérabilité.", False),
+        # « merci » is a stop word of spaCy's: alone, it still thanks.
+        ("Merci.", True),
+        ("Merci beaucoup.", True),
+        ("Merci, il faut simplifier les démarches des usagers.", False),
     ],
 )
 def test_session_management_sentences(nlp, text, procedural):
