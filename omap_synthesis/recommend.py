@@ -847,9 +847,13 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
 
 def _stance(head: Token) -> frozenset[str]:
     """The words that say which way an action goes: its verb, the verb's direct dependents and
-    the adjectives of its object (« laisser les labels facultatifs »)."""
+    the adjectives of its object (« laisser les labels facultatifs »), or of the object's noun
+    complement, where the parser often hangs the adjective that says what the object is to be
+    (« rendre la certification des compétences obligatoire »)."""
     said = [head, *head.children]
-    said += [a for c in head.children if c.dep_ == "obj" for a in c.children if a.dep_ == "amod"]
+    objects = [c for c in head.children if c.dep_ == "obj"]
+    objects += [n for c in objects for n in c.children if n.dep_ == "nmod"]
+    said += [a for c in objects for a in c.children if a.dep_ == "amod"]
     return _words(said)
 
 
