@@ -1031,12 +1031,16 @@ def _kept(child: Token) -> bool:
 def _manner(clause: Token) -> bool:
     """« arrêter de gérer l'hôpital comme on gère une entreprise »: a « comme » clause right
     after the action says how it is done, and dropping it would say the contrary; « comme je
-    l'ai dit », set off or in the speaker's voice, is an aside."""
+    l'ai dit », set off or in the speaker's voice, is an aside. So does an infinitive in
+    « avant de » or « sans » (« simplifier les démarches avant de les numériser »): the order
+    or the condition is the speaker's point."""
     doc = clause.doc
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    infinitive_clause = bool(marks & {"avant", "sans"}) and clause.morph.get("VerbForm") == ["Inf"]
     return (
         clause.dep_ == "advcl"
         and clause.i > clause.head.i
-        and any(c.dep_ == "mark" and c.lower_ == "comme" for c in clause.children)
+        and ("comme" in marks or infinitive_clause)
         and not any(t.text in _INCISE_MARKS for t in doc[clause.head.i + 1 : clause.i])
         and not any(c.lower_ in _SPEAKER_PRONOUNS for c in clause.children)
         and lemma(clause) not in lexicon()["reporting_verbs"]

@@ -573,6 +573,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut tout de suite augmenter les salaires des infirmières.",
             "Augmenter les salaires des infirmières",
         ),
+        # The order the speaker asks for is her point.
+        (
+            "Il faut simplifier les démarches avant de les numériser.",
+            "Simplifier les démarches avant de les numériser",
+        ),
         # « mieux » stays before the infinitive.
         ("Il faut mieux attribuer les logements sociaux.", "Mieux attribuer les logements sociaux"),
         # How the action is done: without it, the line would say the contrary.
