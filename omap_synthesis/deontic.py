@@ -495,10 +495,12 @@ class RecommendationDetector:
             return []
         if before is not None and before.lower_ in {"nous", "on"}:
             return []
-        # « Commençons par former les agents »: the action is the infinitive.
-        head = (
-            self._through(token) if infinitive(token) in self.words["pass_through_verbs"] else token
-        )
+        # « Commençons par former les agents »: the action is the infinitive (followed from
+        # here, for the tagger may read the imperative as a noun, whose lemma is no verb's).
+        head = token
+        if infinitive(token) in self.words["pass_through_verbs"]:
+            then = [c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+            head = self._through(then[0]) if then else token
         verb = infinitive(head)
         excluded = self.words["discourse_verbs"] | self.words["non_action_verbs"]
         if not verb.endswith(VERB_ENDINGS) or {verb, lemma(head)} & excluded:

@@ -1794,6 +1794,13 @@ def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nl
             "Commençons par former en priorité les agents d'accueil du public.",
             "Former en priorité les agents d'accueil du public",
         ),
+        # After a question, the tagger reads the imperative as a noun.
+        (
+            "Alors, par où commencer ? Nous avons 42 000 inscrits, mais ce ne sont pas forcément "
+            "ceux qui en ont le plus besoin. Commençons par former en priorité les agents "
+            "d'accueil du public.",
+            "Former en priorité les agents d'accueil du public",
+        ),
         # « il convient de » is « il faut » in writing, rare in the debates the model learnt.
         ("Il conviendrait de créer un registre national.", "Créer un registre national"),
         # What a named third party says must be done is theirs, not the speaker's.
