@@ -26,7 +26,7 @@ from omap_synthesis import export
 from omap_synthesis.dataset import DatasetWriter, corpus_columns, publish
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook
-from omap_synthesis.ingest import Ingested, ingest_event, ingest_file, slug
+from omap_synthesis.ingest import Ingested, file_hash, ingest_event, ingest_file, slug
 from omap_synthesis.models import Codebook
 from omap_synthesis.readers import FORMATS
 
@@ -207,9 +207,9 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
     pseudo = build_pseudonymiser(ingested.passages, event, entities)
     frame = export.passages_frame(ingested, pseudo, taggings, tagger.codebook)
     inputs = {f"{unit.label}/sources/{n}": h for n, h in ingested.hashes.items()}
-    inputs[f"{unit.label}/event.yaml"] = export.file_hash(folder / "event.yaml")
+    inputs[f"{unit.label}/event.yaml"] = file_hash(folder / "event.yaml")
     if settings.codebook is None:  # the event's own codebook tagged its rows
-        inputs[f"{unit.label}/{event.codebook}"] = export.file_hash(folder / event.codebook)
+        inputs[f"{unit.label}/{event.codebook}"] = file_hash(folder / event.codebook)
     skipped = {
         f"{unit.label}/sources/{r.name}": r.reason for r in ingested.reports if r.status != "lu"
     }
@@ -231,7 +231,7 @@ def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
     frame["event"] = unit.label
     partial = {f"{unit.label}/{n}": r for n, r in ingested.partial.items()}
     remarks = {f"{unit.label}/{n}": r for n, r in ingested.remarks.items()}
-    inputs = {f"{unit.label}/{path.name}": export.file_hash(path)}
+    inputs = {f"{unit.label}/{path.name}": file_hash(path)}
     return UnitResult(frame, inputs, {}, partial, unit.label, remarks, 1)
 
 
@@ -382,7 +382,7 @@ def _manifest(summary: CorpusResult, settings: Settings) -> dict:
     book = {"codebook": None}
     if settings.codebook is not None:
         path = Path(settings.codebook.path)
-        book = {"codebook": path.name, "codebook_sha256": export.file_hash(path)}
+        book = {"codebook": path.name, "codebook_sha256": file_hash(path)}
     return {
         "inputs": dict(sorted(summary.inputs.items())),
         "skipped": dict(sorted(summary.skipped.items())),

@@ -310,11 +310,16 @@ def _digest(path: Path, max_bytes: int) -> str:
     return _file_digest(path)
 
 
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (an input of the manifest, a source met)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def _file_digest(path: Path) -> str:
-    """SHA-256 of any file, read in chunks ("" when it cannot be read)."""
+    """``file_hash``, or "" when the file cannot be read."""
     try:
-        with path.open("rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
+        return file_hash(path)
     except OSError:
         return ""
 

@@ -34,7 +34,7 @@ from omap_synthesis.draft import (
 )
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook
-from omap_synthesis.ingest import Ingested, ingest_event
+from omap_synthesis.ingest import Ingested, file_hash, ingest_event
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> d
     for name in ("event.yaml", event.codebook, EDITS_FILE):
         path = Path(event_dir) / name
         if path.exists():
-            inputs[name] = export.file_hash(path)
+            inputs[name] = file_hash(path)
     return {
         "event": event.id,
         "stages": list(stages),
@@ -459,7 +459,7 @@ def _keep_hand_edits(tmp: Path, target: Path) -> None:
         stamp = time.strftime("%Hh%M", time.localtime(path.stat().st_mtime))
         kept = target / f"{stem}.modifié-{stamp}.{suffix}"
         for n in itertools.count(2):
-            if not kept.exists() or export.file_hash(kept) == export.file_hash(path):
+            if not kept.exists() or file_hash(kept) == file_hash(path):
                 break
             kept = target / f"{stem}.modifié-{stamp}-{n}.{suffix}"
         shutil.copy2(path, kept)
@@ -481,7 +481,7 @@ def _content_hash(path: Path) -> str:
                 return hashlib.sha256(archive.read("word/document.xml")).hexdigest()
         except (zipfile.BadZipFile, KeyError):
             pass  # not a Word file any more: its bytes tell
-    return export.file_hash(path)
+    return file_hash(path)
 
 
 def _record_written(tmp: Path) -> None:

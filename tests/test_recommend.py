@@ -1856,14 +1856,12 @@ def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, senten
 
 def test_opposite_status_of_one_thing_is_a_contradiction(nlp, tmp_path):
     # The parser hangs « obligatoire » on the object's complement, not on the object.
-    path = tmp_path / "qr.txt"
-    path.write_text(
+    passages = _passage_docs(
+        tmp_path,
         "Sophie Marchand : À mon sens, il faut rendre la certification des compétences "
         "numériques obligatoire pour tout avancement de grade.\n\n"
         "Amina Tahiri : Je ne suis pas d'accord avec Madame Marchand. La certification des "
         "compétences numériques doit rester volontaire.\n",
-        encoding="utf-8",
     )
-    passages = ingest_file(path).passages
     first, second = extract_recommendations(passages, parse_passages(nlp, passages))
     assert first.contradicts == (second.id,) and second.contradicts == (first.id,)
