@@ -122,6 +122,11 @@ def _path(kind: str, key: str) -> Path:
     return cache_dir() / "stages" / kind / f"{key}.pickle"
 
 
+def stored(kind: str, key: str) -> bool:
+    """Whether an entry is stored under ``key`` (it may still prove unreadable)."""
+    return enabled() and _path(kind, key).exists()
+
+
 def load(kind: str, key: str, default: Any = None) -> Any:
     """The value stored under ``key``, or ``default`` when absent, unreadable or another key's."""
     if not enabled():

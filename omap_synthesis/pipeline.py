@@ -128,6 +128,12 @@ def analyse(
     def cached(kind: str, compute, entry: str = key, keep: int = caching.MAX_ENTRIES):
         return caching.cached(kind, entry, compute, use=use_cache, keep=keep)
 
+    # The first stage of the recommendation classifier reads the sentences now; the sentence
+    # embeddings of its second look (about 4 s of a cold run on the sample event) are computed
+    # in a thread while the passages are tagged, summarised and grouped into themes.
+    detections = None
+    if not (use_cache and caching.stored("recommend", key)):
+        detections = _start_detection(passages, docs, model)
     taggings = cached("tag", lambda: _tag(passages, docs, codebook, event, model))
     clock.lap("tag")
     summaries = {}
@@ -143,7 +149,14 @@ def analyse(
     recommendations = cached(
         "recommend",
         lambda: _recommendations(
-            passages, docs, codebook, event, themes.assignment, labels_of, model
+            passages,
+            docs,
+            codebook,
+            event,
+            themes.assignment,
+            labels_of,
+            model,
+            detections() if detections is not None else None,
         ),
     )
     clock.lap("recommend")
@@ -182,11 +195,24 @@ def _themes(passages, docs, taggings, event):
     return find_themes(passages, docs, taggings, event, random_state=SEED)
 
 
-def _recommendations(passages, docs, codebook, event, themes, taggings, model):
+def _start_detection(passages, docs, model):
+    from omap_synthesis.recommend import start_detection
+
+    return start_detection(passages, docs, model)
+
+
+def _recommendations(passages, docs, codebook, event, themes, taggings, model, detections):
     from omap_synthesis.recommend import extract_recommendations
 
     return extract_recommendations(
-        passages, docs, codebook, event, themes, taggings=taggings, cache=model
+        passages,
+        docs,
+        codebook,
+        event,
+        themes,
+        taggings=taggings,
+        cache=model,
+        detections=detections,
     )
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -44,7 +45,12 @@ from omap_synthesis.french import (
 )
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
 from omap_synthesis.nlp import PAUSES
-from omap_synthesis.recommend_model import RecommendationModel, load_model, sentence_features
+from omap_synthesis.recommend_model import (
+    RecommendationModel,
+    load_model,
+    second_look,
+    sentence_features,
+)
 from omap_synthesis.segment import count_words
 
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
@@ -168,24 +174,59 @@ def detect(
     """
     passages = list(passages)
     if cache is not None and detector is None and model is True:
-        return _detect_cached(passages, docs, cache)
+        return start_detection(passages, docs, cache)()
     detector = detector or RecommendationDetector()
     model = load_model() if model is True else model
-    answering = answers_to_questions(passages)
+    look = _first_look(passages, docs, detector, model)
+    return _conclude(look, second_look(look.texts), detector, model)
+
+
+@dataclass(frozen=True)
+class _FirstLook:
+    """Passages read by the classifier's first stage: their sentences, the features and first
+    score of each, and the texts its second look embeds."""
+
+    spoken: list[Sentence]
+    features: list[dict]
+    first: list[float]
+    texts: list[str]
+
+
+def _first_look(
+    passages: list[Passage],
+    docs: Mapping[str, Doc],
+    detector: RecommendationDetector,
+    model: RecommendationModel | None,
+) -> _FirstLook:
     spoken = list(sentences((p for p in passages if p.kind != "moderation"), docs))
     if model is None:
-        decisions = [(True, 1.0)] * len(spoken)
+        return _FirstLook(spoken, [], [], [])
+    answering = answers_to_questions(passages)
+    vectors = model.uses_vectors
+    features = [
+        sentence_features(s.span, detector, s.passage.id in answering, vectors) for s in spoken
+    ]
+    first = model.first_scores(features)
+    return _FirstLook(spoken, features, first, [spoken[k].span.text for k in model.to_embed(first)])
+
+
+def _conclude(
+    look: _FirstLook,
+    vectors: np.ndarray | None,
+    detector: RecommendationDetector,
+    model: RecommendationModel | None,
+) -> list[Detection]:
+    """The detections of ``look``, given the embeddings of its second look (``None``: the
+    first stage decides alone)."""
+    if model is None:
+        decisions = [(True, 1.0)] * len(look.spoken)
     else:
-        vectors = model.uses_vectors
-        features = [
-            sentence_features(s.span, detector, s.passage.id in answering, vectors) for s in spoken
-        ]
-        decisions = model.decide(features, [s.span.text for s in spoken])
+        decisions = model.conclude(look.features, look.first, vectors)
     found = []
-    for k, (sentence, (keep, score)) in enumerate(zip(spoken, decisions, strict=True)):
+    for k, (sentence, (keep, score)) in enumerate(zip(look.spoken, decisions, strict=True)):
         span = sentence.span
         cues = None
-        first = model.score(features[k]) if model is not None and not keep else 0.0
+        first = look.first[k] if model is not None and not keep else 0.0
         if first and first >= model.threshold:
             # Made in saying it: kept on its first score, which then ranks it.
             cues = detector.sentence_cues(span)
@@ -278,19 +319,45 @@ def _names_proposals(verb: Token) -> bool:
     return any(c.dep_ == "obj" and lemma(c) in _PROPOSAL_NOUNS for c in verb.children)
 
 
-def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str) -> list[Detection]:
-    """:func:`detect` source by source (a turn's context never crosses sources), each source's
-    detections kept in the stage cache as token and character offsets."""
+def start_detection(
+    passages: Sequence[Passage], docs: Mapping[str, Doc], model: str
+) -> Callable[[], list[Detection]]:
+    """Start :func:`detect` with the shipped detector and model; call the returned function
+    for its result.
+
+    Source by source (a turn's context never crosses sources), the detections are kept in the
+    stage cache as token and character offsets, under the key of the pipeline that parsed
+    ``docs`` (``model``). The first stage reads the sources not in the cache now; the sentence
+    embeddings of its second look are computed in a thread, where the engine runs outside the
+    GIL while the caller does other work (the pipeline tags meanwhile).
+    """
+    passages = list(passages)
     by_source: dict[str, list[Passage]] = {}
     for passage in passages:
         by_source.setdefault(passage.source, []).append(passage)
-    order = {p.id: k for k, p in enumerate(passages)}
-    found = []
-    for mine in by_source.values():
+    detector, classifier = RecommendationDetector(), load_model()
+    rows_of, looks = {}, []
+    for source, mine in by_source.items():
+        key = caching.digest("detect", model, mine)
+        rows = caching.load("detect", key)
+        if rows is None:
+            looks.append((source, key, _first_look(mine, docs, detector, classifier)))
+        else:
+            rows_of[source] = rows
+    texts = [text for _, _, look in looks for text in look.texts]
+    pool = ThreadPoolExecutor(1, thread_name_prefix="omap-embed")
+    embedding = pool.submit(second_look, texts)
+    pool.shutdown(wait=False)  # the thread ends with its work
 
-        def compute(mine=mine):
+    def result() -> list[Detection]:
+        vectors, start = embedding.result(), 0
+        for source, key, look in looks:
+            mine, end = by_source[source], start + len(look.texts)
             index = {p.id: k for k, p in enumerate(mine)}
-            return [
+            found = _conclude(
+                look, None if vectors is None else vectors[start:end], detector, classifier
+            )
+            rows_of[source] = [
                 (
                     index[s.passage.id],
                     s.span.start,
@@ -300,17 +367,22 @@ def _detect_cached(passages: list[Passage], docs: Mapping[str, Doc], model: str)
                     d.cues,
                     d.score,
                 )
-                for d in detect(mine, docs)
+                for d in found
                 for s in [d.sentence]
             ]
+            caching.store("detect", key, rows_of[source])
+            start = end
+        order = {p.id: k for k, p in enumerate(passages)}
+        found = []
+        for source, mine in by_source.items():
+            for k, begin, stop, a, b, cues, score in rows_of[source]:
+                passage = mine[k]
+                sentence = Sentence(passage, docs[passage.id][begin:stop], a, b)
+                found.append(Detection(sentence, cues, score))
+        found.sort(key=lambda d: (order[d.sentence.passage.id], d.sentence.span.start))
+        return found
 
-        rows = caching.cached("detect", caching.digest("detect", model, mine), compute)
-        for k, start, end, a, b, cues, score in rows:
-            passage = mine[k]
-            sentence = Sentence(passage, docs[passage.id][start:end], a, b)
-            found.append(Detection(sentence, cues, score))
-    found.sort(key=lambda d: (order[d.sentence.passage.id], d.sentence.span.start))
-    return found
+    return result
 
 
 def answers_to_questions(passages: Sequence[Passage]) -> set[str]:
@@ -980,6 +1052,7 @@ def extract_recommendations(
     themes: Mapping[str, str] | None = None,
     taggings: Mapping[str, Sequence[str]] | None = None,
     cache: str | None = None,
+    detections: Sequence[Detection] | None = None,
 ) -> list[Recommendation]:
     """Every recommendation made in ``passages``, merged and ranked.
 
@@ -1002,6 +1075,9 @@ def extract_recommendations(
     cache : str, optional
         Key of the pipeline that parsed ``docs``: detections are cached per source
         (see :func:`detect`).
+    detections : sequence of Detection, optional
+        What :func:`detect` found in ``passages`` (the pipeline finds them while it tags);
+        found here otherwise.
 
     Returns
     -------
@@ -1016,7 +1092,9 @@ def extract_recommendations(
     'Partager les registres entre ministères'
     """
     passages = list(passages)
-    candidates = [_candidate(d, k) for k, d in enumerate(detect(passages, docs, cache=cache))]
+    if detections is None:
+        detections = detect(passages, docs, cache=cache)
+    candidates = [_candidate(d, k) for k, d in enumerate(detections)]
     groups = _groups(candidates)
     objectives = _objectives(groups, passages, docs, codebook, event, taggings)
     recs, ids = [], set()

@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 from spacy.tokens import Span, Token
@@ -482,18 +482,39 @@ def _first_stage_only(reason: str) -> None:
     )
 
 
+def second_look(texts: Sequence[str]) -> np.ndarray | None:
+    """The embeddings of the sentences the second look reads again, or None (said once per
+    process) when the engine cannot be loaded: the first stage then decides alone."""
+    try:
+        return embed(texts)
+    except EmbeddingUnavailable as exc:
+        _first_stage_only(str(exc))
+        return None
+
+
 def _logistic(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _weighted(weights: dict, features: dict) -> float:
-    """The weighted sum, in the order of ``weights``; a weight without its feature adds
-    nothing (the same sum as with a zero, bit for bit, for less time)."""
-    return sum(w * features[name] for name, w in weights.items() if name in features)
+class _Linear:
+    """A weighted sum of named features (``weights``: name → coefficient)."""
+
+    weights: dict
+
+    @cached_property
+    def _rank(self) -> dict:
+        return {name: k for k, name in enumerate(self.weights)}
+
+    def weighted(self, features: dict) -> float:
+        """The weighted sum, in the order of ``weights``; a weight without its feature adds
+        nothing (the same sum as with a zero, bit for bit). The sentence's features, a hundred
+        or so, are looked up among the weights (thousands, with the words), not the reverse."""
+        present = sorted((self._rank[name], name) for name in features if name in self._rank)
+        return sum(self.weights[name] * features[name] for _, name in present)
 
 
 @dataclass(frozen=True)
-class Rescoring:
+class Rescoring(_Linear):
     """A second look at the sentences the first model scores from ``floor`` to below
     ``ceiling``: another logistic regression, over the same features and the sentence's
     embedding (:mod:`omap_synthesis.embed`). A sentence at ``ceiling`` or more is kept on its
@@ -508,8 +529,8 @@ class Rescoring:
     threshold: float
 
     def score(self, features: dict, vector: np.ndarray) -> float:
-        z = self.intercept + float(self.embedding @ vector) + _weighted(self.weights, features)
-        return _logistic(z)
+        z = self.intercept + float(self.embedding @ vector)
+        return _logistic(z + self.weighted(features))
 
     @classmethod
     def from_dict(cls, data: dict) -> Rescoring:
@@ -528,7 +549,7 @@ class Rescoring:
 
 
 @dataclass(frozen=True)
-class RecommendationModel:
+class RecommendationModel(_Linear):
     """Logistic regression over :func:`sentence_features`, read from JSON.
 
     ``weights`` maps feature names to coefficients; a sentence is a recommendation when its
@@ -544,34 +565,48 @@ class RecommendationModel:
 
     def score(self, features: dict) -> float:
         """Probability-like score in [0, 1] of one sentence's features (first stage)."""
-        return _logistic(self.intercept + _weighted(self.weights, features))
+        return _logistic(self.intercept + self.weighted(features))
 
     @property
     def uses_vectors(self) -> bool:
         """Whether some weight is on a word-vector feature (:func:`vector_names`)."""
         return any(name.startswith(("v:", "hv:")) for name in self.weights)
 
-    def decide(self, features: Sequence[dict], texts: Sequence[str]) -> list[tuple[bool, float]]:
-        """For each sentence (its features and its text), whether it is a recommendation, and
-        its score. Only the sentences between the rescoring floor and ceiling are embedded, in
-        one batch."""
-        if len(features) != len(texts):
-            raise ValueError("une phrase sans texte, ou un texte sans phrase")
-        first = [self.score(f) for f in features]
+    def first_scores(self, features: Sequence[dict]) -> list[float]:
+        """The first stage's score of each sentence (its features)."""
+        return [self.score(f) for f in features]
+
+    def to_embed(self, first: Sequence[float]) -> list[int]:
+        """Which sentences (indices into ``first``, the first scores) the second look reads
+        again: those from its floor to below its ceiling; none without a second stage."""
         if self.rescoring is None:
+            return []
+        stage = self.rescoring
+        return [k for k, s in enumerate(first) if stage.floor <= s < stage.ceiling]
+
+    def conclude(
+        self, features: Sequence[dict], first: Sequence[float], vectors: np.ndarray | None
+    ) -> list[tuple[bool, float]]:
+        """For each sentence, whether it is a recommendation, and its score, given its first
+        score and the embeddings of the sentences :meth:`to_embed` picks (in that order);
+        ``vectors=None`` (no engine) lets the first stage decide alone."""
+        if self.rescoring is None or vectors is None:
             return [(s >= self.threshold, s) for s in first]
         stage = self.rescoring
-        again = [k for k, s in enumerate(first) if stage.floor <= s < stage.ceiling]
-        try:
-            vectors = embed([texts[k] for k in again])
-        except EmbeddingUnavailable as exc:
-            _first_stage_only(str(exc))
-            return [(s >= self.threshold, s) for s in first]
         result = [(s >= stage.ceiling, s) for s in first]
-        for k, vector in zip(again, vectors, strict=True):
+        for k, vector in zip(self.to_embed(first), vectors, strict=True):
             s = stage.score(features[k], vector)
             result[k] = (s >= stage.threshold, s)
         return result
+
+    def decide(self, features: Sequence[dict], texts: Sequence[str]) -> list[tuple[bool, float]]:
+        """For each sentence (its features and its text), whether it is a recommendation, and
+        its score. Only the sentences between the rescoring floor and ceiling are embedded."""
+        if len(features) != len(texts):
+            raise ValueError("une phrase sans texte, ou un texte sans phrase")
+        first = self.first_scores(features)
+        vectors = second_look([texts[k] for k in self.to_embed(first)])
+        return self.conclude(features, first, vectors)
 
     @classmethod
     def from_dict(cls, data: dict) -> RecommendationModel:

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import sys
+import threading
 import types
 from dataclasses import replace
 from pathlib import Path
@@ -45,6 +46,7 @@ from omap_synthesis.recommend import (
     answers_to_questions,
     detect,
     extract_recommendations,
+    start_detection,
     uncovered_labels,
 )
 from omap_synthesis.recommend_eval import (
@@ -1669,6 +1671,27 @@ def test_cached_detections_equal_fresh_ones_and_spare_the_unchanged_sources(
     dropped = next(p for p in passages if p.talk == "qr-1")
     detect([p for p in passages if p is not dropped], docs, cache="m")
     assert read and {p.source for p in read} == {dropped.source}
+
+
+def test_the_second_look_embeds_while_the_caller_goes_on(
+    sample_ingested, nlp, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    passages = [p for p in sample_ingested.passages if p.talk in {"conf-6", "qr-1"}]
+    docs = parse_passages(nlp, passages)
+    released, original = threading.Event(), recommend_model.embed
+
+    def embed(texts):
+        assert released.wait(60), "the caller waited for the embeddings"
+        return original(texts)
+
+    monkeypatch.setattr(recommend_model, "embed", embed)
+    pending = start_detection(passages, docs, "m")  # returns while the embedding waits
+    released.set()
+    found = pending()
+    assert found and [(d.sentence.quote, d.cues, d.score) for d in found] == [
+        (d.sentence.quote, d.cues, d.score) for d in detect(passages, docs)
+    ]
 
 
 @pytest.mark.parametrize(
