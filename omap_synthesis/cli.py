@@ -780,7 +780,7 @@ def evaluate_recommendations_command(
     result = evaluate(rows, passages, load_nlp())
     if result["misaligned"]:
         err.print(
-            f"Ignorées : {result['misaligned']} phrase(s) annotée(s) absentes de leur position "
+            f"Ignorée(s) : {result['misaligned']} phrase(s) annotée(s) absente(s) de leur position "
             "dans la transcription lue (autre version du fichier, ou position au-delà de sa fin ?)",
             highlight=False,
         )

@@ -263,6 +263,13 @@ def apply_edits(recommendations: list, exclude: list[str], order: list[str]) -> 
     return sorted(kept, key=lambda r: (rank.get(r.id, len(order)), kept.index(r)))
 
 
+def with_edits(inputs: DraftInputs, exclude: list[str], order: list[str]) -> DraftInputs:
+    """``inputs`` with the rapporteur's edits (:func:`apply_edits`); ``found`` keeps every
+    recommendation, so that the text can tell « none found » from « all excluded »."""
+    kept = apply_edits(inputs.all_found, list(exclude), list(order))
+    return replace(inputs, recommendations=kept, found=inputs.all_found)
+
+
 _NUMBERS = (
     "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
     "quinze seize dix-sept dix-huit dix-neuf vingt"
@@ -480,6 +487,14 @@ class DraftInputs:
     missing_items: list[str] = field(default_factory=list)
     # Of the missing items, those whose file was given but empty or unreadable.
     unreadable_items: list[str] = field(default_factory=list)
+    # Every recommendation found, before the rapporteur's edits (``with_edits``); None when
+    # ``recommendations`` are all of them.
+    found: list | None = None
+
+    @property
+    def all_found(self) -> list:
+        """Every recommendation the sources hold, whether the rapporteur kept it or not."""
+        return self.recommendations if self.found is None else self.found
 
 
 def facts(inputs: DraftInputs) -> str:
@@ -788,18 +803,20 @@ class DraftBuilder:
 
     def open_points(self) -> Section:
         codebook, event = self.inputs.codebook, self.inputs.event
-        covered = {o for r in self.inputs.recommendations for o in getattr(r, "objectives", ())}
+        # What no speaker's recommendation addresses, whether the rapporteur reads it or not.
+        found = self.inputs.all_found
+        covered = {o for r in found for o in getattr(r, "objectives", ())}
         sentences = []
         top = [lab.name for lab in codebook.top if lab.id not in covered]
         subs = [label_name(lab) for lab in codebook.labels if lab.parent and lab.id not in covered]
-        if self.inputs.recommendations and top:
+        if found and top:
             which = "l'objectif" if len(top) == 1 else "les objectifs"
             sentences.append(
                 DraftSentence(
                     f"Aucune recommandation ne porte sur {which}{NBSP}: {join_words(top)}."
                 )
             )
-        if self.inputs.recommendations and subs:
+        if found and subs:
             which = "ce sous-thème" if len(subs) == 1 else "ces sous-thèmes"
             also = " non plus" if sentences else ""
             sentences.append(
@@ -826,7 +843,7 @@ class DraftBuilder:
                 sentences.append(
                     DraftSentence(f"La séquence *{name}* n'a pas pu être prise en compte, {why}.")
                 )
-        if not self.inputs.recommendations:
+        if not found:
             sentences.insert(
                 0,
                 DraftSentence(
@@ -835,10 +852,16 @@ class DraftBuilder:
                 ),
             )
         if not sentences:
+            # Those the rapporteur excluded are neither read nor in the annex.
+            where = (
+                ""
+                if len(found) > len(self.inputs.recommendations)
+                else ", lue ici ou relevée en annexe"
+            )
             sentences.append(
                 DraftSentence(
-                    "Chaque objectif et chaque sous-thème a reçu au moins une recommandation, "
-                    "lue ici ou relevée en annexe."
+                    "Chaque objectif et chaque sous-thème a reçu au moins une "
+                    f"recommandation{where}."
                 )
             )
         return Section("Points restés ouverts", [sentences + self._disagreements()])
@@ -889,15 +912,15 @@ class DraftBuilder:
         recs = self.inputs.recommendations
         main = Section("Recommandations")
         if not recs:
+            said = (
+                "Les recommandations relevées dans les sources de la journée ont toutes été "
+                "écartées de cette lecture"
+                if self.inputs.all_found
+                else "Aucune recommandation explicite n'a été relevée dans les sources de la "
+                "journée"
+            )
             main.paragraphs.append(
-                [
-                    DraftSentence(
-                        "Aucune recommandation explicite n'a été relevée dans les sources de la "
-                        "journée{NBSP}; la synthèse ci-dessus en tient lieu.".replace(
-                            "{NBSP}", NBSP
-                        )
-                    )
-                ]
+                [DraftSentence(f"{said}{NBSP}; la synthèse ci-dessus en tient lieu.")]
             )
             return [main]
         annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)

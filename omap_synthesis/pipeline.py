@@ -25,12 +25,12 @@ from omap_synthesis.draft import (
     DEFAULT_WORDS,
     DraftInputs,
     References,
-    apply_edits,
     build_draft,
     edit_problems,
     facts,
     join_words,
     load_edits,
+    with_edits,
 )
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook
@@ -256,9 +256,12 @@ def write_reading(
     """
     from omap_synthesis.render import draft_docx, draft_markdown
 
-    chosen = replace(
-        inputs, recommendations=apply_edits(inputs.recommendations, list(exclude), list(order))
-    )
+    chosen = with_edits(inputs, exclude, order)
+    if chosen.all_found and not chosen.recommendations:
+        log.warning(
+            "toutes les recommandations relevées sont écartées (« exclure ») : le texte n'en lit "
+            "aucune"
+        )
     draft = build_draft(chosen, words)
     if draft.words > 1.5 * words:  # the opening, the points left open, the closing and one
         log.warning(  # recommendation are always read
@@ -372,7 +375,7 @@ def _write_report_and_dataset(
         for k, v in extras["themes"].quality.items()
         if isinstance(v, int | float) or v is None
     }
-    edited = replace(inputs, recommendations=apply_edits(inputs.recommendations, *edits))
+    edited = with_edits(inputs, *edits)
     view = build_view(edited, ingested.reports, quality, METHOD, figures())
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None

@@ -73,7 +73,7 @@ def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(path, f"JSON invalide ({json_reason(exc)})", number) from None
+            raise InputError(path, json_reason(exc), number) from None
         try:
             if not isinstance(row, dict):
                 raise _BadValue("un objet JSON est attendu")

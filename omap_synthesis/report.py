@@ -62,6 +62,8 @@ class ReportView:
     coverage: list[dict]
     themes: list[dict]
     recommendations: list[dict]
+    # Said when ``recommendations`` is empty.
+    no_recommendation: str
     uncovered: str
     exchanges: list[dict]
     method: list[str]
@@ -415,6 +417,11 @@ def build_view(
         coverage=coverage,
         themes=themes,
         recommendations=recommendations,
+        no_recommendation=(
+            "Les recommandations relevées ont toutes été écartées de ce rapport (lecture.yaml)."
+            if inputs.all_found
+            else "Aucune recommandation explicite n’a été relevée dans les sources."
+        ),
         uncovered=uncovered,
         exchanges=exchanges,
         method=method,
@@ -499,7 +506,7 @@ def render_docx(view: ReportView, path: Path) -> None:
         for e in rec["evidence"]:
             document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
     if not view.recommendations:
-        document.add_paragraph("Aucune recommandation explicite n’a été relevée dans les sources.")
+        document.add_paragraph(view.no_recommendation)
     document.add_heading("Questions du public", 1)
     for ex in view.exchanges:
         document.add_heading(ex["title"], 2)

@@ -307,6 +307,26 @@ def test_draft_without_any_recommendation_says_so(outputs):
     assert "## Ce que les interventions ont apporté" in text
 
 
+def test_excluding_every_recommendation_is_not_finding_none(outputs, nlp, tmp_path, caplog):
+    from omap_synthesis.draft import with_edits
+    from omap_synthesis.pipeline import write_reading
+    from omap_synthesis.report import build_view
+    from tests.grammar import grammar_errors, prose
+
+    result, _ = outputs
+    every = [r.id for r in result.inputs.recommendations]
+    with caplog.at_level(logging.WARNING, logger="omap_synthesis.pipeline"):
+        write_reading(tmp_path, result.inputs, nlp, exclude=every)
+    assert "toutes les recommandations relevées sont écartées" in caplog.text
+    text = (tmp_path / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "ont toutes été écartées de cette lecture" in text
+    assert "Aucune recommandation explicite" not in text
+    assert "Faute de recommandation relevée" not in text
+    assert grammar_errors(prose(text)) == []
+    view = build_view(with_edits(result.inputs, every, []), [], {}, [], {})
+    assert view.recommendations == [] and "toutes été écartées" in view.no_recommendation
+
+
 def test_contradictory_recommendations_are_both_kept(outputs):
     result, folder = outputs
     recs = {r.id: r for r in result.inputs.recommendations}

@@ -1060,7 +1060,9 @@ def test_evaluate_command_bad_gold_line(tmp_path):
     ]:
         gold.write_text(line + "\n", encoding="utf-8")
         result = runner.invoke(app, cmd)
-        assert result.exit_code == 2 and message in " ".join(result.output.split())
+        output = " ".join(result.output.split())
+        assert result.exit_code == 2 and message in output
+        assert output.count("JSON invalide") <= 1
 
 
 def test_sample_event_gold_matches_its_sources(sample_ingested):
