@@ -16,6 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import yaml
+
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.check import ELIDED
 from omap_synthesis.clean import hesitates
@@ -215,14 +217,18 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
         elif isinstance(value, int):
             value = [value]
         if not isinstance(value, list) or any(isinstance(x, dict | list) for x in value):
-            found = " ".join(str(value).split())
+            # As the file writes it (« {a: 1} »), not as Python would.
+            written = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True)
+            found = " ".join(written.removesuffix("...\n").split())
             found = found if len(found) <= 60 else found[:60] + "…"
             raise InputError(
                 path,
                 f"« {key} » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
                 f"R-7ac68a2408] (lu : {found})",
             )
-        lists.append([_rec_id(x) for x in value])
+        if None in value:
+            log.warning("%s : élément vide dans « %s », ignoré", path.name, key)
+        lists.append([_rec_id(x) for x in value if x is not None])
     return lists[0], lists[1]
 
 

@@ -164,6 +164,16 @@ def test_an_edits_file_forgives_a_single_id_and_suggests_a_misspelt_key(tmp_path
     with pytest.raises(InputError) as info:
         load_edits(path)
     assert "« exclure » doit être une liste d'identifiants" in str(info.value)
+    # What was read is shown as the file writes it, not as Python would.
+    assert "(lu : {R-1: oui})" in str(info.value)
+
+
+def test_an_empty_item_of_the_edits_file_is_skipped_and_said(tmp_path, caplog):
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exclure: [R-1, null, ~]\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert load_edits(path) == (["R-1"], [])
+    assert "lecture.yaml : élément vide dans « exclure », ignoré" in caplog.text
 
 
 def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
