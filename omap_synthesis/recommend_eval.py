@@ -74,6 +74,10 @@ def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(path, json_reason(exc), number) from None
+        except RecursionError:
+            raise InputError(
+                path, "JSON invalide (structure imbriquée trop profondément)", number
+            ) from None
         try:
             if not isinstance(row, dict):
                 raise _BadValue("un objet JSON est attendu")

@@ -74,6 +74,8 @@ def _parse_line(number: int, raw: str) -> TagInput:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(json_reason(exc)) from None
+    except RecursionError:
+        raise ValueError("JSON invalide (structure imbriquée trop profondément)") from None
     if not isinstance(data, dict):
         raise ValueError('un objet JSON {"id", "text"} est attendu')
     if data.get("id") is None or isinstance(data["id"], dict | list):

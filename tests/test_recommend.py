@@ -1057,6 +1057,7 @@ def test_evaluate_command_bad_gold_line(tmp_path):
     for line, message in [
         ('{"file": "x.txt", "start_char": 0, "end_char": 4, "label": "oui"}', "0 ou 1, lu « oui »"),
         ('{"file": "x.txt", "start_char": 0, "end_char": 4, "label": 1', "JSON invalide ("),
+        ("[" * 100_000 + "]" * 100_000, "structure imbriquée trop profondément"),
     ]:
         gold.write_text(line + "\n", encoding="utf-8")
         result = runner.invoke(app, cmd)

@@ -454,6 +454,20 @@ def test_read_inputs_keeps_good_lines(tmp_path):
     assert str(problems[0]).startswith(f"{path}, ligne 3 : ")
 
 
+def test_a_line_nested_too_deep_is_reported_and_the_others_are_read(tmp_path):
+    path = tmp_path / "in.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(
+        f'{{"id": 1, "text": "a"}}\n{{"id": 2, "text": {deep}}}\n{{"id": 3, "text": "b"}}\n',
+        encoding="utf-8",
+    )
+    inputs, problems = read_inputs(path)
+    assert [i.id for i in inputs] == [1, 3]
+    assert [p.reason for p in problems] == [
+        "ligne 2 : JSON invalide (structure imbriquée trop profondément)"
+    ]
+
+
 def test_a_line_not_in_utf8_is_reported_and_the_others_are_read(tmp_path):
     path = tmp_path / "in.jsonl"
     path.write_bytes(
