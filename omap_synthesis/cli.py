@@ -147,7 +147,7 @@ def _run_stages(
 ) -> None:
     from omap_synthesis.check import FaithfulnessError
     from omap_synthesis.draft import DEFAULT_WORDS
-    from omap_synthesis.pipeline import STEP_NAMES, run
+    from omap_synthesis.pipeline import STEP_NAMES, run, set_aside
     from omap_synthesis.progress import progress
 
     event_dir = event_dir or DEFAULT_EVENT_DIR
@@ -170,6 +170,9 @@ def _run_stages(
     except OSError as exc:
         _fail(_os_failure(exc, out or REPORTS_DIR))
     _accounting(result.ingested, _out())
+    aside = set_aside(result.ingested.passages, result.extras.get("taggings", ()))
+    for name, said in aside.items():
+        _out().print(f"{name} : {said}.", highlight=False, markup=False)
     if not result.ingested.passages:
         _fail("aucune source utilisable : rien n'a été écrit.", 1)
     if result.timings:

@@ -216,6 +216,24 @@ def _recommendations(passages, docs, codebook, event, themes, taggings, model, d
     )
 
 
+def set_aside(passages, taggings) -> dict[str, str]:
+    """Per source file, the passages the analysis could not read (in another language, or
+    nothing left once cleaned), in French: « 2 passages non analysés (passage en anglais,
+    passage en arabe) »."""
+    source = {p.id: p.source for p in passages}
+    reasons: dict[str, list[str]] = {}
+    for t in taggings:
+        if not t.analysed:
+            reasons.setdefault(source[t.passage_id], []).append(t.note.split(" : ")[0])
+    return {
+        name: (
+            f"{len(why)} passage{'s' if len(why) > 1 else ''} non "
+            f"analysé{'s' if len(why) > 1 else ''} ({', '.join(dict.fromkeys(why))})"
+        )
+        for name, why in reasons.items()
+    }
+
+
 def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:
     event = ingested.event
     inputs = {f"sources/{name}": digest for name, digest in sorted(ingested.hashes.items())}
@@ -376,7 +394,8 @@ def _write_report_and_dataset(
         if isinstance(v, int | float) or v is None
     }
     edited = with_edits(inputs, *edits)
-    view = build_view(edited, ingested.reports, quality, METHOD, figures())
+    aside = set_aside(ingested.passages, extras["taggings"])
+    view = build_view(edited, ingested.reports, quality, METHOD, figures(), aside)
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None
     with job or contextlib.nullcontext():

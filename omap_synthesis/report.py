@@ -302,12 +302,15 @@ def build_view(
     quality: dict,
     method: list[str],
     figures: dict[str, Figure] | None = None,
+    set_aside: dict[str, str] | None = None,
 ) -> ReportView:
     """Gather and format the report's content (public texts only).
 
     ``figures`` are the report's figures when already drawn (:func:`start_figures`); by default
-    they are drawn here.
+    they are drawn here. ``set_aside`` says, per source file, which passages the analysis
+    could not read (:func:`omap_synthesis.pipeline.set_aside`).
     """
+    set_aside = set_aside or {}
     event, pseudo = inputs.event, inputs.pseudonymiser
     refs = References(event, inputs.passages, pseudo)
     by_id = {p.id: p for p in inputs.passages}
@@ -401,7 +404,7 @@ def build_view(
             "talk": r.talk or "",
             "passages": r.passages,
             "words": r.words,
-            "state": r.state,
+            "state": " ; ".join(filter(None, (r.state, set_aside.get(r.name)))),
         }
         for r in accounting
     ]

@@ -610,6 +610,29 @@ def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
     assert shown["action"] == first.action[:1].upper() + first.action[1:]
 
 
+def test_passages_the_analysis_could_not_read_are_said_file_by_file(outputs):
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from omap_synthesis.pipeline import METHOD, set_aside
+    from omap_synthesis.report import build_view
+
+    passages = [SimpleNamespace(id=f"p{k}", source=s) for k, s in enumerate("aab")]
+    taggings = [
+        SimpleNamespace(passage_id="p0", analysed=False, note="passage en anglais : non analysé"),
+        SimpleNamespace(passage_id="p1", analysed=False, note="passage en arabe : non analysé"),
+        SimpleNamespace(passage_id="p2", analysed=True, note=""),
+    ]
+    said = set_aside(passages, taggings)
+    assert said == {"a": "2 passages non analysés (passage en anglais, passage en arabe)"}
+    result, _ = outputs
+    report = replace(result.ingested.reports[0])
+    view = build_view(
+        result.inputs, [report], {}, METHOD, {}, {report.name: "1 passage non analysé (x)"}
+    )
+    assert view.sources[0]["state"] == f"{report.state}\u00a0; 1 passage non analysé (x)"
+
+
 def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, outputs):
     result, first = outputs
     out, kept = result.inputs.recommendations[0], result.inputs.recommendations[1]
