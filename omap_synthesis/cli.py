@@ -46,8 +46,14 @@ OutDir = Annotated[Path | None, typer.Option("--out", help="Dossier de sortie (r
 
 def _os_failure(exc: OSError, out: Path) -> str:
     """« impossible d'écrire / de lire … (reason) »: a write when the file is under ``out``."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        return f"impossible d'écrire dans {out} : c'est un fichier, pas un dossier"
     path = Path(exc.filename) if exc.filename else out
-    writing = path.resolve().is_relative_to(Path(out).resolve())
+    writing = path.resolve().is_relative_to(out.resolve())
+    under = path.resolve().relative_to(out.resolve()).parts if writing else ()
+    if under and under[0].startswith("."):
+        path = out  # the run's hidden working folder: the user knows the folder they gave
     verb = "d'écrire dans" if writing else "de lire"
     return f"impossible {verb} {path} ({os_reason(exc)})"
 

@@ -1,5 +1,7 @@
 """Errors whose message is meant for the user (in French)."""
 
+import errno
+
 
 class InputError(Exception):
     """Bad input: the message names the file (and line or field where there is one)."""
@@ -24,6 +26,15 @@ def os_reason(exc: OSError) -> str:
         return "un élément du chemin n'est pas un dossier"
     if isinstance(exc, PermissionError):
         return "accès refusé"
+    if isinstance(exc, FileExistsError):
+        return "un fichier du même nom existe déjà"
+    known = {
+        errno.ENOSPC: "disque plein",
+        errno.EROFS: "système de fichiers en lecture seule",
+        errno.ENAMETOOLONG: "nom de fichier trop long",
+    }
+    if exc.errno in known:
+        return known[exc.errno]
     if exc.errno is not None:
         return f"erreur du système de fichiers (code {exc.errno})"
     return "lecture ou écriture impossible"

@@ -166,3 +166,25 @@ def test_usage_errors_are_in_french(args, message):
 
 def test_an_unknown_usage_message_is_shown_as_it_is():
     assert french_usage("Something new.") == "Something new."
+
+
+def test_a_failed_write_names_the_folder_the_user_gave(tmp_path):
+    import errno
+
+    from omap_synthesis.cli import _os_failure
+
+    taken = tmp_path / "afile"
+    taken.write_text("x", encoding="utf-8")
+    exc = FileExistsError(errno.EEXIST, "File exists", str(taken))
+    assert (
+        _os_failure(exc, taken)
+        == f"impossible d'écrire dans {taken} : c'est un fichier, pas un dossier"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    hidden = PermissionError(errno.EACCES, "Permission denied", str(out / ".omap-2022-1a2b"))
+    assert _os_failure(hidden, out) == f"impossible d'écrire dans {out} (accès refusé)"
+    full = OSError(errno.ENOSPC, "No space left on device", str(out / "rapport.pdf"))
+    assert (
+        _os_failure(full, out) == f"impossible d'écrire dans {out / 'rapport.pdf'} (disque plein)"
+    )
