@@ -108,6 +108,11 @@ def _time(value: object, path: Path, where: str) -> str:
     return text
 
 
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
 def load_event(event_dir: str | Path) -> Event:
     """Read ``event.yaml`` of an event folder and check it.
 
@@ -167,13 +172,21 @@ def load_event(event_dir: str | Path) -> Event:
         objectives = it.get("objectives") or []
         if not isinstance(objectives, list):
             raise InputError(path, f"champ « {where}.objectives » : liste attendue")
+        start = _time(it.get("start"), path, f"{where}.start")
+        end = _time(it.get("end"), path, f"{where}.end")
+        if start and end and _minutes(end) < _minutes(start):
+            raise InputError(
+                path,
+                f"champ « {where}.end » : la séquence « {item_id} » finit ({end}) avant "
+                f"de commencer ({start})",
+            )
         items.append(
             Item(
                 id=item_id,
                 kind=kind,
                 title=_text(it.get("title"), path, f"{where}.title"),
-                start=_time(it.get("start"), path, f"{where}.start"),
-                end=_time(it.get("end"), path, f"{where}.end"),
+                start=start,
+                end=end,
                 label=_text(it.get("label"), path, f"{where}.label", required=False),
                 session=session,
                 speakers=tuple(
@@ -190,8 +203,15 @@ def load_event(event_dir: str | Path) -> Event:
             raise InputError(
                 path, f"champ « sources.{name} » : intervention « {item_id} » inconnue"
             )
+    event_id = _text(raw.get("id"), path, "id")
+    if re.search(r"[/\\]", event_id) or event_id in {".", ".."}:
+        raise InputError(
+            path,
+            f"champ « id » : « {event_id} » doit pouvoir nommer un dossier (ni « / », ni « \\ », "
+            "ni « . » ou « .. » seuls)",
+        )
     return Event(
-        id=_text(raw.get("id"), path, "id"),
+        id=event_id,
         title=_text(raw.get("title"), path, "title"),
         date=_text(raw.get("date"), path, "date", required=False),
         directory=str(event_dir),
@@ -254,6 +274,14 @@ def load_codebook(path: str | Path) -> Codebook:
                 path,
                 f"champ « {where} » : le label « {label_id} » n'a ni nom, ni description, "
                 "ni termes",
+            )
+        if name == label_id and (description or terms):
+            log.warning(
+                "%s : champ « %s » : le label « %s » n'a pas de nom ; son identifiant en tient "
+                "lieu dans les textes et les tableaux",
+                path,
+                where,
+                label_id,
             )
         if not description and not terms:
             log.warning(

@@ -117,6 +117,7 @@ def analyse(
 
     event, passages = ingested.event, ingested.passages
     codebook = load_codebook(Path(event_dir) / event.codebook)
+    _say_unknown_objectives(event, codebook)
     docs = parse_passages(nlp, passages, cache=use_cache, processes=2)
     clock.lap("parse")
     pseudonymiser = build_pseudonymiser(passages, event, docs)
@@ -173,6 +174,22 @@ def analyse(
         unreadable_items=ingested.unreadable_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
+
+
+def _say_unknown_objectives(event, codebook) -> None:
+    """The programme gives a talk an objective the codebook lacks: its prior is lost."""
+    known = {lab.id for lab in codebook.labels}
+    for item in event.items:
+        unknown = [o for o in item.objectives if o not in known]
+        if unknown:
+            several = "s" if len(unknown) > 1 else ""
+            log.warning(
+                "event.yaml : « %s » a pour objectif%s %s, absent%s du codebook : sans effet",
+                item.id,
+                several,
+                join_words([f"« {o} »" for o in unknown]),
+                several,
+            )
 
 
 # The stages' modules are imported when a result is not in the cache (scikit-learn alone takes

@@ -94,7 +94,11 @@ def compile_codebook(codebook: Codebook, model: str) -> CodebookIndex:
     parsed = parse(nlp, [lab.description for lab in described]) if described else []
     matcher = TermMatcher(
         nlp,
-        {lab.id: [lab.name, *lab.terms] for lab in codebook.labels},
+        # A label without a name is shown by its id, which is no word to look for (« A »).
+        {
+            lab.id: [lab.name, *lab.terms] if lab.name != lab.id else [*lab.terms]
+            for lab in codebook.labels
+        },
         {lab.id: description_terms(d) for lab, d in zip(described, parsed, strict=True)},
     )
     supports, specificity, single = [], [], []

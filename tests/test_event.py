@@ -52,6 +52,12 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         (EVENT_OK + "sources:\n  f.txt: zz\n", "sources.f.txt"),
         (EVENT_OK.replace("title: A", "title: A, session: S9"), "session « S9 »"),
         ("id: e\ntitle: T\nid: f\n", "ligne 3 : clé « id » en double (déjà ligne 1)"),
+        (
+            EVENT_OK.replace('"10:00"', '"11:15", end: "9:55"'),
+            "« items[0].end » : la séquence « a » finit (9:55) avant de commencer (11:15)",
+        ),
+        (EVENT_OK.replace("id: e", "id: OMAP 2022/10"), "champ « id » : « OMAP 2022/10 » doit"),
+        (EVENT_OK.replace("id: e", "id: '..'"), "doit pouvoir nommer un dossier"),
     ],
 )
 def test_bad_programme(tmp_path, content, message):
@@ -62,9 +68,9 @@ def test_bad_programme(tmp_path, content, message):
 
 
 def test_times_written_without_quotes_are_times(tmp_path):
-    (tmp_path / "event.yaml").write_text(EVENT_OK.replace('"10:00"', "11:45, end: 9:05"))
+    (tmp_path / "event.yaml").write_text(EVENT_OK.replace('"10:00"', "9:05, end: 11:45"))
     (item,) = load_event(tmp_path).items
-    assert (item.start, item.end) == ("11:45", "9:05")
+    assert (item.start, item.end) == ("9:05", "11:45")
 
 
 def test_a_programme_saved_in_cp1252_is_read_with_a_warning(tmp_path, caplog):
@@ -118,3 +124,18 @@ def test_codebook_oddities_are_read_with_a_warning(tmp_path, caplog):
     assert codebook.get("E").name == "Énergie" and codebook.get("E").terms == ()
     said = " ".join(r.getMessage() for r in caplog.records)
     assert "« E » n'a ni description ni termes" in said and "labels[1].terms" in said
+
+
+def test_a_label_without_a_name_is_said_and_its_id_is_not_a_term(tmp_path, caplog, nlp):
+    from omap_synthesis.tag import CodebookTagger
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text("labels:\n  - {id: A, terms: [simplification]}\n", encoding="utf-8")
+    codebook = load_codebook(path)
+    assert "le label « A » n'a pas de nom ; son identifiant en tient lieu" in caplog.text
+    tagger = CodebookTagger(codebook)
+    docs = [nlp("Le partenariat a bien fonctionné."), nlp("Il faut une simplification.")]
+    said, meant = tagger.tag(docs, ["p1", "p2"])
+    # « a » (the verb) does not count for label « A »; « simplification » does.
+    assert said.scores["A"] == 0.0 and not said.explanations.get("A", {}).get("terms")
+    assert meant.explanations["A"]["terms"] == ["simplification"]

@@ -633,6 +633,23 @@ def test_passages_the_analysis_could_not_read_are_said_file_by_file(outputs):
     assert view.sources[0]["state"] == f"{report.state}\u00a0; 1 passage non analysé (x)"
 
 
+def test_an_objective_the_codebook_lacks_is_said(caplog):
+    from types import SimpleNamespace
+
+    from omap_synthesis.pipeline import _say_unknown_objectives
+
+    codebook = SimpleNamespace(labels=[SimpleNamespace(id="O1"), SimpleNamespace(id="O1.3")])
+    items = [
+        SimpleNamespace(id="conf-3", objectives=("O9", "O1.3")),
+        SimpleNamespace(id="conf-4", objectives=("O1",)),
+    ]
+    with caplog.at_level(logging.WARNING, logger="omap_synthesis.pipeline"):
+        _say_unknown_objectives(SimpleNamespace(items=items), codebook)
+    assert caplog.messages == [
+        "event.yaml : « conf-3 » a pour objectif « O9 », absent du codebook : sans effet"
+    ]
+
+
 def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, outputs):
     result, first = outputs
     out, kept = result.inputs.recommendations[0], result.inputs.recommendations[1]
