@@ -788,12 +788,15 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
 def read_docx(path: Path, data: bytes) -> SourceText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError):
         reason = "document Word illisible (ce n'est pas un fichier .docx valide)"
         raise InputError(path, reason) from None
+    except XMLSyntaxError:  # a valid zip holding a cut or corrupted part (a half-synced file)
+        raise InputError(path, "document Word illisible (XML abîmé)") from None
     paragraphs, headings = [], set()
     for p in document.paragraphs:
         style = (p.style.name or "") if p.style is not None else ""

@@ -195,6 +195,15 @@ def test_docx_line_breaks_before_speaker_tags_start_turns(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_a_docx_with_damaged_xml_is_unreadable_not_a_crash(tmp_path, cut_docx, part):
+    path = tmp_path / "conf.docx"
+    cut_docx(path, part)
+    with pytest.raises(InputError) as info:
+        read_source(path, LIMIT)
+    assert str(info.value) == f"{path} : document Word illisible (XML abîmé)"
+
+
 def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
     import omap_synthesis.readers as readers
 
