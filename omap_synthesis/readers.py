@@ -29,7 +29,7 @@ import yaml
 
 from omap_synthesis import caching
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.errors import InputError, json_reason
+from omap_synthesis.errors import TOO_DEEP, InputError, json_reason
 from omap_synthesis.models import SourceText, Turn
 
 FORMATS = {
@@ -235,6 +235,8 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, "en-tête YAML invalide", mark.line + 2 if mark else 1) from None
+    except RecursionError:
+        raise InputError(path, f"en-tête YAML invalide ({TOO_DEEP})", 1) from None
     if not isinstance(meta, dict):
         raise InputError(path, "l'en-tête YAML doit être une table (talk: …)", 1)
     close = text.find("\n", end + 4)
@@ -735,6 +737,8 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, json_reason(exc), exc.lineno) from None
+    except RecursionError:
+        raise InputError(path, f"JSON invalide ({TOO_DEEP})") from None
     segments = doc.get("segments") if isinstance(doc, dict) else None
     if not isinstance(segments, list):
         raise InputError(

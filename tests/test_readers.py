@@ -236,8 +236,10 @@ def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeyp
             None,
         ),
         ("broken.json", b'{"segments": [', "JSON invalide", 1),
+        ("profond.json", b'{"segments": ' + b"[" * 5000, "imbriquée trop profondément", None),
         ("broken.docx", b"PK\x03\x04 not a zip", "Word illisible", None),
         ("front.md", b"---\ntalk: [\n---\nA : b\n", "en-tête YAML", None),
+        ("profond.md", b"---\ntalk: " + b"[" * 5000 + b"\n---\nA : b\n", "trop profondément", 1),
     ],
 )
 def test_bad_inputs_name_the_file(tmp_path, name, content, message, line):
