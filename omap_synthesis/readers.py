@@ -426,10 +426,16 @@ def _timings_repaired(text: str, problems: list) -> str:
     """The SRT text with every malformed timing line replaced by one the parser reads, each
     noted in ``problems``: the cue's text is kept (its speaker's name too, which would
     otherwise pass what follows to the speaker before), timed from the end of the cue before
-    it to the start of the cue after it."""
+    it to the start of the cue after it.
+
+    A line with an arrow where a cue's timing goes (first of its block, or after the cue's
+    number) is a timing even without digits (« abc --> def »): the parser would append it,
+    with the number before it, to the text of the cue above."""
     lines = text.split("\n")
     for number, line in enumerate(lines):
-        if not _bad_timing(line):
+        after_number = number and lines[number - 1].strip().isdigit()
+        in_place = number == 0 or not lines[number - 1].strip() or after_number
+        if not (_bad_timing(line) or in_place and "-->" in line and not _CUE_TIMING.match(line)):
             continue
         before = next(
             (m.group(2) for x in reversed(lines[:number]) if (m := _CUE_TIMING.match(x))), None

@@ -430,6 +430,25 @@ def test_a_bad_cue_is_named_not_the_whole_file(tmp_path, name):
         assert source.turns[-1].speaker == "Youssef Kettani"  # « Suite. » is his
 
 
+def test_an_srt_timing_without_digits_is_remarked_on_not_read_as_speech(tmp_path):
+    path = tmp_path / "conf.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n\n"
+        "2\nabc --> def\nYoussef Kettani : Sans chiffres.\n\n"
+        "3\n00:00:16,000 --> 00:00:18,000\nSuite.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Hicham Alami : Premier.\nYoussef Kettani : Sans chiffres.\nSuite."
+    assert _turns(source) == [
+        ("Hicham Alami", "Premier."),
+        ("Youssef Kettani", "Sans chiffres.\nSuite."),
+    ]
+    assert source.turns[1].times[0][2:] == (5.0, 16.0)
+    assert not source.problems
+    assert source.remarks == (f"ligne 6 : horodatage mal formé « abc --> def », {KEPT}",)
+
+
 def test_a_lone_cue_with_a_malformed_timing_is_read(tmp_path):
     path = tmp_path / "seul.vtt"
     path.write_text("WEBVTT\n\n00:01.000 -> 00:02.000\nBonjour\n", encoding="utf-8")
