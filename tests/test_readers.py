@@ -279,7 +279,7 @@ PARTLY_BROKEN = {
         "00:04.000 --> 00:06.000\nSuite.\n\n00:61:00.000 --> 00:62:00.000\nPerdu.\n",
         [
             "ligne 5 : texte hors sous-titre (« Hicham Alami : égaré »), passage ignoré",
-            "ligne 16 : horodatage illisible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
+            "ligne 16 : horodatage impossible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
         ],
         [
             "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », "
@@ -370,6 +370,69 @@ def test_a_cue_ending_before_it_starts_keeps_its_text_and_its_start(tmp_path, na
     (problem,) = source.remarks
     assert (
         problem.startswith("ligne 6 : fin avant le début « 00:") and "début est gardée" in problem
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "timing"),
+    [
+        (
+            "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n\n2\n"
+            "00:61:99,000 --> 00:00:09,000\nYoussef Kettani : Perdu.\n\n"
+            "3\n00:00:10,000 --> 00:00:12,000\nSuite.\n",
+            6,
+            "00:61:99,000 --> 00:00:09,000",
+        ),
+        # Without blank lines, the cue ends where the next one starts.
+        (
+            "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n2\n"
+            "00:00:06,000 --> 00:00:60,000\nPerdu.\nPerdu aussi.\n"
+            "3\n00:00:10,000 --> 00:00:12,000\nSuite.\n",
+            5,
+            "00:00:06,000 --> 00:00:60,000",
+        ),
+    ],
+)
+def test_an_srt_cue_with_an_impossible_stamp_is_named_and_left_out(tmp_path, content, line, timing):
+    path = tmp_path / "conf.srt"
+    path.write_text(content, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert source.text == "Hicham Alami : Premier.\nSuite."
+    assert source.problems == (
+        f"ligne {line} : horodatage impossible « {timing} », sous-titre ignoré",
+    )
+    assert not source.remarks
+    assert [t[2:] for t in source.turns[0].times] == [(1.0, 5.0), (10.0, 12.0)]
+
+
+def test_an_impossible_clock_stamp_is_remarked_on_and_its_text_kept(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_text(
+        "[00:05:00] Nadia Fassi : Il faut créer un guichet.\n\n"
+        "[99:99:99] Omar Chraibi : Oui.\n\n[00:07:00] Nadia Fassi : Et partager les registres.\n"
+    )
+    source = read_source(path, LIMIT)
+    assert [t.speaker for t in source.turns] == ["Nadia Fassi", "Omar Chraibi", "Nadia Fassi"]
+    assert not source.problems
+    assert source.remarks == (
+        "ligne 3 : horodatage impossible « [99:99:99] », texte gardé sans cette heure",
+    )
+    assert [t.times[0][2] for t in source.turns][::2] == [300.0, 420.0]
+    assert 300.0 <= source.turns[1].times[0][2] <= source.turns[1].times[0][3] <= 420.0
+
+
+def test_a_whisper_segment_ending_before_it_starts_keeps_its_start(tmp_path):
+    path = tmp_path / "asr.json"
+    path.write_text(
+        '{"segments": [{"start": 0, "end": 2, "text": "Un."}, '
+        '{"start": 20, "end": 18.5, "text": "Deux."}]}'
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Un.\nDeux." and not source.problems
+    assert source.turns[0].times[1][2:] == (20.0, 20.0)
+    assert source.remarks == (
+        "le segment n° 2 finit avant de commencer (« start » 20, « end » 18.5), "
+        "seule l'heure de début est gardée",
     )
 
 
