@@ -40,6 +40,10 @@ def os_reason(exc: OSError) -> str:
     return "lecture ou écriture impossible"
 
 
+# Why a JSON or YAML file nested deeper than the parser's recursion limit (``RecursionError``)
+# cannot be read.
+TOO_DEEP = "structure imbriquée trop profondément"
+
 # The JSON parser's messages, in French (the parser's own are in English).
 _JSON_MESSAGES = {
     "Expecting value": "valeur attendue",

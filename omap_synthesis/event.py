@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from omap_synthesis.errors import InputError, os_reason, yaml_reason
+from omap_synthesis.errors import TOO_DEEP, InputError, os_reason, yaml_reason
 from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,8 @@ def load_yaml(path: Path) -> object:
         raise InputError(path, str(exc), exc.line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, *yaml_reason(exc)) from None
+    except RecursionError:
+        raise InputError(path, f"YAML invalide ({TOO_DEEP})") from None
 
 
 def _text(value: object, path: Path, where: str, required: bool = True) -> str:

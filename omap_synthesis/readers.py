@@ -29,7 +29,7 @@ import yaml
 
 from omap_synthesis import caching
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.errors import InputError, json_reason
+from omap_synthesis.errors import TOO_DEEP, InputError, json_reason
 from omap_synthesis.models import SourceText, Turn
 
 FORMATS = {
@@ -102,12 +102,19 @@ def known_names(names: Iterable[str]) -> Iterator[None]:
         _KNOWN.reset(token)
 
 
+def _impossible_stamp(stamp: str) -> bool:
+    """A clock stamp with 60 or more minutes or seconds (« 00:61:99,000 », « 99:99:99 »); its
+    first field, hours or, without hours, minutes (« 75:30,000 »), has no bound."""
+    return any(int(part) >= 60 for part in re.split(r"[,.]", stamp)[0].split(":")[1:])
+
+
 def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     """Recognise ``Name : text`` (optionally ``[hh:mm:ss] Name (affiliation) : text``).
 
     Returns ``(name, affiliation, offset_of_text, clock_seconds)`` or ``None`` when the line does
-    not open with a speaker tag. A tag is a short name whose words are capitalised (or name
-    particles), or a short role such as « Représentant de … ».
+    not open with a speaker tag; an impossible stamp (« [99:99:99] ») gives no clock. A tag is a
+    short name whose words are capitalised (or name particles), or a short role such as
+    « Représentant de … ».
 
     Examples
     --------
@@ -135,7 +142,7 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
     clock = None
-    if m.group("clock"):
+    if m.group("clock") and not _impossible_stamp(m.group("clock")):
         parts = [int(p) for p in m.group("clock").split(":")]
         clock = float(sum(v * 60**i for i, v in enumerate(reversed(parts))))
     return name, affiliation, m.end(), clock
@@ -235,6 +242,8 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, "en-tête YAML invalide", mark.line + 2 if mark else 1) from None
+    except RecursionError:
+        raise InputError(path, f"en-tête YAML invalide ({TOO_DEEP})", 1) from None
     if not isinstance(meta, dict):
         raise InputError(path, "l'en-tête YAML doit être une table (talk: …)", 1)
     close = text.find("\n", end + 4)
@@ -282,9 +291,10 @@ def _turns_from_blocks(
     text: str, blocks: list[tuple[int, int]], headings: set[int], markdown: bool
 ) -> tuple[list[Turn], list[tuple[int, int]], list[_Note]]:
     """Speaker turns from text blocks (a block without a tag continues the previous speaker),
-    the spans that are not speech, and the remarks on clock stamps (``_clock_windows``), whose
-    line is the offset of the turn in ``text``."""
+    the spans that are not speech, and the remarks on clock stamps (``_clock_windows``, and
+    a stamp that is no time, left out), whose line is the offset of the turn in ``text``."""
     turns: list[Turn] = []
+    stamps: list[_Note] = []
     speaker, affiliation, heading = None, "", ""
     nonspeech: list[tuple[int, int]] = []
     for i, (a, b) in enumerate(blocks):
@@ -297,6 +307,9 @@ def _turns_from_blocks(
         times: tuple = ()
         if tag:
             speaker, affiliation, offset, clock = tag
+            if clock is None and (stamp := _TAG.match(block).group("clock")):
+                reason = f"horodatage impossible « [{stamp}] »"
+                stamps.append(_Note(a, reason, "texte gardé sans cette heure", False))
             a += offset
             if clock is not None:
                 times = ((a, b, clock, clock),)
@@ -308,7 +321,7 @@ def _turns_from_blocks(
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
     turns, remarks = _clock_windows(turns)
-    return turns, nonspeech, remarks
+    return turns, nonspeech, stamps + remarks
 
 
 def _clock_windows(turns: list[Turn]) -> tuple[list[Turn], list[_Note]]:
@@ -424,15 +437,19 @@ def _timings_repaired(text: str, problems: list) -> str:
     """The SRT text with every malformed timing line replaced by one the parser reads, each
     noted in ``problems``: the cue's text is kept (its speaker's name too, which would
     otherwise pass what follows to the speaker before), timed from the end of the cue before
-    it to the start of the cue after it."""
+    it to the start of the cue after it.
+
+    A line with an arrow where a cue's timing goes (first of its block, or after the cue's
+    number) is a timing even without digits (« abc --> def »): the parser would append it,
+    with the number before it, to the text of the cue above."""
     lines = text.split("\n")
     for number, line in enumerate(lines):
-        if not _bad_timing(line):
+        after_number = number and lines[number - 1].strip().isdigit()
+        in_place = number == 0 or not lines[number - 1].strip() or after_number
+        if not (_bad_timing(line) or in_place and "-->" in line and not _CUE_TIMING.match(line)):
             continue
-        before = next(
-            (m.group(2) for x in reversed(lines[:number]) if (m := _CUE_TIMING.match(x))), None
-        )
-        after = next((m.group(1) for x in lines[number + 1 :] if (m := _CUE_TIMING.match(x))), None)
+        before = next((m.group(2) for x in reversed(lines[:number]) if (m := _timing(x))), None)
+        after = next((m.group(1) for x in lines[number + 1 :] if (m := _timing(x))), None)
         start = before or after or "00:00:00,000"
         end = (
             after
@@ -442,6 +459,17 @@ def _timings_repaired(text: str, problems: list) -> str:
         lines[number] = f"{start} --> {end}"
         problems.append(_kept_undated(number + 1, line))
     return "\n".join(lines)
+
+
+def _timing(line: str) -> re.Match | None:
+    """The cue timing of ``line`` when it holds one whose stamps are times."""
+    m = _CUE_TIMING.match(line)
+    return m if m and not any(map(_impossible_stamp, m.group(1, 2))) else None
+
+
+def _impossible_timing(line: str) -> bool:
+    """A cue timing well formed but with a stamp that is no time (« 00:61:99,000 --> … »)."""
+    return bool(_CUE_TIMING.match(line)) and not _timing(line)
 
 
 def _hours(stamp: str) -> str:
@@ -464,13 +492,20 @@ def _srt_timings(text: str, problems: list) -> str:
 
     A stamp without hours (« 00:13,000 », as WebVTT allows) is minutes and seconds, where the
     parser reads hours and minutes; a cue that ends before it starts keeps its start only (noted
-    in ``problems``); a lone index line between blank lines, a cue with neither timing nor text
-    (often left at the end of a file), is blanked out, where the parser would append it to the
-    text of the cue above.
+    in ``problems``); a cue with an impossible stamp (``_impossible_timing``) is blanked out, its
+    number and text too, and noted as left out; a lone index line between blank lines, a cue
+    with neither timing nor text (often left at the end of a file), is blanked out, where the
+    parser would append it to the text of the cue above.
     """
     lines = text.split("\n")
     for i, line in enumerate(lines):
-        if m := _CUE_TIMING.match(line):
+        if _impossible_timing(line):
+            problems.append(
+                (i + 1, f"horodatage impossible « {line.strip()} »", "sous-titre ignoré")
+            )
+            first, end = i - 1 if i and lines[i - 1].strip().isdigit() else i, _cue_end(lines, i)
+            lines[first:end] = [""] * (end - first)
+        elif m := _CUE_TIMING.match(line):
             start, end = (_hours(s) for s in m.group(1, 2))
             if _seconds(end) < _seconds(start):
                 problems.append(_reversed(i + 1, line))
@@ -483,6 +518,22 @@ def _srt_timings(text: str, problems: list) -> str:
         ):
             lines[i] = ""
     return "\n".join(lines)
+
+
+def _cue_end(lines: list[str], timing: int) -> int:
+    """The index after the last text line of the cue whose timing is ``lines[timing]``: at a
+    blank line, or at the next cue (its timing, or its number before its timing)."""
+    k = timing + 1
+    while (
+        k < len(lines)
+        and lines[k].strip()
+        and not _CUE_TIMING.match(lines[k])
+        and not (
+            lines[k].strip().isdigit() and k + 1 < len(lines) and _CUE_TIMING.match(lines[k + 1])
+        )
+    ):
+        k += 1
+    return k
 
 
 def _notes(problems: list) -> dict[str, tuple[str, ...]]:
@@ -704,7 +755,8 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
                 found, reason = [], f"WebVTT mal formé ({exc})"
             else:
                 timing = next(x.strip() for x in lines if "-->" in x)
-                reason = f"horodatage illisible « {timing} »"
+                what = "impossible" if _impossible_timing(timing) else "illisible"
+                reason = f"horodatage {what} « {timing} »"
             if not found:
                 problems.append((number, reason, "sous-titre ignoré"))
             for caption in found:
@@ -735,6 +787,8 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, json_reason(exc), exc.lineno) from None
+    except RecursionError:
+        raise InputError(path, f"JSON invalide ({TOO_DEEP})") from None
     segments = doc.get("segments") if isinstance(doc, dict) else None
     if not isinstance(segments, list):
         raise InputError(
@@ -773,8 +827,13 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
             reason = f"le « speaker » du segment n° {i} n'est pas un texte"
             problems.append(_Note(None, reason, "le segment est lu sans orateur", loses=False))
         speaker = names.get(label, label) if isinstance(label, str) else None
+        start, end = float(seg["start"]), float(seg["end"])
+        if end < start:
+            times = f"« start » {seg['start']}, « end » {seg['end']}"
+            reason = f"le segment n° {i} finit avant de commencer ({times})"
+            problems.append(_Note(None, reason, "seule l'heure de début est gardée", loses=False))
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
-        cues.append((float(seg["start"]), float(seg["end"]), seg["text"], speaker or ""))
+        cues.append((start, max(start, end), seg["text"], speaker or ""))
     notes = _read_problems(path, cues, problems)
     meta = {k: v for k, v in doc.items() if k not in {"segments", "word_segments"}}
     source = _timed_turns(cues, path, "whisper", encoding, meta)
@@ -788,12 +847,15 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
 def read_docx(path: Path, data: bytes) -> SourceText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError):
         reason = "document Word illisible (ce n'est pas un fichier .docx valide)"
         raise InputError(path, reason) from None
+    except XMLSyntaxError:  # a valid zip holding a cut or corrupted part (a half-synced file)
+        raise InputError(path, "document Word illisible (XML abîmé)") from None
     paragraphs, headings = [], set()
     for p in document.paragraphs:
         style = (p.style.name or "") if p.style is not None else ""

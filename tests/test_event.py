@@ -58,6 +58,10 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         ),
         (EVENT_OK.replace("id: e", "id: OMAP 2022/10"), "champ « id » : « OMAP 2022/10 » doit"),
         (EVENT_OK.replace("id: e", "id: '..'"), "doit pouvoir nommer un dossier"),
+        (
+            "id: e\ntitle: " + "[" * 5000 + "\n",
+            "YAML invalide (structure imbriquée trop profondément)",
+        ),
     ],
 )
 def test_bad_programme(tmp_path, content, message):
@@ -95,6 +99,7 @@ def test_a_programme_saved_in_cp1252_is_read_with_a_warning(tmp_path, caplog):
         ("labels:\n  - {id: A}\n", "ni nom, ni description"),
         ("labels:\n  - {id: 'A; B', name: N, terms: [x]}\n", "« ; » ne peut pas figurer"),
         ("labels:\n  - {name: N}\n", "labels[0].id"),
+        ("labels: " + "[" * 5000 + "\n", "YAML invalide (structure imbriquée trop profondément)"),
         (
             "labels:\n  - {id: A, name: N, terms: x, children: [{id: B, name: b, children: "
             "[{id: C, name: c}]}]}\n",

@@ -202,6 +202,16 @@ def test_loose_files_are_their_own_sources(tmp_path):
     assert result.messages and "b.xyz" in result.messages[0]
 
 
+def test_a_word_file_with_damaged_xml_is_skipped_and_the_others_read(tmp_path, cut_docx):
+    good = tmp_path / "a.txt"
+    good.write_text("P1 : Première question ?\n", encoding="utf-8")
+    broken = tmp_path / "conf.docx"
+    cut_docx(broken)
+    result = ingest_files([broken, good])
+    assert [p.speaker for p in result.passages] == ["P1"]
+    assert result.messages == ["conf.docx : document Word illisible (XML abîmé)"]
+
+
 def test_skipped_loose_files_are_named_so_that_one_can_find_them(tmp_path):
     for folder, text in [("a", "P1 : Une phrase.\n"), ("b", "")]:
         (tmp_path / folder).mkdir()

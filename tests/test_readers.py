@@ -195,6 +195,15 @@ def test_docx_line_breaks_before_speaker_tags_start_turns(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml"])
+def test_a_docx_with_damaged_xml_is_unreadable_not_a_crash(tmp_path, cut_docx, part):
+    path = tmp_path / "conf.docx"
+    cut_docx(path, part)
+    with pytest.raises(InputError) as info:
+        read_source(path, LIMIT)
+    assert str(info.value) == f"{path} : document Word illisible (XML abîmé)"
+
+
 def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeypatch):
     import omap_synthesis.readers as readers
 
@@ -227,8 +236,10 @@ def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeyp
             None,
         ),
         ("broken.json", b'{"segments": [', "JSON invalide", 1),
+        ("profond.json", b'{"segments": ' + b"[" * 5000, "imbriquée trop profondément", None),
         ("broken.docx", b"PK\x03\x04 not a zip", "Word illisible", None),
         ("front.md", b"---\ntalk: [\n---\nA : b\n", "en-tête YAML", None),
+        ("profond.md", b"---\ntalk: " + b"[" * 5000 + b"\n---\nA : b\n", "trop profondément", 1),
     ],
 )
 def test_bad_inputs_name_the_file(tmp_path, name, content, message, line):
@@ -268,7 +279,7 @@ PARTLY_BROKEN = {
         "00:04.000 --> 00:06.000\nSuite.\n\n00:61:00.000 --> 00:62:00.000\nPerdu.\n",
         [
             "ligne 5 : texte hors sous-titre (« Hicham Alami : égaré »), passage ignoré",
-            "ligne 16 : horodatage illisible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
+            "ligne 16 : horodatage impossible « 00:61:00.000 --> 00:62:00.000 », sous-titre ignoré",
         ],
         [
             "ligne 10 : horodatage mal formé « 00:02.000 -> 00:04.000 », "
@@ -362,6 +373,69 @@ def test_a_cue_ending_before_it_starts_keeps_its_text_and_its_start(tmp_path, na
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "line", "timing"),
+    [
+        (
+            "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n\n2\n"
+            "00:61:99,000 --> 00:00:09,000\nYoussef Kettani : Perdu.\n\n"
+            "3\n00:00:10,000 --> 00:00:12,000\nSuite.\n",
+            6,
+            "00:61:99,000 --> 00:00:09,000",
+        ),
+        # Without blank lines, the cue ends where the next one starts.
+        (
+            "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n2\n"
+            "00:00:06,000 --> 00:00:60,000\nPerdu.\nPerdu aussi.\n"
+            "3\n00:00:10,000 --> 00:00:12,000\nSuite.\n",
+            5,
+            "00:00:06,000 --> 00:00:60,000",
+        ),
+    ],
+)
+def test_an_srt_cue_with_an_impossible_stamp_is_named_and_left_out(tmp_path, content, line, timing):
+    path = tmp_path / "conf.srt"
+    path.write_text(content, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert source.text == "Hicham Alami : Premier.\nSuite."
+    assert source.problems == (
+        f"ligne {line} : horodatage impossible « {timing} », sous-titre ignoré",
+    )
+    assert not source.remarks
+    assert [t[2:] for t in source.turns[0].times] == [(1.0, 5.0), (10.0, 12.0)]
+
+
+def test_an_impossible_clock_stamp_is_remarked_on_and_its_text_kept(tmp_path):
+    path = tmp_path / "conf.txt"
+    path.write_text(
+        "[00:05:00] Nadia Fassi : Il faut créer un guichet.\n\n"
+        "[99:99:99] Omar Chraibi : Oui.\n\n[00:07:00] Nadia Fassi : Et partager les registres.\n"
+    )
+    source = read_source(path, LIMIT)
+    assert [t.speaker for t in source.turns] == ["Nadia Fassi", "Omar Chraibi", "Nadia Fassi"]
+    assert not source.problems
+    assert source.remarks == (
+        "ligne 3 : horodatage impossible « [99:99:99] », texte gardé sans cette heure",
+    )
+    assert [t.times[0][2] for t in source.turns][::2] == [300.0, 420.0]
+    assert 300.0 <= source.turns[1].times[0][2] <= source.turns[1].times[0][3] <= 420.0
+
+
+def test_a_whisper_segment_ending_before_it_starts_keeps_its_start(tmp_path):
+    path = tmp_path / "asr.json"
+    path.write_text(
+        '{"segments": [{"start": 0, "end": 2, "text": "Un."}, '
+        '{"start": 20, "end": 18.5, "text": "Deux."}]}'
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Un.\nDeux." and not source.problems
+    assert source.turns[0].times[1][2:] == (20.0, 20.0)
+    assert source.remarks == (
+        "le segment n° 2 finit avant de commencer (« start » 20, « end » 18.5), "
+        "seule l'heure de début est gardée",
+    )
+
+
 def test_clock_stamps_going_back_are_remarked_on_with_their_line(tmp_path):
     path = tmp_path / "conf.txt"
     path.write_text(
@@ -417,6 +491,25 @@ def test_a_bad_cue_is_named_not_the_whole_file(tmp_path, name):
         kept = next(t for t in source.turns if "Gardé." in source.text[t.start_char : t.end_char])
         assert kept.speaker == "Youssef Kettani" and kept.times[0][2] == 2.0
         assert source.turns[-1].speaker == "Youssef Kettani"  # « Suite. » is his
+
+
+def test_an_srt_timing_without_digits_is_remarked_on_not_read_as_speech(tmp_path):
+    path = tmp_path / "conf.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n\n"
+        "2\nabc --> def\nYoussef Kettani : Sans chiffres.\n\n"
+        "3\n00:00:16,000 --> 00:00:18,000\nSuite.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert source.text == "Hicham Alami : Premier.\nYoussef Kettani : Sans chiffres.\nSuite."
+    assert _turns(source) == [
+        ("Hicham Alami", "Premier."),
+        ("Youssef Kettani", "Sans chiffres.\nSuite."),
+    ]
+    assert source.turns[1].times[0][2:] == (5.0, 16.0)
+    assert not source.problems
+    assert source.remarks == (f"ligne 6 : horodatage mal formé « abc --> def », {KEPT}",)
 
 
 def test_a_lone_cue_with_a_malformed_timing_is_read(tmp_path):
