@@ -317,11 +317,21 @@ def file_hash(path: Path) -> str:
 
 
 def _file_digest(path: Path) -> str:
-    """``file_hash``, or "" when the file cannot be read."""
+    """``file_hash``, or "" when the file cannot be read or is no regular file (a FIFO
+    opened would wait for a writer)."""
     try:
-        return file_hash(path)
+        return file_hash(path) if path.is_file() else ""
     except OSError:
         return ""
+
+
+def _not_a_file(path: Path) -> str:
+    """Why an entry of the sources folder that is no regular file is not read."""
+    if path.is_symlink() and not path.exists():
+        return "lien cassé : sa cible est introuvable"
+    if path.is_dir():
+        return "dossier : les sous-dossiers ne sont pas lus"
+    return "pas un fichier ordinaire (tube ou périphérique)"
 
 
 def _reason(exc: Exception) -> str:
@@ -356,14 +366,18 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         )
         raise InputError(sources_dir, reason)
     result = Ingested([], event=event)
-    files = sorted(p for p in sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    entries = sorted(p for p in sources_dir.iterdir() if not p.name.startswith("."))
+    files = [p for p in entries if p.is_file()]
     stems = Counter(slug(p.stem) for p in files)
     digests = {p: _digest(p, max_bytes) for p in files}
     keeper: dict[str, str] = {}
     for path in sorted(files, key=lambda p: (len(p.name), p.name)):
         keeper.setdefault(digests[path], path.name)
     last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
-    for path in files:
+    for path in entries:
+        if not path.is_file():  # never opened: a FIFO would block the run
+            result.skip(path, _not_a_file(path), talk=_talk_named(path.name, event))
+            continue
         fmt = FORMATS.get(path.suffix.lower(), "")
         digest = digests[path]
         if digest and keeper[digest] != path.name:
@@ -393,7 +407,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.sources[source.name] = source
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed, digest))
-    present = {p.name for p in files}
+    present = {p.name for p in entries}
     for name, item in event.sources:
         if name not in present:
             fmt = FORMATS.get(Path(name).suffix.lower(), "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 
@@ -365,3 +366,35 @@ def test_a_misspelt_name_of_the_talks_speaker_takes_the_programme_spelling(tmp_p
     assert "Leila Bennani" in speakers and "Leila Benani" not in speakers
     report = {r.name: r for r in ingested.reports}["conf-1.txt"]
     assert "« Leila Benani » est lu comme Leila Bennani, du programme" in report.remarks
+
+
+@pytest.fixture
+def small_event(tmp_path, sample_event):
+    """The sample programme with one transcript, conf-1.txt, in its sources."""
+    event = tmp_path / "event"
+    (event / "sources").mkdir(parents=True)
+    for name in ("event.yaml", "codebook.yaml"):
+        shutil.copy(sample_event / name, event / name)
+    shutil.copy(sample_event / "sources" / "conf-1.txt", event / "sources" / "conf-1.txt")
+    return event
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFO on this system")
+def test_entries_that_are_not_regular_files_are_reported_not_read(small_event, tmp_path):
+    sources = small_event / "sources"
+    (sources / "anciens").mkdir()
+    shutil.copy(sources / "conf-1.txt", sources / "anciens" / "conf-2.txt")
+    (sources / "conf-7.md").mkdir()
+    (sources / "conf-3.vtt").symlink_to(tmp_path / "partage" / "conf-3.vtt")
+    os.mkfifo(sources / "conf-6.txt")  # opened, it would wait for a writer for ever
+    result = ingest_event(small_event)
+    states = {r.name: (r.talk, r.state) for r in result.reports if r.name != "01-ouverture.md"}
+    assert states == {
+        "anciens": (None, "ignoré : dossier : les sous-dossiers ne sont pas lus"),
+        "conf-1.txt": ("conf-1", "lu"),
+        "conf-3.vtt": ("conf-3", "ignoré : lien cassé : sa cible est introuvable"),
+        "conf-6.txt": ("conf-6", "ignoré : pas un fichier ordinaire (tube ou périphérique)"),
+        "conf-7.md": ("conf-7", "ignoré : dossier : les sous-dossiers ne sont pas lus"),
+    }
+    assert [r.name for r in result.reports][:5] == sorted(states)  # in name order
+    assert {"conf-3", "conf-6", "conf-7"} <= set(result.unreadable_items())
