@@ -370,18 +370,22 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
     files = [p for p in entries if p.is_file()]
     stems = Counter(slug(p.stem) for p in files)
     digests = {p: _digest(p, max_bytes) for p in files}
+    # Of identical copies, the one whose name maps to a programme item, else the shortest name,
+    # is read first; the others are read only if it is left out (they are not copies of it then).
     keeper: dict[str, str] = {}
-    for path in sorted(files, key=lambda p: (len(p.name), p.name)):
+    for path in sorted(files, key=lambda p: (not _talk_named(p.name, event), len(p.name), p.name)):
         keeper.setdefault(digests[path], path.name)
+    copies = [p for p in files if digests[p] and keeper[digests[p]] != p.name]
+    read_as: dict[str, str] = {}  # a content digest: the name of the copy read
     last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
-    for path in entries:
+    for path in [p for p in entries if p not in copies] + copies:
         if not path.is_file():  # never opened: a FIFO would block the run
             result.skip(path, _not_a_file(path), talk=_talk_named(path.name, event))
             continue
         fmt = FORMATS.get(path.suffix.lower(), "")
         digest = digests[path]
-        if digest and keeper[digest] != path.name:
-            result.skip(path, f"copie identique de {keeper[digest]}, ignorée", fmt)
+        if digest in read_as:
+            result.skip(path, f"copie identique de {read_as[digest]}, ignorée", fmt)
             continue
         try:
             with known_names(event.programme_people):
@@ -407,6 +411,10 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.sources[source.name] = source
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed, digest))
+        if digest:
+            read_as[digest] = path.name
+    order = {p.name: n for n, p in enumerate(entries)}
+    result.reports.sort(key=lambda r: order[r.name])
     present = {p.name for p in entries}
     for name, item in event.sources:
         if name not in present:

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -398,3 +399,32 @@ def test_entries_that_are_not_regular_files_are_reported_not_read(small_event, t
     }
     assert [r.name for r in result.reports][:5] == sorted(states)  # in name order
     assert {"conf-3", "conf-6", "conf-7"} <= set(result.unreadable_items())
+
+
+SPOKEN = "Amina Alaoui : Il faut renforcer le partenariat public-université.\n"
+CUE = f"1\n00:00:01,000 --> 00:00:04,000\n{SPOKEN}"
+
+
+@pytest.mark.parametrize(
+    ("copy", "kept", "text"),
+    [("notes.md", "conf-7.md", SPOKEN), ("conf6.srt", "conf-6.SRT", CUE)],
+    ids=["markdown", "srt"],
+)
+def test_of_identical_copies_the_one_named_for_a_talk_is_read(small_event, copy, kept, text):
+    for name in (copy, kept):
+        (small_event / "sources" / name).write_text(text, encoding="utf-8")
+    reports = {r.name: r for r in ingest_event(small_event).reports}
+    assert reports[kept].status == "lu" and reports[kept].talk == Path(kept).stem.lower()
+    assert reports[copy].state == f"ignoré : copie identique de {kept}, ignorée"
+
+
+def test_a_copy_of_a_file_left_out_is_not_called_a_copy(small_event):
+    sources = small_event / "sources"
+    for name in ("notes.md", "brouillon.md"):
+        (sources / name).write_text(SPOKEN, encoding="utf-8")
+    for name in ("conf-2.txt", "conf-3.txt"):
+        (sources / name).write_text("\n", encoding="utf-8")
+    reasons = {r.name: r.reason for r in ingest_event(small_event).reports}
+    assert "aucune intervention" in reasons["notes.md"]
+    assert reasons["brouillon.md"] == reasons["notes.md"]
+    assert reasons["conf-2.txt"] == reasons["conf-3.txt"] == "fichier vide"
