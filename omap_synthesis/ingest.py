@@ -123,11 +123,24 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
     return classify if item is not None and item.kind == "qa" else classify_talk
 
 
-def _talk_for(source: SourceText, event: Event) -> str | None:
+def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
+    """The item a source is for: by its header's « talk: », else by its name (``_talk_named``);
+    and, when the header names no item of the programme, what to say about it."""
     talk = source.meta.get("talk")
     if talk is not None and event.item(str(talk)) is not None:
-        return str(talk)
-    return _talk_named(source.name, event)
+        return str(talk), ""
+    named = _talk_named(source.name, event)
+    if talk is None:
+        return named, ""
+    # A typo in the header is the file's fault, not the programme's: it is said on the file
+    # (unlike an unknown item in event.yaml's « sources », which stops the run).
+    unknown = f"en-tête : intervention « {talk} » inconnue du programme"
+    if named is None:
+        return None, (
+            f"{unknown}, et le nom du fichier ne correspond à aucune intervention "
+            "(table « sources » de event.yaml ou nom de fichier)"
+        )
+    return named, f"{unknown}, le fichier est attribué à {named} d'après son nom"
 
 
 def _talk_named(name: str, event: Event) -> str | None:
@@ -393,10 +406,12 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         except (InputError, OSError) as exc:
             result.skip(path, _reason(exc), fmt, talk=_talk_named(path.name, event))
             continue
-        talk = _talk_for(source, event)
+        talk, header = _talk_for(source, event)
         if talk is None:
-            result.skip(path, _NO_TALK, fmt)
+            result.skip(path, header or _NO_TALK, fmt)
             continue
+        if header:
+            source = replace(source, remarks=(*source.remarks, header))
         source = _fill_single_speaker(_programme_names(source, event, talk), event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(

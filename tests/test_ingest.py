@@ -428,3 +428,30 @@ def test_a_copy_of_a_file_left_out_is_not_called_a_copy(small_event):
     assert "aucune intervention" in reasons["notes.md"]
     assert reasons["brouillon.md"] == reasons["notes.md"]
     assert reasons["conf-2.txt"] == reasons["conf-3.txt"] == "fichier vide"
+
+
+@pytest.mark.parametrize(
+    ("name", "talk", "state"),
+    [
+        (
+            "conf-8.md",
+            "conf-8",
+            "lu (remarque : en-tête : intervention « conf-99 » inconnue du programme, "
+            "le fichier est attribué à conf-8 d'après son nom)",
+        ),
+        (
+            "notes.md",
+            None,
+            "ignoré : en-tête : intervention « conf-99 » inconnue du programme, et le nom du "
+            "fichier ne correspond à aucune intervention (table « sources » de event.yaml "
+            "ou nom de fichier)",
+        ),
+    ],
+    ids=["name-maps", "nothing-maps"],
+)
+def test_a_header_naming_an_unknown_talk_is_said(small_event, name, talk, state):
+    (small_event / "sources" / name).write_text(
+        f"---\ntalk: conf-99\n---\n\n{SPOKEN}", encoding="utf-8"
+    )
+    report = {r.name: r for r in ingest_event(small_event).reports}[name]
+    assert (report.talk, report.state) == (talk, state)
