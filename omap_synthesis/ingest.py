@@ -144,8 +144,11 @@ def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
 
 
 def _talk_named(name: str, event: Event) -> str | None:
-    """The item a file's name points to: by the table « sources » of event.yaml, or its stem."""
-    for candidate in (dict(event.sources).get(name), Path(name).stem):
+    """The item a file's name points to: by the table « sources » of event.yaml, or its stem,
+    in any case (« Conf-3.vtt » is conf-3's)."""
+    stem = Path(name).stem
+    same = (it.id for it in event.items if it.id.casefold() == stem.casefold())
+    for candidate in (dict(event.sources).get(name), stem, *same):
         if candidate is not None and event.item(str(candidate)) is not None:
             return str(candidate)
     return None

@@ -455,3 +455,10 @@ def test_a_header_naming_an_unknown_talk_is_said(small_event, name, talk, state)
     )
     report = {r.name: r for r in ingest_event(small_event).reports}[name]
     assert (report.talk, report.state) == (talk, state)
+
+
+@pytest.mark.parametrize("name", ["conf-7.MD", "Conf-7.md", "CONF-7.md"])
+def test_a_file_name_maps_to_its_talk_whatever_its_case(small_event, name):
+    (small_event / "sources" / name).write_text(SPOKEN, encoding="utf-8")
+    report = {r.name: r for r in ingest_event(small_event).reports}[name]
+    assert (report.talk, report.status) == ("conf-7", "lu")
