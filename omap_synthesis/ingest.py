@@ -123,16 +123,32 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
     return classify if item is not None and item.kind == "qa" else classify_talk
 
 
-def _talk_for(source: SourceText, event: Event) -> str | None:
+def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
+    """The item a source is for: by its header's « talk: », else by its name (``_talk_named``);
+    and, when the header names no item of the programme, what to say about it."""
     talk = source.meta.get("talk")
     if talk is not None and event.item(str(talk)) is not None:
-        return str(talk)
-    return _talk_named(source.name, event)
+        return str(talk), ""
+    named = _talk_named(source.name, event)
+    if talk is None:
+        return named, ""
+    # A typo in the header is the file's fault, not the programme's: it is said on the file
+    # (unlike an unknown item in event.yaml's « sources », which stops the run).
+    unknown = f"en-tête : intervention « {talk} » inconnue du programme"
+    if named is None:
+        return None, (
+            f"{unknown}, et le nom du fichier ne correspond à aucune intervention "
+            "(table « sources » de event.yaml ou nom de fichier)"
+        )
+    return named, f"{unknown}, le fichier est attribué à {named} d'après son nom"
 
 
 def _talk_named(name: str, event: Event) -> str | None:
-    """The item a file's name points to: by the table « sources » of event.yaml, or its stem."""
-    for candidate in (dict(event.sources).get(name), Path(name).stem):
+    """The item a file's name points to: by the table « sources » of event.yaml, or its stem,
+    in any case (« Conf-3.vtt » is conf-3's)."""
+    stem = Path(name).stem
+    same = (it.id for it in event.items if it.id.casefold() == stem.casefold())
+    for candidate in (dict(event.sources).get(name), stem, *same):
         if candidate is not None and event.item(str(candidate)) is not None:
             return str(candidate)
     return None
@@ -317,11 +333,21 @@ def file_hash(path: Path) -> str:
 
 
 def _file_digest(path: Path) -> str:
-    """``file_hash``, or "" when the file cannot be read."""
+    """``file_hash``, or "" when the file cannot be read or is no regular file (a FIFO
+    opened would wait for a writer)."""
     try:
-        return file_hash(path)
+        return file_hash(path) if path.is_file() else ""
     except OSError:
         return ""
+
+
+def _not_a_file(path: Path) -> str:
+    """Why an entry of the sources folder that is no regular file is not read."""
+    if path.is_symlink() and not path.exists():
+        return "lien cassé : sa cible est introuvable"
+    if path.is_dir():
+        return "dossier : les sous-dossiers ne sont pas lus"
+    return "pas un fichier ordinaire (tube ou périphérique)"
 
 
 def _reason(exc: Exception) -> str:
@@ -356,18 +382,26 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         )
         raise InputError(sources_dir, reason)
     result = Ingested([], event=event)
-    files = sorted(p for p in sources_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    entries = sorted(p for p in sources_dir.iterdir() if not p.name.startswith("."))
+    files = [p for p in entries if p.is_file()]
     stems = Counter(slug(p.stem) for p in files)
     digests = {p: _digest(p, max_bytes) for p in files}
+    # Of identical copies, the one whose name maps to a programme item, else the shortest name,
+    # is read first; the others are read only if it is left out (they are not copies of it then).
     keeper: dict[str, str] = {}
-    for path in sorted(files, key=lambda p: (len(p.name), p.name)):
+    for path in sorted(files, key=lambda p: (not _talk_named(p.name, event), len(p.name), p.name)):
         keeper.setdefault(digests[path], path.name)
+    copies = [p for p in files if digests[p] and keeper[digests[p]] != p.name]
+    read_as: dict[str, str] = {}  # a content digest: the name of the copy read
     last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
-    for path in files:
+    for path in [p for p in entries if p not in copies] + copies:
+        if not path.is_file():  # never opened: a FIFO would block the run
+            result.skip(path, _not_a_file(path), talk=_talk_named(path.name, event))
+            continue
         fmt = FORMATS.get(path.suffix.lower(), "")
         digest = digests[path]
-        if digest and keeper[digest] != path.name:
-            result.skip(path, f"copie identique de {keeper[digest]}, ignorée", fmt)
+        if digest in read_as:
+            result.skip(path, f"copie identique de {read_as[digest]}, ignorée", fmt)
             continue
         try:
             with known_names(event.programme_people):
@@ -375,10 +409,12 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         except (InputError, OSError) as exc:
             result.skip(path, _reason(exc), fmt, talk=_talk_named(path.name, event))
             continue
-        talk = _talk_for(source, event)
+        talk, header = _talk_for(source, event)
         if talk is None:
-            result.skip(path, _NO_TALK, fmt)
+            result.skip(path, header or _NO_TALK, fmt)
             continue
+        if header:
+            source = replace(source, remarks=(*source.remarks, header))
         source = _fill_single_speaker(_programme_names(source, event, talk), event, talk)
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
@@ -393,7 +429,11 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.sources[source.name] = source
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed, digest))
-    present = {p.name for p in files}
+        if digest:
+            read_as[digest] = path.name
+    order = {p.name: n for n, p in enumerate(entries)}
+    result.reports.sort(key=lambda r: order[r.name])
+    present = {p.name for p in entries}
     for name, item in event.sources:
         if name not in present:
             fmt = FORMATS.get(Path(name).suffix.lower(), "")

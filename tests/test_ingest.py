@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -375,3 +377,98 @@ def test_a_misspelt_name_of_the_talks_speaker_takes_the_programme_spelling(tmp_p
     assert "Leila Bennani" in speakers and "Leila Benani" not in speakers
     report = {r.name: r for r in ingested.reports}["conf-1.txt"]
     assert "« Leila Benani » est lu comme Leila Bennani, du programme" in report.remarks
+
+
+@pytest.fixture
+def small_event(tmp_path, sample_event):
+    """The sample programme with one transcript, conf-1.txt, in its sources."""
+    event = tmp_path / "event"
+    (event / "sources").mkdir(parents=True)
+    for name in ("event.yaml", "codebook.yaml"):
+        shutil.copy(sample_event / name, event / name)
+    shutil.copy(sample_event / "sources" / "conf-1.txt", event / "sources" / "conf-1.txt")
+    return event
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFO on this system")
+def test_entries_that_are_not_regular_files_are_reported_not_read(small_event, tmp_path):
+    sources = small_event / "sources"
+    (sources / "anciens").mkdir()
+    shutil.copy(sources / "conf-1.txt", sources / "anciens" / "conf-2.txt")
+    (sources / "conf-7.md").mkdir()
+    (sources / "conf-3.vtt").symlink_to(tmp_path / "partage" / "conf-3.vtt")
+    os.mkfifo(sources / "conf-6.txt")  # opened, it would wait for a writer for ever
+    result = ingest_event(small_event)
+    states = {r.name: (r.talk, r.state) for r in result.reports if r.name != "01-ouverture.md"}
+    assert states == {
+        "anciens": (None, "ignoré : dossier : les sous-dossiers ne sont pas lus"),
+        "conf-1.txt": ("conf-1", "lu"),
+        "conf-3.vtt": ("conf-3", "ignoré : lien cassé : sa cible est introuvable"),
+        "conf-6.txt": ("conf-6", "ignoré : pas un fichier ordinaire (tube ou périphérique)"),
+        "conf-7.md": ("conf-7", "ignoré : dossier : les sous-dossiers ne sont pas lus"),
+    }
+    assert [r.name for r in result.reports][:5] == sorted(states)  # in name order
+    assert {"conf-3", "conf-6", "conf-7"} <= set(result.unreadable_items())
+
+
+SPOKEN = "Amina Alaoui : Il faut renforcer le partenariat public-université.\n"
+CUE = f"1\n00:00:01,000 --> 00:00:04,000\n{SPOKEN}"
+
+
+@pytest.mark.parametrize(
+    ("copy", "kept", "text"),
+    [("notes.md", "conf-7.md", SPOKEN), ("conf6.srt", "conf-6.SRT", CUE)],
+    ids=["markdown", "srt"],
+)
+def test_of_identical_copies_the_one_named_for_a_talk_is_read(small_event, copy, kept, text):
+    for name in (copy, kept):
+        (small_event / "sources" / name).write_text(text, encoding="utf-8")
+    reports = {r.name: r for r in ingest_event(small_event).reports}
+    assert reports[kept].status == "lu" and reports[kept].talk == Path(kept).stem.lower()
+    assert reports[copy].state == f"ignoré : copie identique de {kept}, ignorée"
+
+
+def test_a_copy_of_a_file_left_out_is_not_called_a_copy(small_event):
+    sources = small_event / "sources"
+    for name in ("notes.md", "brouillon.md"):
+        (sources / name).write_text(SPOKEN, encoding="utf-8")
+    for name in ("conf-2.txt", "conf-3.txt"):
+        (sources / name).write_text("\n", encoding="utf-8")
+    reasons = {r.name: r.reason for r in ingest_event(small_event).reports}
+    assert "aucune intervention" in reasons["notes.md"]
+    assert reasons["brouillon.md"] == reasons["notes.md"]
+    assert reasons["conf-2.txt"] == reasons["conf-3.txt"] == "fichier vide"
+
+
+@pytest.mark.parametrize(
+    ("name", "talk", "state"),
+    [
+        (
+            "conf-8.md",
+            "conf-8",
+            "lu (remarque : en-tête : intervention « conf-99 » inconnue du programme, "
+            "le fichier est attribué à conf-8 d'après son nom)",
+        ),
+        (
+            "notes.md",
+            None,
+            "ignoré : en-tête : intervention « conf-99 » inconnue du programme, et le nom du "
+            "fichier ne correspond à aucune intervention (table « sources » de event.yaml "
+            "ou nom de fichier)",
+        ),
+    ],
+    ids=["name-maps", "nothing-maps"],
+)
+def test_a_header_naming_an_unknown_talk_is_said(small_event, name, talk, state):
+    (small_event / "sources" / name).write_text(
+        f"---\ntalk: conf-99\n---\n\n{SPOKEN}", encoding="utf-8"
+    )
+    report = {r.name: r for r in ingest_event(small_event).reports}[name]
+    assert (report.talk, report.state) == (talk, state)
+
+
+@pytest.mark.parametrize("name", ["conf-7.MD", "Conf-7.md", "CONF-7.md"])
+def test_a_file_name_maps_to_its_talk_whatever_its_case(small_event, name):
+    (small_event / "sources" / name).write_text(SPOKEN, encoding="utf-8")
+    report = {r.name: r for r in ingest_event(small_event).reports}[name]
+    assert (report.talk, report.status) == ("conf-7", "lu")
