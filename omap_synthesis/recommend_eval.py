@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from omap_synthesis.deontic import lexicon
-from omap_synthesis.errors import InputError, json_reason, os_reason
+from omap_synthesis.errors import TOO_DEEP, InputError, json_reason, os_reason
 from omap_synthesis.ingest import ingest_event, ingest_file
 from omap_synthesis.models import Passage
 
@@ -75,9 +75,7 @@ def _read_rows(path: str | Path, fields: str, parse) -> list[dict]:
         except json.JSONDecodeError as exc:
             raise InputError(path, json_reason(exc), number) from None
         except RecursionError:
-            raise InputError(
-                path, "JSON invalide (structure imbriquée trop profondément)", number
-            ) from None
+            raise InputError(path, f"JSON invalide ({TOO_DEEP})", number) from None
         try:
             if not isinstance(row, dict):
                 raise _BadValue("un objet JSON est attendu")

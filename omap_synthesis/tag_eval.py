@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import clone
 
 from omap_synthesis.clean import flowing
-from omap_synthesis.errors import InputError, json_reason, os_reason
+from omap_synthesis.errors import TOO_DEEP, InputError, json_reason, os_reason
 from omap_synthesis.models import Codebook
 
 
@@ -75,7 +75,7 @@ def _parse_line(number: int, raw: str) -> TagInput:
     except json.JSONDecodeError as exc:
         raise ValueError(json_reason(exc)) from None
     except RecursionError:
-        raise ValueError("JSON invalide (structure imbriquée trop profondément)") from None
+        raise ValueError(f"JSON invalide ({TOO_DEEP})") from None
     if not isinstance(data, dict):
         raise ValueError('un objet JSON {"id", "text"} est attendu')
     if data.get("id") is None or isinstance(data["id"], dict | list):
