@@ -7,7 +7,6 @@ folder beside the target, which replaces the target only once complete.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -100,7 +99,7 @@ class DatasetWriter:
         self.columns = columns
         self.schema = schema(columns)
         self.row_group_rows = row_group_rows or ROW_GROUP_ROWS
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
+        self.folder = export.staging_folder(out, f".{name}-")
         self._buffer: list[pd.DataFrame] = []
         self._parquet = pq.ParquetWriter(self.folder / "passages.parquet", self.schema)
         self._csv_started = False

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -50,6 +52,17 @@ PASSAGE_COLUMNS = {
     "recommendation_ids": "Recommandations (recommandations.csv) dont le passage est une source.",
 }
 SCORE_COLUMN = "Score de l'étiqueteur pour {id} ({name}), entre 0 et 1."
+
+
+def staging_folder(out: Path, prefix: str) -> Path:
+    """A new hidden folder in ``out`` where outputs are written before they replace the last
+    ones. ``tempfile.mkdtemp`` makes it private (mode 700); it becomes the published folder, so
+    it gets the permissions of any folder made here (mode 777 less the umask)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=out))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+    return folder
 
 
 def passages_frame(

@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -468,7 +467,7 @@ def _write_dataset(
     )
     write_qdpx(data / f"{event.id}.qdpx", xml, texts, event.title)
     private = tmp / "prive"
-    private.mkdir()
+    private.mkdir(mode=0o700)  # the key to the pseudonyms: its owner only
     affiliations = {p.speaker: p.affiliation for p in ingested.passages if p.affiliation}
     export.write_json(
         private / "cle-pseudonymes.json",
@@ -655,7 +654,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
     if not ingested.passages:  # nothing to write: the outputs of an earlier run stay as they are
         return RunResult(ingested, out / event.id)
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{event.id}-", dir=out))
+    tmp = export.staging_folder(out, f".{event.id}-")
     result = RunResult(ingested, out / event.id)
     nlp = None
     try:

@@ -650,6 +650,14 @@ def test_an_objective_the_codebook_lacks_is_said(caplog):
     ]
 
 
+def test_the_outputs_are_readable_as_any_folder_and_the_key_is_private(outputs):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    _, folder = outputs
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (folder / "prive").stat().st_mode & 0o777 == 0o700
+
+
 def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, outputs):
     result, first = outputs
     out, kept = result.inputs.recommendations[0], result.inputs.recommendations[1]
