@@ -89,6 +89,12 @@ def _load_files(files: list[Path]) -> Ingested:
     for message in ingested.messages:
         err.print(f"Ignoré : {message}", markup=False, highlight=False)
     _say_read_notes(ingested.partial, ingested.remarks)
+    read = sum(r.status == "lu" for r in ingested.reports)
+    err.print(
+        f"{read} fichier(s) lu(s), {len(ingested.reports) - read} ignoré(s), "
+        f"{_count(len(ingested.passages), 'passage')}.",
+        highlight=False,
+    )
     if not ingested.passages:
         _fail("aucun fichier utilisable.", 1)
     return ingested
@@ -352,6 +358,11 @@ def _read_tag_inputs(path: Path):
         _fail(str(exc))
     for problem in problems:
         err.print(f"Ignoré : {problem}", highlight=False, markup=False)
+    err.print(
+        f"{path} : {len(items)} ligne(s) lue(s), {len(problems)} ignorée(s).",
+        highlight=False,
+        markup=False,
+    )
     if not items:
         _fail(f"{path} : aucune ligne utilisable.", 1)
     first_line: dict[str, int] = {}

@@ -969,6 +969,16 @@ def test_a_transcript_in_english_is_said_so_and_the_french_one_is_read(tmp_path)
 def test_recommend_command_without_usable_file(tmp_path):
     result = runner.invoke(app, ["recommend", str(tmp_path / "absent.txt")])
     assert result.exit_code == 1
+    assert "0 fichier(s) lu(s), 1 ignoré(s), 0 passage." in " ".join(result.stderr.split())
+
+
+def test_recommend_command_counts_what_it_read(tmp_path):
+    french, empty = tmp_path / "debat.txt", tmp_path / "vide.txt"
+    french.write_text(DEBATE, encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["recommend", str(french), str(empty), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "1 fichier(s) lu(s), 1 ignoré(s)" in " ".join(result.stderr.split())
 
 
 @pytest.mark.parametrize(

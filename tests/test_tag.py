@@ -387,6 +387,7 @@ def test_tag_command_json_lines_and_bad_lines(tmp_path):
     assert "ligne 4 : champ « id »" in _flat(result.stderr)
     assert f"{inputs}, ligne 5 (passage « en ») : passage en anglais" in _flat(result.stderr)
     assert "ligne 6 : identifiant « x » déjà employé ligne 3" in _flat(result.stderr)
+    assert f"{inputs} : 4 ligne(s) lue(s), 2 ignorée(s)." in _flat(result.stderr)
 
 
 @pytest.mark.parametrize(
