@@ -164,7 +164,7 @@ def _run_stages(
 
     event_dir = event_dir or DEFAULT_EVENT_DIR
     if words is not None and words <= 0:
-        _fail("--words doit être un nombre de mots positif.")
+        _fail(f"le budget --words doit être un entier positif (reçu : {words}).")
     total = {"ingest": 1, "draft": 8}.get(stages[-1], 9)
     try:
         with progress(total, "Synthèse") as advance:
@@ -837,7 +837,7 @@ def watch_command(event_dir: EventDir = None, out: OutDir = None, words: DraftWo
     if not (event_dir / "sources").is_dir():
         _fail(f"{event_dir} : pas de dossier « sources » à suivre.")
     if words is not None and words <= 0:
-        _fail("--words doit être un nombre de mots positif.")
+        _fail(f"le budget --words doit être un entier positif (reçu : {words}).")
     watcher = Watcher(
         event_dir,
         out or REPORTS_DIR,

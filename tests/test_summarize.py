@@ -307,6 +307,14 @@ def test_summarize_rejects_a_non_positive_budget(transcript, words):
     assert "budget --words doit être un entier positif" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["run", "draft", "watch"])
+def test_every_command_refuses_a_non_positive_budget_alike(tmp_path, command):
+    (tmp_path / "sources").mkdir()
+    result = runner.invoke(app, [command, str(tmp_path), "--words", "0"])
+    assert result.exit_code == 2
+    assert "le budget --words doit être un entier positif (reçu : 0)" in result.stderr
+
+
 def test_summarize_unsupported_format_names_the_file(tmp_path):
     path = tmp_path / "notes.odt"
     path.write_bytes(b"PK\x03\x04 pas un texte")
