@@ -241,13 +241,11 @@ def set_aside(passages, taggings) -> dict[str, str]:
     for t in taggings:
         if not t.analysed:
             reasons.setdefault(source[t.passage_id], []).append(t.note.split(" : ")[0])
-    return {
-        name: (
-            f"{len(why)} passage{'s' if len(why) > 1 else ''} non "
-            f"analysé{'s' if len(why) > 1 else ''} ({', '.join(dict.fromkeys(why))})"
-        )
-        for name, why in reasons.items()
-    }
+    said = {}
+    for name, why in reasons.items():
+        s = "s" if len(why) > 1 else ""
+        said[name] = f"{len(why)} passage{s} non analysé{s} ({', '.join(dict.fromkeys(why))})"
+    return said
 
 
 def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> dict:

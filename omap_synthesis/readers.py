@@ -446,7 +446,8 @@ def _timings_repaired(text: str, problems: list) -> str:
     for number, line in enumerate(lines):
         after_number = number and lines[number - 1].strip().isdigit()
         in_place = number == 0 or not lines[number - 1].strip() or after_number
-        if not (_bad_timing(line) or in_place and "-->" in line and not _CUE_TIMING.match(line)):
+        timing_in_place = in_place and "-->" in line and not _CUE_TIMING.match(line)
+        if not (_bad_timing(line) or timing_in_place):
             continue
         before = next((m.group(2) for x in reversed(lines[:number]) if (m := _timing(x))), None)
         after = next((m.group(1) for x in lines[number + 1 :] if (m := _timing(x))), None)
