@@ -314,6 +314,19 @@ def label_name(label: Label) -> str:
     return _lower_first(label.name)
 
 
+_ARTICLE = re.compile(r"^(le|les)\s+(?=\S)", re.I)
+
+
+def to_title(title: str) -> str:
+    """« à *l'interministérialité* », but « au *débat …* » and « aux *retraites …* »: the
+    article of a title that opens on « Le » or « Les » contracts with « à » and leaves the
+    italics."""
+    m = _ARTICLE.match(title)
+    if m is None:
+        return f"à *{title}*"
+    return f"{'aux' if m[1].lower() == 'les' else 'au'} *{title[m.end() :]}*"
+
+
 def of(name: str) -> str:
     """« de Khadija Tazi », « d'Abdelkrim Sbai », « d'Hicham Alami », « d'Yves », « de Youssef »
     (a « y » before a vowel is a consonant)."""
@@ -561,8 +574,9 @@ class DraftBuilder:
         talks = [it for it in read if it.kind == "conf"]
         qa = [it for it in read if it.kind == "qa"]
         day = f" du {french_date(event.date)}" if event.date else ""
+        title = to_title(event.title)
         first = DraftSentence(
-            f"{OPENING}, au terme de cette journée d'études{day} consacrée à *{event.title}*, "
+            f"{OPENING}, au terme de cette journée d'études{day} consacrée {title}, "
             "voici les principales recommandations qui s'en dégagent."
         )
         goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)

@@ -205,6 +205,22 @@ def test_of_a_name_elides_before_a_vowel(name, said):
 
 
 @pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("L'interministérialité digitale", "à *L'interministérialité digitale*"),
+        ("La donnée publique", "à *La donnée publique*"),
+        ("Le débat présidentiel de 2022", "au *débat présidentiel de 2022*"),
+        ("Les retraites en débat", "aux *retraites en débat*"),
+        ("Lesotho et Maroc", "à *Lesotho et Maroc*"),
+    ],
+)
+def test_a_title_opening_on_le_or_les_contracts_with_a(title, said):
+    from omap_synthesis.draft import to_title
+
+    assert to_title(title) == said
+
+
+@pytest.mark.parametrize(
     ("name", "description", "terms", "said"),
     [
         ("Afrique", "Pratiques des pays africains.", ("Afrique", "Sénégal"), "Afrique"),
