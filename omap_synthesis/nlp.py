@@ -170,6 +170,40 @@ def numeral_compounds() -> tuple[str, ...]:
     return tuple(words)
 
 
+_VALUES = {w: k for k, w in enumerate(_UNITS, 1)} | {w: k for k, w in enumerate(_TEENS, 10)}
+_VALUES |= {w: 10 * k for k, w in enumerate(_TENS, 2)} | {"zéro": 0}
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def numeral_value(word: str) -> str | None:
+    """The value of a number written in digits or in words, the same for both (« 15 » and
+    « quinze », « 5,5 » and « 5.5 », « soixante-dix-sept » and « 77 »); ``None`` for a word
+    that is no number.
+
+    Examples
+    --------
+    >>> numeral_value("quatre-vingt-dix"), numeral_value("5,5"), numeral_value("ans")
+    ('90', '5.5', None)
+    """
+    word = "".join(word.lower().split())
+    if _DECIMAL.fullmatch(word):
+        return f"{float(word.replace(',', '.')):g}"
+    total, last = 0, None
+    for part in word.split("-"):
+        if part == "et":
+            continue
+        if part in {"vingt", "vingts"} and last == "quatre":
+            total += 76
+        elif part in {"cent", "cents", "mille"}:
+            total = max(total, 1) * (100 if part.startswith("cent") else 1000)
+        elif part in _VALUES:
+            total += _VALUES[part]
+        else:
+            return None
+        last = part
+    return str(total) if last is not None else None
+
+
 def _keep_numerals_whole(nlp: Language) -> None:
     for word in numeral_compounds():
         for form in {word, word.capitalize(), word.upper()}:

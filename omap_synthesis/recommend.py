@@ -44,7 +44,7 @@ from omap_synthesis.french import (
     subjects,
 )
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
-from omap_synthesis.nlp import PAUSES
+from omap_synthesis.nlp import PAUSES, numeral_value
 from omap_synthesis.recommend_model import (
     RecommendationModel,
     load_model,
@@ -698,6 +698,8 @@ class _Candidate:
     # Per object head, the nouns of its « de » complements: what kind of thing it is (« plan
     # d'archivage », « plan d'urbanisation »).
     kinds: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    # The numbers of the action (« 60 » in « ramener l'âge légal à 60 ans »).
+    amounts: frozenset[str] = frozenset()
 
     @property
     def verb(self) -> str:
@@ -792,7 +794,21 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         vectors,
         stance=_stance(head) | (content & {infinitive(head)}),
         kinds=kinds,
+        amounts=_amounts(t for t in head.subtree if span.start <= t.i < span.end),
     )
+
+
+def _amounts(tokens: Iterable[Token]) -> frozenset[str]:
+    """The values of the numbers among ``tokens``, digits or words alike (« 15 % » and « quinze
+    pour cent »); not the article « un », nor « cent » of « pour cent »."""
+    found = set()
+    for t in tokens:
+        if t.pos_ == "DET" or (t.lower_ == "cent" and t.i and t.nbor(-1).lower_ == "pour"):
+            continue
+        value = numeral_value(t.text) if t.like_num or t.pos_ == "NUM" else None
+        if value is not None:
+            found.add(value)
+    return frozenset(found)
 
 
 def _de_complements(noun) -> list:
@@ -912,9 +928,20 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
     d'un fonds » as « créer un fonds »), or they do the same thing to the same object
     (:func:`_same_object`).
     """
-    # To do and not to do, to raise and to lower: two positions, never one (see
+    # To do and not to do, to raise and to lower, 60 or 65 years: two positions, never one (see
     # _mark_contradictions).
-    return a.negated == b.negated and not _opposed(a.stance, b.stance) and _same_action(a, b)
+    return (
+        a.negated == b.negated
+        and not _opposed(a.stance, b.stance)
+        and not _other_amounts(a, b)
+        and _same_action(a, b)
+    )
+
+
+def _other_amounts(a: _Candidate, b: _Candidate) -> bool:
+    """Both actions give numbers, and none in common: « ramener l'âge légal à 60 ans » and
+    « reporter l'âge légal à 65 ans » are two proposals."""
+    return bool(a.amounts and b.amounts and not a.amounts & b.amounts)
 
 
 def _stance(head: Token) -> frozenset[str]:
@@ -1162,7 +1189,8 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
     (« suivre, pour chaque pièce supprimée, … » does not oppose « créer un statut »); or the
     same verb on a shared thing, one to do and the other not to do (« centraliser les
     données » / « ne pas centraliser les données »; « instaurer un jour de télétravail
-    obligatoire » / « ne pas instaurer de télétravail obligatoire »).
+    obligatoire » / « ne pas instaurer de télétravail obligatoire »); or the same action with
+    other numbers (« ramener l'âge légal à 60 ans » / « reporter l'âge légal à 65 ans »).
     """
     words = [frozenset().union(*(c.stance for c in g)) for g in groups]
     nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
@@ -1175,12 +1203,22 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
             if speakers[i] & speakers[j] or not nouns[i] & nouns[j]:
                 continue
             if (
-                negated[i] != negated[j]
-                and verbs[i] & verbs[j]
-                and any(
-                    _same_action(a, b) or _same_thing(a, b) for a in groups[i] for b in groups[j]
+                (
+                    negated[i] != negated[j]
+                    and verbs[i] & verbs[j]
+                    and any(
+                        _same_action(a, b) or _same_thing(a, b)
+                        for a in groups[i]
+                        for b in groups[j]
+                    )
                 )
-            ) or _opposed(words[i], words[j]):
+                or _opposed(words[i], words[j])
+                or any(
+                    _other_amounts(a, b) and _same_action(a, b)
+                    for a in groups[i]
+                    for b in groups[j]
+                )
+            ):
                 against.setdefault(i, []).append(recs[j].id)
                 against.setdefault(j, []).append(recs[i].id)
     return [replace(r, contradicts=tuple(against.get(k, ()))) for k, r in enumerate(recs)]

@@ -6,6 +6,7 @@ import pytest
 
 from omap_synthesis import nlp as nlp_module
 from omap_synthesis.config import cache_dir
+from omap_synthesis.nlp import numeral_value
 
 
 def test_load_once(nlp):
@@ -191,3 +192,23 @@ def test_each_item_of_a_list_is_a_sentence(nlp):
     text = "Nos recommandations :\n- il faut créer un guichet unique\n- il faut former les agents"
     sentences = [s.text.strip() for s in nlp(text).sents]
     assert sentences[-2:] == ["- il faut créer un guichet unique", "- il faut former les agents"]
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("15", "15"),
+        ("quinze", "15"),
+        ("5,5", "5.5"),
+        ("5.5", "5.5"),
+        ("soixante-dix-sept", "77"),
+        ("quatre-vingts", "80"),
+        ("quatre-vingt-dix", "90"),
+        ("vingt-et-un", "21"),
+        ("deux-cents", "200"),
+        ("ans", None),
+        ("quatre-ans", None),
+    ],
+)
+def test_a_number_has_one_value_in_digits_or_in_words(word, value):
+    assert numeral_value(word) == value

@@ -1901,3 +1901,16 @@ def test_opposite_status_of_one_thing_is_a_contradiction(nlp, tmp_path):
     )
     first, second = extract_recommendations(passages, parse_passages(nlp, passages))
     assert first.contradicts == (second.id,) and second.contradicts == (first.id,)
+
+
+def test_one_measure_with_other_numbers_is_another_position(nlp, tmp_path):
+    passages = _passage_docs(
+        tmp_path,
+        "Marine Le Pen : Je propose de ramener l'âge légal de départ à la retraite à 60 ans.\n\n"
+        "Emmanuel Macron : Je propose de reporter l'âge légal de départ à la retraite à "
+        "65 ans.\n",
+    )
+    first, second = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert first.contradicts == (second.id,) and second.contradicts == (first.id,)
+    assert first.support == second.support == 1
+
