@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -1234,7 +1235,8 @@ def rank_recommendations(
     line of fewer than ``SPECIFIC_WORDS`` words (« Former ») or a recommendation outside every
     objective loses half a point (the latter changes nothing when no codebook was given). Picking
     in turn the best remaining recommendation, each one already picked for the same first
-    objective costs ``BALANCE`` points, so that one objective does not take the whole top.
+    objective costs ``BALANCE`` points, so that one objective does not take the whole top, and
+    each one already picked from the same talk half of that, so that every talk is heard.
     Recommendations whose ``score`` is under ``CONCRETE_SCORE`` (vague or uncertain) come after
     all the others, ranked the same way among themselves.
     """
@@ -1254,8 +1256,15 @@ def rank_recommendations(
 
 
 def _balanced(recs: list[Recommendation], scores: dict[str, float]) -> list[Recommendation]:
-    """Best remaining first, each pick for the same first objective costing ``BALANCE``."""
-    remaining, ranked, picked = list(recs), [], {}
+    """Best remaining first, each pick for the same first objective costing ``BALANCE``, and
+    each pick from the same talk half of it: with equal support, one talk does not take the
+    whole of an objective's turns (a talk's first recommendation could otherwise come after
+    every other talk's last)."""
+    remaining, ranked, picked, heard = list(recs), [], Counter(), Counter()
+
+    def talks(rec: Recommendation) -> set[str]:
+        return {e.talk or e.source for e in rec.evidence}
+
     while remaining:
         # Outside every objective, a recommendation never gains from the balance.
         crowded = max(picked.values(), default=0)
@@ -1263,12 +1272,14 @@ def _balanced(recs: list[Recommendation], scores: dict[str, float]) -> list[Reco
             remaining,
             key=lambda r: (
                 scores[r.id]
-                - BALANCE * (picked.get(r.objectives[:1], 0) if r.objectives else crowded)
+                - BALANCE * (picked[r.objectives[:1]] if r.objectives else crowded)
+                - BALANCE / 2 * min(heard[t] for t in talks(r))
             ),
         )
         remaining.remove(best)
         ranked.append(best)
-        picked[best.objectives[:1]] = picked.get(best.objectives[:1], 0) + 1
+        picked[best.objectives[:1]] += 1
+        heard.update(talks(best))
     return ranked
 
 

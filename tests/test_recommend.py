@@ -1914,3 +1914,15 @@ def test_one_measure_with_other_numbers_is_another_position(nlp, tmp_path):
     assert first.contradicts == (second.id,) and second.contradicts == (first.id,)
     assert first.support == second.support == 1
 
+
+def test_every_talk_is_heard_before_one_talk_takes_its_objective_twice():
+    from omap_synthesis.models import Evidence, Recommendation
+    from omap_synthesis.recommend import rank_recommendations
+
+    def rec(talk, k):
+        said = Evidence(f"Il faut agir {k}.", f"{talk}-{k}", f"X{talk}", f"{talk}.txt", talk, 0, 9)
+        return Recommendation(f"R-{talk}{k}", said.quote, f"Agir vite {k}", (said,), ("O1",))
+
+    recs = [rec("conf-1", k) for k in range(3)] + [rec("conf-2", k) for k in range(3)]
+    ranked = rank_recommendations(recs, [])
+    assert [r.evidence[0].talk for r in ranked[:4]] == ["conf-1", "conf-2"] * 2
