@@ -8,7 +8,10 @@ K-means on the smoothed space finds the themes. The number of themes is chosen a
 stable clusterings (k-means refitted on 80 % subsamples agrees with them, adjusted Rand index
 of at least 0.8, the « good recovery » level of Steinley, 2004) as the one that best separates
 the passages on their own, unsmoothed content (silhouette): the smoothing can never inflate the
-score it is chosen by.
+score it is chosen by. A theme that holds most of the passages tells a reader nothing, so when the
+best clustering has one and another stable ``k`` separates the passages as well, within one
+standard error of the best silhouette (the « one-standard-error rule » of Breiman et al., 1984),
+without one, that ``k`` is kept instead.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.metrics import adjusted_rand_score, silhouette_samples
 from sklearn.preprocessing import normalize
 from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
@@ -225,7 +228,7 @@ class ThemeModel(ClusterMixin, BaseEstimator):
     n_themes : int, optional
         Fixed number of themes; by default the ``k`` of ``k_range`` with the best content
         silhouette among those with a stability of at least ``min_stability`` (among all when
-        none is stable).
+        none is stable), or a near-tied one without a dominant theme (see ``max_share``).
     k_range : tuple of int
         Smallest and largest number of themes tried.
     min_theme_size : int
@@ -243,6 +246,10 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         K-means restarts; seeds (each on an 80 % subsample) of the stability measure.
     min_stability : float
         Mean adjusted Rand index a clustering needs to count as stable.
+    max_share : float
+        When the best ``k`` has a theme holding more than this share of the passages, the best
+        ``k`` whose silhouette is within one standard error of it and whose largest theme stays
+        within this share (and which is stable when the best is) is kept instead.
     random_state : int
 
     Attributes
@@ -256,7 +263,13 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         The smoothed vectors the clustering ran on.
     scores_, stabilities_ : dict
         Content silhouette of every ``k`` tried; stability of the ``k`` with large enough
-        themes examined in silhouette order, down to the first stable one.
+        themes examined in silhouette order, down to the first stable one, and of those
+        examined as an alternative to a dominant theme.
+    score_errors_ : dict
+        Standard error of each silhouette (of the mean of the passages' silhouettes).
+    set_aside_ : tuple of (int, float) or None
+        The ``k`` of best silhouette and the share of its largest theme, when it was set aside
+        for a near-tied ``k`` without a dominant theme.
     cluster_centers_ : ndarray
         Centre of each theme in the smoothed space.
     silhouette_, stability_ari_ : float or None
@@ -280,6 +293,7 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         n_init=10,
         n_seeds=5,
         min_stability=0.8,
+        max_share=0.5,
         random_state=0,
     ):
         self.n_themes = n_themes
@@ -291,6 +305,7 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         self.n_init = n_init
         self.n_seeds = n_seeds
         self.min_stability = min_stability
+        self.max_share = max_share
         self.random_state = random_state
 
     def fit(self, X, y=None, positions=None, groups=None):
@@ -322,11 +337,12 @@ class ThemeModel(ClusterMixin, BaseEstimator):
         core = np.flatnonzero(reached & (mass > 0))
         rest = np.flatnonzero(reached & (mass == 0))
         self.labels_ = np.full(n, -1)
-        self.scores_, self.stabilities_ = {}, {}
-        self.silhouette_, self.stability_ari_ = None, None
+        self.scores_, self.stabilities_, self.score_errors_ = {}, {}, {}
+        self.silhouette_, self.stability_ari_, self.set_aside_ = None, None, None
         candidates = self._candidates(core)
         fits = {k: self._kmeans(k, self.random_state).fit(self.smoothed_[core]) for k in candidates}
-        self.scores_ = {k: self._silhouette(core, fit.labels_) for k, fit in fits.items()}
+        for k, fit in fits.items():
+            self.scores_[k], self.score_errors_[k] = self._silhouette(core, fit.labels_)
         if self.n_themes is None:
             min_size = self.min_theme_size
             candidates = [k for k in candidates if np.bincount(fits[k].labels_).min() >= min_size]
@@ -348,6 +364,8 @@ class ThemeModel(ClusterMixin, BaseEstimator):
             if (self.stabilities_[k] or 0) >= self.min_stability:
                 best = k
                 break
+        if self.n_themes is None:
+            best = self._without_dominant_theme(best, order, fits, core)
         self.n_themes_ = best
         self.labels_[core] = fits[best].labels_
         if len(rest):
@@ -395,12 +413,37 @@ class ThemeModel(ClusterMixin, BaseEstimator):
     def _kmeans(self, k: int, seed: int) -> KMeans:
         return KMeans(k, n_init=self.n_init, random_state=seed)
 
-    def _silhouette(self, rows, labels) -> float:
-        """Silhouette of a clustering of ``rows`` on the passages' own (unsmoothed) content."""
+    def _without_dominant_theme(self, best: int, order: list[int], fits: dict, core) -> int:
+        """``best``, or the best near-tied ``k`` without a theme holding most passages."""
+        share = self._largest_share(fits[best].labels_)
+        if share <= self.max_share or np.isnan(self.scores_[best]):
+            return best
+        floor = self.scores_[best] - self.score_errors_[best]
+        stable = (self.stabilities_[best] or 0) >= self.min_stability
+        for k in order:
+            if k == best or self.scores_[k] < floor:
+                continue
+            if self._largest_share(fits[k].labels_) > self.max_share:
+                continue
+            if k not in self.stabilities_:
+                self.stabilities_[k] = self._stability(core, fits[k].labels_)
+            if not stable or (self.stabilities_[k] or 0) >= self.min_stability:
+                self.set_aside_ = (best, share)
+                return k
+        return best
+
+    @staticmethod
+    def _largest_share(labels) -> float:
+        return float(np.bincount(labels).max() / len(labels))
+
+    def _silhouette(self, rows, labels) -> tuple[float, float]:
+        """Silhouette of a clustering of ``rows`` on the passages' own (unsmoothed) content,
+        and its standard error."""
         k = len(set(labels.tolist()))
         if k < 2 or len(rows) <= k:
-            return float("nan")
-        return float(silhouette_score(self.embedding_[rows], labels, metric="cosine"))
+            return float("nan"), float("nan")
+        values = silhouette_samples(self.embedding_[rows], labels, metric="cosine")
+        return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values)))
 
     def _stability(self, rows, labels) -> float | None:
         """Mean ARI between ``labels`` and k-means refitted on 80 % subsamples, one per seed."""

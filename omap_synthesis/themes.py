@@ -175,6 +175,13 @@ def _model_notes(model: ThemeModel, analysed, terms: list[ContentTerms]) -> list
             f"{wanted} thèmes demandés, mais les passages ne permettent d'en former que "
             f"{model.n_themes_}."
         )
+    if getattr(model, "set_aside_", None) is not None:
+        k, share = model.set_aside_
+        notes.append(
+            f"Avec {k} thèmes, l'un regroupait {round(share * 100)} % des passages"
+            + f" : {model.n_themes_} thèmes retenus, qui séparent les passages presque aussi "
+            "bien (écart de silhouette inférieur à son erreur type)."
+        )
     return notes
 
 

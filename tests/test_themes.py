@@ -14,9 +14,9 @@ from omap_synthesis.cli import app
 from omap_synthesis.ingest import ingest_files
 from omap_synthesis.models import Passage, Tagging
 from omap_synthesis.nlp import parse_passages
-from omap_synthesis.theme_model import ThemeModel, content_terms, name_words
+from omap_synthesis.theme_model import ContentTerms, ThemeModel, content_terms, name_words
 from omap_synthesis.theme_tables import passage_map, theme_talk_counts, themes_frame, themes_json
-from omap_synthesis.themes import find_themes, french_label
+from omap_synthesis.themes import _model_notes, find_themes, french_label
 from omap_synthesis.themes_eval import join_parts, load_debates, part_of, part_order
 
 DEBATE = Path(__file__).resolve().parent / "fixtures" / "fredsum" / "debat-themes"
@@ -161,6 +161,44 @@ def test_model_follows_estimator_conventions():
     again = clone(model).fit(docs)
     assert again.labels_.tolist() == model.labels_.tolist()
     assert model.labels_[0] == model.labels_[1] != model.labels_[2] == model.labels_[3]
+
+
+def _three_subjects(shared: int, seed: int) -> list[list[str]]:
+    """Ten passages on each of three subjects; the last two share ``shared`` common words."""
+    rng = np.random.default_rng(seed)
+    common = [f"s{i}" for i in range(8)]
+    docs = []
+    for subject, extra in (("a", 0), ("b", shared), ("c", shared)):
+        for _ in range(10):
+            own = rng.choice([f"{subject}{i}" for i in range(8)], 3, replace=False)
+            docs.append([*own, *rng.choice(common, extra, replace=False)])
+    return docs
+
+
+def test_near_tie_prefers_themes_without_a_dominant_one():
+    # Two subjects close to each other: two themes (one holding two passages in three) separate
+    # the passages barely better than three, within the silhouette's standard error.
+    docs = _three_subjects(shared=3, seed=4)
+    model = ThemeModel(k_range=(2, 4)).fit(docs)
+    assert model.n_themes_ == 3
+    assert model.set_aside_ == (2, pytest.approx(2 / 3))
+    assert model.scores_[2] - model.scores_[3] < model.score_errors_[2]
+    assert ThemeModel(k_range=(2, 4), max_share=1.0).fit(docs).n_themes_ == 2
+
+
+def test_a_clearly_better_dominant_theme_is_kept():
+    docs = _three_subjects(shared=5, seed=0)
+    model = ThemeModel(k_range=(2, 4)).fit(docs)
+    assert model.n_themes_ == 2 and model.set_aside_ is None
+    assert model.scores_[2] - max(model.scores_[3], model.scores_[4]) > model.score_errors_[2]
+
+
+def test_the_near_tie_is_explained_in_the_notes():
+    docs = _three_subjects(shared=3, seed=4)
+    model = ThemeModel(k_range=(2, 4)).fit(docs)
+    terms = [ContentTerms(tuple(d), tuple(d)) for d in docs]
+    notes = _model_notes(model, docs, terms)
+    assert "Avec 2 thèmes, l'un regroupait 67 % des passages : 3 thèmes retenus" in notes[-1]
 
 
 def test_themes_are_found_by_content_within_and_across_files(corpus):
