@@ -601,7 +601,10 @@ def themes_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON seule sur stdout.")] = False,
 ):
-    """Thèmes récurrents, trouvés par le contenu : libellés, citations, récurrence, qualité."""
+    """Thèmes récurrents, trouvés par le contenu : libellés, citations, récurrence, qualité.
+
+    Ceux de `run` sur les mêmes passages (qui écarte aussi des termes les noms du programme).
+    """
     from omap_synthesis.nlp import load_nlp, parse_passages
     from omap_synthesis.theme_tables import themes_json
     from omap_synthesis.themes import find_themes

@@ -109,18 +109,25 @@ def _in_address(token, address: frozenset[str]) -> bool:
     )
 
 
+def _as_name(token) -> bool:
+    return token.text[:1].isupper() or token.pos_ == "PROPN"
+
+
 def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> ContentTerms:
     """Content lemmas of ``tokens`` and pairs of adjacent content lemmas.
 
     Stop words (spaCy's and ``resources/themes.yaml``), fillers, numbers, words of ``exclude``
-    (people's names), titles after a form of address and tokens where ``mask`` is False are
-    left out.
+    (people's names) written as names, titles after a form of address and tokens where ``mask``
+    is False are left out.
 
     Parameters
     ----------
     tokens : Doc, Span or iterable of Token
     exclude : frozenset of str
-        Lower-case words never kept (``name_words``).
+        Lower-case words of people's names (``name_words``), left out where a token is written
+        as a name: with a capital, or tagged as a proper noun. In lower case it is the common
+        word (« une réponse claire » with a Claire in the programme, « les énergies marines »
+        with a Marine among the speakers).
     mask : array of bool, optional
         Indexed by ``token.i``; False drops the token (e.g. a sentence in another language).
 
@@ -135,7 +142,7 @@ def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> C
     ('guichet', 'unique', 'simplifier', 'guichet unique', 'unique simplifier')
     """
     res = theme_resources()
-    banned = _stop_lemmas() | _fillers() | exclude
+    banned = _stop_lemmas() | _fillers()
     pos, min_chars = frozenset(res["content_pos"]), res["min_lemma_chars"]
     address = frozenset(res["address"])
     tokens = list(tokens)
@@ -150,6 +157,7 @@ def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> C
             and len(lemma) >= min_chars
             and lemma not in banned
             and lower not in banned
+            and not (_as_name(token) and (lemma in exclude or lower in exclude))
             and not _in_address(token, address)
         )
         seq.append((lemma, _surface(token)) if keep else None)

@@ -114,6 +114,8 @@ def _passages(nlp, texts: list[str], source: str = "notes.txt"):
         ),
         ("Euh, je pense que, voilà, les enseignants manquent.", {"enseignant"}, {"euh", "penser"}),
         ("Madame Claire Martin parle des retraites.", {"retraite"}, {"claire", "martin"}),
+        # A name's word in lower case is the common word.
+        ("Une réponse claire sur les retraites.", {"clair", "retraite"}, {"claire"}),
         ("En 2022, 40 % des dossiers.", {"dossier"}, {"2022", "40"}),
     ],
 )
