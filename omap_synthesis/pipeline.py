@@ -44,6 +44,7 @@ _QUALITY_NAMES = {
     "silhouette": "silhouette (séparation, de −1 à 1)",
     "stability_ari": "stabilité (ARI entre rééchantillonnages)",
     "coherence_npmi": "cohérence des libellés (NPMI moyen)",
+    "largest_share": "part du plus grand thème (au-delà de 0,5 : à lire avec prudence)",
     "unassigned": "passages sans thème",
 }
 

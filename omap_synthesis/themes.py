@@ -41,7 +41,8 @@ class ThemeResult:
 
     ``assignment`` maps a passage id to its theme id; passages set aside (another language, no
     content around them) are absent and ``notes`` says why. ``quality`` holds ``silhouette``,
-    ``stability_ari``, ``coherence_npmi`` (``None`` when undefined), ``n_themes`` and counts.
+    ``stability_ari``, ``coherence_npmi`` (``None`` when undefined), ``n_themes``,
+    ``largest_share`` (share of the passages with a theme held by the largest one) and counts.
     ``model`` is the fitted ``ThemeModel``, whose rows are the passages ``passage_ids``.
     """
 
@@ -111,7 +112,7 @@ def find_themes(
     model.fit([t.terms for t in terms], positions=positions, groups=groups)
     themes = _describe(analysed, terms, model, event, taggings, exclude, docs)
     assignment = {pid: t.id for t in themes for pid in t.passage_ids}
-    notes += _model_notes(model, analysed, terms)
+    notes += _model_notes(model, analysed, terms) + _dominant_notes(themes, model)
     quality = _quality(model, analysed, themes)
     return ThemeResult(themes, assignment, quality, notes, model, [p.id for p in analysed])
 
@@ -183,6 +184,19 @@ def _model_notes(model: ThemeModel, analysed, terms: list[ContentTerms]) -> list
             "bien (écart de silhouette inférieur à son erreur type)."
         )
     return notes
+
+
+def _dominant_notes(themes: list[Theme], model: ThemeModel) -> list[str]:
+    """A theme holding most passages is named: it may gather what the split does not tell apart."""
+    total = sum(len(t.passage_ids) for t in themes)
+    limit = getattr(model, "max_share", 0.5)
+    return [
+        f"Le thème {t.id} (« {t.label} ») regroupe {round(100 * len(t.passage_ids) / total)} % "
+        "des passages : un thème aussi large peut réunir des sujets que le découpage ne sépare "
+        "pas, à lire avec prudence."
+        for t in themes
+        if len(themes) > 1 and len(t.passage_ids) > limit * total
+    ]
 
 
 def _class_weights(terms: list[ContentTerms], labels: np.ndarray, k: int) -> list[dict]:
@@ -428,6 +442,7 @@ def _k_choice(model: ThemeModel | None) -> str:
 
 def _quality(model, analysed, themes=()) -> dict:
     coherences = [t.coherence for t in themes if t.coherence is not None]
+    sizes = [len(t.passage_ids) for t in themes]
 
     def rounded(value):
         return None if value is None or np.isnan(value) else round(float(value), 4)
@@ -439,6 +454,7 @@ def _quality(model, analysed, themes=()) -> dict:
         "silhouette": rounded(model.silhouette_) if model is not None else None,
         "stability_ari": rounded(model.stability_ari_) if model is not None else None,
         "coherence_npmi": rounded(np.mean(coherences)) if coherences else None,
+        "largest_share": rounded(max(sizes) / sum(sizes)) if sizes else None,
         "k_scores": {str(k): rounded(v) for k, v in (model.scores_ if model else {}).items()},
         "unassigned": int((model.labels_ < 0).sum()) if model is not None else len(analysed),
     }

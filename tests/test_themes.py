@@ -262,6 +262,16 @@ def test_objective_mix_from_taggings(corpus, as_mapping):
     assert all(t.objectives == () for t in _find(corpus).themes)
 
 
+def test_a_theme_holding_most_passages_is_named(corpus):
+    # Two themes asked of a corpus two thirds about schools.
+    result = _find(corpus, n_themes=2)
+    large = max(result.themes, key=lambda t: len(t.passage_ids))
+    assert result.quality["largest_share"] == pytest.approx(2 / 3, abs=0.05)
+    named = [n for n in result.notes if " regroupe " in n]
+    assert len(named) == 1 and "à lire avec prudence" in named[0]
+    assert named[0].startswith(f"Le thème {large.id} (« {large.label} ») regroupe")
+
+
 def test_fixed_number_of_themes(corpus):
     result = _find(corpus, n_themes=3)
     assert result.quality["n_themes"] == 3 and result.quality["k_choice"] == "fixé"
