@@ -351,13 +351,20 @@ def tidy(text: str) -> str:
     return _ELISION.sub(r"\1\2", " ".join(text.split()))
 
 
+def says_action(rec, uncertain_too: bool = True) -> bool:
+    """Whether the action line of ``rec`` is precise enough to be said as its title: not one
+    word (« Recommander » for a clause the parser missed), nor, with ``uncertain_too``, a vague
+    or uncertain line (score under ``CONCRETE_SCORE``). The text read at 15:05, the report and
+    the dataset judge by it."""
+    return count_words(rec.action) >= 2 and not (uncertain_too and rec.score < CONCRETE_SCORE)
+
+
 def display_action(rec, uncertain_too: bool = True) -> str:
-    """The action line as a title, or « Action à préciser » when it says nothing a person could
-    do: one word (« Recommander » for a clause the parser missed), or, with ``uncertain_too``,
-    a vague or uncertain line (score under ``CONCRETE_SCORE``); the quotation says it then."""
-    action = tidy(rec.action).rstrip(".;:")
-    if count_words(action) < 2 or (uncertain_too and rec.score < CONCRETE_SCORE):
+    """The action line as a title, or « Action à préciser » when it does not say an action
+    (:func:`says_action`); the quotation says it then."""
+    if not says_action(rec, uncertain_too):
         return UNSAID
+    action = tidy(rec.action).rstrip(".;:")
     return action[:1].upper() + action[1:]
 
 

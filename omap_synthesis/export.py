@@ -127,6 +127,8 @@ def passages_frame(
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
     """One row per recommendation, ranked, with its first evidence and all its sources."""
+    from omap_synthesis.draft import says_action  # with spaCy: not for the light commands
+
     rows = []
     for rank, rec in enumerate(recommendations, 1):
         rows.append(
@@ -134,6 +136,7 @@ def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.D
                 "recommendation_id": rec.id,
                 "rank": rank,
                 "action": rec.action,
+                "action_precise": says_action(rec),
                 "objectives": "; ".join(rec.objectives),
                 "themes": "; ".join(getattr(rec, "themes", ()) or ()),
                 "support": rec.support,
@@ -153,6 +156,12 @@ RECOMMENDATION_COLUMNS = {
     "recommendation_id": "Identifiant stable de la recommandation.",
     "rank": "Rang (soutien, équilibre des objectifs) ; un ordre, pas un seuil.",
     "action": "Action normalisée (verbe à l'infinitif + objet + acteur s'il est dit).",
+    "action_precise": "Vrai si l'outil juge la ligne `action` assez précise pour être dite : "
+    "deux mots au moins, et une confiance du classifieur (divisée par deux pour une action "
+    "vague) assez haute pour que le rang ne la relègue pas après toutes les autres. Faux : le "
+    "rapport et l'annexe du texte du rapporteur la titrent « Action à préciser » et la citation "
+    "dit la proposition ; parmi les recommandations lues à voix haute, seule une ligne d'un mot "
+    "l'est.",
     "objectives": "Objectifs et sous-thèmes de la recommandation, séparés par « ; ».",
     "themes": "Thèmes récurrents auxquels elle se rattache.",
     "support": "Soutien : nombre d'intervenant·e·s distinct·e·s qui l'ont formulée.",

@@ -11,7 +11,7 @@ import os
 import shutil
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -381,11 +381,14 @@ def _write_report_and_dataset(
     figures,
     edits: tuple[list[str], list[str]] = ([], []),
     versions: dict[str, str] | None = None,
+    read_aloud: Collection[str] = (),
 ) -> None:
     """The report (HTML, DOCX, PDF) and the dataset.
 
     The report follows the rapporteur's ``edits`` (``lecture.yaml``: recommendations excluded,
-    then ordered), as the text read at 15:05 does; the dataset keeps every recommendation.
+    then ordered), as the text read at 15:05 does, and titles the recommendations that text
+    reads aloud (``read_aloud``, by id) and the others as it does; the dataset keeps every
+    recommendation.
 
     ``figures()`` gives the report's figures, which the figure worker may be drawing while the
     dataset is written (:func:`omap_synthesis.report.start_figures`). Chromium (``browser``,
@@ -410,7 +413,7 @@ def _write_report_and_dataset(
     }
     edited = with_edits(inputs, *edits)
     aside = set_aside(ingested.passages, extras["taggings"])
-    view = build_view(edited, ingested.reports, quality, METHOD, figures(), aside)
+    view = build_view(edited, ingested.reports, quality, METHOD, figures(), aside, read_aloud)
     (tmp / "rapport.html").write_text(render_html(view), encoding="utf-8")
     job = start_pdf(tmp / "rapport.html", tmp / "rapport.pdf", browser) if pdf else None
     with job or contextlib.nullcontext():
@@ -679,7 +682,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             exclude, order = _edits(Path(event_dir) / EDITS_FILE)
             for problem in edit_problems(result.inputs.recommendations, exclude, order):
                 log.warning("%s : %s", EDITS_FILE, problem)
-            write_reading(tmp, result.inputs, nlp, exclude, order, words)
+            draft = write_reading(tmp, result.inputs, nlp, exclude, order, words)
             _record_written(tmp)
             _keep_hand_edits(tmp, result.out_dir)
             _early_draft(tmp, result.out_dir)
@@ -696,6 +699,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                     figures,
                     (exclude, order),
                     export.versions(nlp),
+                    {i for s in draft.sections if s.read_aloud for i in s.item_ids},
                 )
                 clock.lap("report")
         manifest = _manifest(ingested, event_dir, stages, words, nlp)

@@ -6,7 +6,7 @@ import base64
 import io
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,12 +303,15 @@ def build_view(
     method: list[str],
     figures: dict[str, Figure] | None = None,
     set_aside: dict[str, str] | None = None,
+    read_aloud: Collection[str] = (),
 ) -> ReportView:
     """Gather and format the report's content (public texts only).
 
     ``figures`` are the report's figures when already drawn (:func:`start_figures`); by default
     they are drawn here. ``set_aside`` says, per source file, which passages the analysis
-    could not read (:func:`omap_synthesis.pipeline.set_aside`).
+    could not read (:func:`omap_synthesis.pipeline.set_aside`). ``read_aloud`` are the ids of
+    the recommendations the text read at 15:05 reads aloud: each recommendation is titled as
+    that text titles it, read aloud or in its annex.
     """
     set_aside = set_aside or {}
     event, pseudo = inputs.event, inputs.pseudonymiser
@@ -365,17 +368,19 @@ def build_view(
         }
         for t in inputs.themes
     ]
-    actions = {r.id: r.action for r in inputs.recommendations}
+    titles = {
+        r.id: display_action(r, uncertain_too=r.id not in read_aloud)
+        for r in inputs.recommendations
+    }
     recommendations = [
         {
             "id": r.id,
-            # As in the text read at 15:05: the quotation follows, so an uncertain line stays.
-            "action": display_action(r, uncertain_too=False),
+            "action": titles[r.id],
             "objectives": ", ".join(r.objectives),
             "evidence": [
                 quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id
             ],
-            "contradicts": " ; ".join(actions.get(c, c) for c in getattr(r, "contradicts", ())),
+            "contradicts": " ; ".join(titles.get(c, c) for c in getattr(r, "contradicts", ())),
         }
         for r in inputs.recommendations
     ]

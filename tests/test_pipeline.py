@@ -597,17 +597,43 @@ def test_a_one_word_action_is_not_read_out_as_a_title(outputs):
 def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
     from dataclasses import replace
 
-    from omap_synthesis.draft import CONCRETE_SCORE
+    from omap_synthesis.draft import CONCRETE_SCORE, UNSAID, build_draft
     from omap_synthesis.pipeline import METHOD
     from omap_synthesis.report import build_view
 
     result, _ = outputs
-    first, *rest = result.inputs.recommendations
-    unsure = replace(first, score=CONCRETE_SCORE / 2)
-    inputs = replace(result.inputs, recommendations=[unsure, *rest])
-    view = build_view(inputs, [], {}, METHOD, figures={})
-    shown = next(r for r in view.recommendations if r["id"] == first.id)
-    assert shown["action"] == first.action[:1].upper() + first.action[1:]
+    first, *middle, last = result.inputs.recommendations
+    # Two uncertain lines: the first is read aloud, the last left to the annex.
+    unsure = [replace(r, score=CONCRETE_SCORE / 2) for r in (first, last)]
+    inputs = replace(result.inputs, recommendations=[unsure[0], *middle, unsure[1]])
+    draft = build_draft(inputs)
+    read = {i for s in draft.sections if s.read_aloud for i in s.item_ids}
+    unsaid = {
+        i
+        for s in draft.sections
+        for i, item in zip(s.item_ids, s.items, strict=True)
+        if item[0].text == f"{UNSAID}."
+    }
+    view = build_view(inputs, [], {}, METHOD, figures={}, read_aloud=read)
+    titles = {r["id"]: r["action"] for r in view.recommendations}
+    assert first.id in read and last.id not in read
+    # Read aloud, an uncertain line stays, the quotation follows; in the annex it does not.
+    assert titles[first.id] == first.action[:1].upper() + first.action[1:]
+    assert last.id in unsaid and titles[last.id] == UNSAID
+    assert {i for i, t in titles.items() if t == UNSAID} == unsaid
+
+
+def test_the_report_and_the_dataset_judge_action_lines_as_the_text_does(outputs):
+    _, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    table = pd.read_csv(folder / "donnees" / "recommandations.csv")
+    unsaid = set(re.findall(r'<li id="(R-\w+)"><strong>Action à préciser</strong>', html))
+    assert unsaid and len(unsaid) == text.count("**Action à préciser.**")
+    # The sample reads no uncertain line aloud (the ranking puts them last): the dataset's
+    # judgement is the text's; the raw line stays beside it.
+    assert set(table.loc[~table["action_precise"], "recommendation_id"]) == unsaid
+    assert not table["action"].isin(["Action à préciser"]).any()
 
 
 def test_passages_the_analysis_could_not_read_are_said_file_by_file(outputs):
