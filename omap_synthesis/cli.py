@@ -122,22 +122,12 @@ def _say_languages(ingested: Ingested, docs, what: str) -> None:
             )
 
 
-# What cleaning removed from the analysed text (``clean`` names the kinds in English).
-_REMOVED = {
-    "filler": "hésitations",
-    "repetition": "répétitions",
-    "hallucination": "artefacts de transcription",
-    "annotation": "indications de scène",
-}
-
-
 def _accounting(ingested: Ingested, console: Console) -> None:
     table = Table(title="Sources lues", title_justify="left")
     for col in ("fichier", "format", "intervention", "passages", "mots", "état"):
         table.add_column(col, justify="right" if col in {"passages", "mots"} else "left")
     for r in ingested.reports:
-        removed = ", ".join(f"{_REMOVED.get(k, k)} {v}" for k, v in sorted(r.removed.items()))
-        state = r.describe(removed)
+        state = r.describe(r.cleaned())
         table.add_row(
             *map(escape, (r.name, r.format, r.talk or "", str(r.passages), str(r.words), state))
         )

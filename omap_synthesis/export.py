@@ -198,6 +198,9 @@ SOURCE_COLUMNS = {
     "status": "lu, lu en partie, ou ignoré.",
     "reason": "Ignoré : pourquoi ; lu en partie : ce que la lecture a laissé (avec la ligne).",
     "remarks": "Ce que la lecture a remarqué dans un fichier lu en entier.",
+    "cleaned": "Ce que le nettoyage a retiré du texte analysé (colonne `clean` des passages) : "
+    "chaque nature (hésitations, répétitions, artefacts de transcription, indications de "
+    "scène) avec son nombre ; vide : rien de retiré, ou fichier non lu.",
     "passages": "Nombre de passages tirés du fichier.",
     "words": "Nombre de mots de ces passages.",
     "sha256": "Empreinte SHA-256 du fichier, lu ou non.",
@@ -297,6 +300,7 @@ def sources_frame(ingested: Ingested) -> pd.DataFrame:
             "status": "ignoré" if r.status != "lu" else "lu en partie" if r.reason else "lu",
             "reason": r.reason,
             "remarks": r.remarks,
+            "cleaned": r.cleaned("; "),
             "passages": r.passages,
             "words": r.words,
             "sha256": r.digest,

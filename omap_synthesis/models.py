@@ -176,6 +176,15 @@ class Passage:
         return i
 
 
+# What cleaning removed from the analysed text, by kind (``clean`` names the kinds in English).
+REMOVED_KINDS = {
+    "filler": "hésitations",
+    "repetition": "répétitions",
+    "hallucination": "artefacts de transcription",
+    "annotation": "indications de scène",
+}
+
+
 @dataclass(frozen=True)
 class SourceReport:
     """What ingestion did with one file (the accounting line)."""
@@ -198,6 +207,13 @@ class SourceReport:
     def state(self) -> str:
         """« lu », « lu en partie : … », « lu (remarque : …) » or « ignoré : … »."""
         return self.describe()
+
+    def cleaned(self, separator: str = ", ") -> str:
+        """What cleaning removed from the file's text, kind by kind (« hésitations 9,
+        répétitions 2 »); "" when nothing was."""
+        return separator.join(
+            f"{REMOVED_KINDS.get(k, k)} {n}" for k, n in sorted(self.removed.items())
+        )
 
     def describe(self, cleaned: str = "") -> str:
         """``state``, with what cleaning removed (``cleaned``) beside the remark, in one

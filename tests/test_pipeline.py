@@ -392,6 +392,17 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     assert files.loc["conf-1.txt", "passages"] == slots.loc["conf-1", "passages"] > 0
 
 
+def test_the_sources_table_says_what_cleaning_removed(outputs):
+    result, folder = outputs
+    files = pd.read_csv(folder / "donnees" / "sources.csv").set_index("source")
+    report = next(r for r in result.ingested.reports if r.name == "conf-2.srt")
+    cleaned = files.loc["conf-2.srt", "cleaned"].split("; ")
+    assert f"artefacts de transcription {report.removed['hallucination']}" in cleaned
+    assert f"répétitions {report.removed['repetition']}" in cleaned
+    # What the console says: « lu (nettoyé : artefacts de transcription 2, …) ».
+    assert f"nettoyé : {', '.join(cleaned)}" in report.describe(report.cleaned())
+
+
 def test_every_sentence_naming_source_content_cites_passages(outputs):
     from omap_synthesis.draft import build_draft
 
