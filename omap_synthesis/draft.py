@@ -337,9 +337,12 @@ def of(name: str) -> str:
 
 
 def join_words(names: list[str]) -> str:
-    """« a », « a et b », « a, b et c »."""
+    """« a », « a et b », « a, b et c »; « a et b ; c ; d » when a name has its own « et »,
+    which « c et d » would blur (« climat et sobriété »: one name or two?)."""
     if len(names) <= 1:
         return "".join(names)
+    if any(re.search(r"\bet\b", name) for name in names):
+        return f"{NBSP}; ".join(names)
     return ", ".join(names[:-1]) + " et " + names[-1]
 
 

@@ -21,6 +21,7 @@ from omap_synthesis.draft import (
     counted,
     display_action,
     french_date,
+    join_words,
     slot,
 )
 from omap_synthesis.figure_worker import FigureWorker
@@ -385,8 +386,8 @@ def build_view(
         for r in inputs.recommendations
     ]
     covered = {o for r in inputs.recommendations for o in r.objectives}
-    uncovered = ", ".join(
-        f"{lab.id} ({lab.name})" for lab in inputs.codebook.labels if lab.id not in covered
+    uncovered = join_words(
+        [f"{lab.id} ({lab.name})" for lab in inputs.codebook.labels if lab.id not in covered]
     )
     exchanges = []
     for it in (it for it in event.items if it.kind == "qa"):

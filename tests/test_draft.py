@@ -12,6 +12,7 @@ from omap_synthesis.check import check_sentence
 from omap_synthesis.draft import (
     edit_problems,
     excerpt_for,
+    join_words,
     label_name,
     load_edits,
     split_actor,
@@ -28,6 +29,24 @@ ACTION = (
     "Interroger directement, via la plateforme d'interopérabilité et avec l'identifiant "
     "unique, les registres qui existent déjà (le concessionnaire)"
 )
+
+
+@pytest.mark.parametrize(
+    "names, said",
+    [
+        (["hôpital"], "hôpital"),
+        (["hôpital", "école"], "hôpital et école"),
+        (["hôpital", "école", "sobriété"], "hôpital, école et sobriété"),
+        # « … climat et sobriété » would read as one name: the names are kept apart.
+        (
+            ["hôpital et santé", "production d'énergie et climat", "sobriété"],
+            "hôpital et santé\u00a0; production d'énergie et climat\u00a0; sobriété",
+        ),
+        (["école et enseignants", "retraites"], "école et enseignants\u00a0; retraites"),
+    ],
+)
+def test_an_enumeration_keeps_names_with_their_own_et_apart(names, said):
+    assert join_words(names) == said
 
 
 def test_a_sentence_that_fits_is_quoted_whole():

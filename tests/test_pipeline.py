@@ -781,6 +781,35 @@ def test_word_budget_is_kept_for_short_and_long_readings(outputs):
     assert lengths[4000] >= 4000 * 0.85
 
 
+def test_points_left_open_keep_apart_names_that_have_their_own_et(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.pipeline import METHOD
+    from omap_synthesis.render import draft_markdown
+    from omap_synthesis.report import build_view
+    from tests.grammar import grammar_errors, prose
+
+    result, _ = outputs
+    codebook = result.inputs.codebook
+    subs = [lab for lab in codebook.labels if lab.parent][:3]
+    names = {subs[0].id: "Hôpital et santé", subs[1].id: "Production d'énergie et climat"}
+    labels = tuple(replace(lab, name=names.get(lab.id, lab.name)) for lab in codebook.labels)
+    gone = {lab.id for lab in subs}
+    kept = [r for r in result.inputs.recommendations if not gone & set(r.objectives)]
+    inputs = replace(result.inputs, codebook=replace(codebook, labels=labels), recommendations=kept)
+    text = draft_markdown(build_draft(inputs))
+    said = next(line for line in text.splitlines() if "ces sous-thèmes" in line)
+    assert said.startswith(
+        "Aucune recommandation ne porte sur ces sous-thèmes\u00a0: hôpital et santé\u00a0; "
+        f"production d’énergie et climat\u00a0; {subs[2].name.lower()}"
+    )
+    assert grammar_errors(prose(said)) == []
+    # The report names them with their ids, kept apart the same way.
+    uncovered = build_view(inputs, [], {}, METHOD, figures={}).uncovered
+    assert f"{subs[0].id} (Hôpital et santé)\u00a0; {subs[1].id} (Production" in uncovered
+
+
 def test_points_left_open_agree_with_what_is_missing(outputs):
     from dataclasses import replace
 
