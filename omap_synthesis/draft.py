@@ -618,7 +618,10 @@ class DraftBuilder:
         return [t for t in ranked if shares[t] >= MIN_SHARE][:MAX_TALKS]
 
     def _summary_points(self, label_id: str, talks: list[str], limit: int) -> list[DraftSentence]:
-        picked, seen_talks = [], set()
+        """Up to ``limit`` quoted summary sentences on ``label_id``, best first, one per talk;
+        a speaker already quoted gives way to another as long as one is left (in a debate or
+        a panel, the best sentences of every talk may be one person's)."""
+        picked, seen_talks, seen_speakers = [], set(), set()
         if limit <= 0:
             return picked
         candidates = [
@@ -628,25 +631,29 @@ class DraftBuilder:
             if label_id in self.inputs.labels_of.get(s.passage_id, ())
         ]
         candidates.sort(key=lambda s: -getattr(s, "score", 0.0))
-        for s in candidates:
-            talk = self.by_id[s.passage_id].talk
-            if talk in seen_talks or self.by_id[s.passage_id].kind == "moderation":
-                continue
-            if (s.passage_id, s.start_char) in self.quoted:
-                continue
-            if any(
-                pid == s.passage_id and start < s.end_char and s.start_char < end
-                for pid, start, end in self.read_spans
-            ):
-                continue
-            excerpt = self.inputs.pseudonymiser.text(s.text)
-            if not quotable(excerpt):
-                continue
-            picked.append(self.cite(s.passage_id, excerpt))
-            self.quoted.add((s.passage_id, s.start_char))
-            seen_talks.add(talk)
-            if len(picked) == limit:
-                break
+        for new_voice in (True, False):
+            for s in candidates:
+                passage = self.by_id[s.passage_id]
+                if passage.talk in seen_talks or passage.kind == "moderation":
+                    continue
+                if new_voice and passage.speaker in seen_speakers:
+                    continue
+                if (s.passage_id, s.start_char) in self.quoted:
+                    continue
+                if any(
+                    pid == s.passage_id and start < s.end_char and s.start_char < end
+                    for pid, start, end in self.read_spans
+                ):
+                    continue
+                excerpt = self.inputs.pseudonymiser.text(s.text)
+                if not quotable(excerpt):
+                    continue
+                picked.append(self.cite(s.passage_id, excerpt))
+                self.quoted.add((s.passage_id, s.start_char))
+                seen_talks.add(passage.talk)
+                seen_speakers.add(passage.speaker)
+                if len(picked) == limit:
+                    return picked
         return picked
 
     def _in_passing(self, label_id: str) -> list[DraftSentence]:

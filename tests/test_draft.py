@@ -295,3 +295,37 @@ def test_a_failing_sentence_of_a_recommendation_names_it_for_lecture_yaml():
     (problem,) = check_sentence(sentence, {"p1": "les ministères"}, "", {})
     assert "nombre absent des sources : 12" in str(problem)
     assert "(recommandation R-1, à écarter dans lecture.yaml)" in str(problem)
+
+
+def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_again():
+    from omap_synthesis.anonymise import Pseudonymiser
+    from omap_synthesis.config import DATA_DIR
+    from omap_synthesis.draft import DraftBuilder, DraftInputs
+    from omap_synthesis.event import load_codebook, load_event
+    from omap_synthesis.models import Passage, SummarySentence
+
+    event = load_event(DATA_DIR / "omap-2022-10-20")
+    said = {
+        ("conf-1", "Amina Idrissi"): "Les registres de base doivent être partagés entre tous.",
+        ("conf-1", "Karim Bennani"): "Un identifiant unique simplifie la vie des usagers.",
+        ("conf-6", "Amina Idrissi"): "Le guichet unique doit couvrir les grands moments de vie.",
+        ("conf-6", "Karim Bennani"): "La donnée saisie une fois sert à toutes les administrations.",
+    }
+    passages, summaries = [], {}
+    for k, ((talk, speaker), text) in enumerate(said.items()):
+        passages.append(Passage(f"p{k}", f"{talk}.txt", talk, speaker, text, text, 0, len(text)))
+        # Amina Idrissi's sentences are the summariser's best in both talks.
+        score = 0.9 if speaker == "Amina Idrissi" else 0.5
+        summaries.setdefault(talk, []).append(
+            SummarySentence(text, f"p{k}", speaker, 0, len(text), score)
+        )
+    inputs = DraftInputs(
+        event,
+        load_codebook(DATA_DIR / "omap-2022-10-20" / event.codebook),
+        passages,
+        Pseudonymiser(),
+        summaries=summaries,
+        labels_of={p.id: ("O1",) for p in passages},
+    )
+    points = DraftBuilder(inputs)._summary_points("O1", ["conf-1", "conf-6"], limit=2)
+    assert [s.text.split(" a ")[0] for s in points] == ["Amina Idrissi", "Karim Bennani"]
