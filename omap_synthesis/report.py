@@ -514,8 +514,12 @@ def render_docx(view: ReportView, path: Path) -> None:
         document.add_paragraph(rec["action"], style="List Number").runs[0].bold = True
         for e in rec["evidence"]:
             document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
+        if rec["contradicts"]:
+            document.add_paragraph(f"Position contraire\u00a0: {rec['contradicts']}.")
     if not view.recommendations:
         document.add_paragraph(view.no_recommendation)
+    if view.uncovered:
+        document.add_paragraph(f"Aucune recommandation ne porte sur\u00a0: {view.uncovered}.")
     document.add_heading("Questions du public", 1)
     for ex in view.exchanges:
         document.add_heading(ex["title"], 2)

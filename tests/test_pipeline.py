@@ -781,13 +781,15 @@ def test_word_budget_is_kept_for_short_and_long_readings(outputs):
     assert lengths[4000] >= 4000 * 0.85
 
 
-def test_points_left_open_keep_apart_names_that_have_their_own_et(outputs):
+def test_points_left_open_keep_apart_names_that_have_their_own_et(outputs, tmp_path):
     from dataclasses import replace
+
+    from docx import Document
 
     from omap_synthesis.draft import build_draft
     from omap_synthesis.pipeline import METHOD
     from omap_synthesis.render import draft_markdown
-    from omap_synthesis.report import build_view
+    from omap_synthesis.report import build_view, render_docx
     from tests.grammar import grammar_errors, prose
 
     result, _ = outputs
@@ -806,8 +808,13 @@ def test_points_left_open_keep_apart_names_that_have_their_own_et(outputs):
     )
     assert grammar_errors(prose(said)) == []
     # The report names them with their ids, kept apart the same way.
-    uncovered = build_view(inputs, [], {}, METHOD, figures={}).uncovered
-    assert f"{subs[0].id} (Hôpital et santé)\u00a0; {subs[1].id} (Production" in uncovered
+    view = build_view(inputs, [], {}, METHOD, figures={})
+    assert f"{subs[0].id} (Hôpital et santé)\u00a0; {subs[1].id} (Production" in view.uncovered
+    # The Word report says it too, as the HTML does.
+    document = tmp_path / "rapport.docx"
+    render_docx(view, document)
+    said = [p.text for p in Document(document).paragraphs]
+    assert f"Aucune recommandation ne porte sur\u00a0: {view.uncovered}." in said
 
 
 def test_points_left_open_agree_with_what_is_missing(outputs):
