@@ -263,7 +263,8 @@ def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
         pos = m.end()
     spans.append((pos, len(text)))
     if paragraphs:
-        spans = [part for a, b in spans for part in _split_at_tags(text, a, b)]
+        known = _tag_names(text)
+        spans = [part for a, b in spans for part in _split_at_tags(text, a, b, known)]
     out = []
     for a, b in spans:
         while a < b and text[a].isspace():
@@ -275,16 +276,38 @@ def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
     return out
 
 
-def _split_at_tags(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """The paragraph ``text[a:b]`` cut before each of its later lines that opens with a tag."""
+def _split_at_tags(
+    text: str, a: int, b: int, known: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
+    """The paragraph ``text[a:b]`` cut before each of its later lines that opens with a tag,
+    or with one of the ``known`` names without its colon (:func:`_untagged_name`)."""
     cuts = [
         m.end()
         for m in re.finditer(r"\n", text[a:b])
         if (line := text[a + m.end() : b].split("\n", 1)[0].lstrip())
-        and (split_speaker_tag(line) or opens_with_note(line))
+        and (split_speaker_tag(line) or opens_with_note(line) or _untagged_name(line, known))
     ]
     bounds = [a, *(a + c for c in cuts), b]
     return list(zip(bounds, bounds[1:], strict=False))
+
+
+def _tag_names(text: str) -> frozenset[str]:
+    """The names of two words or more that open a line of ``text`` with a speaker tag."""
+    return frozenset(
+        tag[0]
+        for line in text.split("\n")
+        if (tag := split_speaker_tag(line.lstrip())) and len(tag[0].split()) > 1
+    )
+
+
+def _untagged_name(block: str, known: frozenset[str]) -> str | None:
+    """A name the file uses as a speaker tag, opening ``block`` without its colon and followed
+    by a capitalised word (« Léa Salamé Vous n'êtes pas d'accord ? »): a tag whose colon the
+    transcriber forgot. « Léa Salamé a raison » or « Léa Salamé, vous … » are about her."""
+    for name in sorted(known, key=len, reverse=True):
+        if block.startswith(name) and re.match(r"[ \t]+[A-ZÀ-Ý]", block[len(name) :]):
+            return name
+    return None
 
 
 def _turns_from_blocks(
@@ -297,6 +320,7 @@ def _turns_from_blocks(
     stamps: list[_Note] = []
     speaker, affiliation, heading = None, "", ""
     nonspeech: list[tuple[int, int]] = []
+    known = _tag_names(text)
     for i, (a, b) in enumerate(blocks):
         block = text[a:b]
         if i in headings or (markdown and block.startswith("#")):
@@ -318,6 +342,11 @@ def _turns_from_blocks(
             # the heading is no part of them.
             speaker, affiliation = None, ""
             a += _TAG.match(block).end()
+        elif name := _untagged_name(block, known):
+            speaker, affiliation = name, ""
+            a += len(name) + len(block[len(name) :]) - len(block[len(name) :].lstrip())
+            reason = f"prise de parole sans deux-points après « {name} »"
+            stamps.append(_Note(a, reason, "lue comme une prise de parole de ce nom", False))
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
     turns, remarks = _clock_windows(turns)

@@ -640,3 +640,25 @@ def test_a_note_line_is_nobodys_words(tmp_path):
         ("Amina Rami", "Les registres ne se parlent pas."),
         (None, "il faudrait un guichet unique pour les entreprises."),
     ]
+
+
+@pytest.mark.parametrize("between", ["\n\n", "\n"])
+def test_a_speaker_tag_without_its_colon_opens_a_turn_with_a_remark(tmp_path, between):
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        f"Léa Salamé : Monsieur Macron ?{between}Emmanuel Macron : Il faut bloquer les prix."
+        f"{between}Léa Salamé Vous n'êtes pas d'accord ?\n\n"
+        f"Léa Salamé a raison, et Léa Salamé, vous le savez, pose la question.\n"
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Léa Salamé", "Monsieur Macron ?"),
+        ("Emmanuel Macron", "Il faut bloquer les prix."),
+        ("Léa Salamé", "Vous n'êtes pas d'accord ?"),
+        ("Léa Salamé", "Léa Salamé a raison, et Léa Salamé, vous le savez, pose la question."),
+    ]
+    line = 3 if between == "\n" else 5
+    assert source.remarks == (
+        f"ligne {line} : prise de parole sans deux-points après « Léa Salamé », lue comme une "
+        "prise de parole de ce nom",
+    )
