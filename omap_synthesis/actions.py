@@ -17,6 +17,8 @@ from spacy.tokens import Doc, Span, Token
 from omap_synthesis.deontic import Cue, lexicon
 from omap_synthesis.french import (
     VERB_ENDINGS,
+    contrastive,
+    denied,
     infinitive,
     is_future,
     is_negated,
@@ -165,7 +167,7 @@ def action_line(doc: Doc, cue: Cue) -> str:
         # « qu'on ne puisse plus licencier … »: the negation hangs on « pouvoir »; the
         # speaker's clause keeps it, as it keeps the subject of « que les Français puissent
         # travailler … ».
-        if is_negated(modal) or _said_of_subject(modal, cue):
+        if denied(modal) or _said_of_subject(modal, cue):
             said = _clause_said(modal)
             if said is not None:
                 return said
@@ -181,14 +183,14 @@ def action_line(doc: Doc, cue: Cue) -> str:
     misread = cue.kind == "commitment" and is_future(head)
     verb = next((c for c in head.children if _misread_infinitive(c)), None)
     if verb is not None:
-        return _finish(_misread_action(head, verb, cue.negated or is_negated(head)))
+        return _finish(_misread_action(head, verb, _cue_negated(cue, doc) or denied(head)))
     verb = _infinitive_before(head)
     if verb is not None:
-        negation = ["ne", "pas"] if cue.negated or is_negated(head) else []
+        negation = ["ne", "pas"] if _cue_negated(cue, doc) or denied(head) else []
         return _finish([*negation, verb.lower_, *_render(head)])
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         # « Deuxièmement, non à la fermeture des trésoreries rurales »: a measure refused.
-        refused = cue.negated or any(
+        refused = _cue_negated(cue, doc) or any(
             c.lower_ == "non" and c.i < head.i and c.dep_ == "advmod" for c in head.children
         )
         line = _finish((["ne", "pas"] if refused else []) + _noun_action(head))
@@ -242,7 +244,7 @@ def _later_infinitive(modal: Token) -> Token | None:
 def _restriction(modal: Token) -> list[Token]:
     """The « que … » complements of a « ne » without « pas » on ``modal`` (« on ne puisse
     toucher … qu'après dix années »), after it."""
-    if not is_negated(modal) or any(c.lower_ in _NEGATORS for c in modal.children):
+    if not denied(modal) or any(c.lower_ in _NEGATORS for c in modal.children):
         return []
     return [
         c
@@ -603,7 +605,7 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
     """How a line of ``words`` says a negated action: « ne pas », « ne plus », « ne jamais »,
     or « ne » alone when the line has a negative determiner (« ne financer aucun projet »,
     « aucun contrat ne dépasse … »); ``[]`` when the action is not negated."""
-    if not (cue.negated or is_negated(verb)):
+    if not (_cue_negated(cue, verb.doc) or denied(verb)):
         return []
     if _lexicon()["negative"] & {w.lower() for w in words}:
         return ["ne"]
@@ -619,10 +621,17 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
     return ["ne", adverb]
 
 
+def _cue_negated(cue: Cue, doc: Doc) -> bool:
+    """The cue's negation, unless it rests on a « pas » that sets a phrase against another
+    (« je veux baisser la TVA, pas des chèques »: see ``contrastive``)."""
+    said = (doc[cue.trigger], doc[cue.head])
+    return cue.negated and not (any(map(is_negated, said)) and not any(map(denied, said)))
+
+
 def _conjunct_negation(conj: Token, rest: list[str]) -> list[str]:
     """The negation of a conjoined verb: « et ne demander les pièces qu'à l'entreprise
     retenue » (« ne … que »), « et ne plus fermer … », « et ne pas … »."""
-    if not is_negated(conj):
+    if not denied(conj):
         return []
     said = {c.lower_ for c in conj.children} & _NEGATORS
     if said:
@@ -1005,6 +1014,8 @@ def _kept(child: Token) -> bool:
     lex = _lexicon()
     if _orders_actions(child) or _manner(child):
         return True
+    if {t.i for t in child.subtree} <= _contrast(child):
+        return False
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
@@ -1020,12 +1031,47 @@ def _kept(child: Token) -> bool:
     if child.lower_ in lex["clitics"] and child.i == child.head.i - 1 and verbal:
         return False
     # « il faut plus de policiers »: a quantity, not a negation (« il ne faut plus de … »).
-    quantity = bool(list(child.children)) and not is_negated(child.head)
-    if child.dep_ == "advmod" and child.lower_ in _NEGATIONS and not quantity:
+    quantity = bool(list(child.children)) and not denied(child.head)
+    negation = child.lower_ in _NEGATIONS and not (contrastive(child) and _adds(child))
+    if child.dep_ == "advmod" and negation and not quantity:
         return False
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+# After « pas », words that add to what was said rather than set against it (« pas seulement
+# dans les hôpitaux, mais aussi … »).
+_NOT_ONLY = frozenset({"seulement", "uniquement", "simplement", "juste", "que", "qu'", "qu’"})
+
+
+def _contrast(token: Token) -> set[int]:
+    """« baisser la TVA, pas des chèques, pas des tickets »: the words of ``token``'s phrase
+    that a contrastive « pas » opening it (or just before it, hung on its head) sets against
+    the action, from the « pas » to the next comma. They say what the speaker does not propose,
+    and the line, which says what to do, leaves them out; words past that comma are the
+    sentence's again, wherever the parser hung them."""
+    words = [t for t in token.subtree if not t.is_punct]
+    first = words[0] if words else token
+    before = token.doc[first.i - 1] if first.i > 0 else None
+    if first.lower_ == "pas" and first != token:
+        adverb = first
+    elif before is not None and before.lower_ == "pas" and before.head == token.head:
+        adverb = before
+    else:
+        return set()
+    if not contrastive(adverb) or _adds(adverb):
+        return set()
+    end = next((t.i for t in token.subtree if t.i > adverb.i and t.text == ","), None)
+    start = min(adverb.i, token.left_edge.i)  # with the comma that opens it
+    return set(range(start, token.right_edge.i + 1 if end is None else end))
+
+
+def _adds(adverb: Token) -> bool:
+    """« pas seulement dans les hôpitaux, mais aussi … »: the words after « pas » add to what
+    was said rather than set against it."""
+    following = adverb.doc[adverb.i + 1] if adverb.i + 1 < len(adverb.doc) else None
+    return following is not None and following.lower_ in _NOT_ONLY
 
 
 def _manner(clause: Token) -> bool:
@@ -1172,6 +1218,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
     stop = next((t.i for t in token.subtree if t.i > token.i and t.text in SENTENCE_ENDS), None)
     if stop is not None:
         skip.update(t.i for t in token.subtree if t.i >= stop)
+    skip.update(i for t in token.subtree for i in _contrast(t))
     kept = {
         x.i for t in token.subtree if t.i != token.i and _restrictive(t) for x in _clause_core(t)
     }

@@ -143,7 +143,30 @@ def looked_up(form: str) -> str | None:
 
 
 def is_negated(token: Token) -> bool:
+    """``token`` has a word of negation (the classifier's features read this)."""
     return any(c.lower_ in NEGATIONS and c.dep_ == "advmod" for c in token.children)
+
+
+def denied(token: Token) -> bool:
+    """``token`` itself is negated: as ``is_negated``, less a « pas » that only sets a phrase
+    against another (``contrastive``)."""
+    return any(
+        c.lower_ in NEGATIONS and c.dep_ == "advmod" and not contrastive(c) for c in token.children
+    )
+
+
+def contrastive(adverb: Token) -> bool:
+    """« je veux baisser la TVA, pas des chèques, pas des tickets »: a « pas » after a comma
+    sets the phrase that follows against what was said before; it negates no verb. Hung on the
+    word before it, that word has no « ne » (spoken French drops « ne », but then says « pas »
+    right after the verb, « je veux pas », or before the infinitive, « pas baisser »); or hung
+    on the noun it opens."""
+    head = adverb.head
+    if adverb.lower_ != "pas" or adverb.i == 0 or adverb.doc[adverb.i - 1].text != ",":
+        return False
+    if head.i > adverb.i:
+        return head.pos_ in {"NOUN", "PROPN", "NUM"}
+    return not any(c.lower_ in {"ne", "n'", "n’"} for c in head.children)
 
 
 @cache

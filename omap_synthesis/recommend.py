@@ -37,6 +37,7 @@ from omap_synthesis.deontic import (
     lexicon,
 )
 from omap_synthesis.french import (
+    denied,
     first_person,
     infinitive,
     is_negated,
@@ -422,8 +423,9 @@ def _fallback_cue(span: Span) -> Cue:
         token = below[0]
         path.append(token)
     # « on ne va pas augmenter les impôts »: the negation of a verb looked through is the
-    # action's.
-    return Cue("model", root.i, token.i, negated=any(is_negated(t) for t in path))
+    # action's (not a « pas » that sets a phrase against another: « baisser la TVA, pas des
+    # chèques »).
+    return Cue("model", root.i, token.i, negated=any(denied(t) for t in path))
 
 
 def _content_root(span: Span) -> Token:

@@ -605,6 +605,17 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut donner, en particulier aux petites communes, la possibilité de mutualiser.",
             "Donner aux petites communes la possibilité de mutualiser",
         ),
+        # « pas » after a comma sets a phrase against the proposal: it negates no verb, and the
+        # line, which says what to do, leaves the phrase out.
+        (
+            "Je veux proposer de baisser de manière pérenne, pas des chèques, pas des tickets "
+            "de rationnement, la TVA sur l'énergie.",
+            "Proposer de baisser de manière pérenne, la TVA sur l'énergie",
+        ),
+        (
+            "Je propose de baisser, pas par des chèques, la TVA sur l'énergie.",
+            "Baisser la TVA sur l'énergie",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
