@@ -54,6 +54,7 @@ from omap_synthesis.french import (
     lemma,
     next_text,
     resource,
+    sets_the_scene,
     subjects,
 )
 
@@ -125,18 +126,42 @@ class RecommendationDetector:
         return doc
 
     def sentence_cues(self, sent: Span) -> list[Cue]:
-        """Cues of one sentence, in token order, after the exclusions."""
+        """Cues of one sentence, after the exclusions: those of its main clauses first, then
+        those of a clause that says when or why (``sets_the_scene``), each in token order."""
         if self._interrogative(sent):
             return []
         cues = self._constructions(sent)
         if not cues:
             cues = self._enumerated_item(sent) or self._infinitive_headline(sent)
-        return [cue for cue in cues if self._keeps(sent, cue)]
+        kept = [cue for cue in cues if self._keeps(sent, cue)]
+        return sorted(kept, key=lambda cue: sets_the_scene(sent.doc[cue.trigger]))
 
     def raw_cues(self, sent: Span) -> list[Cue]:
         """Every construction of the sentence, before the exclusions (features of the model)."""
         cues = self._constructions(sent)
         return cues or self._enumerated_item(sent) or self._infinitive_headline(sent)
+
+    def action_cues(self, sent: Span) -> list[Cue]:
+        """The raw constructions that may give the action of a sentence the classifier kept
+        against the rules: not those whose complement is a verb of talk or thought (« on pourra
+        y revenir dans le détail », « je pense qu'il faut »), nor those of a clause that says
+        when or why (« quand on reviendra à des prix traditionnels, j'assume … »)."""
+        doc = sent.doc
+        return [
+            cue
+            for cue in self.raw_cues(sent)
+            if not self._talk(doc[cue.head]) and not sets_the_scene(doc[cue.trigger])
+        ]
+
+    def _talk(self, head: Token) -> bool:
+        """A verb of talk or thought that acts on nothing named (« revenir dans le détail »,
+        « penser qu'il faut »; not « voir les sureffectifs », « ajouter des critères »), and
+        not one of the light verbs whose complements may say an action (« avoir », « laisser »
+        …)."""
+        light = {"être", "avoir", "laisser", "aller", "falloir"}
+        named = any(c.dep_ == "obj" and c.pos_ in {"NOUN", "PROPN"} for c in head.children)
+        verb = infinitive(head)
+        return verb in self.words["non_action_verbs"] - light and not (named or is_passive(head))
 
     def _constructions(self, sent: Span) -> list[Cue]:
         """The cues of the sentence's tokens, remembered for the last few sentences read."""

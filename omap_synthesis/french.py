@@ -258,6 +258,24 @@ def has_hypothesis_mark(token: Token) -> bool:
     return not MANDATE.match(clause)
 
 
+# Marks of a clause that says when or why (« quand on reviendra à des prix … », « parce que ça
+# crée de l'emploi », « car … »), not what to do.
+SCENE_MARKS = frozenset(
+    "quand lorsque lorsqu' lorsqu’ parce puisque puisqu' puisqu’ car tandis pendant".split()
+)
+
+
+def sets_the_scene(token: Token) -> bool:
+    """``token`` is in a clause of time, cause or justification, or under one: « quand on
+    reviendra à des prix traditionnels, j'assume … », « … parce que ça crée de l'emploi »."""
+    for t in (token, *token.ancestors):
+        if any(c.dep_ in {"mark", "cc", "advmod"} and c.lower_ in SCENE_MARKS for c in t.children):
+            return True
+        if t.dep_ in {"conj", "parataxis"}:
+            return False  # a clause of its own, wherever the parser hung it
+    return False
+
+
 # « Si je suis élu, je supprimerai … »: the condition of a candidate's pledge, not a hypothesis.
 MANDATE = re.compile(
     r"s[i'] ?(?:je|j'|nous) (?:suis|sommes|serai|serons) (?:ré)?élue?s?\b"

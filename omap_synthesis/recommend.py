@@ -247,8 +247,9 @@ def _conclude(
         if _about_proposals(span):
             continue
         if model is not None:
-            # The classifier may overrule an exclusion or find a form the rules miss.
-            cues = cues or detector.raw_cues(span) or [_fallback_cue(span)]
+            # The classifier may overrule an exclusion or find a form the rules miss; the action
+            # is still not one the rules know to be none (see ``action_cues``).
+            cues = cues or detector.action_cues(span) or [_fallback_cue(span)]
         cues = [
             c for c in cues if not _own_course(span.doc, c) and not _one_persons_lot(span.doc, c)
         ]

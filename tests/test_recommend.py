@@ -1394,6 +1394,36 @@ def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, 
     assert all(_own_course(doc, cue) is own for cue in cues)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        # A clause that says when sets the scene; the main clause says what to do.
+        (
+            "Quand on baissera les impôts, il faudra réduire la dépense publique.",
+            "Réduire la dépense publique",
+        ),
+        # Kept by the classifier against the rules: not the time clause's verb, nor « revenir ».
+        (
+            "Quand on reviendra à des prix traditionnels, j'assume de ne pas subventionner le "
+            "gaz et le pétrole.",
+            "Assumer de ne pas subventionner le gaz et le pétrole",
+        ),
+        # Nor an opinion verb the parser made the complement of « souhaiter ».
+        (
+            "Je souhaite que les étudiants qui travaillent soient aidés, je pense qu'il faut "
+            "qu'ils aient un complément de salaire.",
+            "Avoir un complément de salaire",
+        ),
+    ],
+)
+def test_the_action_comes_from_the_main_clause_and_from_an_action(nlp, detector, sentence, action):
+    doc = nlp(sentence)
+    span = doc[:]
+    # As ``detect`` reads a sentence the classifier kept.
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    assert (_model_action(doc, cue) if cue.kind == "model" else action_line(doc, cue)) == action
+
+
 def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
     # The parser hung « D'abord, le recours … » on its comma and full stop.
     words = ["D'", "abord", ",", "le", "recours", "aux", "technologies", "."]
