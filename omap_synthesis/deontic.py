@@ -35,6 +35,7 @@ from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.french import (
     NEGATIONS,
+    SCENE_MARKS,
     SUBJECT_DEPS,
     VERB_ENDINGS,
     addresses_opponent,
@@ -724,14 +725,20 @@ def calls_for_nothing(token: Token) -> bool:
 
 
 def _predicate_after(tokens: list[Token]) -> Token | None:
-    """What follows « c'est / est »: the verb of « que … » or « de … », else the first noun."""
+    """What follows « c'est / est »: the verb of « que … » or « de … », else the first noun;
+    never in a clause that says when or why (« c'est de l'éolien en mer parce que ça crée de
+    l'emploi »), and « de » before an article is a partitive (« de l'éolien »), not the « de »
+    of an infinitive."""
     wanted = {"VERB", "NOUN"}
-    for tok in tokens:
-        if tok.lower_ in {"que", "qu'", "qu’", "de", "d'", "d’"}:
+    for k, tok in enumerate(tokens):
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
+        article = following is not None and following.pos_ == "DET"
+        partitive = tok.lower_ in {"de", "d'", "d’"} and article
+        if tok.lower_ in {"que", "qu'", "qu’", "de", "d'", "d’"} and not partitive:
             wanted = {"VERB"}
         elif tok.pos_ in wanted:
             return tok
-        elif tok.text in _CLAUSE_ENDS:
+        elif tok.text in _CLAUSE_ENDS or tok.lower_ in SCENE_MARKS:
             return None
     return None
 

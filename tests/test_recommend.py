@@ -616,6 +616,16 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je propose de baisser, pas par des chèques, la TVA sur l'énergie.",
             "Baisser la TVA sur l'énergie",
         ),
+        # After « c'est », « de » and an article is a partitive, and the reason given after
+        # « parce que » is not the proposal.
+        (
+            "Ce que nous voulons faire, c'est de l'éolien en mer parce que ça crée de l'emploi.",
+            "Prévoir de l'éolien en mer",
+        ),
+        (
+            "Ce que je propose, c'est de la formation continue pour les enseignants.",
+            "Prévoir de la formation continue pour les enseignants",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
