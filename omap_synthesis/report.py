@@ -35,6 +35,7 @@ from omap_synthesis.pdf import (  # noqa: F401
     start_pdf,
 )
 from omap_synthesis.segment import count_words
+from omap_synthesis.themes import DOMINANT_WARNING, dominant_shares
 
 log = logging.getLogger(__name__)
 SPEECH_KINDS = {"ouverture", "conf", "qa"}
@@ -355,6 +356,7 @@ def build_view(
         }
         for lab in inputs.codebook.labels
     ]
+    wide = dominant_shares(inputs.themes)
     themes = [
         {
             "label": t.label,
@@ -364,6 +366,12 @@ def build_view(
                 f"{counted(len(t.recurrence.sessions), 'session', 'sessions', True)}, chez "
                 f"{counted(len(t.recurrence.speakers), 'personne', 'personnes', True)} et dans "
                 f"{counted(len(t.recurrence.exchanges), *_EXCHANGES)}."
+                + (
+                    f" Il regroupe {round(100 * wide[t.id])}\u00a0% des passages\u00a0: "
+                    f"{DOMINANT_WARNING}."
+                    if t.id in wide
+                    else ""
+                )
             ),
             "quotes": [quoted(q.passage_id, q.text) for q in t.quotes[:2]],
         }

@@ -186,16 +186,31 @@ def _model_notes(model: ThemeModel, analysed, terms: list[ContentTerms]) -> list
     return notes
 
 
-def _dominant_notes(themes: list[Theme], model: ThemeModel) -> list[str]:
-    """A theme holding most passages is named: it may gather what the split does not tell apart."""
+def dominant_shares(themes: Sequence[Theme], limit: float = 0.5) -> dict[str, float]:
+    """Theme id → share of the passages with a theme, for a theme that holds more than
+    ``limit`` of them (and is not the only one): it may gather what the split does not tell
+    apart."""
     total = sum(len(t.passage_ids) for t in themes)
-    limit = getattr(model, "max_share", 0.5)
-    return [
-        f"Le thème {t.id} (« {t.label} ») regroupe {round(100 * len(t.passage_ids) / total)} % "
-        "des passages : un thème aussi large peut réunir des sujets que le découpage ne sépare "
-        "pas, à lire avec prudence."
+    return {
+        t.id: len(t.passage_ids) / total
         for t in themes
         if len(themes) > 1 and len(t.passage_ids) > limit * total
+    }
+
+
+DOMINANT_WARNING = (
+    "un thème aussi large peut réunir des sujets que le découpage ne sépare pas, à lire avec "
+    "prudence"
+)
+
+
+def _dominant_notes(themes: list[Theme], model: ThemeModel) -> list[str]:
+    """A theme holding most passages is named (:func:`dominant_shares`)."""
+    labels = {t.id: t.label for t in themes}
+    return [
+        f"Le thème {tid} (« {labels[tid]} ») regroupe {round(100 * share)} % des passages : "
+        f"{DOMINANT_WARNING}."
+        for tid, share in dominant_shares(themes, getattr(model, "max_share", 0.5)).items()
     ]
 
 

@@ -1027,3 +1027,23 @@ def test_ingest_after_run_keeps_the_rapporteurs_text_and_her_edits(tmp_path):
     kept = _keep_earlier(tmp, target, ("ingest",))
     assert kept == [*READING, "lecture-15h05.modifié-14h52.md", "rapport.html", "prive/"]
     assert all((tmp / name).read_text(encoding="utf-8") == name for name in names)
+
+
+def test_the_report_says_when_a_theme_holds_most_passages(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.pipeline import METHOD
+    from omap_synthesis.report import build_view
+
+    result, _ = outputs
+    first, *others = result.inputs.themes
+    # The first theme takes the passages of all the others but one.
+    taken = tuple(pid for t in others[:-1] for pid in t.passage_ids)
+    themes = [replace(first, passage_ids=first.passage_ids + taken), others[-1]]
+    view = build_view(replace(result.inputs, themes=themes), [], {}, METHOD, figures={})
+    share = round(100 * len(themes[0].passage_ids) / sum(len(t.passage_ids) for t in themes))
+    assert (
+        f"Il regroupe {share}\u00a0% des passages\u00a0: un thème aussi large"
+        in (view.themes[0]["recurrence"])
+    )
+    assert "regroupe" not in view.themes[1]["recurrence"]
