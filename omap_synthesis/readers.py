@@ -250,11 +250,15 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     return meta, len(text) if close < 0 else close + 1
 
 
-def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
+def _blocks(
+    text: str, start: int, paragraphs: bool, known: frozenset[str] = frozenset()
+) -> list[tuple[int, int]]:
     """Spans of paragraphs (blank-line separated) or of single lines, from ``start``.
 
     A line inside a paragraph that opens with a speaker tag starts a block of its own: many
-    transcripts put one turn per line, without blank lines (« P1 : … » then « Eric Zemmour : … »).
+    transcripts put one turn per line, without blank lines (« P1 : … » then « Eric Zemmour : … »),
+    and so does a line that opens with one of the file's ``known`` tag names without its colon
+    (:func:`_tag_names`, :func:`_untagged_name`).
     """
     spans, pos = [], start
     pattern = re.compile(r"\n[ \t]*\n" if paragraphs else r"\n")
@@ -263,7 +267,6 @@ def _blocks(text: str, start: int, paragraphs: bool) -> list[tuple[int, int]]:
         pos = m.end()
     spans.append((pos, len(text)))
     if paragraphs:
-        known = _tag_names(text)
         spans = [part for a, b in spans for part in _split_at_tags(text, a, b, known)]
     out = []
     for a, b in spans:
@@ -311,16 +314,21 @@ def _untagged_name(block: str, known: frozenset[str]) -> str | None:
 
 
 def _turns_from_blocks(
-    text: str, blocks: list[tuple[int, int]], headings: set[int], markdown: bool
+    text: str,
+    blocks: list[tuple[int, int]],
+    headings: set[int],
+    markdown: bool,
+    known: frozenset[str] = frozenset(),
 ) -> tuple[list[Turn], list[tuple[int, int]], list[_Note]]:
     """Speaker turns from text blocks (a block without a tag continues the previous speaker),
     the spans that are not speech, and the remarks on clock stamps (``_clock_windows``, and
-    a stamp that is no time, left out), whose line is the offset of the turn in ``text``."""
+    a stamp that is no time, left out), whose line is the offset of the turn in ``text``; a
+    block that opens with one of the ``known`` tag names without its colon opens that speaker's
+    turn, with a remark."""
     turns: list[Turn] = []
     stamps: list[_Note] = []
     speaker, affiliation, heading = None, "", ""
     nonspeech: list[tuple[int, int]] = []
-    known = _tag_names(text)
     for i, (a, b) in enumerate(blocks):
         block = text[a:b]
         if i in headings or (markdown and block.startswith("#")):
@@ -414,8 +422,9 @@ def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
     meta, body = _front_matter(text, path)
-    blocks = _blocks(text, body, True)
-    turns, nonspeech, remarks = _turns_from_blocks(text, blocks, set(), markdown)
+    known = _tag_names(text)
+    blocks = _blocks(text, body, True, known)
+    turns, nonspeech, remarks = _turns_from_blocks(text, blocks, set(), markdown, known)
     if body:
         nonspeech.insert(0, (0, body))
     fmt = "markdown" if markdown else "texte"
@@ -907,7 +916,9 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     for para in paragraphs:
         blocks.append((pos, pos + len(para)))
         pos += len(para) + 1
-    turns, nonspeech, remarks = _turns_from_blocks(text, blocks, headings, markdown=False)
+    turns, nonspeech, remarks = _turns_from_blocks(
+        text, blocks, headings, markdown=False, known=_tag_names(text)
+    )
     props = document.core_properties
     meta = {"title": props.title} if props.title else {}
     return SourceText(
