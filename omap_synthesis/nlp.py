@@ -10,6 +10,8 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -172,36 +174,125 @@ def numeral_compounds() -> tuple[str, ...]:
 
 _VALUES = {w: k for k, w in enumerate(_UNITS, 1)} | {w: k for k, w in enumerate(_TEENS, 10)}
 _VALUES |= {w: 10 * k for k, w in enumerate(_TENS, 2)} | {"zéro": 0}
+_SCALES = {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9}
 _DECIMAL = re.compile(r"\d+(?:[.,]\d+)?")
+# Digits grouped by thousands (« 1 000 000 », « 12 500,5 »), once the spaces are single.
+_GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
-def numeral_value(word: str) -> str | None:
-    """The value of a number written in digits or in words, the same for both (« 15 » and
-    « quinze », « 5,5 » and « 5.5 », « soixante-dix-sept » and « 77 »); ``None`` for a word
-    that is no number.
+def numeral_value(text: str) -> str | None:
+    """The value of a number written in digits or in words, in one word or several, the same
+    for all (« 15 » and « quinze », « 5,5 » and « 5.5 », « soixante-dix-sept » and « 77 »,
+    « deux cents » and « 200 », « 1 000 » and « mille », « 2,5 millions » and « 2500000 »);
+    ``None`` for words that are no number, or not one (« deux trois », « 60 65 »).
 
     Examples
     --------
     >>> numeral_value("quatre-vingt-dix"), numeral_value("5,5"), numeral_value("ans")
     ('90', '5.5', None)
+    >>> numeral_value("trois mille cinq cents"), numeral_value("1 000")
+    ('3500', '1000')
+    >>> numeral_value("2,5 millions"), numeral_value("deux trois")
+    ('2500000', None)
     """
-    word = "".join(word.lower().split())
-    if _DECIMAL.fullmatch(word):
-        return f"{float(word.replace(',', '.')):g}"
-    total, last = 0, None
-    for part in word.split("-"):
-        if part == "et":
+    text = _SPACES.sub(" ", text.lower()).strip()
+    digits = re.match(r"[\d ,.]*\d", text)
+    if digits:
+        number = digits.group().strip()
+        if not (_DECIMAL.fullmatch(number) or _GROUPED.fullmatch(number)):
+            return None
+        value = Decimal(number.replace(" ", "").replace(",", "."))
+        for word in text[digits.end() :].split():  # « 2,5 millions », « 3 milliards »
+            if word not in _SCALES:
+                return None
+            value *= 10 ** _SCALES[word]
+        return format(value.normalize(), "f")
+    return _words_value(re.split(r"[ -]", text))
+
+
+def _words_value(words: list[str]) -> str | None:
+    """The value of a number in words, its parts in order (« trois », « mille », « cinq »,
+    « cents »): each part adds under the last (« vingt » then « cinq »), « cent » and the
+    scales multiply what comes before them."""
+    total, group, last, scale = 0, 0, None, None
+    for word in words:
+        if word == "et" and last in _TENS:  # « vingt et un », « soixante et onze »
             continue
-        if part in {"vingt", "vingts"} and last == "quatre":
-            total += 76
-        elif part in {"cent", "cents", "mille"}:
-            total = max(total, 1) * (100 if part.startswith("cent") else 1000)
-        elif part in _VALUES:
-            total += _VALUES[part]
+        if word in {"vingt", "vingts"} and last == "quatre" and group % 100 == 4:
+            group += 76
+        elif word in {"cent", "cents"} and group < 10:
+            group = max(group, 1) * 100
+        elif word in _SCALES and (scale is None or _SCALES[word] < scale):
+            scale = _SCALES[word]
+            total, group = total + max(group, 1) * 10**scale, 0
+        elif word in _VALUES and _fits(group, _VALUES[word]) and not (word == "zéro" and words[1:]):
+            group += _VALUES[word]
         else:
             return None
-        last = part
-    return str(total) if last is not None else None
+        last = word
+    return str(total + group) if last is not None else None
+
+
+def _fits(group: int, value: int) -> bool:
+    """Whether ``value`` adds under ``group`` as French numbers are said: a unit after a ten or
+    a hundred, a ten after a hundred, « dix » to « dix-neuf » after « soixante » and
+    « quatre-vingt » too."""
+    if value < 10:
+        return group % 10 == 0
+    if value < 20:
+        return group % 100 in {0, 60, 80}
+    return group % 100 == 0
+
+
+def numeral_values(tokens: Iterable[Token]) -> list[str]:
+    """The values of the numbers among ``tokens`` (in text order), digits or words alike, a
+    number said over several tokens read as one (« deux cents » is 200, not 2 and 100;
+    « vingt-cinq mille », « 1 000 », « 2,5 millions »); neither the article « un », nor
+    « cent » of « pour cent », nor « des millions ». Neighbours that make no one number
+    (« 60 65 ») are read apart.
+    """
+    values, run = [], []
+    for token in tokens:
+        if run and token.i == run[-1].i + 1 and (_numeral(token) or _joins(token, run[-1])):
+            run.append(token)
+            continue
+        values += _read(run)
+        # « des millions de Français »: a plural scale says a number only after one.
+        run = [token] if _numeral(token) and token.lower_ not in {"millions", "milliards"} else []
+    return values + _read(run)
+
+
+def _numeral(token: Token) -> bool:
+    if token.pos_ == "DET" and token.lower_ in {"un", "une"}:
+        return False
+    if token.lower_.startswith("cent") and token.i and token.nbor(-1).lower_ == "pour":
+        return False
+    return numeral_value(token.text) is not None
+
+
+def _joins(token: Token, before: Token) -> bool:
+    """« et » between a ten and « un » or « onze », and that « un »: one number."""
+    if token.lower_ == "et":
+        following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        return (
+            before.lower_ in _TENS and following is not None and following.lower_ in {"un", "onze"}
+        )
+    return before.lower_ == "et" and token.lower_ in {"un", "onze"}
+
+
+def _read(run: list[Token]) -> list[str]:
+    """The numbers of ``run``, each the longest that reads as one from where the last ended
+    (« en 2022 150 000 emplois »: 2022, then 150000)."""
+    values = []
+    while run:
+        for end in range(len(run), 0, -1):
+            value = numeral_value(" ".join(t.text for t in run[:end]))
+            if value is not None:
+                values.append(value)
+                break
+        run = run[end:]
+    return values
 
 
 def _keep_numerals_whole(nlp: Language) -> None:

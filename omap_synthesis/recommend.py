@@ -46,7 +46,7 @@ from omap_synthesis.french import (
     subjects,
 )
 from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
-from omap_synthesis.nlp import PAUSES, numeral_value
+from omap_synthesis.nlp import PAUSES, numeral_values
 from omap_synthesis.recommend_model import (
     RecommendationModel,
     load_model,
@@ -804,15 +804,9 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
 
 def _amounts(tokens: Iterable[Token]) -> frozenset[str]:
     """The values of the numbers among ``tokens``, digits or words alike (« 15 % » and « quinze
-    pour cent »); not the article « un », nor « cent » of « pour cent »."""
-    found = set()
-    for t in tokens:
-        if t.pos_ == "DET" or (t.lower_ == "cent" and t.i and t.nbor(-1).lower_ == "pour"):
-            continue
-        value = numeral_value(t.text) if t.like_num or t.pos_ == "NUM" else None
-        if value is not None:
-            found.add(value)
-    return frozenset(found)
+    pour cent »), a number said over several tokens read as one (« deux cents » is 200, not 2
+    and 100): :func:`omap_synthesis.nlp.numeral_values`."""
+    return frozenset(numeral_values(tokens))
 
 
 def _de_complements(noun) -> list:

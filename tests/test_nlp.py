@@ -6,7 +6,7 @@ import pytest
 
 from omap_synthesis import nlp as nlp_module
 from omap_synthesis.config import cache_dir
-from omap_synthesis.nlp import numeral_value
+from omap_synthesis.nlp import numeral_value, numeral_values
 
 
 def test_load_once(nlp):
@@ -208,7 +208,42 @@ def test_each_item_of_a_list_is_a_sentence(nlp):
         ("deux-cents", "200"),
         ("ans", None),
         ("quatre-ans", None),
+        # Over several words, one number.
+        ("deux cents", "200"),
+        ("trois mille cinq cents", "3500"),
+        ("vingt-cinq mille", "25000"),
+        ("quatre-vingt mille", "80000"),
+        ("mille deux cents", "1200"),
+        ("vingt et un", "21"),
+        ("deux millions cinq cent mille", "2500000"),
+        ("1 000", "1000"),
+        ("1\u00a0000", "1000"),
+        ("12 500,5", "12500.5"),
+        ("2,5 millions", "2500000"),
+        ("1000000", "1000000"),
+        # Side by side, but not one number.
+        ("deux trois", None),
+        ("cinq vingt", None),
+        ("60 65", None),
+        ("mille mille", None),
     ],
 )
 def test_a_number_has_one_value_in_digits_or_in_words(word, value):
     assert numeral_value(word) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Il faut recruter deux cents médecins.", ["200"]),
+        ("Il faut former vingt-cinq mille enseignants.", ["25000"]),
+        ("Il faut recruter 1 000 médecins.", ["1000"]),
+        ("Il faut investir 2,5 millions d'euros.", ["2500000"]),
+        ("En 2022 150 000 emplois ont été créés.", ["2022", "150000"]),
+        ("Entre 17 et 20 ans, soit cinq pour cent des jeunes.", ["17", "20", "5"]),
+        ("Il faut un registre et vingt et un guichets.", ["21"]),
+        ("Des millions de familles attendent 3 millions de logements.", ["3000000"]),
+    ],
+)
+def test_numbers_said_over_several_tokens_are_read_as_one(nlp, text, values):
+    assert numeral_values(nlp(text)) == values

@@ -1966,6 +1966,28 @@ def test_one_measure_with_other_numbers_is_another_position(nlp, tmp_path):
     assert first.support == second.support == 1
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("deux cents", "deux mille"),
+        ("1 000", "1 500"),
+        ("trois mille cinq cents", "trois mille"),
+        ("2,5 millions d'euros", "2,5 milliards d'euros"),
+        ("vingt-cinq mille", "cinq mille"),
+    ],
+)
+def test_a_number_said_in_several_words_is_one_amount(nlp, tmp_path, first, second):
+    # Read word by word, « deux cents » and « deux mille » shared a 2 and were merged as one.
+    passages = _passage_docs(
+        tmp_path,
+        f"Inès Berrada : Je propose de recruter {first} médecins dans les hôpitaux publics.\n\n"
+        f"Yassine Amrani : Je propose de recruter {second} médecins dans les hôpitaux publics.\n",
+    )
+    one, other = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert one.contradicts == (other.id,) and other.contradicts == (one.id,)
+    assert one.support == other.support == 1
+
+
 def test_every_talk_is_heard_before_one_talk_takes_its_objective_twice():
     from omap_synthesis.models import Evidence, Recommendation
     from omap_synthesis.recommend import rank_recommendations
