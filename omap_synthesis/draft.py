@@ -346,6 +346,16 @@ def join_words(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " et " + names[-1]
 
 
+def sequences(names: list[str], preposition: str = "") -> str:
+    """« dans la séquence Conf 1 », « aux séquences Débat 1 et Débat 2 »: the programme's labels
+    are names, which French puts after a noun, not straight after a preposition or a verb
+    (« traité dans Débat 1 »)."""
+    phrase = f"{'la séquence' if len(names) == 1 else 'les séquences'} {join_words(names)}"
+    if preposition == "à" and len(names) > 1:
+        return f"aux {phrase.removeprefix('les ')}"
+    return f"{preposition} {phrase}".strip()
+
+
 _ELISION = re.compile(r"\b(qu|[cdjlmnst])(['’])\s+(?=\w)", re.I)
 
 
@@ -669,7 +679,7 @@ class DraftBuilder:
             # counts of passages would contradict.
             once = [self.inputs.event.item(t) for t, _ in counts.most_common(MAX_TALKS)]
             names = [it.display for it in once if it is not None]
-            where = f", dans {join_words(names)}" if names else ""
+            where = f", {sequences(names, 'dans')}" if names else ""
             return [
                 DraftSentence(
                     "Aucune séquence ne l'a traité de façon suivie ; il n'a été évoqué qu'en "
@@ -687,8 +697,8 @@ class DraftBuilder:
             if programmed:  # the programme says otherwise: say what the reading found
                 return [
                     DraftSentence(
-                        f"Le programme le confiait à {join_words(programmed)}, mais l'analyse des "
-                        "passages ne l'y retrouve pas."
+                        f"Le programme le confiait {sequences(programmed, 'à')}, mais l'analyse "
+                        "des passages ne l'y retrouve pas."
                     )
                 ]
             return [DraftSentence("Aucune séquence de la journée ne l'a abordé.")]
@@ -696,7 +706,7 @@ class DraftBuilder:
         return [
             DraftSentence(
                 "Aucune séquence ne l'a traité de façon suivie, mais il a été abordé au détour "
-                f"d'autres interventions, notamment dans {join_words(labels)}."
+                f"d'autres interventions, notamment {sequences(labels, 'dans')}."
             ),
             *self._summary_points(label_id, talks, limit=min(2, self.points)),
         ]
@@ -723,7 +733,7 @@ class DraftBuilder:
             if main != label_id or tagged[label_id] / len(members) < 0.5 or len(talks) < 2:
                 continue
             where = (
-                join_words(names)
+                sequences(names)
                 if len(names) == len(talks) and len(names) <= MAX_TALKS
                 else f"{number(len(talks))} séquences de la journée"
             )
@@ -754,7 +764,7 @@ class DraftBuilder:
                 paragraph.append(DraftSentence(event.objectives_note))
             if labels:
                 paragraph.append(
-                    DraftSentence(f"Cet objectif a surtout été traité dans {join_words(labels)}.")
+                    DraftSentence(f"Cet objectif a surtout été traité {sequences(labels, 'dans')}.")
                 )
                 paragraph += self._summary_points(lab.id, talks, limit=self.points)
             else:

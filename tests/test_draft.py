@@ -329,3 +329,19 @@ def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_ag
     )
     points = DraftBuilder(inputs)._summary_points("O1", ["conf-1", "conf-6"], limit=2)
     assert [s.text.split(" a ")[0] for s in points] == ["Amina Idrissi", "Karim Bennani"]
+
+
+@pytest.mark.parametrize(
+    ("names", "preposition", "said"),
+    [
+        (["Conf 1"], "dans", "dans la séquence Conf 1"),
+        (["Débat 1", "Débat 2"], "dans", "dans les séquences Débat 1 et Débat 2"),
+        (["Conf 1"], "à", "à la séquence Conf 1"),
+        (["Conf 1", "Conf 2"], "à", "aux séquences Conf 1 et Conf 2"),
+        (["Conf 3", "Q/R (session 1)"], "", "les séquences Conf 3 et Q/R (session 1)"),
+    ],
+)
+def test_the_programmes_labels_are_named_as_sequences(names, preposition, said):
+    from omap_synthesis.draft import sequences
+
+    assert sequences(names, preposition) == said
