@@ -520,6 +520,9 @@ class DraftInputs:
     passages: list[Passage]
     pseudonymiser: Pseudonymiser
     summaries: dict[str, list] = field(default_factory=dict)
+    # Summary sentences that say nothing of their own (``claims.claimless``), as
+    # ``(passage_id, start_char)``: the synthesis does not quote them.
+    claimless: frozenset[tuple[str, int]] = frozenset()
     labels_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
     themes: list = field(default_factory=list)
     recommendations: list = field(default_factory=list)
@@ -567,6 +570,13 @@ class DraftBuilder:
         self._verb = 0
         # Sentences of the recommendations read aloud: the synthesis does not quote them too.
         self.read_spans: set[tuple[str, int, int]] = set()
+        # Sentences whose proposal the text calls « Action à préciser »: too vague to quote.
+        self.vague_spans = {
+            (e.passage_id, e.start_char, e.end_char)
+            for r in inputs.all_found
+            if not says_action(r)
+            for e in r.evidence
+        }
         # Sentences the synthesis quoted already: one objective does not quote another's.
         self.quoted: set[tuple[str, int]] = set()
         self.read: list = []
@@ -630,7 +640,9 @@ class DraftBuilder:
     def _summary_points(self, label_id: str, talks: list[str], limit: int) -> list[DraftSentence]:
         """Up to ``limit`` quoted summary sentences on ``label_id``, best first, one per talk;
         a speaker already quoted gives way to another as long as one is left (in a debate or
-        a panel, the best sentences of every talk may be one person's)."""
+        a panel, the best sentences of every talk may be one person's). A sentence that says
+        nothing of its own (``claimless``), or whose proposal the text calls « Action à
+        préciser », is never quoted: fewer quotations, or none, rather than a filler."""
         picked, seen_talks, seen_speakers = [], set(), set()
         if limit <= 0:
             return picked
@@ -648,18 +660,16 @@ class DraftBuilder:
                     continue
                 if new_voice and passage.speaker in seen_speakers:
                     continue
-                if (s.passage_id, s.start_char) in self.quoted:
+                key = (s.passage_id, s.start_char)
+                if key in self.quoted or key in self.inputs.claimless:
                     continue
-                if any(
-                    pid == s.passage_id and start < s.end_char and s.start_char < end
-                    for pid, start, end in self.read_spans
-                ):
+                if _overlaps(s, self.read_spans) or _overlaps(s, self.vague_spans):
                     continue
                 excerpt = self.inputs.pseudonymiser.text(s.text)
                 if not quotable(excerpt):
                     continue
                 picked.append(self.cite(s.passage_id, excerpt))
-                self.quoted.add((s.passage_id, s.start_char))
+                self.quoted.add(key)
                 seen_talks.add(passage.talk)
                 seen_speakers.add(passage.speaker)
                 if len(picked) == limit:
@@ -1028,6 +1038,14 @@ class DraftBuilder:
         )
         sections = [*fixed[:-2], *recs[:1], fixed[-2], fixed[-1], *recs[1:]]
         return Draft(_heading(reading), subtitle, notice, sections)
+
+
+def _overlaps(sentence, spans: set[tuple[str, int, int]]) -> bool:
+    """Whether ``sentence`` shares characters with one of the ``(passage_id, start, end)``."""
+    return any(
+        pid == sentence.passage_id and start < sentence.end_char and sentence.start_char < end
+        for pid, start, end in spans
+    )
 
 
 def _heading(reading: Item | None) -> str:

@@ -113,6 +113,7 @@ def analyse(
     ``on_parsed(pseudonymiser)`` is called once the passages are parsed and the audience's names
     known (the run starts drawing the programme's figures then).
     """
+    from omap_synthesis.claims import claimless
     from omap_synthesis.nlp import model_key, parse_passages
 
     event, passages = ingested.event, ingested.passages
@@ -167,6 +168,8 @@ def analyse(
         passages=passages,
         pseudonymiser=pseudonymiser,
         summaries=summaries,
+        # Summary sentences that say nothing of their own: the synthesis does not quote them.
+        claimless=claimless(passages, docs, [s for ss in summaries.values() for s in ss]),
         labels_of=labels_of,
         themes=themes.themes,
         recommendations=recommendations,

@@ -297,38 +297,109 @@ def test_a_failing_sentence_of_a_recommendation_names_it_for_lecture_yaml():
     assert "(recommandation R-1, à écarter dans lecture.yaml)" in str(problem)
 
 
-def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_again():
+AMINA, KARIM = "Amina Idrissi", "Karim Bennani"
+
+
+def _inputs(said: list[tuple[str, str, str, float]], **fields):
+    """Inputs of the sample event's programme: ``said`` lists (talk, speaker, sentence, the
+    summariser's score); every sentence is a passage of its own, on objective O1."""
     from omap_synthesis.anonymise import Pseudonymiser
     from omap_synthesis.config import DATA_DIR
-    from omap_synthesis.draft import DraftBuilder, DraftInputs
+    from omap_synthesis.draft import DraftInputs
     from omap_synthesis.event import load_codebook, load_event
     from omap_synthesis.models import Passage, SummarySentence
 
     event = load_event(DATA_DIR / "omap-2022-10-20")
-    said = {
-        ("conf-1", "Amina Idrissi"): "Les registres de base doivent être partagés entre tous.",
-        ("conf-1", "Karim Bennani"): "Un identifiant unique simplifie la vie des usagers.",
-        ("conf-6", "Amina Idrissi"): "Le guichet unique doit couvrir les grands moments de vie.",
-        ("conf-6", "Karim Bennani"): "La donnée saisie une fois sert à toutes les administrations.",
-    }
     passages, summaries = [], {}
-    for k, ((talk, speaker), text) in enumerate(said.items()):
+    for k, (talk, speaker, text, score) in enumerate(said):
         passages.append(Passage(f"p{k}", f"{talk}.txt", talk, speaker, text, text, 0, len(text)))
-        # Amina Idrissi's sentences are the summariser's best in both talks.
-        score = 0.9 if speaker == "Amina Idrissi" else 0.5
         summaries.setdefault(talk, []).append(
             SummarySentence(text, f"p{k}", speaker, 0, len(text), score)
         )
-    inputs = DraftInputs(
+    return DraftInputs(
         event,
         load_codebook(DATA_DIR / "omap-2022-10-20" / event.codebook),
         passages,
         Pseudonymiser(),
         summaries=summaries,
         labels_of={p.id: ("O1",) for p in passages},
+        **fields,
+    )
+
+
+def _recommendation(inputs, rid: str, pids: list[str], score: float = 0.9):
+    """A recommendation on O1 made in the passages ``pids`` (each said whole)."""
+    from omap_synthesis.models import Evidence, Recommendation
+
+    by_id = {p.id: p for p in inputs.passages}
+    evidence = tuple(
+        Evidence(p.text, p.id, p.speaker, p.source, p.talk, 0, len(p.text))
+        for p in (by_id[pid] for pid in pids)
+    )
+    action = "Partager les registres entre ministères"
+    return Recommendation(rid, evidence[0].quote, action, evidence, ("O1",), score=score)
+
+
+def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_again():
+    from omap_synthesis.draft import DraftBuilder
+
+    inputs = _inputs(
+        [
+            # Amina Idrissi's sentences are the summariser's best in both talks.
+            ("conf-1", AMINA, "Les registres de base doivent être partagés entre tous.", 0.9),
+            ("conf-1", KARIM, "Un identifiant unique simplifie la vie des usagers.", 0.5),
+            ("conf-6", AMINA, "Le guichet unique doit couvrir les grands moments de vie.", 0.9),
+            ("conf-6", KARIM, "La donnée saisie une fois sert à toutes les administrations.", 0.5),
+        ]
     )
     points = DraftBuilder(inputs)._summary_points("O1", ["conf-1", "conf-6"], limit=2)
-    assert [s.text.split(" a ")[0] for s in points] == ["Amina Idrissi", "Karim Bennani"]
+    assert [s.text.split(" a ")[0] for s in points] == [AMINA, KARIM]
+
+
+FILLER = (
+    "Et c'est pour ça que, parlant du guichet je veux le redire, ce qui nous a permis de garder "
+    "les bureaux ouverts, parce que moi, je n'oublie pas les deux années que nous venons de vivre."
+)
+
+
+def test_the_synthesis_quotes_no_sentence_that_says_nothing(nlp):
+    from dataclasses import replace
+
+    from omap_synthesis.claims import claimless
+    from omap_synthesis.draft import DraftBuilder
+
+    inputs = _inputs(
+        [
+            # The summariser's best in both talks is a filler.
+            ("conf-1", AMINA, FILLER, 0.9),
+            ("conf-1", KARIM, "Les registres de base doivent être partagés entre tous.", 0.5),
+            ("conf-6", AMINA, FILLER.replace("guichet", "concessionnaire"), 0.9),
+        ]
+    )
+    docs = {p.id: nlp(p.clean) for p in inputs.passages}
+    said = [s for sentences in inputs.summaries.values() for s in sentences]
+    inputs = replace(inputs, claimless=claimless(inputs.passages, docs, said))
+    points = DraftBuilder(inputs)._summary_points("O1", ["conf-1", "conf-6"], limit=2)
+    # Nothing from Conf 6 rather than its filler.
+    assert [s.text.split(" a ")[0] for s in points] == [KARIM]
+
+
+def test_the_synthesis_quotes_no_sentence_the_text_calls_action_a_preciser():
+    from dataclasses import replace
+
+    from omap_synthesis.draft import DraftBuilder
+
+    vague = "Il faudra y revenir avec les ministères concernés dans les prochains mois."
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, vague, 0.9),
+            ("conf-1", KARIM, "Un identifiant unique simplifie la vie des usagers.", 0.5),
+        ]
+    )
+    # Read as a recommendation whose line is too vague to say: « Action à préciser ».
+    inputs = replace(inputs, recommendations=[_recommendation(inputs, "R-1", ["p0"], score=0.3)])
+    (point,) = DraftBuilder(inputs)._summary_points("O1", ["conf-1"], limit=1)
+    assert point.text.startswith(f"{KARIM} a rappelé")
 
 
 @pytest.mark.parametrize(
