@@ -776,12 +776,33 @@ class DraftBuilder:
                 paragraph.append(
                     DraftSentence(f"Cet objectif a surtout été traité {sequences(labels, 'dans')}.")
                 )
-                paragraph += self._summary_points(lab.id, talks, limit=self.points)
+                quoted = self._summary_points(lab.id, talks, limit=self.points)
+                themes = self._themes_for(lab.id)
+                paragraph += quoted + themes
+                # Unless the reading is too short for any quotation (``SYNTHESIS_LEVELS``).
+                if self.points and not quoted and not themes:
+                    paragraph.append(self._recommended(lab.id))
             else:
-                paragraph += self._in_passing(lab.id)
-            paragraph += self._themes_for(lab.id)
+                paragraph += self._in_passing(lab.id) + self._themes_for(lab.id)
             sections.append(Section(lab.name, [paragraph], level=3))
         return sections
+
+    def _recommended(self, label_id: str) -> DraftSentence:
+        """How many recommendations of the text bear on ``label_id``: what the synthesis says of
+        an objective when no sentence is worth quoting (all read as recommendations, or none
+        saying anything of its own) and no theme joins its sequences."""
+        n = sum(label_id in getattr(r, "objectives", ()) for r in self.inputs.recommendations)
+        if not n:
+            return DraftSentence("Aucune recommandation relevée ci-après ne s'y rattache.")
+        if n >= len(_NUMBERS):  # in words: the faithfulness gate finds no digit of it anywhere
+            return DraftSentence("Plus de vingt recommandations relevées ci-après s'y rattachent.")
+        said = counted(
+            n,
+            "recommandation relevée ci-après s'y rattache",
+            "recommandations relevées ci-après s'y rattachent",
+            feminine=True,
+        )
+        return DraftSentence(f"{said[0].upper()}{said[1:]}.")
 
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:
         """The sentences that read ``rec``, each marked with its id."""

@@ -416,3 +416,27 @@ def test_the_programmes_labels_are_named_as_sequences(names, preposition, said):
     from omap_synthesis.draft import sequences
 
     assert sequences(names, preposition) == said
+
+
+def test_an_objective_whose_sentences_are_all_read_as_recommendations_says_so():
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Il faut un identifiant unique pour chaque usager.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(2)]
+    text = draft_markdown(build_draft(replace(inputs, recommendations=recs)))
+    said = text.split("### ")[1].split("\n\n")[1]
+    # Every sentence is read among the recommendations: the synthesis says where they are.
+    assert said == (
+        "Cet objectif a surtout été traité dans la séquence Conf 1. Deux recommandations "
+        "relevées ci-après s’y rattachent."
+    )
+    assert grammar_errors(prose(text.split("## Recommandations")[0])) == []
