@@ -822,7 +822,6 @@ class DraftBuilder:
             return item
         first = evidence[0]
         ref = self.refs.ref(first.passage_id)
-        speaker = self.refs.speaker(self.by_id[first.passage_id])
         excerpt = excerpt_for(
             self.inputs.pseudonymiser.text(first.quote), 40 if full else 25, rec.action
         )
@@ -834,23 +833,52 @@ class DraftBuilder:
                 (ref,),
             )
         )
-        others = {}
-        for e in evidence[1:]:
-            name = self.refs.speaker(self.by_id[e.passage_id])
-            if name != speaker and name not in others:
-                others[name] = e.passage_id
-        if others and full:
-            refs = [self.refs.ref(pid) for pid in others.values()]
-            item.append(
-                DraftSentence(
-                    f"Elle a été reprise par {join_words(list(others))} ({' ; '.join(refs)}).",
-                    tuple(others.values()),
-                    tuple(refs),
-                )
-            )
+        if full:
+            item += self._merged(first.passage_id, evidence[1:])
         if getattr(rec, "contradicts", ()):
             item.append(self._contrary(rec))
         return item
+
+    def _merged(self, first: str, evidence) -> list[DraftSentence]:
+        """The other sources a merged recommendation holds, one per speaker and sequence: the
+        same speaker's in another sequence (« X a repris cette proposition (…) »), then the
+        others' (« Elle a été reprise par Y (…) »)."""
+        speaker = self.refs.speaker(self.by_id[first])
+        seen = {(speaker, self.by_id[first].talk)}
+        again, others = [], {}
+        for e in evidence:
+            passage = self.by_id[e.passage_id]
+            name = self.refs.speaker(passage)
+            if (name, passage.talk) in seen:
+                continue
+            seen.add((name, passage.talk))
+            if name == speaker:
+                again.append(e.passage_id)
+            else:
+                others.setdefault(name, []).append(e.passage_id)
+        said = []
+        if again:
+            subject = self.refs.subject(self.by_id[first])
+            refs = [self.refs.ref(pid) for pid in again]
+            said.append(
+                DraftSentence(
+                    f"{subject[0].upper()}{subject[1:]} a repris cette proposition "
+                    f"({' ; '.join(refs)}).",
+                    tuple(again),
+                    tuple(refs),
+                )
+            )
+        if others:
+            pids = [pid for found in others.values() for pid in found]
+            refs = [self.refs.ref(pid) for pid in pids]
+            said.append(
+                DraftSentence(
+                    f"Elle a été reprise par {join_words(list(others))} ({' ; '.join(refs)}).",
+                    tuple(pids),
+                    tuple(refs),
+                )
+            )
+        return said
 
     def _first_evidence(self, rec):
         """The first evidence of ``rec`` whose passage the text can cite, or None."""

@@ -440,3 +440,34 @@ def test_an_objective_whose_sentences_are_all_read_as_recommendations_says_so():
         "relevées ci-après s’y rattachent."
     )
     assert grammar_errors(prose(text.split("## Recommandations")[0])) == []
+
+
+def test_a_merged_recommendation_cites_every_sequence_it_was_made_in():
+    from omap_synthesis.check import check_sentence
+    from omap_synthesis.draft import DraftBuilder, References, facts, typography
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-6", AMINA, "Les registres doivent être partagés entre ministères.", 0.5),
+            ("conf-6", KARIM, "Je propose de partager les registres des ministères.", 0.5),
+            ("conf-7", KARIM, "Partageons enfin les registres entre ministères.", 0.5),
+        ]
+    )
+    rec = _recommendation(inputs, "R-1", ["p0", "p1", "p2", "p3"])
+    item = DraftBuilder(inputs).recommendation_item(rec)
+    said = " ".join(s.text for s in item)
+    refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+    # Amina Idrissi in Conf 6, Karim Bennani in Conf 6 and Conf 7: every source is cited.
+    for pid in ("p0", "p1", "p2", "p3"):
+        assert refs.ref(pid) in said
+    assert f"{AMINA} a repris cette proposition (Conf 6, {AMINA}," in said
+    passages = {p.id: p.text for p in inputs.passages}
+    speakers = {p.id: refs.speaker(p) for p in inputs.passages}
+    for sentence in item:
+        problems = check_sentence(
+            sentence, passages, facts(inputs), refs.refs_of(), speakers=speakers
+        )
+        assert problems == []
+    assert grammar_errors(typography(" ".join(s.text for s in item[2:]))) == []
