@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from functools import cache
 
 from spacy.tokens import Doc, Span, Token
@@ -90,6 +91,7 @@ def _lexicon() -> dict:
         "negative": frozenset(data["negative_determiners"]),
         "aspirated_h": tuple(data["aspirated_h"]),
         "max_words": int(data["max_words"]),
+        "passing": frozenset(data["passing_verbs"]),
         "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
         "clause_openers": frozenset(data["clause_openers"]),
         "clause_needed_after": frozenset(data["clause_needed_after"]),
@@ -154,7 +156,8 @@ def action_line(doc: Doc, cue: Cue) -> str:
     >>> action_line(doc, doc._.omap_cues[0])
     'Partager les registres entre ministères'
     """
-    head = doc[cue.head]
+    head = action_head(doc, cue)
+    cue = replace(cue, head=head.i)
     modal = head.head if head.dep_ == "xcomp" and head.head.i != cue.trigger else None
     restricted = _restriction(modal) if modal is not None else []
     if restricted:
@@ -219,6 +222,42 @@ def action_line(doc: Doc, cue: Cue) -> str:
             if not reads_badly(longer, head.sent):
                 return longer
     return line
+
+
+def action_head(doc: Doc, cue: Cue) -> Token:
+    """The word that heads the cue's action line: the cue's head, or the infinitive a verb
+    hands its force to (« réussir à », « continuer à », « pouvoir », « proposer de »: see
+    ``passing_verbs`` and the detector's ``pass_through_verbs`` and ``proposal_verbs``), which
+    the line says alone (« je veux proposer de baisser la TVA » → « Baisser la TVA »). Not
+    through a negated verb, whose negation the line would lose."""
+    head = doc[cue.head]
+    while _passing(head):
+        inner = _infinitive_complement(head)
+        if inner is None:
+            break
+        head = inner
+    return head
+
+
+def _passing(verb: Token) -> bool:
+    words = lexicon()
+    passing = words["pass_through_verbs"] | words["proposal_verbs"] | _lexicon()["passing"]
+    return lemma(verb) in passing and not denied(verb)
+
+
+def _infinitive_complement(verb: Token) -> Token | None:
+    """The infinitive the parser made the complement of ``verb``, after it."""
+    return next(
+        (
+            c
+            for c in verb.children
+            if c.dep_ == "xcomp"
+            and c.i > verb.i
+            and c.pos_ == "VERB"
+            and c.morph.get("VerbForm") == ["Inf"]
+        ),
+        None,
+    )
 
 
 def _later_infinitive(modal: Token) -> Token | None:
@@ -533,16 +572,28 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 unopened = False
             else:
                 words.append(child.text)
-    doc, governor = verb.doc, verb.doc[cue.trigger]
+    doc = verb.doc
+    # The verb that governs the action: the cue's trigger, or a verb the line passed through
+    # (``action_head``).
+    passed = verb.dep_ == "xcomp" and _passing(verb.head)
+    governor = verb.head if passed else doc[cue.trigger]
     aside = verb.i + 1 < len(doc) and doc[verb.i + 1].text in _INCISE_MARKS
+    # A phrase the speaker sets against the action (« pas des chèques », see ``_contrast``),
+    # with its commas, is no list the object would be an item of.
+    contrasted = {i for c in governor.children for i in _contrast(c)}
     for c in governor.children if verb.head == governor != verb else ():
         # « nous allons créer, dès 2025, une filière … », « il faut donner, en particulier aux
-        # petites communes, la possibilité … », « je m'engage à publier d'ici juin une liste »:
-        # past an aside, or a phrase it misread, the parser hangs the object on the governing
-        # verb (not the next item of a list: « sortir du plastique, les pesticides »).
+        # petites communes, la possibilité … », « je m'engage à publier d'ici juin une liste »,
+        # « je veux proposer de baisser, pas des chèques, la TVA »: past an aside, or a phrase it
+        # misread, the parser hangs the object on the governing verb (not the next item of a
+        # list: « sortir du plastique, les pesticides »).
         if c.dep_ not in {"obj", "dep"} or c.pos_ not in {"NOUN", "PROPN"} or c.i < verb.i:
             continue
-        between = doc[verb.i + 1 : c.left_edge.i]
+        between = [
+            t
+            for t in doc[verb.i + 1 : c.left_edge.i]
+            if not ({t.i - 1, t.i, t.i + 1} & contrasted if t.is_punct else t.i in contrasted)
+        ]
         if aside or not (
             any(t.dep_ == "obj" for t in verb.children) or any(t.is_punct for t in between)
         ):

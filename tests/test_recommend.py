@@ -606,16 +606,26 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Donner aux petites communes la possibilité de mutualiser",
         ),
         # « pas » after a comma sets a phrase against the proposal: it negates no verb, and the
-        # line, which says what to do, leaves the phrase out.
+        # line, which says what to do, leaves the phrase out. The verb of the proposal does not
+        # head the line; the object the parser hung on it past the phrase is the action's.
         (
             "Je veux proposer de baisser de manière pérenne, pas des chèques, pas des tickets "
             "de rationnement, la TVA sur l'énergie.",
-            "Proposer de baisser de manière pérenne, la TVA sur l'énergie",
+            "Baisser de manière pérenne la TVA sur l'énergie",
         ),
         (
             "Je propose de baisser, pas par des chèques, la TVA sur l'énergie.",
             "Baisser la TVA sur l'énergie",
         ),
+        # A verb that hands its force to an infinitive does not head the line, after « c'est »
+        # or under a modal; negated, it stays.
+        (
+            "Ma deuxième proposition, c'est continuer à accompagner l'évolution des modes de vie.",
+            "Accompagner l'évolution des modes de vie",
+        ),
+        ("Il faut réussir à décaler l'âge légal.", "Décaler l'âge légal"),
+        ("Je suis favorable à ce qu'on puisse corriger cette injustice.", "Corriger l'injustice"),
+        ("Nous devons ne pas pouvoir licencier sans motif.", "Ne pas pouvoir licencier sans motif"),
         # After « c'est », « de » and an article is a partitive, and the reason given after
         # « parce que » is not the proposal.
         (
