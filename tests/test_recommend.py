@@ -626,6 +626,9 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ("Il faut réussir à décaler l'âge légal.", "Décaler l'âge légal"),
         ("Je suis favorable à ce qu'on puisse corriger cette injustice.", "Corriger l'injustice"),
         ("Nous devons ne pas pouvoir licencier sans motif.", "Ne pas pouvoir licencier sans motif"),
+        # The speaker's point of view is no part of the action.
+        ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
+        ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
         # After « c'est », « de » and an article is a partitive, and the reason given after
         # « parce que » is not the proposal.
         (
