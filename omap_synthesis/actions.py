@@ -229,8 +229,11 @@ def action_head(doc: Doc, cue: Cue) -> Token:
     hands its force to (« réussir à », « continuer à », « pouvoir », « proposer de »: see
     ``passing_verbs`` and the detector's ``pass_through_verbs`` and ``proposal_verbs``), which
     the line says alone (« je veux proposer de baisser la TVA » → « Baisser la TVA »). Not
-    through a negated verb, whose negation the line would lose."""
-    head = doc[cue.head]
+    through a negated verb, whose negation the line would lose. A cue in an aside that comments
+    on its clause (« c'est doubler, comme je le souhaite, les aides ») has that clause's verb
+    for action."""
+    trigger = doc[cue.trigger]
+    head = trigger.head if _comments(trigger) else doc[cue.head]
     while _passing(head):
         inner = _infinitive_complement(head)
         if inner is None:
@@ -243,6 +246,17 @@ def _passing(verb: Token) -> bool:
     words = lexicon()
     passing = words["pass_through_verbs"] | words["proposal_verbs"] | _lexicon()["passing"]
     return lemma(verb) in passing and not denied(verb)
+
+
+def _comments(trigger: Token) -> bool:
+    """« comme je le souhaite », « comme je l'ai proposé »: a « comme » clause whose object
+    « le » stands for the clause it hangs on, a verb."""
+    return (
+        trigger.dep_ == "advcl"
+        and trigger.head.pos_ == "VERB"
+        and any(c.dep_ == "mark" and c.lower_ == "comme" for c in trigger.children)
+        and any(c.dep_ == "obj" and c.lower_ in {"le", "l'", "l’"} for c in trigger.children)
+    )
 
 
 def _infinitive_complement(verb: Token) -> Token | None:
@@ -573,22 +587,12 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
             else:
                 words.append(child.text)
     doc = verb.doc
-    # The verb that governs the action: the cue's trigger, or a verb the line passed through
-    # (``action_head``).
-    passed = verb.dep_ == "xcomp" and _passing(verb.head)
-    governor = verb.head if passed else doc[cue.trigger]
     aside = verb.i + 1 < len(doc) and doc[verb.i + 1].text in _INCISE_MARKS
-    # A phrase the speaker sets against the action (« pas des chèques », see ``_contrast``),
-    # with its commas, is no list the object would be an item of.
-    contrasted = {i for c in governor.children for i in _contrast(c)}
-    for c in governor.children if verb.head == governor != verb else ():
-        # « nous allons créer, dès 2025, une filière … », « il faut donner, en particulier aux
-        # petites communes, la possibilité … », « je m'engage à publier d'ici juin une liste »,
-        # « je veux proposer de baisser, pas des chèques, la TVA »: past an aside, or a phrase it
-        # misread, the parser hangs the object on the governing verb (not the next item of a
-        # list: « sortir du plastique, les pesticides »).
-        if c.dep_ not in {"obj", "dep"} or c.pos_ not in {"NOUN", "PROPN"} or c.i < verb.i:
-            continue
+    for c in _misplaced_objects(verb, cue):
+        # Not the next item of a list (« sortir du plastique, les pesticides »), unless past an
+        # aside; a phrase the speaker sets against the action (« pas des chèques », see
+        # ``_contrast``) is no item, nor are its commas.
+        contrasted = {i for x in c.head.children for i in _contrast(x)}
         between = [
             t
             for t in doc[verb.i + 1 : c.left_edge.i]
@@ -636,6 +640,34 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     if actor is None:
         return words, [], free
     return words, _actor(actor, verb_lemma in lex["reciprocal"]), free
+
+
+def _misplaced_objects(verb: Token, cue: Cue) -> list[Token]:
+    """Nouns after ``verb`` that the parser hung, as objects, on the verb that governs it (the
+    cue's trigger, or a verb the line passed through: ``action_head``) or on an aside that
+    comments on it, past the aside or a phrase it misread: « nous allons créer, dès 2025, une
+    filière … », « il faut donner, en particulier aux petites communes, la possibilité … »,
+    « je m'engage à publier d'ici juin une liste », « je veux proposer de baisser, pas des
+    chèques, la TVA », « doubler, comme je le souhaite, les aides »."""
+    trigger = verb.doc[cue.trigger]
+    holders = [c for t in (verb, *_governors(verb)) for c in t.children if _comments(c)]
+    if verb.head == trigger != verb or (verb.dep_ == "xcomp" and _passing(verb.head)):
+        holders.append(verb.head)
+    return [
+        c
+        for holder in holders
+        for c in holder.children
+        if c.dep_ in {"obj", "dep"} and c.pos_ in {"NOUN", "PROPN"} and c.i > verb.i
+    ]
+
+
+def _governors(verb: Token) -> list[Token]:
+    """The verbs ``verb`` completes, up the infinitives (« il faut pouvoir doubler »)."""
+    found = []
+    while verb.dep_ == "xcomp" and verb.head != verb:
+        verb = verb.head
+        found.append(verb)
+    return found
 
 
 def _preverbal(child: Token) -> bool:

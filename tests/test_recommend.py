@@ -626,6 +626,16 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ("Il faut réussir à décaler l'âge légal.", "Décaler l'âge légal"),
         ("Je suis favorable à ce qu'on puisse corriger cette injustice.", "Corriger l'injustice"),
         ("Nous devons ne pas pouvoir licencier sans motif.", "Ne pas pouvoir licencier sans motif"),
+        # An aside that comments on the action (« comme je le souhaite ») holds no action of
+        # its own; the object the parser hung on it is the action's.
+        (
+            "Il faut doubler, comme je l'ai proposé, les aides aux familles.",
+            "Doubler les aides aux familles",
+        ),
+        (
+            "Nous allons doubler comme je le souhaite les allocations familiales.",
+            "Doubler les allocations familiales",
+        ),
         # The speaker's point of view is no part of the action.
         ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
         ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
