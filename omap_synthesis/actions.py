@@ -546,9 +546,9 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     # « faire payer les riches »: the causative is half of the action, not an auxiliary.
     if any(lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE):
         words.append("faire")
-    verb_lemma = infinitive(verb)
+    verb_lemma = "être" if _adjectival(verb) else infinitive(verb)
     at = len(words)
-    words.append(verb_lemma)
+    words += _verb_words(verb)
     subject = _subject(verb, cue)
     actor = None
     if subject is not None and _passive(verb):
@@ -615,7 +615,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 ",",
             )
             negation = _conjunct_negation(conj, rest)
-            added = [link, *negation, infinitive(conj), *rest]
+            added = [link, *negation, *_verb_words(conj), *rest]
             if negation == ["ne"]:
                 # A cut would part « ne » from its « que »: the line may run over by the two
                 # words of the link and the negation, or says the first action only.
@@ -916,7 +916,24 @@ def _clause_words(noun: Token) -> set[int]:
     return {t.i for t in noun.subtree} - phrase
 
 
+def _adjectival(verb: Token) -> bool:
+    """« être exigeant »: a present participle after « être » is an adjective, said as such
+    (not « exiger »)."""
+    return (
+        verb.morph.get("VerbForm") == ["Part"]
+        and verb.morph.get("Tense") == ["Pres"]
+        and any(c.dep_ in {"aux:pass", "cop"} and lemma(c) == "être" for c in verb.children)
+    )
+
+
+def _verb_words(verb: Token) -> list[str]:
+    """The infinitive of ``verb``, or « être » and the adjective (``_adjectival``)."""
+    return ["être", verb.lower_] if _adjectival(verb) else [infinitive(verb)]
+
+
 def _passive(verb: Token) -> bool:
+    if _adjectival(verb):
+        return False
     if verb.morph.get("Voice") == ["Pass"]:
         return True
     return any(c.dep_ in {"aux:pass", "cop"} for c in verb.children)

@@ -636,6 +636,12 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Nous allons doubler comme je le souhaite les allocations familiales.",
             "Doubler les allocations familiales",
         ),
+        # « être » and a present participle is an attitude, not a passive (« exiger »).
+        ("Il faut être exigeant sur ce sujet.", "Être exigeant sur le sujet"),
+        (
+            "Il faut imposer un nombre minimum de soignants et être exigeant sur ce sujet.",
+            "Imposer un nombre minimum de soignants et être exigeant sur le sujet",
+        ),
         # The speaker's point of view is no part of the action.
         ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
         ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
