@@ -233,13 +233,17 @@ def action_head(doc: Doc, cue: Cue) -> Token:
     on its clause (« c'est doubler, comme je le souhaite, les aides ») has that clause's verb
     for action."""
     trigger = doc[cue.trigger]
-    head = trigger.head if _comments(trigger) else doc[cue.head]
-    while _passing(head):
-        inner = _infinitive_complement(head)
+    return _through(trigger.head if _comments(trigger) else doc[cue.head])
+
+
+def _through(verb: Token) -> Token:
+    """``verb``, or the infinitive it hands its force to (see ``action_head``)."""
+    while _passing(verb):
+        inner = _infinitive_complement(verb)
         if inner is None:
             break
-        head = inner
-    return head
+        verb = inner
+    return verb
 
 
 def _passing(verb: Token) -> bool:
@@ -564,10 +568,11 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         # « étendez-les », with nothing named before to stand for: « les étendre ».
         words.insert(at, after.lower_)
         at += 1
-    kept = [c.i for c in verb.children if _kept(c) and c not in (actor, after)]
+    parallel = [c for c in verb.children if _parallel(c, verb)]
+    kept = [c.i for c in verb.children if _kept(c) and c not in (actor, after, *parallel)]
     start, unopened = len(words), False
     for child in verb.children:
-        if _topic_before(child, verb):
+        if _topic_before(child, verb) or child in parallel:
             continue
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
@@ -624,6 +629,13 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
                 free += 2
             words += added
             joined = True
+    for clause in map(_through, parallel):
+        words += [
+            ",",
+            *_verb_words(clause),
+            *(w for c in clause.children if _kept(c) for w in _render(c)),
+        ]
+        joined = True
     state = actor is not None and actor == subject and not _passive(verb) and not joined
     if verb_lemma in lex["state_verbs"] and state and at == 0:
         words, free = _state(verb, cue, subject, words[1:])
@@ -668,6 +680,31 @@ def _governors(verb: Token) -> list[Token]:
         verb = verb.head
         found.append(verb)
     return found
+
+
+def _parallel(clause: Token, verb: Token) -> bool:
+    """« je souhaite qu'ils puissent voyager, qu'ils puissent trouver un emploi »: a « que »
+    clause after a comma, which the parser hung on an action said in a « que » clause of its
+    own, in the same verb or mood, says a second action, not a complement of the first (« de
+    telle sorte …, que personne ne puisse … » is none: its mood differs, and its negation would
+    be lost)."""
+    governor = verb.head if verb.dep_ == "xcomp" else verb
+    mood = clause.morph.get("Mood")
+    return (
+        clause.i > verb.i
+        and clause.dep_ in {"ccomp", "advcl"}
+        and (lemma(clause) == lemma(governor) or (mood and mood == governor.morph.get("Mood")))
+        and not denied(clause)
+        and _that(clause)
+        and _that(governor)
+        and clause.left_edge.i > 0
+        and clause.doc[clause.left_edge.i - 1].text == ","
+    )
+
+
+def _that(clause: Token) -> bool:
+    """The clause opens with « que » (which the parser may take for a relative pronoun)."""
+    return clause.left_edge.lower_ in _THAT and clause.left_edge.head == clause
 
 
 def _preverbal(child: Token) -> bool:

@@ -642,6 +642,15 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut imposer un nombre minimum de soignants et être exigeant sur ce sujet.",
             "Imposer un nombre minimum de soignants et être exigeant sur le sujet",
         ),
+        # A second « que » clause after a comma says a second action.
+        (
+            "Je souhaite qu'ils puissent voyager, qu'ils puissent trouver un emploi.",
+            "Voyager, trouver un emploi",
+        ),
+        (
+            "Je souhaite qu'on crée une agence, qu'on supprime les doublons.",
+            "Créer une agence, supprimer les doublons",
+        ),
         # The speaker's point of view is no part of the action.
         ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
         ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
