@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -496,38 +497,70 @@ def verbatim_action(head: Token, whole: bool = False) -> str | None:
                 break
             start = t.i if again else start
         clause = [t for t in tokens if t.i >= start]
-        words = _until_end(clause)
-        if whole and words != _until_end(clause, cut=False):
+        words = _until_end(clause, _SO_THAT)
+        if whole and words != _until_end(clause, _SO_THAT, cut=False):
             return None
-        return _finish(["Faire", "en", "sorte", words[0].lower()] + words[1:])
+        return _finish(words)
     if head.pos_ == "ADJ":
         if not subjects(head):
             # « il faut être ferme »: the attitude itself.
             return _finish(_until_end(tokens))
-        return _finish(["Faire", "en", "sorte", "que"] + _until_end(tokens))
+        return _finish(_until_end(tokens, [*_SO_THAT, "que"]))
     if head.pos_ == "VERB" and head.morph.get("VerbForm") == ["Inf"]:
-        line = _finish([infinitive(head)] + _until_end([t for t in tokens if t.i > head.i]))
+        line = _finish(_until_end([t for t in tokens if t.i > head.i], [infinitive(head)]))
         if reads_badly(line, sent):
             # « renouveler chaque année au moins un pour cent du linéaire »: the parser hung the
             # amount outside the verb's phrase; the words that follow it read as said.
-            line = _finish([infinitive(head)] + _until_end(list(sent[head.i - sent.start + 1 :])))
+            line = _finish(_until_end(list(sent[head.i - sent.start + 1 :]), [infinitive(head)]))
         return line
     if head.pos_ == "NOUN":
         # The noun's phrase, from its article: not the clause the noun heads (« Enfin, il faut
         # … : c'est l'élargissement du champ du référendum »).
         start = min((c.i for c in head.children if c.dep_ in _NOUN_MODIFIERS), default=head.i)
         phrase = [t for t in tokens if t.i >= min(start, head.i)]
-        return _finish([_lexicon()["support_verb"]] + _until_end(phrase))
+        return _finish(_until_end(phrase, [_lexicon()["support_verb"]]))
     return None
 
 
-def _until_end(tokens: list[Token], cut: bool = True) -> list[str]:
-    """The words of ``tokens`` as written, up to the first sentence end, cut to the line's
-    length (unless not ``cut``)."""
+_SO_THAT = ("Faire", "en", "sorte")
+
+
+def _until_end(tokens: list[Token], lead: Sequence[str] = (), cut: bool = True) -> list[str]:
+    """The words ``lead`` then those of ``tokens`` as written (the first one lower-cased at a
+    sentence's start), up to the first sentence end, cut to the line's length (unless not
+    ``cut``)."""
     end = next((k for k, t in enumerate(tokens) if t.text in SENTENCE_ENDS), len(tokens))
     text = "".join(t.text_with_ws for t in tokens[:end])
-    words = re.sub(r"([,;:])", r" \1 ", text).split()
-    return _cut(words, _lexicon()["max_words"]) if cut else words
+    if lead and end and tokens[0].is_sent_start and tokens[0].pos_ != "PROPN":
+        text = text[:1].lower() + text[1:]
+    words = [*lead, *re.sub(r"([,;:])", r" \1 ", text).split()]
+    if not cut:
+        return words
+    kept = _cut(words, _lexicon()["max_words"])
+    return kept if kept == words else _without_bare_infinitive(kept, len(lead), tokens[:end])
+
+
+# Prepositions that introduce an infinitive.
+_TO_INFINITIVE = frozenset({"pour", "de", "d'", "d’", "à", "sans", "afin"})
+
+
+def _without_bare_infinitive(words: list[str], lead: int, tokens: list[Token]) -> list[str]:
+    """``words`` (``lead`` words, then words of ``tokens``, cut) without a last infinitive that
+    has none of its complements before the cut (« … que ce qu'on impose aux Français pour
+    permettre », where the speaker started the phrase again after a comma), nor the preposition
+    before it."""
+    if len(words) < lead + 3 or words[-2].lower() not in _TO_INFINITIVE:
+        return words
+    said = sum(1 for w in words[lead:] if w == words[-1])
+    verb = [t for t in tokens if t.text == words[-1]][said - 1 : said]
+    if not verb or verb[0].morph.get("VerbForm") != ["Inf"]:
+        return words
+    if any(c.i < verb[0].i and c.dep_ not in {"mark", "case", "punct"} for c in verb[0].children):
+        return words
+    kept = words[:-2]
+    while kept and (kept[-1] in _PUNCT_END or kept[-1].lower() in _lexicon()["function_words"]):
+        kept.pop()
+    return kept
 
 
 # Object pronouns that take up something said before.

@@ -1472,6 +1472,17 @@ def test_the_action_comes_from_the_main_clause_and_from_an_action(nlp, detector,
     assert (_model_action(doc, cue) if cue.kind == "model" else action_line(doc, cue)) == action
 
 
+def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
+    # The line's length cuts it at the comma after which the speaker starts again.
+    doc = nlp(
+        "Il faut que la hausse soit beaucoup moins rapide que celle qu'on impose aux ménages "
+        "pour permettre, pour leur permettre de pouvoir y faire face."
+    )
+    assert _model_action(doc, _fallback_cue(doc[:])) == (
+        "Faire en sorte que la hausse soit beaucoup moins rapide que celle qu'on impose aux ménages"
+    )
+
+
 def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
     # The parser hung « D'abord, le recours … » on its comma and full stop.
     words = ["D'", "abord", ",", "le", "recours", "aux", "technologies", "."]
