@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis import caching
 from omap_synthesis.actions import (
+    action_head,
     action_line,
     clitic_antecedent,
     is_needed,
@@ -94,6 +95,7 @@ _QUANTITIES = frozenset({"plus", "moins", "beaucoup", "davantage", "trop", "auta
 QUESTION_TAIL = 40
 _BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illusion", "mythe"})
 _EMPTY_VERBS = frozenset({"exister", "être", "avoir", "vivre", "sembler", "paraître"})
+_PERSONAL_SUBJECTS = frozenset({"il", "elle", "ils", "elles", "ça", "cela"})
 
 
 @dataclass(frozen=True)
@@ -757,7 +759,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
-    vague = _vague(head, cue, action)
+    vague = _vague(action_head(span.doc, cue), cue, action)
     heads = _object_heads(head)
     # A noun the tagger took for a participle keeps its form (« identifiant », not « identifier »).
     targets_of = [nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads]
@@ -863,10 +865,13 @@ def _phrase(token, start: int, end: int) -> list:
 
 
 def _vague(head, cue: Cue, action: str) -> bool:
-    """An action nobody could carry out as worded: a bare verb, a pronoun or no object.
+    """An action nobody could carry out as worded: a bare verb, a pronoun or no object, or
+    the speaker's clause about someone a pronoun names.
 
     « Rassurer » (« il faut d'abord les rassurer »), « Exister ailleurs », « Mesurer » (an
-    enumerated heading: « Cinquièmement, la mesure. »).
+    enumerated heading: « Cinquièmement, la mesure. »), « Toucher quelque chose », « Réguler et
+    contrôler » (« il faut qu'il soit régulé et contrôlé »), « Faire en sorte qu'elle soit
+    moins rapide ».
     """
     words = count_words(action)
     if words < 2 or (cue.kind == "model" and head.i == cue.trigger):
@@ -875,9 +880,21 @@ def _vague(head, cue: Cue, action: str) -> bool:
         return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
     if infinitive(head) in _EMPTY_VERBS:
         return True
-    pronoun = any(c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"} for c in head.children)
+    clause = [head, head.head] if head.dep_ == "xcomp" else [head]
+    if action.lower().startswith("faire en sorte") and any(
+        _names_nobody(s) for t in clause for s in subjects(t)
+    ):
+        return True
+    pronoun = any(
+        (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"})
+        or (c.dep_ == "nsubj:pass" and _names_nobody(c))
+        or (c.dep_ == "obj" and _names_nothing(c))
+        for c in head.children
+    )
     direct = clitic_antecedent(head)[1] is not None or any(
-        c.dep_ in {"obj", "nsubj:pass", "xcomp", "ccomp"} and c.pos_ in {"NOUN", "PROPN", "VERB"}
+        c.dep_ in {"obj", "nsubj:pass", "xcomp", "ccomp"}
+        and c.pos_ in {"NOUN", "PROPN", "VERB"}
+        and not _names_nothing(c)
         for c in head.children
     )
     named = direct or any(
@@ -885,6 +902,23 @@ def _vague(head, cue: Cue, action: str) -> bool:
         for c in head.children
     )
     return (pronoun and not direct) or (not named and words < SPECIFIC_WORDS)
+
+
+def _names_nobody(subject) -> bool:
+    """A personal pronoun subject (« il », « elle », « ils », « elles », « ça »): out of its
+    sentence, the line does not say whom or what it stands for."""
+    return (
+        subject.pos_ == "PRON"
+        and subject.dep_.startswith("nsubj")
+        and subject.lower_ in _PERSONAL_SUBJECTS
+    )
+
+
+def _names_nothing(noun) -> bool:
+    """« quelque chose », « des choses »: an object that names nothing."""
+    return lemma(noun) == "chose" and not any(
+        c.dep_ in {"amod", "nmod", "acl", "acl:relcl"} for c in noun.children
+    )
 
 
 def _objects(head) -> frozenset[str]:

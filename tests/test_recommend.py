@@ -36,6 +36,7 @@ from omap_synthesis.event import load_codebook
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.nlp import parse_passages
 from omap_synthesis.recommend import (
+    Detection,
     _candidate,
     _fallback_cue,
     _groups,
@@ -46,6 +47,7 @@ from omap_synthesis.recommend import (
     answers_to_questions,
     detect,
     extract_recommendations,
+    sentences,
     start_detection,
     uncovered_labels,
 )
@@ -1481,6 +1483,31 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
     assert _model_action(doc, _fallback_cue(doc[:])) == (
         "Faire en sorte que la hausse soit beaucoup moins rapide que celle qu'on impose aux ménages"
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "vague"),
+    [
+        # Nothing the action acts on is named in the line: « quelque chose », a pronoun
+        # subject of a passive, the speaker's clause about a pronoun.
+        ("Il faut que les ménages modestes puissent toucher quelque chose.", True),
+        ("Il faut changer les choses.", True),
+        ("Il faut qu'il soit régulé et contrôlé.", True),
+        ("Il faut qu'elle soit beaucoup moins rapide que ce qu'on impose aux Français.", True),
+        (
+            "Il faut que la hausse soit beaucoup moins rapide que ce qu'on impose aux Français.",
+            False,
+        ),
+        ("Il faut que les contrôles soient renforcés.", False),
+        ("Il faut faire des choses concrètes.", False),
+    ],
+)
+def test_a_line_that_names_nothing_to_act_on_is_vague(nlp, detector, tmp_path, said, vague):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
 
 
 def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
