@@ -627,19 +627,17 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     doc = verb.doc
     aside = verb.i + 1 < len(doc) and doc[verb.i + 1].text in _INCISE_MARKS
     for c in _misplaced_objects(verb, cue):
-        # Not the next item of a list (« sortir du plastique, les pesticides »), unless past an
-        # aside; a phrase the speaker sets against the action (« pas des chèques », see
-        # ``_contrast``) is no item, nor are its commas.
-        contrasted = {i for x in c.head.children for i in _contrast(x)}
-        between = [
-            t
-            for t in doc[verb.i + 1 : c.left_edge.i]
-            if not ({t.i - 1, t.i, t.i + 1} & contrasted if t.is_punct else t.i in contrasted)
-        ]
-        if aside or not (
-            any(t.dep_ == "obj" for t in verb.children) or any(t.is_punct for t in between)
-        ):
-            words += itertools.dropwhile(lambda w: w in _INCISE_MARKS, _render(c))
+        listed = _listed_after(verb, c)
+        phrase = list(itertools.dropwhile(lambda w: w in _INCISE_MARKS, _render(c)))
+        if listed and c.dep_ == "obj" and c.head.i != cue.trigger and c.head in _governors(verb):
+            # « continuer à investir sur l'école, les fondamentaux, les mathématiques »: a verb
+            # the line passed through (``action_head``) has no object of its own; the item is
+            # the action's.
+            words += [",", *phrase]
+        elif aside or not (any(t.dep_ == "obj" for t in verb.children) or listed):
+            # Not the next item of a list (« sortir du plastique, les pesticides »), unless
+            # past an aside.
+            words += phrase
     joined, free = False, 0
     for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
@@ -704,6 +702,18 @@ def _misplaced_objects(verb: Token, cue: Cue) -> list[Token]:
         for c in holder.children
         if c.dep_ in {"obj", "dep"} and c.pos_ in {"NOUN", "PROPN"} and c.i > verb.i
     ]
+
+
+def _listed_after(verb: Token, phrase: Token) -> bool:
+    """A comma stands between ``verb`` and ``phrase``: an item of a list, not an object. A
+    phrase the speaker sets against the action (« pas des chèques », see ``_contrast``) is no
+    item, nor are its commas."""
+    contrasted = {i for c in phrase.head.children for i in _contrast(c)}
+    first = next((t for t in phrase.subtree if not t.is_punct and t.i not in contrasted), phrase)
+    return any(
+        t.is_punct and not {t.i - 1, t.i, t.i + 1} & contrasted
+        for t in verb.doc[verb.i + 1 : first.i]
+    )
 
 
 def _governors(verb: Token) -> list[Token]:

@@ -28,7 +28,7 @@ from omap_synthesis.actions import (
 )
 from omap_synthesis.cli import app
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.deontic import RecommendationDetector, lexicon
+from omap_synthesis.deontic import Cue, RecommendationDetector, lexicon
 from omap_synthesis.draft import display_action
 from omap_synthesis.embed import DIMENSION, EmbeddingUnavailable, embed
 from omap_synthesis.errors import InputError
@@ -1472,6 +1472,28 @@ def test_the_action_comes_from_the_main_clause_and_from_an_action(nlp, detector,
     # As ``detect`` reads a sentence the classifier kept.
     cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
     assert (_model_action(doc, cue) if cue.kind == "model" else action_line(doc, cue)) == action
+
+
+def test_an_object_hung_on_a_verb_passed_through_is_an_item_of_the_actions_list(nlp):
+    # « … c'est continuer à investir sur l'école, les fondamentaux, les mathématiques »: the
+    # parser made the last item an object of « continuer ».
+    words = "C' est continuer à investir sur l' école , les fondamentaux , les mathématiques ."
+    heads = [2, 2, 2, 4, 2, 7, 7, 4, 10, 10, 4, 13, 13, 2, 2]
+    deps = "nsubj cop ROOT mark xcomp case det obl:arg punct det obj punct det obj punct"
+    pos = "PRON AUX VERB ADP VERB ADP DET NOUN PUNCT DET NOUN PUNCT DET NOUN PUNCT"
+    lemmas = "ce être continuer à investir sur le école , le fondamental , le mathématique ."
+    morphs = ["", "", "VerbForm=Inf", "", "VerbForm=Inf"] + [""] * 10
+    doc = Doc(
+        nlp.vocab,
+        words=words.split(),
+        heads=heads,
+        deps=deps.split(),
+        pos=pos.split(),
+        lemmas=lemmas.split(),
+        morphs=morphs,
+    )
+    line = action_line(doc, Cue("goal", 0, 2))
+    assert line == "Investir sur l'école, les fondamentaux, les mathématiques"
 
 
 def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
