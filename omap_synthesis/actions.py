@@ -1431,14 +1431,18 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             continue
         if t.text in _NEAR_FAR and _demonstrative(t.doc[t.i - 1]):
             continue  # « ce sujet-là » becomes « le sujet »
+        following = t.nbor(1) if t.i + 1 < len(t.doc) else None
         if (
             t.dep_ == "det"
             and t.lower_ in lex["determiners"]
             and lemma(t.head) not in lex["demonstrative_phrases"]
+            # « avec ses propres équipes »: the possessive is the phrase's point.
+            and not (following is not None and following.lower_ in {"propre", "propres"})
         ):
             masc, fem = lex["determiners"][t.lower_]
             article = fem if t.head.morph.get("Gender") == ["Fem"] else masc
-            elided = t.i + 1 < len(t.doc) and _elides(t.nbor(1).text)
+            # « à l'hôpital », but « aux enseignants »: only « le » and « la » are elided.
+            elided = article != "les" and following is not None and _elides(following.text)
             if words and (words[-1].lower(), article) in _CONTRACTIONS and not elided:
                 article = _CONTRACTIONS[words.pop().lower(), article]
             words.append(article)

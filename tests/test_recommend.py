@@ -653,6 +653,17 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je souhaite qu'on crée une agence, qu'on supprime les doublons.",
             "Créer une agence, supprimer les doublons",
         ),
+        # « de », « à » and « les » contract before a vowel too; a possessive before « propre »
+        # stays.
+        ("Il faut publier la liste de nos écoles.", "Publier la liste des écoles"),
+        (
+            "Il faut confier la maintenance à nos ingénieurs.",
+            "Confier la maintenance aux ingénieurs",
+        ),
+        (
+            "L'État doit exploiter les plateformes avec ses propres équipes.",
+            "Exploiter les plateformes avec ses propres équipes (l'État)",
+        ),
         # The speaker's point of view is no part of the action.
         ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
         ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
