@@ -667,6 +667,9 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
             *(w for c in clause.children if _kept(c) for w in _render(c)),
         ]
         joined = True
+    for listed in _listed(verb):
+        words += [",", *_render(listed)]
+        joined = True
     state = actor is not None and actor == subject and not _passive(verb) and not joined
     if verb_lemma in lex["state_verbs"] and state and at == 0:
         words, free = _state(verb, cue, subject, words[1:])
@@ -743,6 +746,28 @@ def _parallel(clause: Token, verb: Token) -> bool:
         and clause.left_edge.i > 0
         and clause.doc[clause.left_edge.i - 1].text == ","
     )
+
+
+def _listed(verb: Token) -> list[Token]:
+    """« il faut former les agents, recruter des ingénieurs », « que l'on puisse créer sur
+    place, consommer au plus près »: the infinitives after a comma, without a preposition, that
+    the parser hung beside the action on the verb that governs it; the next actions of a
+    list."""
+    if verb.dep_ != "xcomp":
+        return []
+    doc = verb.doc
+    return [
+        c
+        for c in verb.head.children
+        if c.dep_ == "xcomp"
+        and c.i > verb.i
+        and c.pos_ == "VERB"
+        and c.morph.get("VerbForm") == ["Inf"]
+        and not any(m.dep_ == "mark" for m in c.children)
+        and doc[c.left_edge.i - 1].text == ","
+        # Right after the comma, but for its pronouns and negation (not « c'est-à-dire »).
+        and all(t.pos_ == "PRON" or t.lower_ in _NEGATIONS for t in doc[c.left_edge.i : c.i])
+    ]
 
 
 def _that(clause: Token) -> bool:

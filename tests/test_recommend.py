@@ -644,6 +644,15 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut imposer un nombre minimum de soignants et être exigeant sur ce sujet.",
             "Imposer un nombre minimum de soignants et être exigeant sur le sujet",
         ),
+        # Infinitives after a comma, hung beside the action, are the next actions of a list.
+        (
+            "Il faut former les agents, recruter des ingénieurs, garder les talents.",
+            "Former les agents, recruter des ingénieurs, garder les talents",
+        ),
+        (
+            "Je veux que l'on puisse produire sur place, consommer au plus près.",
+            "Produire sur place, consommer au plus près",
+        ),
         # A second « que » clause after a comma says a second action.
         (
             "Je souhaite qu'ils puissent voyager, qu'ils puissent trouver un emploi.",
