@@ -151,18 +151,8 @@ class RecommendationDetector:
         return [
             cue
             for cue in self.raw_cues(sent)
-            if not self._talk(doc[cue.head]) and not sets_the_scene(doc[cue.trigger])
+            if not talk_only(doc[cue.head], self.words) and not sets_the_scene(doc[cue.trigger])
         ]
-
-    def _talk(self, head: Token) -> bool:
-        """A verb of talk or thought that acts on nothing named (« revenir dans le détail »,
-        « penser qu'il faut »; not « voir les sureffectifs », « ajouter des critères »), and
-        not one of the light verbs whose complements may say an action (« avoir », « laisser »
-        …)."""
-        light = {"être", "avoir", "laisser", "aller", "falloir"}
-        named = any(c.dep_ == "obj" and c.pos_ in {"NOUN", "PROPN"} for c in head.children)
-        verb = infinitive(head)
-        return verb in self.words["non_action_verbs"] - light and not (named or is_passive(head))
 
     def _constructions(self, sent: Span) -> list[Cue]:
         """The cues of the sentence's tokens, remembered for the last few sentences read."""
@@ -672,6 +662,16 @@ _TO = frozenset({"à", "au", "aux"})
 # At most this many words between « devoir » and an infinitive the parser hung elsewhere.
 _ADVERBIAL_GAP = 4
 _OWN_REFLEXIVES = frozenset({"me", "m'", "m’", "nous"})
+
+
+def talk_only(head: Token, words: dict | None = None) -> bool:
+    """A verb of talk or thought that acts on nothing named (« revenir dans le détail »,
+    « penser qu'il faut »; not « voir les sureffectifs », « ajouter des critères »), and not one
+    of the light verbs whose complements may say an action (« avoir », « laisser » …)."""
+    light = {"être", "avoir", "laisser", "aller", "falloir"}
+    named = any(c.dep_ == "obj" and c.pos_ in {"NOUN", "PROPN"} for c in head.children)
+    verbs = (words or lexicon())["non_action_verbs"] - light
+    return infinitive(head) in verbs and not (named or is_passive(head))
 
 
 def _addressee(noun: Token) -> bool:

@@ -36,6 +36,7 @@ from omap_synthesis.deontic import (
     calls_for_nothing,
     counterfactual,
     lexicon,
+    talk_only,
 )
 from omap_synthesis.french import (
     denied,
@@ -878,7 +879,7 @@ def _vague(head, cue: Cue, action: str) -> bool:
         return True
     if head.pos_ in {"NOUN", "PROPN"}:
         return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
-    if infinitive(head) in _EMPTY_VERBS:
+    if infinitive(head) in _EMPTY_VERBS or talk_only(head):
         return True
     clause = [head, head.head] if head.dep_ == "xcomp" else [head]
     if action.lower().startswith("faire en sorte") and any(

@@ -1536,6 +1536,8 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
         ("Il faut changer les choses.", True),
         ("Il faut qu'il soit régulé et contrôlé.", True),
         ("Il faut qu'elle soit beaucoup moins rapide que ce qu'on impose aux Français.", True),
+        # A verb of talk that acts on nothing named.
+        ("On pourra y revenir dans le détail.", True),
         (
             "Il faut que la hausse soit beaucoup moins rapide que ce qu'on impose aux Français.",
             False,
