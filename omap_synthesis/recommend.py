@@ -96,6 +96,7 @@ _QUANTITIES = frozenset({"plus", "moins", "beaucoup", "davantage", "trop", "auta
 QUESTION_TAIL = 40
 _BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illusion", "mythe"})
 _EMPTY_VERBS = frozenset({"exister", "être", "avoir", "vivre", "sembler", "paraître"})
+_MADE_DEPS = frozenset({"obj", "iobj", "obl:arg", "xcomp", "ccomp", "nsubj:pass"})
 _PERSONAL_SUBJECTS = frozenset({"il", "elle", "ils", "elles", "ça", "cela"})
 
 
@@ -880,6 +881,10 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if head.pos_ in {"NOUN", "PROPN"}:
         return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
     if infinitive(head) in _EMPTY_VERBS or talk_only(head):
+        return True
+    # « faire » with nothing it makes (« Faire depuis deux ans », « Faire de manière
+    # progressive »): the verb that stands for an action said elsewhere.
+    if infinitive(head) == "faire" and not any(c.dep_ in _MADE_DEPS for c in head.children):
         return True
     clause = [head, head.head] if head.dep_ == "xcomp" else [head]
     if action.lower().startswith("faire en sorte") and any(

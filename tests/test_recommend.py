@@ -1538,6 +1538,9 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
         ("Il faut qu'elle soit beaucoup moins rapide que ce qu'on impose aux Français.", True),
         # A verb of talk that acts on nothing named.
         ("On pourra y revenir dans le détail.", True),
+        # « faire » that makes nothing.
+        ("Il faut faire de manière progressive, en fonction des capacités.", True),
+        ("Il faut faire des référendums.", False),
         (
             "Il faut que la hausse soit beaucoup moins rapide que ce qu'on impose aux Français.",
             False,
