@@ -1457,12 +1457,15 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
         if t.text in _NEAR_FAR and _demonstrative(t.doc[t.i - 1]):
             continue  # « ce sujet-là » becomes « le sujet »
         following = t.nbor(1) if t.i + 1 < len(t.doc) else None
+        next_word = following.lower_ if following is not None else ""
         if (
             t.dep_ == "det"
             and t.lower_ in lex["determiners"]
-            and lemma(t.head) not in lex["demonstrative_phrases"]
+            # The noun, or the word after the determiner (« dès cet été », where the parser
+            # takes « été » for « être »).
+            and not {lemma(t.head), next_word} & lex["demonstrative_phrases"]
             # « avec ses propres équipes »: the possessive is the phrase's point.
-            and not (following is not None and following.lower_ in {"propre", "propres"})
+            and next_word not in {"propre", "propres"}
         ):
             masc, fem = lex["determiners"][t.lower_]
             article = fem if t.head.morph.get("Gender") == ["Fem"] else masc

@@ -673,6 +673,14 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "L'État doit exploiter les plateformes avec ses propres équipes.",
             "Exploiter les plateformes avec ses propres équipes (l'État)",
         ),
+        # A time of the calendar keeps its demonstrative, even where the parser reads « été »
+        # as « être ».
+        ("Il faut revaloriser les pensions dès cet été.", "Revaloriser les pensions dès cet été"),
+        (
+            "Je souhaite pouvoir les revaloriser dès cet été en même temps que de simplifier le "
+            "système.",
+            "Revaloriser dès cet été en même temps que de simplifier le système",
+        ),
         # The speaker's point of view is no part of the action.
         ("Pour moi, ma deuxième proposition, c'est d'aider les familles.", "Aider les familles"),
         ("Il faut supprimer, selon moi, la taxe d'habitation.", "Supprimer la taxe d'habitation"),
