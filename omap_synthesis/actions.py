@@ -767,6 +767,9 @@ def _listed(verb: Token) -> list[Token]:
         and doc[c.left_edge.i - 1].text == ","
         # Right after the comma, but for its pronouns and negation (not « c'est-à-dire »).
         and all(t.pos_ == "PRON" or t.lower_ in _NEGATIONS for t in doc[c.left_edge.i : c.i])
+        # « garder les registres en interne, les concevoir, les exploiter »: an action on what
+        # the line names already, taken up by a pronoun, makes it longer, not clearer.
+        and not any(t.dep_ in {"obj", "iobj"} and t.lower_ in _OBJECT_CLITICS for t in c.children)
     ]
 
 

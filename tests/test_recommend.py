@@ -653,6 +653,12 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je veux que l'on puisse produire sur place, consommer au plus près.",
             "Produire sur place, consommer au plus près",
         ),
+        # Not those that take up the action's object by a pronoun.
+        (
+            "L'État doit garder les registres en interne, les concevoir, les exploiter avec "
+            "ses propres équipes.",
+            "Garder les registres en interne (l'État)",
+        ),
         # A second « que » clause after a comma says a second action.
         (
             "Je souhaite qu'ils puissent voyager, qu'ils puissent trouver un emploi.",
