@@ -248,6 +248,7 @@ def _through(verb: Token) -> Token:
 
 
 def _passing(verb: Token) -> bool:
+    """``verb`` hands its force to the infinitive it governs (see ``action_head``)."""
     words = lexicon()
     passing = words["pass_through_verbs"] | words["proposal_verbs"] | _lexicon()["passing"]
     return lemma(verb) in passing and not denied(verb)
@@ -583,9 +584,9 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     # « faire payer les riches »: the causative is half of the action, not an auxiliary.
     if any(lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE):
         words.append("faire")
-    verb_lemma = "être" if _adjectival(verb) else infinitive(verb)
     at = len(words)
     words += _verb_words(verb)
+    verb_lemma = words[at]
     subject = _subject(verb, cue)
     actor = None
     if subject is not None and _passive(verb):
