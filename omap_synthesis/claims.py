@@ -243,23 +243,9 @@ def claimless(
         if passage is None or doc is None:
             continue
         start, end = (
-            _clean_offset(passage, i - passage.start_char) for i in (s.start_char, s.end_char)
+            passage.text_to_clean(i - passage.start_char) for i in (s.start_char, s.end_char)
         )
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and not says_something(span):
             found.add((s.passage_id, s.start_char))
     return frozenset(found)
-
-
-def _clean_offset(passage: Passage, i: int) -> int:
-    """The offset in ``passage.clean`` of the character at ``i`` in ``passage.text`` (where
-    cleaning removed it, the place it was taken from)."""
-    shift = 0
-    for start, end in passage.removed:
-        if end <= i:
-            shift += end - start
-        elif start < i:
-            return start - shift
-        else:
-            break
-    return i - shift

@@ -175,6 +175,19 @@ class Passage:
                 break
         return i
 
+    def text_to_clean(self, i: int) -> int:
+        """Map an offset in ``text`` to the offset of the same character in ``clean`` (where
+        cleaning removed it, the place it was taken from)."""
+        shift = 0
+        for start, end in self.removed:
+            if end <= i:
+                shift += end - start
+            elif start < i:
+                return start - shift
+            else:
+                break
+        return i - shift
+
 
 # What cleaning removed from the analysed text, by kind (``clean`` names the kinds in English).
 REMOVED_KINDS = {
