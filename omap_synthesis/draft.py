@@ -93,18 +93,28 @@ class Draft:
 
 
 _QUOTED = re.compile(r"(«.+?»)", re.S)
+# A unit after a number is kept on its line (« 62 ans », « 20 km »), as are the groups of
+# digits of a large number (« 50 000 »).
+_UNIT = re.compile(
+    r"(\d) (ans?|mois|semaines?|jours?|heures?|minutes?|secondes?|euros?|€|dollars?|"
+    r"km|kilomètres?|mètres?|m²|m2|hectares?|kg|kilos?|tonnes?|litres?|degrés?|°C?)(?!\w)"
+)
+_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,.]\d)")
 
 
 def typography(text: str) -> str:
     """French typography for the tool's own prose; verbatim quotations are left as spoken.
 
-    Typographic apostrophes, and a non-breaking space before « : ; ? ! % ».
+    Typographic apostrophes, and a non-breaking space before « : ; ? ! % », between a number
+    and its unit and between the groups of digits of a large number.
     """
     pieces = _QUOTED.split(text)
     for i in range(0, len(pieces), 2):
         piece = pieces[i].replace("'", "’")
         piece = re.sub(r"[ \u00a0]?([:;?!])(?=\s|$)", NBSP + r"\1", piece)
-        pieces[i] = re.sub(r"(\d)[ \u00a0]?%", r"\1" + NBSP + "%", piece)
+        piece = re.sub(r"(\d)[ \u00a0]?%", r"\1" + NBSP + "%", piece)
+        piece = _THOUSANDS.sub(lambda m: m[1] + m[2].replace(" ", NBSP), piece)
+        pieces[i] = _UNIT.sub(r"\1" + NBSP + r"\2", piece)
     return "".join(pieces)
 
 

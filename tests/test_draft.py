@@ -471,3 +471,19 @@ def test_a_merged_recommendation_cites_every_sequence_it_was_made_in():
         )
         assert problems == []
     assert grammar_errors(typography(" ".join(s.text for s in item[2:]))) == []
+
+
+def test_typography_keeps_a_unit_with_its_number_outside_quotations():
+    from omap_synthesis.draft import typography
+    from tests.grammar import grammar_errors
+
+    text = typography(
+        "Recruter 50 000 soignants, partir à 62 ans et verser 1100 euros par mois "
+        "(« 62 ans et 50 000 postes »)."
+    )
+    assert "50\u00a0000 soignants" in text and "62\u00a0ans" in text and "1100\u00a0euros" in text
+    assert "« 62 ans et 50 000 postes »" in text  # the speaker's words, as spoken
+    assert typography("En 2022 les ménages, en 1995 10 000 personnes") == (
+        "En 2022 les ménages, en 1995 10\u00a0000 personnes"
+    )
+    assert grammar_errors(text.split(" (")[0] + ".") == []
