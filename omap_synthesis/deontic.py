@@ -557,7 +557,24 @@ class RecommendationDetector:
         first = next((t for t in sent if t.is_alpha), None)
         if first is None or first.lower_ in {"comment", "pourquoi", "que", "quoi", "où"}:
             return []
+        if self.weighs_a_prospect(sent):
+            return []
         return [Cue("infinitive", root.i, self._through(root).i)]
+
+    def weighs_a_prospect(self, sent: Span) -> bool:
+        """« Envisager que plus personne ne puisse avoir une retraite pleine … »: a bare
+        infinitive of weighing or thinking with a « que » clause is an exclamation over a
+        prospect (often the opponent's plan), not a proposal."""
+        root = sent.root
+        if root.morph.get("VerbForm") != ["Inf"] or any(
+            c.dep_ in SUBJECT_DEPS for c in root.children
+        ):
+            return False
+        head = self._through(root)
+        return lemma(head) in self.words["exclamative_verbs"] and any(
+            c.dep_ == "ccomp" and any(m.lower_ in {"que", "qu'"} for m in c.children)
+            for c in head.children
+        )
 
     def _is_measure(self, noun: Token) -> bool:
         lem = lemma(noun)

@@ -244,6 +244,7 @@ def _conclude(
         if not cues and (
             _refused(span)
             or _necessity_of_nothing(span)
+            or detector.weighs_a_prospect(span)
             or _every_construction(span, detector, _said_by_another)
             or _every_construction(span, detector, counterfactual)
         ):

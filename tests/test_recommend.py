@@ -1413,6 +1413,14 @@ def test_the_shipped_second_look_reads_the_band_the_training_script_chose(train)
         # A proposal declined inside a clause; what the speaker must do in talking.
         ("Deuxièmement, que je ne demande pas la suppression du quotient familial.", False),
         ("Il faut que je reprenne un peu en arrière.", False),
+        # An exclamation over a prospect (the opponent's plan), not a proposal; the same verb
+        # with an action of its own is one.
+        (
+            "Envisager que plus personne ne puisse joindre un agent car tous les guichets "
+            "auront fermé avec la réforme qui va évidemment s'étendre aussi.",
+            False,
+        ),
+        ("Il faut envisager de rouvrir les guichets dans les petites communes.", True),
     ],
 )
 def test_classifier_decides_clear_cases(nlp, tmp_path, sentence, expected):
