@@ -23,6 +23,7 @@ from omap_synthesis.draft import (
     french_date,
     join_words,
     slot,
+    typography,
 )
 from omap_synthesis.figure_worker import FigureWorker
 
@@ -378,7 +379,7 @@ def build_view(
         for t in inputs.themes
     ]
     titles = {
-        r.id: display_action(r, uncertain_too=r.id not in read_aloud)
+        r.id: typography(display_action(r, uncertain_too=r.id not in read_aloud))
         for r in inputs.recommendations
     }
     recommendations = [

@@ -608,7 +608,7 @@ def test_a_one_word_action_is_not_read_out_as_a_title(outputs):
 def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
     from dataclasses import replace
 
-    from omap_synthesis.draft import CONCRETE_SCORE, UNSAID, build_draft
+    from omap_synthesis.draft import CONCRETE_SCORE, UNSAID, build_draft, typography
     from omap_synthesis.pipeline import METHOD
     from omap_synthesis.report import build_view
 
@@ -629,7 +629,8 @@ def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
     titles = {r["id"]: r["action"] for r in view.recommendations}
     assert first.id in read and last.id not in read
     # Read aloud, an uncertain line stays, the quotation follows; in the annex it does not.
-    assert titles[first.id] == first.action[:1].upper() + first.action[1:]
+    # Its typography is the text's (« 62 ans », apostrophes).
+    assert titles[first.id] == typography(first.action[:1].upper() + first.action[1:])
     assert last.id in unsaid and titles[last.id] == UNSAID
     assert {i for i, t in titles.items() if t == UNSAID} == unsaid
 
