@@ -418,14 +418,15 @@ def quotable(text: str) -> bool:
 
 
 def _shorten(text: str, words: int = 45) -> str:
-    """The first sentence-like clause of ``text`` that fits, cut only at punctuation."""
+    """The first sentence-like clause of ``text`` that fits, cut only at punctuation; « […] »
+    marks the rest left out."""
     if count_words(text) <= words:
         return text.strip()
     for m in re.finditer(r"[,;:.!?]", text):
         if count_words(text[: m.start()]) >= 12:
             head = text[: m.start()].strip()
             if count_words(head) <= words:
-                return head
+                return f"{head} {ELIDED}"
             break
     return text.strip()
 
@@ -433,7 +434,7 @@ def _shorten(text: str, words: int = 45) -> str:
 # Where a quotation may be cut: after a comma, semicolon or colon, around a dash.
 _CLAUSE_CUT = re.compile(r"[,;:]\s+|\s+[—–-]\s+")
 _WRAPPER = re.compile(r"^(faire en sorte qu['’]?e?\s*|ne pas |ne )", re.I)
-# Beyond this many clauses, the choice is the first clause that fits (``_shorten``).
+# A quotation is chosen among at most this many clauses of a sentence.
 MAX_CLAUSES = 12
 
 
@@ -448,21 +449,33 @@ def _stems(text: str) -> list[str]:
     ]
 
 
-def excerpt_for(text: str, words: int, action: str = "") -> str:
+def excerpt_for(text: str, words: int, action: str = "", before: str = "", after: str = "") -> str:
     """The part of ``text`` worth quoting in ``words`` words for ``action``, verbatim.
 
     A sentence that fits is quoted whole. Otherwise the sentence is cut into clauses (at commas,
     semicolons, colons and dashes) and the quotation keeps the clauses, in one run or two, that
     carry the head of the action (its first two content words: verb and object), then most of
     its other words, in ``QUOTE_WORDS[0]`` words at least; « […] » marks what is left out
-    (``check`` verifies each part). Without an action, for a sentence of too many clauses, or
-    when no such choice holds a word of the head, the first clause that fits (or the whole
-    sentence).
+    (``check`` verifies each part). A sentence of more than ``MAX_CLAUSES`` clauses is searched
+    in those around the first clause that holds most of the head. Without an action, or when
+    no choice holds a word of the head, the first clause that fits (or the whole sentence).
+
+    ``before`` and ``after`` are the speaker's words around ``text``: where the parser cut
+    ``text`` out of a longer sentence (« Moi, » / « ce que je souhaite … »), « […] » says so too.
     """
     quoted = _excerpt(" ".join(text.split()), words, action)
     # A sentence the parser ended on a comma or semicolon goes on in the source.
     if quoted.endswith((",", ";", ":", "—", "–")):
         quoted = f"{quoted.rstrip(' ,;:—–')} {ELIDED}"
+    lead, rest = before.rstrip()[-1:], after.lstrip()[:1]
+    if (
+        lead
+        and not quoted.startswith(ELIDED)
+        and (lead in ",;:—–-" or lead.isalpha() and quoted[:1].islower())
+    ):
+        quoted = f"{ELIDED} {quoted}"
+    if rest and quoted[-1:].isalnum() and (rest.islower() or rest in ",;:"):
+        quoted = f"{quoted} {ELIDED}"
     return quoted
 
 
@@ -476,16 +489,19 @@ def _excerpt(text: str, words: int, action: str) -> str:
             cuts.append(m.end())
     cuts.append(len(text))
     clauses = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
-    if not action or len(clauses) > MAX_CLAUSES:
+    if not action:
         return _shorten(text, words)
     core = split_actor(action)[0]
     head = set(_stems(_WRAPPER.sub("", core))[:2])
     wanted = set(_stems(action))
     sizes = [count_words(c) for c in clauses]
     stems = [set(_stems(c)) for c in clauses]
+    # In a long sentence, the clauses around the first that holds most of the action's head.
+    centre = max(range(len(clauses)), key=lambda k: (len(head & stems[k]), -k))
+    low = max(0, min(centre - MAX_CLAUSES // 2, len(clauses) - MAX_CLAUSES))
     best, chosen = None, None
-    for size in range(1, len(clauses) + 1):
-        for kept in itertools.combinations(range(len(clauses)), size):
+    for size in range(1, min(len(clauses), MAX_CLAUSES) + 1):
+        for kept in itertools.combinations(range(low, min(len(clauses), low + MAX_CLAUSES)), size):
             gaps = sum(b != a + 1 for a, b in zip(kept, kept[1:], strict=False))
             total = sum(sizes[k] for k in kept)
             if gaps > 1 or not min(QUOTE_WORDS[0], words) <= total <= words:
@@ -832,8 +848,13 @@ class DraftBuilder:
             return item
         first = evidence[0]
         ref = self.refs.ref(first.passage_id)
+        passage = self.by_id[first.passage_id]
         excerpt = excerpt_for(
-            self.inputs.pseudonymiser.text(first.quote), 40 if full else 25, rec.action
+            self.inputs.pseudonymiser.text(first.quote),
+            40 if full else 25,
+            rec.action,
+            before=passage.text[: first.start_char - passage.start_char],
+            after=passage.text[first.end_char - passage.start_char :],
         )
         item.append(
             DraftSentence(

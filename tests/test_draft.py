@@ -90,7 +90,38 @@ def test_when_no_choice_of_clauses_fits_the_sentence_stays_whole():
 
 
 def test_without_an_action_the_first_clause_that_fits():
-    assert excerpt_for(LONG, 25).startswith("Et il faudrait que le concessionnaire, au lieu de")
+    quoted = excerpt_for(LONG, 25)
+    assert quoted.startswith("Et il faudrait que le concessionnaire, au lieu de")
+    assert quoted.endswith(" […]")  # the rest of the sentence is left out, and said so
+    sentence = DraftSentence(f"Elle a proposé : « {quoted} ».", ("p1",))
+    assert check_sentence(sentence, {"p1": LONG}, "", {}) == []
+
+
+def test_a_sentence_of_many_clauses_is_quoted_where_it_proposes():
+    text = (
+        "C'est notre méthode, et la bonne méthode, la leur, elle mènera au blocage, "
+        + "parce que, voyez-vous, " * 6
+        + "on a besoin de rouvrir les guichets dans les communes, et vite, sinon rien."
+    )
+    quoted = excerpt_for(text, 40, "Rouvrir les guichets dans les communes")
+    assert "rouvrir les guichets" in quoted and quoted.startswith("[…] ")
+    sentence = DraftSentence(f"Elle a proposé : « {quoted} ».", ("p1",))
+    assert check_sentence(sentence, {"p1": text}, "", {}) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "after", "quoted"),
+    [
+        # The parser set « Moi, » and « Pareil » apart as sentences of their own.
+        ("Elle est au cœur du projet. Moi, ", "ce que je veux, c'est zéro papier.", "", "[…] ce"),
+        ("Oui. Pareil ", "pour les mairies, je propose un guichet.", " Voilà.", "[…] pour"),
+        ("C'est au cœur du projet. ", "Je veux zéro papier.", " Et vite.", "Je veux"),
+        ("", "Je veux zéro papier", " et partout.", "Je veux zéro papier […]"),
+    ],
+)
+def test_a_quotation_the_parser_cut_out_of_a_sentence_says_so(before, text, after, quoted):
+    said = excerpt_for(text, 25, "Supprimer le papier", before=before, after=after)
+    assert said.startswith(quoted) and said.endswith("[…]") == quoted.endswith("[…]")
 
 
 def test_a_quotation_inside_the_sentence_is_never_cut():
