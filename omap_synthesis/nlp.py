@@ -327,6 +327,23 @@ def _load(model: str) -> Language:
 
 
 @cache
+def dictionary_words(model: str = DEFAULT_MODEL) -> frozenset[str]:
+    """The words the pipeline's lemmatizer knows as nouns, adjectives, verbs or adverbs: French
+    words that are not only names (« claire », « marine », not « pécresse »). Read from the
+    installed package's tables (half a second, once per process); empty when it has none."""
+    import srsly
+
+    try:
+        found = sorted(spacy.util.get_package_path(model).glob("*/lemmatizer/lookups/lookups.bin"))
+    except (ModuleNotFoundError, OSError):
+        found = []
+    if not found:
+        return frozenset()
+    index = srsly.msgpack_loads(found[0].read_bytes()).get("lemma_index", {})
+    return frozenset(word for words in index.values() for word in words)
+
+
+@cache
 def french_stop_words() -> frozenset[str]:
     """spaCy's French stop words. Their package builds the French tokenizer exceptions when it is
     imported: several seconds of regex compilation outside ``caching.large_regexes``, so it is

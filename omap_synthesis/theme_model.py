@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.nlp import french_stop_words
+from omap_synthesis.nlp import dictionary_words, french_stop_words
 from omap_synthesis.readers import speaker_lexicon
 from omap_synthesis.terms import french_mask
 
@@ -113,6 +113,15 @@ def _as_name(token) -> bool:
     return token.text[:1].isupper() or token.pos_ == "PROPN"
 
 
+def _a_name(token, lemma: str, exclude: frozenset[str]) -> bool:
+    """Whether ``token`` is a word of a person's name (``exclude``): written as a name, or a
+    word French has only as a name (« pécresse » in a transcript written in lower case)."""
+    if lemma not in exclude and token.lower_ not in exclude:
+        return False
+    known = dictionary_words()
+    return _as_name(token) or bool(known) and token.lower_ not in known
+
+
 def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> ContentTerms:
     """Content lemmas of ``tokens`` and pairs of adjacent content lemmas.
 
@@ -125,9 +134,10 @@ def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> C
     tokens : Doc, Span or iterable of Token
     exclude : frozenset of str
         Lower-case words of people's names (``name_words``), left out where a token is written
-        as a name: with a capital, or tagged as a proper noun. In lower case it is the common
-        word (« une réponse claire » with a Claire in the programme, « les énergies marines »
-        with a Marine among the speakers).
+        as a name (with a capital, or tagged as a proper noun) or is no French word but a name
+        (« pécresse »). In lower case a French word is the common word (« une réponse claire »
+        with a Claire in the programme, « les énergies marines » with a Marine among the
+        speakers).
     mask : array of bool, optional
         Indexed by ``token.i``; False drops the token (e.g. a sentence in another language).
 
@@ -157,7 +167,7 @@ def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> C
             and len(lemma) >= min_chars
             and lemma not in banned
             and lower not in banned
-            and not (_as_name(token) and (lemma in exclude or lower in exclude))
+            and not _a_name(token, lemma, exclude)
             and not _in_address(token, address)
         )
         seq.append((lemma, _surface(token)) if keep else None)

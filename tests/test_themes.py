@@ -116,11 +116,13 @@ def _passages(nlp, texts: list[str], source: str = "notes.txt"):
         ("Madame Claire Martin parle des retraites.", {"retraite"}, {"claire", "martin"}),
         # A name's word in lower case is the common word.
         ("Une réponse claire sur les retraites.", {"clair", "retraite"}, {"claire"}),
+        # … but a word French has only as a name is a name in lower case too.
+        ("et valérie pécresse parle des retraites", {"retraite"}, {"valérie", "pécresse"}),
         ("En 2022, 40 % des dossiers.", {"dossier"}, {"2022", "40"}),
     ],
 )
 def test_content_terms(nlp, text, present, absent):
-    found = set(content_terms(nlp(text), name_words(SPEAKERS)).terms)
+    found = set(content_terms(nlp(text), name_words(SPEAKERS + ("Valérie Pécresse",))).terms)
     assert present <= found
     assert not absent & found
 
