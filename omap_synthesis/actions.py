@@ -433,6 +433,8 @@ def reads_badly(line: str, sent: Span) -> bool:
     for token in sent:
         by_text.setdefault(token.lower_, token)
     words = re.findall(r"\w+(?:-\w+)*['’]?", line.lower())
+    if not words:
+        return True  # a misparse left no word at all
     tokens = [by_text.get(w) for w in words[1:]]
     last = tokens[-1] if tokens else None
     if last is not None and (last.pos_ in _DANGLING_POS or last.lower_ in _THAT | {"soit"}):

@@ -435,16 +435,16 @@ def _fallback_cue(span: Span) -> Cue:
 
 
 def _content_root(span: Span) -> Token:
-    """The sentence's root, or, when the parser made a punctuation mark the root (« D'abord,
-    le recours aux technologies … » hung on its full stop), the word with the largest phrase
-    among those hung on punctuation from the root down."""
+    """The sentence's root, or, when the parser made a punctuation mark or a line break the
+    root (« D'abord, le recours aux technologies … » hung on its full stop), the word with the
+    largest phrase among those hung on such marks from the root down."""
     root = span.root
-    if not root.is_punct:
+    if not (root.is_punct or root.is_space):
         return root
     words, marks = [], [root]
     while marks:
         for child in marks.pop().children:
-            (marks if child.is_punct else words).append(child)
+            (marks if child.is_punct or child.is_space else words).append(child)
     return max(words, key=lambda t: t.right_edge.i - t.left_edge.i, default=root)
 
 

@@ -2144,3 +2144,25 @@ def test_every_talk_is_heard_before_one_talk_takes_its_objective_twice():
     recs = [rec("conf-1", k) for k in range(3)] + [rec("conf-2", k) for k in range(3)]
     ranked = rank_recommendations(recs, [])
     assert [r.evidence[0].talk for r in ranked[:4]] == ["conf-1", "conf-2"] * 2
+
+
+def test_a_sentence_the_parser_hung_on_a_line_break_is_read_from_its_words(nlp):
+    # Segments of a Whisper file joined by a line break: the parser once made the break the
+    # root of the next sentence; the action line was empty and reads_badly failed on it.
+    from spacy.tokens import Doc
+
+    words = ["\n", "Voilà", ",", "par", "exemple", ",", "une", "règle", "absurde", "que"]
+    words += ["je", "voudrais", "changer", "."]
+    heads = [0, 0, 1, 4, 1, 1, 7, 1, 7, 11, 11, 7, 11, 1]
+    deps = ["ROOT", "punct", "punct", "case", "obl:mod", "punct", "det", "obj", "amod", "dep"]
+    deps += ["nsubj", "acl:relcl", "xcomp", "punct"]
+    pos = ["SPACE", "VERB", "PUNCT", "ADP", "NOUN", "PUNCT", "DET", "NOUN", "ADJ", "PRON"]
+    pos += ["PRON", "VERB", "VERB", "PUNCT"]
+    spaces = [False, False, True, True, False, True, True, True, True, True, True, True]
+    spaces += [False, False]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos)
+    span = doc[:]
+    cue = _fallback_cue(span)
+    assert doc[cue.trigger].text == "Voilà"
+    assert _model_action(doc, cue).strip()
+    assert reads_badly("", span)
