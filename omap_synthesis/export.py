@@ -76,7 +76,6 @@ def passages_frame(
     """One row per passage with provenance and every annotation (public: pseudonymised)."""
     event = ingested.event
     pseudo = pseudonymiser or Pseudonymiser()
-    people = event.programme_people if event else {}
     tags = {t.passage_id: t for t in taggings or []}
     parents = {lab.id: lab.parent for lab in codebook.labels} if codebook else {}
     recs_of: dict[str, list[str]] = {}
@@ -86,7 +85,7 @@ def passages_frame(
     rows = []
     for p in ingested.passages:
         item = event.item(p.talk) if event and p.talk else None
-        person = people.get(p.speaker or "")
+        person = event.person_in(p.speaker, p.talk) if event and p.speaker else None
         tag = tags.get(p.id)
         labels = tag.labels if tag else ()
         row = {

@@ -116,10 +116,13 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
         state["last"] = kind
         return kind, state["exchange"] or None
 
-    def classify_talk(_index: int, turn: Turn) -> tuple[str, int | None]:
-        return ("moderation" if turn.speaker in moderators else "talk"), None
-
     item = event.item(item_id)
+    # A chair listed among the speakers of a talk speaks in it (a panellist chairing a session).
+    chairing = moderators - {p.name for p in item.speakers} if item is not None else moderators
+
+    def classify_talk(_index: int, turn: Turn) -> tuple[str, int | None]:
+        return ("moderation" if turn.speaker in chairing else "talk"), None
+
     return classify if item is not None and item.kind == "qa" else classify_talk
 
 

@@ -71,6 +71,19 @@ class Event:
         people.update({s.moderator.name: s.moderator for s in self.sessions if s.moderator})
         return people
 
+    def person_in(self, name: str, item_id: str | None) -> Person | None:
+        """The programme's entry for ``name`` as it speaks in ``item_id``: among the item's
+        speakers, else as the chair of its session, else any entry (one person can be a
+        minister in one talk and a candidate in another)."""
+        item = self.item(item_id) if item_id else None
+        if item is not None:
+            session = self.session(item.session) if item.session else None
+            chair = session.moderator if session is not None else None
+            for person in (*item.speakers, chair):
+                if person is not None and person.name == name:
+                    return person
+        return self.programme_people.get(name)
+
 
 @dataclass(frozen=True)
 class Label:

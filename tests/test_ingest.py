@@ -472,3 +472,29 @@ def test_a_file_name_maps_to_its_talk_whatever_its_case(small_event, name):
     (small_event / "sources" / name).write_text(SPOKEN, encoding="utf-8")
     report = {r.name: r for r in ingest_event(small_event).reports}[name]
     assert (report.talk, report.status) == ("conf-7", "lu")
+
+
+def test_a_chair_listed_among_a_talks_speakers_speaks_in_it():
+    from omap_synthesis.ingest import _qa_classifier
+    from omap_synthesis.models import Event, Item, Person, Session, Turn
+
+    chair = Person("Lionel Jospin", "président de séance")
+    items = (
+        Item("conf-1", "conf", "Le logement", session="S1", speakers=(Person("Jacques Chirac"),)),
+        Item(
+            "conf-2",
+            "conf",
+            "Les institutions",
+            session="S1",
+            speakers=(Person("Lionel Jospin", "candidat"), Person("Jacques Chirac")),
+        ),
+    )
+    event = Event("e", "Journée", "2024-03-14", ".", items, (Session("S1", "Session", chair),))
+    turn = Turn("Lionel Jospin", 0, 10)
+    # Chairing the first talk, speaking in the second: his proposals there are his own.
+    assert _qa_classifier(event, "conf-1")(0, turn)[0] == "moderation"
+    assert _qa_classifier(event, "conf-2")(0, turn)[0] == "talk"
+    # His role is the one the programme gives him where he speaks.
+    assert event.person_in("Lionel Jospin", "conf-2").role == "candidat"
+    assert event.person_in("Lionel Jospin", "conf-1").role == "président de séance"
+    assert event.person_in("Jacques Chirac", None) == Person("Jacques Chirac")
