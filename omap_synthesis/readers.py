@@ -45,8 +45,9 @@ _TIMESTAMP = r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}|\d{1,2}:\d{2}[,.]\d{1,3}"
 _CUE_TIMING = re.compile(rf"^\s*({_TIMESTAMP})\s+-->\s+({_TIMESTAMP})(\s.*)?$")
 _TIMING_ATTEMPT = re.compile(r"\d:\d\d.*-+>|-+>.*\d:\d\d")
 _COMMA_MS = re.compile(r"(\d:\d\d),(?=\d{3}\b)")
+_CLOCK_STAMP = r"\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]"  # « [00:12:30] » before a tag
 _TAG = re.compile(
-    r"^(?:\[(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
+    rf"^(?:{_CLOCK_STAMP}\s*)?"
     r"(?P<name>[^:\n\[\]]{1,160}?)(?:\s+:\s*|:\s+)(?=\S)"
 )
 _AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
@@ -141,11 +142,16 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     capitalised = all(w[0].isupper() or w[0].isdigit() or w.lower() in particles for w in words)
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
-    clock = None
-    if m.group("clock") and not _impossible_stamp(m.group("clock")):
-        parts = [int(p) for p in m.group("clock").split(":")]
-        clock = float(sum(v * 60**i for i, v in enumerate(reversed(parts))))
-    return name, affiliation, m.end(), clock
+    return name, affiliation, m.end(), _stamp_seconds(m.group("clock"))
+
+
+def _stamp_seconds(stamp: str | None) -> float | None:
+    """The seconds of a tag's clock stamp (« 00:01:12 », « 01:12 »), ``None`` without one or
+    for an impossible one."""
+    if not stamp or _impossible_stamp(stamp):
+        return None
+    parts = [int(p) for p in stamp.split(":")]
+    return float(sum(v * 60**i for i, v in enumerate(reversed(parts))))
 
 
 def opens_with_note(line: str) -> bool:
@@ -257,7 +263,7 @@ def _blocks(
 
     A line inside a paragraph that opens with a speaker tag starts a block of its own: many
     transcripts put one turn per line, without blank lines (« P1 : … » then « Eric Zemmour : … »),
-    and so does a line that opens with one of the file's ``known`` tag names without its colon
+    and so does a line that opens with a mistyped tag, without its colon or with a semicolon
     (:func:`_tag_names`, :func:`_untagged_name`).
     """
     spans, pos = [], start
@@ -283,7 +289,7 @@ def _split_at_tags(
     text: str, a: int, b: int, known: frozenset[str] = frozenset()
 ) -> list[tuple[int, int]]:
     """The paragraph ``text[a:b]`` cut before each of its later lines that opens with a tag,
-    or with one of the ``known`` names without its colon (:func:`_untagged_name`)."""
+    or with a mistyped tag (:func:`_untagged_name`)."""
     cuts = [
         m.end()
         for m in re.finditer(r"\n", text[a:b])
@@ -303,13 +309,38 @@ def _tag_names(text: str) -> frozenset[str]:
     )
 
 
-def _untagged_name(block: str, known: frozenset[str]) -> str | None:
-    """A name the file uses as a speaker tag, opening ``block`` without its colon and followed
-    by a capitalised word (« Léa Salamé Vous n'êtes pas d'accord ? »): a tag whose colon the
-    transcriber forgot. « Léa Salamé a raison » or « Léa Salamé, vous … » are about her."""
+class _Untagged(NamedTuple):
+    """A speaker tag mistyped (``_untagged_name``)."""
+
+    name: str
+    offset: int  # of the speech in the block
+    stamp: str | None  # the clock stamp before the name, as written
+    semicolon: bool  # « Nom ; » rather than « Nom » alone
+
+
+_STAMP = re.compile(rf"{_CLOCK_STAMP}[ \t]*")
+_SEMICOLON_TAG = re.compile(r"(?P<name>[^:;\n\[\]]{1,160}?)[ \t]*;[ \t]*(?=\S)")
+
+
+def _untagged_name(block: str, known: frozenset[str]) -> _Untagged | None:
+    """A speaker tag whose colon the transcriber forgot or mistyped, after an optional clock
+    stamp: a name the file uses as a speaker tag followed by a capitalised word (« Léa Salamé
+    Vous n'êtes pas d'accord ? »), or a name the file uses as a speaker tag or a person of the
+    programme (``known_names``) followed by a semicolon, the key next to the colon on a French
+    keyboard (« Eric Zemmour ; Non, … »). « Léa Salamé a raison » or « Léa Salamé, vous … »
+    are about her."""
+    clock = _STAMP.match(block)
+    at = clock.end() if clock else 0
+    stamp = clock.group("clock") if clock else None
+    rest = block[at:]
     for name in sorted(known, key=len, reverse=True):
-        if block.startswith(name) and re.match(r"[ \t]+[A-ZÀ-Ý]", block[len(name) :]):
-            return name
+        if rest.startswith(name) and (gap := re.match(r"[ \t]+(?=[A-ZÀ-Ý])", rest[len(name) :])):
+            return _Untagged(name, at + len(name) + gap.end(), stamp, False)
+    semicolon = _SEMICOLON_TAG.match(rest)
+    if semicolon:
+        name = semicolon.group("name").strip()
+        if name in known or name_key(name) in _KNOWN.get():
+            return _Untagged(name, at + semicolon.end(), stamp, True)
     return None
 
 
@@ -323,8 +354,8 @@ def _turns_from_blocks(
     """Speaker turns from text blocks (a block without a tag continues the previous speaker),
     the spans that are not speech, and the remarks on clock stamps (``_clock_windows``, and
     a stamp that is no time, left out), whose line is the offset of the turn in ``text``; a
-    block that opens with one of the ``known`` tag names without its colon opens that speaker's
-    turn, with a remark."""
+    block that opens with a mistyped tag (``_untagged_name``) opens that speaker's turn, with
+    a remark."""
     turns: list[Turn] = []
     stamps: list[_Note] = []
     speaker, affiliation, heading = None, "", ""
@@ -336,25 +367,28 @@ def _turns_from_blocks(
             nonspeech.append((a, b))
             continue
         tag = split_speaker_tag(block)
-        times: tuple = ()
+        stamp = None
         if tag:
-            speaker, affiliation, offset, clock = tag
-            if clock is None and (stamp := _TAG.match(block).group("clock")):
-                reason = f"horodatage impossible « [{stamp}] »"
-                stamps.append(_Note(a, reason, "texte gardé sans cette heure", False))
-            a += offset
-            if clock is not None:
-                times = ((a, b, clock, clock),)
+            speaker, affiliation, offset, _ = tag
+            stamp = _TAG.match(block).group("clock")
         elif opens_with_note(block):
             # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's;
             # the heading is no part of them.
             speaker, affiliation = None, ""
-            a += _TAG.match(block).end()
-        elif name := _untagged_name(block, known):
-            speaker, affiliation = name, ""
-            a += len(name) + len(block[len(name) :]) - len(block[len(name) :].lstrip())
-            reason = f"prise de parole sans deux-points après « {name} »"
+            offset = _TAG.match(block).end()
+        elif slip := _untagged_name(block, known):
+            speaker, affiliation, offset, stamp = slip.name, "", slip.offset, slip.stamp
+            instead = " (point-virgule à la place)" if slip.semicolon else ""
+            reason = f"prise de parole sans deux-points après « {slip.name} »{instead}"
             stamps.append(_Note(a, reason, "lue comme une prise de parole de ce nom", False))
+        else:
+            offset = 0
+        clock = _stamp_seconds(stamp)
+        if stamp and clock is None:
+            reason = f"horodatage impossible « [{stamp}] »"
+            stamps.append(_Note(a, reason, "texte gardé sans cette heure", False))
+        a += offset
+        times: tuple = ((a, b, clock, clock),) if clock is not None else ()
         turns.append(Turn(speaker, a, b, times=times, heading=heading, affiliation=affiliation))
         heading = ""
     turns, remarks = _clock_windows(turns)

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from omap_synthesis.errors import InputError
-from omap_synthesis.readers import read_source, split_speaker_tag
+from omap_synthesis.readers import known_names, read_source, split_speaker_tag
 
 LIMIT = 1_000_000
 
@@ -661,4 +661,30 @@ def test_a_speaker_tag_without_its_colon_opens_a_turn_with_a_remark(tmp_path, be
     assert source.remarks == (
         f"ligne {line} : prise de parole sans deux-points après « Léa Salamé », lue comme une "
         "prise de parole de ce nom",
+    )
+
+
+@pytest.mark.parametrize("programme", [False, True])
+def test_a_semicolon_for_the_colon_of_a_speaker_tag_opens_a_turn_with_a_remark(tmp_path, programme):
+    # « ; » is the key beside « : » on a French keyboard. The name is a tag of the file, or,
+    # when the file never tags it otherwise, a person of the programme.
+    path = tmp_path / "debat.txt"
+    other = "Nadia Berrada : Et la fibre ?\n\n" if not programme else ""
+    path.write_text(
+        "[00:01:00] Karim Alaoui : Il faut un guichet unique.\n\n"
+        f"{other}[00:01:40] Nadia Berrada ; Non, commençons par les registres.\n\n"
+        "Anticipons ; voilà le mot.\n"
+    )
+    with known_names(["Karim Alaoui", "Nadia Berrada"] if programme else []):
+        source = read_source(path, LIMIT)
+    turns = _turns(source)
+    assert turns[-2:] == [
+        ("Nadia Berrada", "Non, commençons par les registres."),
+        ("Nadia Berrada", "Anticipons ; voilà le mot."),
+    ]
+    assert source.turns[-2].times[0][2] == 100.0
+    line = 3 if programme else 5
+    assert source.remarks == (
+        f"ligne {line} : prise de parole sans deux-points après « Nadia Berrada » "
+        "(point-virgule à la place), lue comme une prise de parole de ce nom",
     )
