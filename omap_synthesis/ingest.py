@@ -90,14 +90,15 @@ def slug(text: str) -> str:
 def _qa_classifier(event: Event, item_id: str, after: int = 0):
     """Label Q&A turns: questions from the audience, answers and moderation by programme people.
 
-    An exchange opens at a heading or at a question after other turns, unless the exchange
-    just opened has had no answer yet (the moderator's opening under the notes' title, then
-    « ## Échange 1 »: one exchange). Numbers follow ``after``, the last exchange of the notes
-    of this item already read.
+    An exchange opens at a question after other turns, unless the exchange just opened has had
+    no answer yet; and at a heading, unless the exchange just opened has had neither question
+    nor answer (the moderator's opening under the notes' title, then « ## Échange 1 »: one
+    exchange). Numbers follow ``after``, the last exchange of the notes of this item already
+    read.
     """
     people = event.programme_people
     moderators = {s.moderator.name for s in event.sessions if s.moderator}
-    state = {"exchange": after, "last": None, "answered": True}
+    state = {"exchange": after, "last": None, "answered": True, "asked": False}
 
     def classify(_index: int, turn: Turn) -> tuple[str, int | None]:
         if turn.speaker in moderators:
@@ -109,10 +110,11 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
         else:
             kind = "question"
         opens = turn.heading or (kind == "question" and state["last"] != "question")
-        if opens and state["answered"]:
+        if opens and (state["answered"] or turn.heading and state["asked"]):
             state["exchange"] += 1
-            state["answered"] = False
+            state["answered"] = state["asked"] = False
         state["answered"] = state["answered"] or kind == "reponse"
+        state["asked"] = state["asked"] or kind == "question"
         state["last"] = kind
         return kind, state["exchange"] or None
 

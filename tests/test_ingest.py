@@ -498,3 +498,23 @@ def test_a_chair_listed_among_a_talks_speakers_speaks_in_it():
     assert event.person_in("Lionel Jospin", "conf-2").role == "candidat"
     assert event.person_in("Lionel Jospin", "conf-1").role == "président de séance"
     assert event.person_in("Jacques Chirac", None) == Person("Jacques Chirac")
+
+
+def test_each_heading_of_qa_notes_opens_an_exchange_even_without_an_answer(small_event):
+    # The moderator's opening under the title stays in the first exchange; the headed
+    # questions that nobody answered are two exchanges, not one.
+    (small_event / "sources" / "qr-1.md").write_text(
+        "# Questions de la salle\n\n"
+        "Youssef Kettani : Nous prenons vos questions, brièvement.\n\n"
+        "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
+        "Youssef Kettani : Nous y reviendrons plus tard.\n\n"
+        "## Échange 2\n\nOmar Sefrioui (ingénieur) : Et les communes rurales ?\n",
+        encoding="utf-8",
+    )
+    passages = [p for p in ingest_event(small_event).passages if p.talk == "qr-1"]
+    assert [(p.kind, p.exchange) for p in passages] == [
+        ("moderation", 1),
+        ("question", 1),
+        ("moderation", 1),
+        ("question", 2),
+    ]
