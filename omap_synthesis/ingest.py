@@ -369,6 +369,52 @@ def _sentences(source: SourceText) -> list[list[tuple[int, int]]]:
     return caching.cached("sentences", key, lambda: turn_sentences(source))
 
 
+# Words in a row that make a shingle, and the share of a source's shingles found in another
+# source of the same talk that makes it the same text (the other's copy in another format,
+# with other line breaks, case or punctuation) or a part of it.
+SHINGLE = 5
+SAME_TEXT = 0.9
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[,.]\d+)?")
+
+
+def _shingles(source: SourceText) -> frozenset[tuple[str, ...]]:
+    """The runs of ``SHINGLE`` words of a source's speech, in lower case, without punctuation,
+    speaker tags or clock times."""
+    speech = " ".join(source.text[t.start_char : t.end_char] for t in source.turns)
+    words = re.findall(r"\w+", _CLOCK_TIME.sub(" ", speech).casefold())
+    return frozenset(zip(*(words[k:] for k in range(SHINGLE)), strict=False))
+
+
+def _same_text(read: list[tuple[Path, SourceText, str]], preferred) -> dict[str, str]:
+    """The sources whose speech another source of the same talk holds already, by name, each
+    with why it is not read: of two sources with the same text, the ``preferred`` one (as
+    for identical copies) is read; a source almost entirely within a longer one gives way to
+    it. Only the sources of one talk are compared, each by its shingles, once."""
+    by_talk: dict[str, list[Path]] = {}
+    for path, _, talk in read:
+        by_talk.setdefault(talk, []).append(path)
+    shingles = {path: _shingles(source) for path, source, _ in read}
+
+    def within(a: Path, b: Path) -> bool:
+        return bool(shingles[a]) and len(shingles[a] & shingles[b]) >= SAME_TEXT * len(shingles[a])
+
+    left_out: dict[str, str] = {}
+    for paths in by_talk.values():
+        kept: list[Path] = []
+        for path in sorted(paths, key=preferred):
+            if holder := next((k for k in kept if within(path, k)), None):
+                what = "même texte que" if within(holder, path) else "texte déjà contenu dans"
+                left_out[path.name] = f"{what} {holder.name}, ignoré pour ne pas le lire deux fois"
+                continue
+            for part in [k for k in kept if within(k, path)]:
+                kept.remove(part)
+                left_out[part.name] = (
+                    f"texte déjà contenu dans {path.name}, ignoré pour ne pas le lire deux fois"
+                )
+            kept.append(path)
+    return left_out
+
+
 _LISTED_BUT_ABSENT = "fichier annoncé dans event.yaml (table « sources ») mais absent du dossier"
 
 
@@ -391,14 +437,18 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
     files = [p for p in entries if p.is_file()]
     stems = Counter(slug(p.stem) for p in files)
     digests = {p: _digest(p, max_bytes) for p in files}
+
     # Of identical copies, the one whose name maps to a programme item, else the shortest name,
     # is read first; the others are read only if it is left out (they are not copies of it then).
+    def preferred(path: Path) -> tuple:
+        return not _talk_named(path.name, event), len(path.name), path.name
+
     keeper: dict[str, str] = {}
-    for path in sorted(files, key=lambda p: (not _talk_named(p.name, event), len(p.name), p.name)):
+    for path in sorted(files, key=preferred):
         keeper.setdefault(digests[path], path.name)
     copies = [p for p in files if digests[p] and keeper[digests[p]] != p.name]
     read_as: dict[str, str] = {}  # a content digest: the name of the copy read
-    last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
+    read: list[tuple[Path, SourceText, str]] = []
     for path in [p for p in entries if p not in copies] + copies:
         if not path.is_file():  # never opened: a FIFO would block the run
             result.skip(path, _not_a_file(path), talk=_talk_named(path.name, event))
@@ -421,6 +471,16 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         if header:
             source = replace(source, remarks=(*source.remarks, header))
         source = _fill_single_speaker(_programme_names(source, event, talk), event, talk)
+        read.append((path, source, talk))
+        if digest:
+            read_as[digest] = path.name
+    same = _same_text(read, preferred)
+    last_exchange: Counter = Counter()  # per Q&A item: two files of notes do not share numbers
+    for path, source, talk in read:
+        digest = digests[path]
+        if path.name in same:
+            result.skip(path, same[path.name], source.format, talk=talk)
+            continue
         source_id = slug(path.stem) if stems[slug(path.stem)] == 1 else slug(path.name)
         passages, removed = passages_from_source(
             source,
@@ -434,8 +494,6 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         result.sources[source.name] = source
         result.hashes[source.name] = digest
         result.reports.append(_report(source, passages, talk, removed, digest))
-        if digest:
-            read_as[digest] = path.name
     order = {p.name: n for n, p in enumerate(entries)}
     result.reports.sort(key=lambda r: order[r.name])
     present = {p.name for p in entries}

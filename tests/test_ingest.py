@@ -518,3 +518,49 @@ def test_each_heading_of_qa_notes_opens_an_exchange_even_without_an_answer(small
         ("moderation", 1),
         ("question", 2),
     ]
+
+
+def test_a_talk_given_twice_in_two_formats_is_read_once(small_event):
+    import docx
+
+    sources = small_event / "sources"
+    said = [
+        (
+            "Hicham Alami",
+            "Bonjour à toutes et à tous. La plateforme d'échange relie déjà douze "
+            "administrations, et nous voulons doubler ce nombre d'ici deux ans.",
+        ),
+        (
+            "Hicham Alami",
+            "Il faut, pour cela, un cadre juridique commun et des équipes formées "
+            "dans chaque ministère.",
+        ),
+    ]
+    (sources / "conf-2.txt").write_text(
+        "".join(f"[00:0{k}:00] {name} : {text}\n\n" for k, (name, text) in enumerate(said)),
+        encoding="utf-8",
+    )
+    document = docx.Document()
+    for name, text in said:  # other case and punctuation, one line break more
+        document.add_paragraph(f"{name} : {text.lower().replace(',', '')}")
+    document.save(sources / "conf-2.docx")
+    (sources / "notes-conf-2.md").write_text(
+        f"---\ntalk: conf-2\n---\n\n{said[0][0]} : {said[0][1]}\n", encoding="utf-8"
+    )
+    (sources / "conf-2-diapositives.md").write_text(
+        "---\ntalk: conf-2\n---\n\n"
+        "Hicham Alami : Diapositive 3, les douze administrations reliées et le calendrier.\n",
+        encoding="utf-8",
+    )
+    result = ingest_event(small_event)
+    assert [m for m in result.messages if "conf-2" in m] == [
+        "conf-2.docx : même texte que conf-2.txt, ignoré pour ne pas le lire deux fois",
+        "notes-conf-2.md : texte déjà contenu dans conf-2.txt, ignoré pour ne pas le lire "
+        "deux fois",
+    ]
+    reports = {r.name: r for r in result.reports}
+    assert reports["conf-2.docx"].talk == "conf-2" and reports["conf-2.docx"].state == (
+        "ignoré : même texte que conf-2.txt, ignoré pour ne pas le lire deux fois"
+    )
+    read = {p.source for p in result.passages if p.talk == "conf-2"}
+    assert read == {"conf-2.txt", "conf-2-diapositives.md"}
