@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
@@ -44,15 +46,38 @@ for _digit in "0123456789":
     )
 
 
+class _Table(dict):
+    """A YAML table that knows the line of each of its keys (``lines``)."""
+
+    lines: dict
+
+
+class _LineLoader(_Loader):
+    """``_Loader`` whose tables are ``_Table``: a message can name the line of a key."""
+
+    def construct_yaml_map(self, node):
+        table = _Table()
+        table.lines = {
+            self.construct_object(k): k.start_mark.line + 1
+            for k, _ in node.value
+            if isinstance(k, yaml.ScalarNode)
+        }
+        yield table
+        table.update(self.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+
+
 class DuplicateKey(yaml.YAMLError):
     def __init__(self, key: object, first: int, line: int):
         super().__init__(f"clé « {key} » en double (déjà ligne {first})")
         self.line = line
 
 
-def load_yaml(path: Path) -> object:
+def load_yaml(path: Path, lines: bool = False) -> object:
     """A YAML file written by the user (programme, codebook, rapporteur's edits), in UTF-8 (or
-    cp1252, with a warning).
+    cp1252, with a warning); with ``lines``, its tables know the line of each key (``_Table``).
 
     Raises ``InputError`` naming the file, and the line where there is one.
     """
@@ -68,13 +93,48 @@ def load_yaml(path: Path) -> object:
         log.warning("%s, ligne %d : le fichier n'est pas en UTF-8, lu en cp1252", path, line)
         text = data.decode("cp1252", "replace")
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_LineLoader if lines else _Loader)
     except DuplicateKey as exc:
         raise InputError(path, str(exc), exc.line) from None
     except yaml.YAMLError as exc:
         raise InputError(path, *yaml_reason(exc)) from None
     except RecursionError:
         raise InputError(path, f"YAML invalide ({TOO_DEEP})") from None
+
+
+# The keys of each table of event.yaml that the tools read (others are allowed and ignored).
+_EVENT_KEYS = frozenset(
+    {"id", "title", "date", "organiser", "venue", "fictional", "notice", "objectives_note"}
+    | {"codebook", "sessions", "items", "sources"}
+)
+_SESSION_KEYS = frozenset({"id", "title", "moderator"})
+_ITEM_KEYS = frozenset(
+    {"id", "kind", "title", "label", "session", "start", "end", "speakers", "objectives"}
+)
+_PERSON_KEYS = frozenset({"name", "role", "institution"})
+
+
+def _warn_near_keys(table: object, known: frozenset[str], path: Path, where: str) -> None:
+    """Warn of a key of ``table`` that the tools do not know but that is close to one they do
+    (« sesion » for « session », « Rôle » for « role »): allowed, like any extra field, but
+    most likely a typo whose value would be lost without a word."""
+    if not isinstance(table, dict):
+        return
+    for key in table:
+        if not isinstance(key, str) or key in known:
+            continue
+        plain = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode().lower()
+        close = difflib.get_close_matches(plain, known, n=1, cutoff=0.8)
+        if close:
+            line = getattr(table, "lines", {}).get(key)
+            at = f"{path}, ligne {line}" if line else str(path)
+            log.warning(
+                "%s : clé « %s » inconnue dans « %s », ignorée (vouliez-vous dire « %s » ?)",
+                at,
+                key,
+                where,
+                close[0],
+            )
 
 
 def _text(value: object, path: Path, where: str, required: bool = True) -> str:
@@ -96,6 +156,7 @@ def _person(raw: object, path: Path, where: str) -> Person:
         raise InputError(
             path, f"champ « {where} » : une personne (name, role, institution) attendue"
         )
+    _warn_near_keys(raw, _PERSON_KEYS, path, where)
     return Person(
         name=_text(raw.get("name"), path, f"{where}.name"),
         role=_text(raw.get("role"), path, f"{where}.role", required=False),
@@ -127,13 +188,15 @@ def load_event(event_dir: str | Path) -> Event:
     if event_dir.exists() and not event_dir.is_dir():
         raise InputError(event_dir, "un dossier d'événement est attendu, c'est un fichier")
     path = event_dir / "event.yaml"
-    raw = load_yaml(path)
+    raw = load_yaml(path, lines=True)
     if not isinstance(raw, dict):
         raise InputError(path, "le programme doit être une table YAML (id, title, items…)")
+    _warn_near_keys(raw, _EVENT_KEYS, path, "event.yaml")
     sessions = []
     for i, s in enumerate(raw.get("sessions") or []):
         if not isinstance(s, dict):
             raise InputError(path, f"champ « sessions[{i}] » : table attendue")
+        _warn_near_keys(s, _SESSION_KEYS, path, f"sessions[{i}]")
         moderator = s.get("moderator")
         sessions.append(
             Session(
@@ -155,6 +218,7 @@ def load_event(event_dir: str | Path) -> Event:
         where = f"items[{i}]"
         if not isinstance(it, dict):
             raise InputError(path, f"champ « {where} » : table attendue")
+        _warn_near_keys(it, _ITEM_KEYS, path, where)
         item_id = _text(it.get("id"), path, f"{where}.id")
         if item_id in seen:
             raise InputError(path, f"champ « {where}.id » : identifiant « {item_id} » en double")

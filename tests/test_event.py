@@ -144,3 +144,23 @@ def test_a_label_without_a_name_is_said_and_its_id_is_not_a_term(tmp_path, caplo
     # « a » (the verb) does not count for label « A »; « simplification » does.
     assert said.scores["A"] == 0.0 and not said.explanations.get("A", {}).get("terms")
     assert meant.explanations["A"]["terms"] == ["simplification"]
+
+
+def test_a_key_one_letter_from_a_known_one_is_read_with_a_warning(tmp_path, caplog):
+    # Extra fields are allowed; a near miss of a known one is most likely a typo.
+    (tmp_path / "event.yaml").write_text(
+        "id: e\ntitle: T\nsessions:\n  - {id: S1, title: Matin}\nitems:\n"
+        "  - id: a\n    kind: conf\n    title: A\n    sesion: S1\n    commentaire: à revoir\n"
+        "    speakers:\n      - {name: Rim Tazi, institution: ENSA, rôle: doctorante}\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING"):
+        (item,) = load_event(tmp_path).items
+    assert item.session == ""
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2
+    assert warnings[0].endswith(
+        "event.yaml, ligne 9 : clé « sesion » inconnue dans « items[0] », ignorée "
+        "(vouliez-vous dire « session » ?)"
+    )
+    assert "clé « rôle » inconnue dans « items[0].speakers[0] »" in warnings[1]
