@@ -7,6 +7,8 @@ import difflib
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -17,6 +19,8 @@ from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
 log = logging.getLogger(__name__)
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+# « 10h45 », « 10 h 45 », « 10h »: how a time is written in French.
+_FRENCH_TIME = re.compile(r"^([01]?\d|2[0-3])\s*[hH]\s*([0-5]\d)?$")
 ITEM_KINDS = {"accueil", "ouverture", "conf", "qa", "pause", "rapporteur", "cloture", "repas"}
 
 
@@ -129,7 +133,7 @@ def _warn_near_keys(table: object, known: frozenset[str], path: Path, where: str
             line = getattr(table, "lines", {}).get(key)
             at = f"{path}, ligne {line}" if line else str(path)
             log.warning(
-                "%s : clé « %s » inconnue dans « %s », ignorée (vouliez-vous dire « %s » ?)",
+                "%s : clé « %s » inconnue dans %s, ignorée (vouliez-vous dire « %s » ?)",
                 at,
                 key,
                 where,
@@ -149,14 +153,17 @@ def _text(value: object, path: Path, where: str, required: bool = True) -> str:
     return str(value).strip()
 
 
-def _person(raw: object, path: Path, where: str) -> Person:
+def _person(raw: object, path: Path, where: str, owner: str = "") -> Person:
+    """A person of the programme, at ``where`` (a field of the entry ``owner``, ``_entry``)."""
     if isinstance(raw, str):
         return Person(name=raw.strip())
     if not isinstance(raw, dict):
         raise InputError(
             path, f"champ « {where} » : une personne (name, role, institution) attendue"
         )
-    _warn_near_keys(raw, _PERSON_KEYS, path, where)
+    _warn_near_keys(
+        raw, _PERSON_KEYS, path, f"« {where} » de la {owner}" if owner else f"« {where} »"
+    )
     return Person(
         name=_text(raw.get("name"), path, f"{where}.name"),
         role=_text(raw.get("role"), path, f"{where}.role", required=False),
@@ -165,15 +172,94 @@ def _person(raw: object, path: Path, where: str) -> Person:
 
 
 def _time(value: object, path: Path, where: str) -> str:
+    """A time of the programme as « HH:MM », written so or the French way (« 10h45 »,
+    « 10 h 45 », « 10h »)."""
     text = _text(value, path, where, required=False)
+    if french := _FRENCH_TIME.match(text):
+        text = f"{french.group(1)}:{french.group(2) or '00'}"
     if text and not _TIME.match(text):
-        raise InputError(path, f"champ « {where} » : heure attendue au format HH:MM, lu « {text} »")
+        raise InputError(
+            path, f"champ « {where} » : heure attendue au format HH:MM ou 10h45, lu « {text} »"
+        )
     return text
 
 
 def _minutes(clock: str) -> int:
     hours, minutes = clock.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+def _entry(kind: str, index: int, raw: object) -> str:
+    """An entry of a list of event.yaml as an organiser finds it: « séquence n° 6
+    (« conf-4 ») », counted from 1, with its id, else its title."""
+    names = (raw.get(k) for k in ("id", "title")) if isinstance(raw, dict) else ()
+    name = next((str(v).strip() for v in names if isinstance(v, str | int) and str(v).strip()), "")
+    return f"{kind} n° {index + 1}" + (f" (« {name} »)" if name else "")
+
+
+@contextmanager
+def _located(path: Path, kind: str, index: int, raw: object) -> Iterator[str]:
+    """Check an entry of a list of event.yaml: within the block, an ``InputError`` about it
+    is said with the entry (``_entry``) and the line where it starts."""
+    label = _entry(kind, index, raw)
+    try:
+        yield label
+    except InputError as exc:
+        line = min(getattr(raw, "lines", {}).values(), default=None)
+        joined = ", " if exc.reason.startswith("champ") else " : "
+        raise InputError(path, f"{label}{joined}{exc.reason}", exc.line or line) from None
+
+
+def _session(raw: object, path: Path, label: str) -> Session:
+    if not isinstance(raw, dict):
+        raise InputError(path, "table attendue (id, title, moderator)")
+    _warn_near_keys(raw, _SESSION_KEYS, path, f"la {label}")
+    moderator = raw.get("moderator")
+    return Session(
+        id=_text(raw.get("id"), path, "id"),
+        title=_text(raw.get("title"), path, "title", required=False),
+        moderator=_person(moderator, path, "moderator", label) if moderator else None,
+    )
+
+
+def _item(raw: object, path: Path, label: str, session_ids: set[str], seen: set[str]) -> Item:
+    if not isinstance(raw, dict):
+        raise InputError(path, "table attendue (id, kind, title, start, end…)")
+    _warn_near_keys(raw, _ITEM_KEYS, path, f"la {label}")
+    item_id = _text(raw.get("id"), path, "id")
+    if item_id in seen:
+        raise InputError(path, f"champ « id » : identifiant « {item_id} » en double")
+    kind = _text(raw.get("kind"), path, "kind")
+    if kind not in ITEM_KINDS:
+        raise InputError(
+            path, f"champ « kind » : « {kind} » inconnu ({', '.join(sorted(ITEM_KINDS))})"
+        )
+    session = _text(raw.get("session"), path, "session", required=False)
+    if session and session not in session_ids:
+        raise InputError(path, f"champ « session » : session « {session} » inconnue")
+    speakers = raw.get("speakers") or []
+    if not isinstance(speakers, list):
+        raise InputError(path, "champ « speakers » : liste attendue")
+    objectives = raw.get("objectives") or []
+    if not isinstance(objectives, list):
+        raise InputError(path, "champ « objectives » : liste attendue")
+    start = _time(raw.get("start"), path, "start")
+    end = _time(raw.get("end"), path, "end")
+    if start and end and _minutes(end) < _minutes(start):
+        raise InputError(
+            path, f"champ « end » : la séquence finit ({end}) avant de commencer ({start})"
+        )
+    return Item(
+        id=item_id,
+        kind=kind,
+        title=_text(raw.get("title"), path, "title"),
+        start=start,
+        end=end,
+        label=_text(raw.get("label"), path, "label", required=False),
+        session=session,
+        speakers=tuple(_person(p, path, f"speakers[{j}]", label) for j, p in enumerate(speakers)),
+        objectives=tuple(str(o) for o in objectives),
+    )
 
 
 def load_event(event_dir: str | Path) -> Event:
@@ -191,76 +277,22 @@ def load_event(event_dir: str | Path) -> Event:
     raw = load_yaml(path, lines=True)
     if not isinstance(raw, dict):
         raise InputError(path, "le programme doit être une table YAML (id, title, items…)")
-    _warn_near_keys(raw, _EVENT_KEYS, path, "event.yaml")
+    _warn_near_keys(raw, _EVENT_KEYS, path, "le programme")
     sessions = []
     for i, s in enumerate(raw.get("sessions") or []):
-        if not isinstance(s, dict):
-            raise InputError(path, f"champ « sessions[{i}] » : table attendue")
-        _warn_near_keys(s, _SESSION_KEYS, path, f"sessions[{i}]")
-        moderator = s.get("moderator")
-        sessions.append(
-            Session(
-                id=_text(s.get("id"), path, f"sessions[{i}].id"),
-                title=_text(s.get("title"), path, f"sessions[{i}].title", required=False),
-                moderator=_person(moderator, path, f"sessions[{i}].moderator")
-                if moderator
-                else None,
-            )
-        )
+        with _located(path, "session", i, s) as label:
+            sessions.append(_session(s, path, label))
     session_ids = {s.id for s in sessions}
     raw_items = raw.get("items")
     if not isinstance(raw_items, list) or not raw_items:
         raise InputError(
             path, "champ « items » manquant ou vide : le programme n'a aucune séquence"
         )
-    items, seen = [], set()
+    items: list[Item] = []
     for i, it in enumerate(raw_items):
-        where = f"items[{i}]"
-        if not isinstance(it, dict):
-            raise InputError(path, f"champ « {where} » : table attendue")
-        _warn_near_keys(it, _ITEM_KEYS, path, where)
-        item_id = _text(it.get("id"), path, f"{where}.id")
-        if item_id in seen:
-            raise InputError(path, f"champ « {where}.id » : identifiant « {item_id} » en double")
-        seen.add(item_id)
-        kind = _text(it.get("kind"), path, f"{where}.kind")
-        if kind not in ITEM_KINDS:
-            raise InputError(
-                path,
-                f"champ « {where}.kind » : « {kind} » inconnu ({', '.join(sorted(ITEM_KINDS))})",
-            )
-        session = _text(it.get("session"), path, f"{where}.session", required=False)
-        if session and session not in session_ids:
-            raise InputError(path, f"champ « {where}.session » : session « {session} » inconnue")
-        speakers = it.get("speakers") or []
-        if not isinstance(speakers, list):
-            raise InputError(path, f"champ « {where}.speakers » : liste attendue")
-        objectives = it.get("objectives") or []
-        if not isinstance(objectives, list):
-            raise InputError(path, f"champ « {where}.objectives » : liste attendue")
-        start = _time(it.get("start"), path, f"{where}.start")
-        end = _time(it.get("end"), path, f"{where}.end")
-        if start and end and _minutes(end) < _minutes(start):
-            raise InputError(
-                path,
-                f"champ « {where}.end » : la séquence « {item_id} » finit ({end}) avant "
-                f"de commencer ({start})",
-            )
-        items.append(
-            Item(
-                id=item_id,
-                kind=kind,
-                title=_text(it.get("title"), path, f"{where}.title"),
-                start=start,
-                end=end,
-                label=_text(it.get("label"), path, f"{where}.label", required=False),
-                session=session,
-                speakers=tuple(
-                    _person(p, path, f"{where}.speakers[{j}]") for j, p in enumerate(speakers)
-                ),
-                objectives=tuple(str(o) for o in objectives),
-            )
-        )
+        with _located(path, "séquence", i, it) as label:
+            items.append(_item(it, path, label, session_ids, {x.id for x in items}))
+    seen = {it.id for it in items}
     mapping = raw.get("sources") or {}
     if not isinstance(mapping, dict):
         raise InputError(path, "champ « sources » : table fichier → intervention attendue")

@@ -46,15 +46,20 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         ("- juste une liste\n", "table YAML"),
         ("id: e\ntitle: T\n", "« items »"),
         ("title: T\nitems:\n  - {id: a, kind: conf, title: A}\n", "« id »"),
-        (EVENT_OK.replace('"10:00"', '"25h"'), "items[0].start"),
-        (EVENT_OK.replace("kind: conf", "kind: atelier"), "items[0].kind"),
+        (
+            EVENT_OK.replace('"10:00"', '"25h"'),
+            "ligne 4 : séquence n° 1 (« a »), champ « start » : heure attendue au format HH:MM "
+            "ou 10h45, lu « 25h »",
+        ),
+        (EVENT_OK.replace("kind: conf", "kind: atelier"), "séquence n° 1 (« a »), champ « kind »"),
         (EVENT_OK + "  - {id: a, kind: qa, title: B}\n", "en double"),
         (EVENT_OK + "sources:\n  f.txt: zz\n", "sources.f.txt"),
         (EVENT_OK.replace("title: A", "title: A, session: S9"), "session « S9 »"),
         ("id: e\ntitle: T\nid: f\n", "ligne 3 : clé « id » en double (déjà ligne 1)"),
         (
             EVENT_OK.replace('"10:00"', '"11:15", end: "9:55"'),
-            "« items[0].end » : la séquence « a » finit (9:55) avant de commencer (11:15)",
+            "séquence n° 1 (« a »), champ « end » : la séquence finit (9:55) avant de commencer "
+            "(11:15)",
         ),
         (EVENT_OK.replace("id: e", "id: OMAP 2022/10"), "champ « id » : « OMAP 2022/10 » doit"),
         (EVENT_OK.replace("id: e", "id: '..'"), "doit pouvoir nommer un dossier"),
@@ -160,7 +165,40 @@ def test_a_key_one_letter_from_a_known_one_is_read_with_a_warning(tmp_path, capl
     warnings = [r.getMessage() for r in caplog.records]
     assert len(warnings) == 2
     assert warnings[0].endswith(
-        "event.yaml, ligne 9 : clé « sesion » inconnue dans « items[0] », ignorée "
+        "event.yaml, ligne 9 : clé « sesion » inconnue dans la séquence n° 1 (« a »), ignorée "
         "(vouliez-vous dire « session » ?)"
     )
-    assert "clé « rôle » inconnue dans « items[0].speakers[0] »" in warnings[1]
+    assert "clé « rôle » inconnue dans « speakers[0] » de la séquence n° 1 (« a »)" in warnings[1]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("10h45", "10:45"), ("10 h 45", "10:45"), ("9h", "9:00"), ("14H05", "14:05")],
+)
+def test_times_written_the_french_way_are_read(tmp_path, written, read):
+    (tmp_path / "event.yaml").write_text(EVENT_OK.replace('"10:00"', f'"{written}"'))
+    (item,) = load_event(tmp_path).items
+    assert item.start == read
+
+
+def test_a_faulty_entry_of_the_programme_is_named_by_its_place_and_id(tmp_path):
+    # Counted from 1 with its id (or its title), and its line: not a 0-based « items[2] ».
+    (tmp_path / "event.yaml").write_text(
+        EVENT_OK
+        + "  - {id: pause, kind: pause, title: Pause, start: '10:30'}\n"
+        + "  - id: b\n    kind: conf\n    title: B\n    start: 10h45\n    end: 10:40\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_event(tmp_path)
+    assert info.value.reason == (
+        "ligne 6 : séquence n° 3 (« b »), champ « end » : la séquence finit (10:40) avant de "
+        "commencer (10:45)"
+    )
+    (tmp_path / "event.yaml").write_text(EVENT_OK + "  - {kind: conf, title: Atelier C}\n")
+    with pytest.raises(InputError) as info:
+        load_event(tmp_path)
+    assert (
+        info.value.reason
+        == "ligne 5 : séquence n° 2 (« Atelier C »), champ « id » manquant ou vide"
+    )
