@@ -164,9 +164,11 @@ class References:
         self.pseudonymiser = pseudonymiser
 
     def speaker(self, passage: Passage) -> str:
-        """Public name; a role used as a tag (« Représentant de … ») is kept, lower-cased."""
+        """Public name; a role used as a tag (« Représentant de … ») is kept, lower-cased. A
+        label that names nobody (« SPEAKER_00 », « P2 ») is « une personne non nommée »,
+        unless the programme gives it as a person's name (a moderator listed as « P2 »)."""
         name = passage.speaker or ""
-        if not name or _UNNAMED.match(name):
+        if not name or _UNNAMED.match(name) and name not in self.event.programme_people:
             return "une personne non nommée"
         first = name.split()[0].lower()
         if first in ROLE_WORDS:

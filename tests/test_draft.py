@@ -518,3 +518,24 @@ def test_typography_keeps_a_unit_with_its_number_outside_quotations():
         "En 2022 les ménages, en 1995 10\u00a0000 personnes"
     )
     assert grammar_errors(text.split(" (")[0] + ".") == []
+
+
+def test_a_label_the_programme_gives_as_a_name_is_that_person_not_an_unnamed_one():
+    # A moderator listed as « P2 » in event.yaml is a person of the programme, as in the
+    # dataset; « P3 », whom the programme does not name, stays unnamed.
+    from dataclasses import replace
+
+    from omap_synthesis.draft import References
+    from omap_synthesis.models import Person
+
+    inputs = _inputs(
+        [
+            ("qr-1", "P2", "Nous prenons une dernière question.", 0.5),
+            ("qr-1", "P3", "Merci pour cette journée.", 0.5),
+        ]
+    )
+    first, *others = inputs.event.sessions
+    event = replace(inputs.event, sessions=(replace(first, moderator=Person("P2")), *others))
+    refs = References(event, inputs.passages, inputs.pseudonymiser)
+    assert [refs.speaker(p) for p in inputs.passages] == ["P2", "une personne non nommée"]
+    assert refs.ref("p0").startswith("Questions/Réponses, session 1, P2")
