@@ -831,7 +831,7 @@ def _object_heads(head) -> list:
     (« un statut spécifique »)."""
     if head.pos_ in {"NOUN", "PROPN"}:
         if lemma(head) not in lexicon()["nominalisations"]:
-            return [head]
+            return _given_priority(head)
         return [
             c
             for c in head.children
@@ -845,7 +845,16 @@ def _object_heads(head) -> list:
         # subject, of the state verb or of the verb that governs it.
         holder = head.head if head.dep_ == "xcomp" and not subjects(head) else head
         found += [c for c in subjects(holder) if _nominal(c)]
-    return found
+    return [x for c in found for x in _given_priority(c)] if found else found
+
+
+def _given_priority(noun) -> list:
+    """What a noun of necessity or priority is about (« une priorité absolue au logement
+    social », « donner la priorité à l'école »): its noun complements, not the word itself,
+    which two unrelated proposals share."""
+    if lemma(noun) not in lexicon()["priority_nouns"]:
+        return [noun]
+    return [c for c in noun.children if c.dep_ == "nmod" and c.pos_ in {"NOUN", "PROPN"}] or [noun]
 
 
 def _nominal(token) -> bool:

@@ -1005,6 +1005,20 @@ def test_opposed_positions_worded_apart_are_two_recommendations_marked_opposed(n
     assert len(one.evidence) == len(other.evidence) == 1
 
 
+def test_two_priorities_are_two_recommendations(nlp, tmp_path):
+    # « priorité absolue » is all they share: what each puts first differs.
+    path = tmp_path / "debat.txt"
+    path.write_text(
+        "Amina Idrissi : C'est indispensable, c'est la priorité absolue aux deux chantiers "
+        "essentiels : la formation des agents.\n\nKarim Alaoui : Je crois qu'il faut une "
+        "priorité absolue au logement, et plus exactement au logement social.\n",
+        encoding="utf-8",
+    )
+    ingested = ingest_file(path)
+    recs = extract_recommendations(ingested.passages, parse_passages(nlp, ingested.passages))
+    assert len(recs) == 2 and all(len(r.evidence) == 1 for r in recs)
+
+
 def test_ids_are_stable_and_objectives_come_with_a_codebook(debate, sample_event):
     ingested, docs = debate
     codebook = load_codebook(sample_event / "codebook.yaml")
