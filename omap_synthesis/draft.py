@@ -470,10 +470,13 @@ def excerpt_for(text: str, words: int, action: str = "", before: str = "", after
     if quoted.endswith((",", ";", ":", "—", "–")):
         quoted = f"{quoted.rstrip(' ,;:—–')} {ELIDED}"
     lead, rest = before.rstrip()[-1:], after.lstrip()[:1]
+    # After a word, in a punctuated text, the parser cut a sentence (« Sans Domicile » /
+    # « Fixe cela, c'est … »); without punctuation, only a word in lower case says so.
+    punctuated = any(mark in before for mark in ".!?…")
     if (
         lead
         and not quoted.startswith(ELIDED)
-        and (lead in ",;:—–-" or lead.isalpha() and quoted[:1].islower())
+        and (lead in ",;:—–-" or lead.isalpha() and (quoted[:1].islower() or punctuated))
     ):
         quoted = f"{ELIDED} {quoted}"
     if rest and quoted[-1:].isalnum() and (rest.islower() or rest in ",;:"):

@@ -115,6 +115,8 @@ def test_a_sentence_of_many_clauses_is_quoted_where_it_proposes():
         # The parser set « Moi, » and « Pareil » apart as sentences of their own.
         ("Elle est au cœur du projet. Moi, ", "ce que je veux, c'est zéro papier.", "", "[…] ce"),
         ("Oui. Pareil ", "pour les mairies, je propose un guichet.", " Voilà.", "[…] pour"),
+        ("Oui. Ceux qui sont Sans Domicile ", "Fixe, il faut les loger.", "", "[…] Fixe"),
+        ("Ceux qui sont ", "Sans abri, il faut les loger.", "", "Sans abri"),  # unpunctuated
         ("C'est au cœur du projet. ", "Je veux zéro papier.", " Et vite.", "Je veux"),
         ("", "Je veux zéro papier", " et partout.", "Je veux zéro papier […]"),
     ],
