@@ -1474,9 +1474,15 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             and next_word not in {"propre", "propres"}
         ):
             masc, fem = lex["determiners"][t.lower_]
-            article = fem if t.head.morph.get("Gender") == ["Fem"] else masc
+            gender = t.head.morph.get("Gender")
             # « à l'hôpital », but « aux enseignants »: only « le » and « la » are elided.
-            elided = article != "les" and following is not None and _elides(following.text)
+            elided = masc != "les" and following is not None and _elides(following.text)
+            if masc == fem or elided:
+                article = masc
+            elif gender in (["Fem"], ["Masc"]):
+                article = fem if gender == ["Fem"] else masc
+            else:
+                article = t.lower_  # « leur demande »: the gender is unknown
             if words and (words[-1].lower(), article) in _CONTRACTIONS and not elided:
                 article = _CONTRACTIONS[words.pop().lower(), article]
             words.append(article)

@@ -2180,3 +2180,29 @@ def test_a_sentence_the_parser_hung_on_a_line_break_is_read_from_its_words(nlp):
     assert doc[cue.trigger].text == "Voilà"
     assert _model_action(doc, cue).strip()
     assert reads_badly("", span)
+
+
+@pytest.mark.parametrize(
+    ("determiner", "noun_morph", "expected"),
+    [
+        # The tagger read « demande » as a verb and gave it no gender: the article would be a
+        # guess (« le demande »), the speaker's possessive agrees.
+        ("leur", "VerbForm=Fin", "Étudier leur demande"),
+        ("leur", "Gender=Fem|Number=Sing", "Étudier la demande"),
+        # « ma », « cette » show the gender whatever the tagger says of the noun.
+        ("ma", "VerbForm=Fin", "Étudier la demande"),
+        ("cette", "Gender=Masc|Number=Sing", "Étudier la demande"),
+    ],
+)
+def test_a_possessive_made_an_article_agrees_with_its_noun(nlp, determiner, noun_morph, expected):
+    words = ["Il", "faut", "étudier", determiner, "demande", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        heads=[1, 1, 1, 4, 2, 1],
+        deps=["expl:subj", "ROOT", "xcomp", "det", "obj", "punct"],
+        pos=["PRON", "VERB", "VERB", "DET", "NOUN", "PUNCT"],
+        lemmas=["il", "falloir", "étudier", "son", "demande", "."],
+        morphs=["", "", "VerbForm=Inf", "Poss=Yes", noun_morph, ""],
+    )
+    assert action_line(doc, Cue("deontic", 1, 2)) == expected
