@@ -84,6 +84,7 @@ def _lexicon() -> dict:
         "reciprocal": frozenset(data["reciprocal_verbs"]),
         "state_verbs": data["state_verbs"],
         "dropped": frozenset(data["dropped_adverbs"]),
+        "interjections": frozenset(data["interjections"]),
         "order": frozenset(data["order_adverbs"]),
         "determiners": data["determiners"],
         "demonstrative_phrases": frozenset(data["demonstrative_phrases"]),
@@ -532,6 +533,7 @@ def _until_end(tokens: list[Token], lead: Sequence[str] = (), cut: bool = True) 
     """The words ``lead`` then those of ``tokens`` as written (the first one lower-cased at a
     sentence's start), up to the first sentence end, cut to the line's length (unless not
     ``cut``)."""
+    tokens = [t for t in tokens if not _interjection(t)]
     end = next((k for k, t in enumerate(tokens) if t.text in SENTENCE_ENDS), len(tokens))
     text = "".join(t.text_with_ws for t in tokens[:end])
     if lead and end and tokens[0].is_sent_start and tokens[0].pos_ != "PROPN":
@@ -1227,7 +1229,7 @@ def _kept(child: Token) -> bool:
         return True
     if {t.i for t in child.subtree} <= _contrast(child):
         return False
-    if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl"):
+    if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl") or _interjection(child):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
     if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
@@ -1302,6 +1304,12 @@ def _manner(clause: Token) -> bool:
         and not any(c.lower_ in _SPEAKER_PRONOUNS for c in clause.children)
         and lemma(clause) not in lexicon()["reporting_verbs"]
     )
+
+
+def _interjection(token: Token) -> bool:
+    """« eh bien », « ben »: a word of ``interjections`` (actions.yaml), or one fixed to it."""
+    word = token.head if token.dep_ == "fixed" else token
+    return word.pos_ != "PROPN" and word.lower_ in _lexicon()["interjections"]
 
 
 def _phrase(token: Token) -> str:
@@ -1444,6 +1452,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             or (t.pos_ in {"VERB", "AUX"} and subjects(t))
             or (_emphasis(t) and t.dep_ != "det")  # « tout contrat » stays
             or _comment(t)
+            or _interjection(t)
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))
@@ -1531,6 +1540,7 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
     text = _STUTTER.sub(r"\1", text)
     text = re.sub(r"(,\s*){2,}", ", ", text)
+    text = _OPEN_WORD_COMMA.sub(r"\1 ", text)
     text = re.sub(r"[,;:]\s*\(", " (", text)
     text = re.sub(r"[\s,;:\u00a0]+\)", ")", text)
     text = re.sub(r"[^\S\u00a0]+", " ", _quotes_closed(text))
@@ -1546,6 +1556,11 @@ _NUMBER_WORDS = (
     "|quinze|seize|vingt|trente|quarante|cinquante|soixante|cent|mille|\\d+"
 )
 _STUTTER = re.compile(rf"\b(?!(?:nous|vous|{_NUMBER_WORDS})\b)(\w+)(?:\s+\1\b)+", re.IGNORECASE)
+
+
+# A comma right after a word that opens a phrase (« que, les communes puissent … », where an
+# interjection or a hesitation set off by commas was taken out) is no comma of the line.
+_OPEN_WORD_COMMA = re.compile(r"\b(que|de|du|des|à|au|aux|le|la|les|un|une)\s*,\s+", re.I)
 
 
 def _quotes_closed(text: str) -> str:
