@@ -759,6 +759,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         content |= {infinitive(head)}
     nouns = frozenset(lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop)
     action = _model_action(span.doc, cue) if cue.kind == "model" else action_line(span.doc, cue)
+    action = _without_pause_commas(action, detection.sentence)
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
@@ -805,6 +806,31 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         kinds=kinds,
         amounts=_amounts(t for t in head.subtree if span.start <= t.i < span.end),
     )
+
+
+# Words that open a phrase or an incise of their own after a comma (« la justice, euh, la
+# santé », « qui sont, euh, malheureusement, porteurs »).
+_PHRASE_OPENERS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "PROPN", "ADV"})
+
+
+def _without_pause_commas(action: str, sentence: Sentence) -> str:
+    """``action`` without the comma cleaning left where it took out a hesitation set off by
+    commas inside a phrase: « les scandaleuses, euh, amendes » is analysed as « les
+    scandaleuses, amendes », which the line says « les scandaleuses amendes ». A comma before a
+    word that opens a phrase of its own stays (« la justice, euh, la santé »)."""
+    passage, doc = sentence.passage, sentence.span.doc
+    for start, _ in passage.removed:
+        said = passage.text[:start].rstrip()
+        if not said.endswith(","):
+            continue
+        at = passage.text_to_clean(len(said) - 1)
+        comma = next((t for t in doc if t.idx == at and t.text == ","), None)
+        if comma is None or comma.i == 0 or comma.i + 1 >= len(doc):
+            continue
+        before, after = doc[comma.i - 1], doc[comma.i + 1]
+        if after.pos_ not in _PHRASE_OPENERS and not after.is_punct:
+            action = action.replace(f"{before.text}, {after.text}", f"{before.text} {after.text}")
+    return action
 
 
 def _amounts(tokens: Iterable[Token]) -> frozenset[str]:

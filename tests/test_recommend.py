@@ -2226,3 +2226,28 @@ def test_a_possessive_made_an_article_agrees_with_its_noun(nlp, determiner, noun
 def test_an_interjection_never_enters_a_line(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+@pytest.mark.parametrize(
+    ("said", "action"),
+    [
+        # Cleaning took « euh » out and left one of its commas inside the noun phrase.
+        (
+            "J'ai proposé que la région annule les injustes, euh, pénalités infligées aux "
+            "communes.",
+            "Annuler les injustes pénalités infligées aux communes (la région)",
+        ),
+        # Before the next item of a list, the comma is the speaker's.
+        (
+            "Il faudra recruter dans les écoles, euh, les hôpitaux.",
+            "Recruter dans les écoles, les hôpitaux",
+        ),
+    ],
+)
+def test_a_comma_left_by_a_hesitation_inside_a_phrase_is_dropped(
+    nlp, detector, tmp_path, said, action
+):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    cue = detector.sentence_cues(sentence.span)[0]
+    assert _candidate(Detection(sentence, (cue,)), 0).action == action
