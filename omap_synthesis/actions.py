@@ -857,13 +857,15 @@ def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list
 
 def _subject(verb: Token, cue: Cue) -> Token | None:
     """The nominal subject of the action: the verb's own (the last one before it, as « l'enjeu
-    est que ces signalements soient traités » has two) or the modal's (« l'État doit … »)."""
+    est que ces signalements soient traités » has two) or the modal's (« l'État doit … »). An
+    infinitive has none of its own: a noun the parser made its subject is the speaker's framing
+    (« ma proposition, c'est de défiscaliser … »), not who should act."""
     nominal = [
         s
         for s in subjects(verb)
         if s.pos_ in {"NOUN", "PROPN"} and s.i < verb.i and s.i != cue.trigger
     ]
-    if nominal:
+    if nominal and verb.morph.get("VerbForm") != ["Inf"]:
         return nominal[-1]
     if cue.actor is not None and verb.doc[cue.actor].pos_ in {"NOUN", "PROPN"}:
         return verb.doc[cue.actor]

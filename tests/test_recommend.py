@@ -2251,3 +2251,10 @@ def test_a_comma_left_by_a_hesitation_inside_a_phrase_is_dropped(
     sentence = next(sentences(passages, parse_passages(nlp, passages)))
     cue = detector.sentence_cues(sentence.span)[0]
     assert _candidate(Detection(sentence, (cue,)), 0).action == action
+
+
+def test_the_noun_that_frames_a_proposal_is_not_its_actor(nlp, detector):
+    # The parser made the repeated « proposition » the subject of the infinitive.
+    said = "C'est ma proposition, ma proposition, c'est de rouvrir les maternités de proximité."
+    doc, cues = _cues(nlp, detector, said)
+    assert action_line(doc, cues[0]) == "Rouvrir les maternités de proximité"
