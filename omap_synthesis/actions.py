@@ -1233,6 +1233,8 @@ def _kept(child: Token) -> bool:
         return False
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl") or _interjection(child):
         return False
+    if _appended_clause(child):
+        return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
     if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
         return False
@@ -1253,6 +1255,20 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _appended_clause(child: Token) -> bool:
+    """A clause set off by a comma that the parser hung on the verb but that says something of
+    a noun of the line: a relative clause (« reprendre la réforme de 2010, qui était de
+    fusionner … »), or a « que » clause after the verb's object, which a verb with an object
+    cannot govern (« développer une filière, que nous avons tous les moyens … », a relative
+    clause the speaker broke off). Kept, it would dangle; the line ends before it."""
+    if child.head.pos_ not in {"VERB", "AUX"} or not _appended(child.left_edge):
+        return False
+    if child.dep_ == "acl:relcl":
+        return True
+    objects = [c for c in child.head.children if c.dep_ == "obj" and c.i < child.i]
+    return child.dep_ == "ccomp" and _that(child) and any(c.pos_ == "NOUN" for c in objects)
 
 
 # After « pas », words that add to what was said rather than set against it (« pas seulement

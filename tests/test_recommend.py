@@ -2258,3 +2258,47 @@ def test_the_noun_that_frames_a_proposal_is_not_its_actor(nlp, detector):
     said = "C'est ma proposition, ma proposition, c'est de rouvrir les maternités de proximité."
     doc, cues = _cues(nlp, detector, said)
     assert action_line(doc, cues[0]) == "Rouvrir les maternités de proximité"
+
+
+@pytest.mark.parametrize(
+    ("words", "heads", "deps", "pos", "cue", "action"),
+    [
+        # A clause set off by a comma that the parser hung on the verb, but that speaks of its
+        # object, would dangle: a « que » clause where the speaker broke off a relative one
+        # (« …, que nous avons tous les moyens … »), a relative clause (« …, qui était de … »).
+        (
+            "Il faut développer une filière , que nous avons les moyens .",
+            [1, 1, 1, 4, 2, 2, 8, 8, 2, 10, 8, 1],
+            "expl:subj ROOT xcomp det obj punct mark nsubj ccomp det obj punct",
+            "PRON VERB VERB DET NOUN PUNCT SCONJ PRON VERB DET NOUN PUNCT",
+            Cue("deontic", 1, 2),
+            "Développer une filière",
+        ),
+        (
+            "Je propose de reprendre la loi , qui était de fusionner .",
+            [1, 1, 3, 1, 5, 3, 3, 10, 10, 10, 3, 1],
+            "nsubj ROOT mark xcomp det obj punct nsubj cop mark acl:relcl punct",
+            "PRON VERB ADP VERB DET NOUN PUNCT PRON AUX ADP VERB PUNCT",
+            Cue("proposal", 1, 3),
+            "Reprendre la loi",
+        ),
+    ],
+)
+def test_a_clause_broken_off_after_the_object_is_left_out(
+    nlp, words, heads, deps, pos, cue, action
+):
+    words = words.split()
+    finite = {"faut", "avons", "propose", "était"}
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        heads=heads,
+        deps=deps.split(),
+        pos=pos.split(),
+        lemmas=[w.lower() for w in words],
+        morphs=[
+            "Mood=Ind|VerbForm=Fin" if w in finite else "VerbForm=Inf" if w.endswith("er") else ""
+            for w in words
+        ],
+    )
+    assert action_line(doc, cue) == action
