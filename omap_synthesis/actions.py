@@ -85,6 +85,9 @@ def _lexicon() -> dict:
         "state_verbs": data["state_verbs"],
         "dropped": frozenset(data["dropped_adverbs"]),
         "interjections": frozenset(data["interjections"]),
+        "places": frozenset(data["place_names"]),
+        "peoples": frozenset(data["peoples"]),
+        "titles": frozenset(data["titles"]),
         "order": frozenset(data["order_adverbs"]),
         "determiners": data["determiners"],
         "demonstrative_phrases": frozenset(data["demonstrative_phrases"]),
@@ -214,7 +217,7 @@ def action_line(doc: Doc, cue: Cue) -> str:
         if lemma(head) not in _SEMI_AUXILIARIES and any(
             t.pos_ in {"NOUN", "PROPN"} for t in following
         ):
-            words = [t.text for t in following if t.lower_ not in _lexicon()["dropped"]]
+            words = [_cased(t) for t in following if t.lower_ not in _lexicon()["dropped"]]
             words = [w for k, w in enumerate(words) if not (k and w == "," == words[k - 1])]
             while words and words[-1] in _PUNCT_END:
                 words.pop()
@@ -535,7 +538,7 @@ def _until_end(tokens: list[Token], lead: Sequence[str] = (), cut: bool = True) 
     ``cut``)."""
     tokens = [t for t in tokens if not _interjection(t)]
     end = next((k for k, t in enumerate(tokens) if t.text in SENTENCE_ENDS), len(tokens))
-    text = "".join(t.text_with_ws for t in tokens[:end])
+    text = "".join(_cased(t) + t.whitespace_ for t in tokens[:end])
     if lead and end and tokens[0].is_sent_start and tokens[0].pos_ != "PROPN":
         text = text[:1].lower() + text[1:]
     words = [*lead, *re.sub(r"([,;:])", r" \1 ", text).split()]
@@ -1330,6 +1333,28 @@ def _interjection(token: Token) -> bool:
     return word.pos_ != "PROPN" and word.lower_ in _lexicon()["interjections"]
 
 
+def _cased(token: Token) -> str:
+    """``token`` as written, with the capital the transcript lost on a name (see
+    ``place_names`` and ``peoples`` in actions.yaml): « l'europe » → « l'Europe », « les
+    français » → « les Français », « monsieur macron » → « monsieur Macron »."""
+    text, lex = token.text, _lexicon()
+    if not (text.isalpha() and text.islower()) or token.pos_ in _DANGLING_POS | {"PRON"}:
+        return text
+    before = token.doc[token.i - 1].lower_ if token.i else ""
+    # With a plural article: not « un test de français », nor « les arsenaux russes et
+    # américains », which the tagger may read as nouns.
+    people = (
+        lemma(token) in lex["peoples"]
+        and token.pos_ in {"NOUN", "PROPN"}
+        and token.morph.get("Number") == ["Plur"]
+        and any(c.lower_ in {"les", "des", "aux"} for c in token.children)
+    )
+    named = token.pos_ == "PROPN" and token.ent_type_ in {"LOC", "PER"}
+    if token.lower_ in lex["places"] or people or named or before in lex["titles"]:
+        return text[:1].upper() + text[1:]
+    return text
+
+
 def _phrase(token: Token) -> str:
     return "".join(t.text_with_ws for t in token.subtree).strip().lower()
 
@@ -1516,7 +1541,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
         elif t.is_sent_start and t.pos_ != "PROPN":
             words.append(t.text[:1].lower() + t.text[1:])
         else:
-            words.append(t.text)
+            words.append(_cased(t))
     return words
 
 

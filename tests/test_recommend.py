@@ -2302,3 +2302,39 @@ def test_a_clause_broken_off_after_the_object_is_left_out(
         ],
     )
     assert action_line(doc, cue) == action
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        # The transcript's lower case is the transcriber's; the line writes names with their
+        # capital: a people as a noun, a place, a name after « monsieur ».
+        ("Il faut reverser les recettes aux marocains.", "Reverser les recettes aux Marocains"),
+        (
+            "Je propose que l'allemagne lève les sanctions infligées à la hongrie.",
+            "Lever les sanctions infligées à la Hongrie (l'Allemagne)",
+        ),
+        (
+            "Il faut reprendre la réforme de monsieur dupont.",
+            "Reprendre la réforme de monsieur Dupont",
+        ),
+        # An adjective of nationality and a language keep their lower case.
+        (
+            "Il faut que les écoles marocaines enseignent le français aux enfants.",
+            "Enseigner le français aux enfants (les écoles marocaines)",
+        ),
+        # The tagger may read them as plural nouns; without a plural article they are not
+        # peoples.
+        (
+            "Il faut un test de français obligatoire pour les candidats.",
+            "Prévoir un test de français obligatoire",
+        ),
+        (
+            "Il faut réduire les arsenaux centraux, russes et américains.",
+            "Réduire les arsenaux centraux, russes et américains",
+        ),
+    ],
+)
+def test_a_line_gives_names_the_capital_the_transcript_lost(nlp, detector, sentence, action):
+    doc, cues = _cues(nlp, detector, sentence)
+    assert action_line(doc, cues[0]) == action
