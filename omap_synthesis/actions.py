@@ -196,6 +196,9 @@ def action_line(doc: Doc, cue: Cue) -> str:
     if verb is not None:
         negation = ["ne", "pas"] if _cue_negated(cue, doc) or denied(head) else []
         return _finish([*negation, verb.lower_, *_render(head)])
+    said = _subject_clause(head)
+    if said is not None:
+        return said
     if head.pos_ in {"NOUN", "PROPN"} and cue.kind != "imperative" and not misread:
         # « Deuxièmement, non à la fermeture des trésoreries rurales »: a measure refused.
         refused = _cue_negated(cue, doc) or any(
@@ -227,6 +230,41 @@ def action_line(doc: Doc, cue: Cue) -> str:
             if not reads_badly(longer, head.sent):
                 return longer
     return line
+
+
+def _subject_clause(noun: Token) -> str | None:
+    """« je propose que tout projet d'éoliennes soit soumis au vote … », with the verb hung
+    elsewhere: a noun that heads a « que » clause is its subject, and the line says the clause,
+    whose verb « Prévoir tout projet … » would lose; ``None`` for another noun, or when no verb
+    in the subjunctive follows within the line (the speaker broke the clause off)."""
+    mark = next((c for c in noun.children if c.dep_ == "mark" and c.lower_ in _THAT), None)
+    if noun.pos_ != "NOUN" or mark is None:
+        return None
+    sent, inside = noun.sent, {t.i for t in noun.subtree}
+    verb = next(
+        (
+            t
+            for t in sent[noun.i + 1 - sent.start :]
+            if t.i not in inside and t.pos_ in {"VERB", "AUX"} and t.morph.get("Mood") == ["Sub"]
+        ),
+        None,
+    )
+    if verb is None:
+        return None
+    line = _finish(_until_end(list(sent[_restart(mark) - sent.start :]), _SO_THAT))
+    return line if verb.text in line.split() else None
+
+
+def _restart(mark: Token) -> int:
+    """Where the « que » clause of ``mark`` starts: at the last « que » when the speaker
+    started twice (« il faut que, qu'il y ait … »)."""
+    start = mark.i
+    for t in mark.doc[mark.i + 1 : mark.sent.end]:
+        again = t.lower_ in _THAT or t.lower_.startswith(("qu'", "qu’"))
+        if not (t.is_punct or again):
+            break
+        start = t.i if again else start
+    return start
 
 
 def action_head(doc: Doc, cue: Cue) -> Token:
@@ -496,14 +534,8 @@ def verbatim_action(head: Token, whole: bool = False) -> str | None:
     tokens = [t for t in head.subtree if sent.start <= t.i < sent.end and t.i not in aside]
     mark = next((c for c in head.children if c.dep_ == "mark" and lemma(c) == "que"), None)
     if mark is not None:
-        start = mark.i
         # « il faut que, qu'il y ait … »: the speaker started twice; the last start counts.
-        for t in (t for t in tokens if t.i > mark.i):
-            again = t.lower_ in _THAT or t.lower_.startswith(("qu'", "qu’"))
-            if not (t.is_punct or again):
-                break
-            start = t.i if again else start
-        clause = [t for t in tokens if t.i >= start]
+        clause = [t for t in tokens if t.i >= _restart(mark)]
         words = _until_end(clause, _SO_THAT)
         if whole and words != _until_end(clause, _SO_THAT, cut=False):
             return None

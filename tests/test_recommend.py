@@ -2338,3 +2338,23 @@ def test_a_clause_broken_off_after_the_object_is_left_out(
 def test_a_line_gives_names_the_capital_the_transcript_lost(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+def test_a_noun_that_opens_a_que_clause_keeps_the_clauses_verb(nlp):
+    # The parser made « projet » the head of the « que » clause and hung its verb on
+    # « propose »: « Prévoir tout projet de parc » would lose what is proposed of it.
+    words = "Je propose que tout projet de parc soit soumis au vote des habitants ."
+    doc = Doc(
+        nlp.vocab,
+        words=words.split(),
+        heads=[1, 1, 4, 4, 1, 6, 4, 8, 1, 10, 8, 12, 10, 1],
+        deps=(
+            "nsubj ROOT mark det ccomp case nmod aux:pass conj case obl:arg case nmod punct"
+        ).split(),
+        pos="PRON VERB SCONJ DET NOUN ADP NOUN AUX VERB ADP NOUN ADP NOUN PUNCT".split(),
+        morphs=["", "Mood=Ind|VerbForm=Fin", "", "", "Gender=Masc|Number=Sing"]
+        + ["", "", "Mood=Sub|VerbForm=Fin", "VerbForm=Part|Voice=Pass"]
+        + [""] * 5,
+    )
+    line = action_line(doc, Cue("model", 1, 4))
+    assert line == "Faire en sorte que tout projet de parc soit soumis au vote des habitants"
