@@ -914,6 +914,8 @@ def _vague(head, cue: Cue, action: str) -> bool:
     words = count_words(action)
     if words < 2 or (cue.kind == "model" and head.i == cue.trigger):
         return True
+    if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
+        return True
     if head.pos_ in {"NOUN", "PROPN"}:
         return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
     if infinitive(head) in _EMPTY_VERBS or talk_only(head):
@@ -944,6 +946,53 @@ def _vague(head, cue: Cue, action: str) -> bool:
         for c in head.children
     )
     return (pronoun and not direct) or (not named and words < SPECIFIC_WORDS)
+
+
+# Prepositions of an exception (« sauf pour les Français, qui sont usés par leur travail »).
+_EXCEPT = frozenset({"sauf", "excepté", "hormis"})
+
+
+def _lost_restriction(head: Token, action: str) -> bool:
+    """The line names a noun of the action but drops the « qui » or « où » clause that says
+    which of them are meant: one not set off by a comma (« pour les veuves qui n'ont pas de
+    carrière complète », cut by the line's length), or any on the noun of an exception (« sauf
+    pour les français, qui sont usés par leur travail »). Without it, the line says the measure
+    of all of them."""
+    said = set(re.findall(r"\w+", action.casefold()))
+    for clause in head.subtree:
+        noun = clause.head
+        if clause.dep_ != "acl:relcl" or noun.pos_ != "NOUN" or noun == head:
+            continue
+        words = [t for t in clause.subtree if t.pos_ in {"VERB", "NOUN", "ADJ"}]
+        if noun.lower_ not in said or any(t.lower_ in said for t in words):
+            continue
+        # « des brigades qui seront fléchées vers les campagnes », « une Europe qui réussisse
+        # … »: a future or a subjunctive describes what the action makes, not which of them.
+        verbs = [clause, *(c for c in clause.children if c.dep_ in {"aux", "aux:pass", "cop"})]
+        if any(
+            v.morph.get("Tense") == ["Fut"] or v.morph.get("Mood") in (["Sub"], ["Cnd"])
+            for v in verbs
+        ):
+            continue
+        relative = any(
+            c.lower_ in {"qui", "où"} and c.morph.get("PronType") == ["Rel"]
+            for c in clause.children
+        )
+        excepted = any(c.dep_ == "case" and c.lower_ in _EXCEPT for c in noun.children)
+        first = clause.left_edge
+        appended = first.i > 0 and first.doc[first.i - 1].text == ","
+        if relative and (excepted or not appended):
+            return True
+    return False
+
+
+def _said_of_a_place(trigger: Token) -> bool:
+    """« des secteurs où il faudra embaucher, la justice, la santé »: the action is said in a
+    « où » clause of a noun the line cannot name, and what follows its verb is no object."""
+    return any(
+        c.lower_ == "où" and c.morph.get("PronType") == ["Rel"] and c.i < trigger.i
+        for c in trigger.children
+    )
 
 
 def _names_nobody(subject) -> bool:

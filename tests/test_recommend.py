@@ -2358,3 +2358,42 @@ def test_a_noun_that_opens_a_que_clause_keeps_the_clauses_verb(nlp):
     )
     line = action_line(doc, Cue("model", 1, 4))
     assert line == "Faire en sorte que tout projet de parc soit soumis au vote des habitants"
+
+
+@pytest.mark.parametrize(
+    ("said", "vague"),
+    [
+        # The line keeps the noun but not the clause that says which of them are meant: it
+        # would say the measure of all of them.
+        (
+            "Je ferai cette réforme, jusqu'à soixante-quatre ans, sauf pour les ouvriers, qui, "
+            "sont usés par leur métier, ont un travail long et pénible.",
+            True,
+        ),
+        (
+            "Et je propose de porter les allocations de rentrée des familles, de trois cent "
+            "vingt euros à quatre cent cinquante euros pour les familles qui n'ont pas de "
+            "revenu fixe.",
+            True,
+        ),
+        # Said in a « où » clause of a noun the line cannot name.
+        (
+            "Il y a des métiers, tout le monde le sait, où il faudra former, le bâtiment, par "
+            "exemple, la restauration.",
+            True,
+        ),
+        ("Je propose d'aider les familles qui n'ont pas de revenu fixe.", False),
+        # A future describes what the action makes, not which of them.
+        (
+            "On veut créer 300 nouvelles classes de maternelle qui seront ouvertes dans nos "
+            "villages.",
+            False,
+        ),
+    ],
+)
+def test_a_line_that_drops_what_restricts_its_noun_is_vague(nlp, detector, tmp_path, said, vague):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
