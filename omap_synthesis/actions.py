@@ -652,7 +652,9 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         elif child == clitic and taken is not None:
             words += _taken_up(taken)
         elif _kept(child) and child not in (actor, after):
-            words += _render(child)
+            # With no one named to act, « son », « sa », « ses » are the doer's own, whoever
+            # does it (« il ne faut pas battre sa coulpe »), not an article's.
+            words += _render(child, own=actor is None)
         elif child.dep_ in _CLAUSES:
             words += [w for top in _tops(_after_incise(child)) for w in _render(top)]
         elif _inner_mark(child, verb, max(kept, default=verb.i)):
@@ -1500,14 +1502,16 @@ def _bare_demonstrative(token: Token, kept: set[int]) -> bool:
 
 
 _NEAR_FAR = frozenset({"-là", "-ci"})
+_OWN = frozenset({"son", "sa", "ses"})
 
 
 def _demonstrative(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in {"ce", "cet", "cette", "ces"} for c in noun.children)
 
 
-def _render(token: Token, skip: set[int] | None = None) -> list[str]:
-    """Words of ``token``'s subtree, determiners normalised, comments and emphasis dropped."""
+def _render(token: Token, skip: set[int] | None = None, own: bool = False) -> list[str]:
+    """Words of ``token``'s subtree, determiners normalised (but for the third person's
+    possessives when ``own``), comments and emphasis dropped."""
     lex, skip = _lexicon(), set(skip or ())
     stop = next((t.i for t in token.subtree if t.i > token.i and t.text in SENTENCE_ENDS), None)
     if stop is not None:
@@ -1556,6 +1560,7 @@ def _render(token: Token, skip: set[int] | None = None) -> list[str]:
             and not {lemma(t.head), next_word} & lex["demonstrative_phrases"]
             # « avec ses propres équipes »: the possessive is the phrase's point.
             and next_word not in {"propre", "propres"}
+            and not (own and t.lower_ in _OWN)
         ):
             masc, fem = lex["determiners"][t.lower_]
             gender = t.head.morph.get("Gender")

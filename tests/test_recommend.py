@@ -2397,3 +2397,24 @@ def test_a_line_that_drops_what_restricts_its_noun_is_vague(nlp, detector, tmp_p
     span = sentence.span
     cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
     assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        # With no one named to act, the possessive is the doer's own, whoever does it.
+        (
+            "Il ne faut pas perdre son sang-froid face à la crise.",
+            "Ne pas perdre son sang-froid face à la crise",
+        ),
+        ("Il faut que chacun prenne ses responsabilités.", "Prendre ses responsabilités"),
+        # With an actor named, the line says whose: « (chaque ministère) ».
+        (
+            "Il est indispensable que chaque ministère publie ses délais de traitement.",
+            "Publier les délais de traitement (chaque ministère)",
+        ),
+    ],
+)
+def test_a_possessive_of_the_doer_stays_when_no_actor_is_named(nlp, detector, sentence, action):
+    doc, cues = _cues(nlp, detector, sentence)
+    assert action_line(doc, cues[0]) == action
