@@ -1606,6 +1606,7 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
         words.pop()
     text = " ".join(w for w in words + (actor or []) if w.strip())
     text = _lexicon()["dropped_phrases"].sub(" ", text)
+    text = re.sub(r"[\s,]+(?:et|ou|mais)\s*$", "", text)  # « …, et par ailleurs » lost its end
     if len(_lexicon()["order_any"].findall(text)) < 2:  # « d'abord … ensuite » orders actions
         text = _lexicon()["order_phrases"].sub(" ", text)
     text = re.sub(r"\s+([,.)])", r"\1", text)

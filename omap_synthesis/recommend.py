@@ -420,7 +420,7 @@ def _fallback_cue(span: Span) -> Cue:
     soit interopérable »), the adjective; what is needed or should exist (« nous avons besoin
     d'une instance », « il doit y avoir des critères »), the noun.
     """
-    root = token = _content_root(span)
+    root = token = _own_clause(_content_root(span))
     path = [root]
     for _ in range(4):
         below = _looked_through(token)
@@ -432,6 +432,28 @@ def _fallback_cue(span: Span) -> Cue:
     # action's (not a « pas » that sets a phrase against another: « baisser la TVA, pas des
     # chèques »).
     return Cue("model", root.i, token.i, negated=any(denied(t) for t in path))
+
+
+# Subjects that name whom the speaker addresses.
+_ADDRESSEE = frozenset({"vous", "tu"})
+
+
+def _own_clause(root: Token) -> Token:
+    """``root``, or, when it says what the addressee does (« j'enlève les prestations … aux
+    étrangers, vous ne le faites pas », where the parser made the jab the root), the clause
+    hung on it in which the speaker says what they do."""
+    if not any(s.lower_ in _ADDRESSEE for s in subjects(root)):
+        return root
+    return next(
+        (
+            c
+            for c in root.children
+            if c.dep_ in {"advcl", "ccomp", "conj", "parataxis"}
+            and c.pos_ == "VERB"
+            and first_person(c, allow_on=False)
+        ),
+        root,
+    )
 
 
 def _content_root(span: Span) -> Token:

@@ -2418,3 +2418,14 @@ def test_a_line_that_drops_what_restricts_its_noun_is_vague(nlp, detector, tmp_p
 def test_a_possessive_of_the_doer_stays_when_no_actor_is_named(nlp, detector, sentence, action):
     doc, cues = _cues(nlp, detector, sentence)
     assert action_line(doc, cues[0]) == action
+
+
+def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
+    # The parser made « vous ne le faites pas » the root: the action is the speaker's own.
+    doc = nlp(
+        "Moi, je baisse les impôts de production, aux entreprises industrielles, "
+        "vous ne le faites pas."
+    )
+    cue = _fallback_cue(doc[:])
+    assert doc[cue.head].lower_ == "baisse"
+    assert _model_action(doc, cue).startswith("Baisser les impôts de production")
