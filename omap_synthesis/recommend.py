@@ -939,7 +939,12 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
         return True
     if head.pos_ in {"NOUN", "PROPN"}:
-        return cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
+        # « Prévoir des réformes », « Prévoir des zones »: things of a kind, which nobody
+        # could provide as said.
+        said = action.casefold().split()
+        bare = len(said) == 3 and said[0] == lexicon_support_verb() and said[1] in {"des", "les"}
+        plain = cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
+        return bare or plain
     if infinitive(head) in _EMPTY_VERBS or talk_only(head):
         return True
     # « faire » with nothing it makes (« Faire depuis deux ans », « Faire de manière
@@ -1028,9 +1033,10 @@ def _names_nobody(subject) -> bool:
 
 
 def _names_nothing(noun) -> bool:
-    """« quelque chose », « des choses »: an object that names nothing."""
+    """« quelque chose », « des choses », « autre chose »: an object that names nothing."""
     return lemma(noun) == "chose" and not any(
-        c.dep_ in {"amod", "nmod", "acl", "acl:relcl"} for c in noun.children
+        c.dep_ in {"amod", "nmod", "acl", "acl:relcl"} and c.lower_ != "autre"
+        for c in noun.children
     )
 
 

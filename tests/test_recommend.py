@@ -2429,3 +2429,21 @@ def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
     cue = _fallback_cue(doc[:])
     assert doc[cue.head].lower_ == "baisse"
     assert _model_action(doc, cue).startswith("Baisser les impôts de production")
+
+
+@pytest.mark.parametrize(
+    ("said", "vague"),
+    [
+        # « Prévoir » and things of a kind, with nothing that says which: nobody could provide
+        # them as said; nor could anyone do « autre chose ».
+        ("Ce qu'il faut, ce sont des mesures.", True),
+        ("Il faut faire autre chose.", True),
+        ("Ce qu'il faut, ce sont des mesures pour les locataires modestes.", False),
+    ],
+)
+def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, said, vague):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
