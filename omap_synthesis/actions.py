@@ -1280,9 +1280,11 @@ def _kept(child: Token) -> bool:
     ):
         # « financer ce qui marche »: « ce » heads what the restrictive clause names.
         return any(_restrictive(c) for c in child.children)
-    # « je leur restituerai »: a clitic right before its verb, whatever tag the parser gave it.
+    # « je leur restituerai », « il faut leur en donner »: a clitic before its verb, alone or
+    # with others, whatever tag the parser gave it; never moved after the verb.
     verbal = child.head.pos_ == "VERB" or is_future(child.head)
-    if child.lower_ in lex["clitics"] and child.i == child.head.i - 1 and verbal:
+    between = child.doc[child.i : child.head.i]
+    if verbal and between and all(t.lower_ in lex["clitics"] for t in between):
         return False
     # « il faut plus de policiers »: a quantity, not a negation (« il ne faut plus de … »).
     quantity = bool(list(child.children)) and not denied(child.head)

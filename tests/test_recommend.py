@@ -700,6 +700,9 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Ce que je propose, c'est de la formation continue pour les enseignants.",
             "Prévoir de la formation continue pour les enseignants",
         ),
+        # Two clitics before the infinitive, the first read as a determiner: neither is moved
+        # after the verb (« Accorder leur les crédits »).
+        ("Il faut leur en accorder les crédits.", "Accorder les crédits"),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
