@@ -94,6 +94,7 @@ def _lexicon() -> dict:
         "clitics": frozenset(data["clitics"]),
         "function_words": frozenset(data["function_words"]) | _PUNCT_END,
         "negative": frozenset(data["negative_determiners"]),
+        "negative_pronouns": frozenset(data["negative_pronouns"]),
         "aspirated_h": tuple(data["aspirated_h"]),
         "max_words": int(data["max_words"]),
         "passing": frozenset(data["passing_verbs"]),
@@ -842,6 +843,9 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
         return []
     if _lexicon()["negative"] & {w.lower() for w in words}:
         return ["ne"]
+    # « il ne faut oublier personne »: « Ne pas oublier personne » would not be French.
+    if any(negative_pronoun(c) and c.text in words for c in verb.children):
+        return ["ne"]
     said = [verb, verb.doc[cue.trigger]]
     # « il faudrait ne publier que les marchés de plus de … »: « ne … que » restricts, and
     # « ne pas publier que … » would say another thing.
@@ -852,6 +856,13 @@ def _negation(verb: Token, cue: Cue, words: list[str]) -> list[str]:
         "pas",
     )
     return ["ne", adverb]
+
+
+def negative_pronoun(token: Token) -> bool:
+    """« personne », « rien » as said after « ne »: with no determiner (not « la personne »)."""
+    return token.lower_ in _lexicon()["negative_pronouns"] and not any(
+        c.dep_ == "det" for c in token.children
+    )
 
 
 def _cue_negated(cue: Cue, doc: Doc) -> bool:

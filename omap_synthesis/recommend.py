@@ -26,6 +26,7 @@ from omap_synthesis.actions import (
     is_needed,
     lexicon_support_verb,
     needed_action,
+    negative_pronoun,
     nominal_verb,
     state_verbs,
     verbatim_action,
@@ -959,13 +960,13 @@ def _vague(head, cue: Cue, action: str) -> bool:
     pronoun = any(
         (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"})
         or (c.dep_ == "nsubj:pass" and _names_nobody(c))
-        or (c.dep_ == "obj" and _names_nothing(c))
+        or (c.dep_ == "obj" and _names_nothing(c, action))
         for c in head.children
     )
     direct = clitic_antecedent(head)[1] is not None or any(
         c.dep_ in {"obj", "nsubj:pass", "xcomp", "ccomp"}
         and c.pos_ in {"NOUN", "PROPN", "VERB"}
-        and not _names_nothing(c)
+        and not _names_nothing(c, action)
         for c in head.children
     )
     named = direct or any(
@@ -1032,12 +1033,19 @@ def _names_nobody(subject) -> bool:
     )
 
 
-def _names_nothing(noun) -> bool:
-    """« quelque chose », « des choses », « autre chose »: an object that names nothing."""
+def _names_nothing(noun, action: str) -> bool:
+    """« quelque chose », « des choses », « autre chose »: an object that names nothing; and
+    « personne », « rien » when the line lost the « ne » that made them say nobody or nothing
+    (« Faire personne »)."""
+    if negative_pronoun(noun) and not _NE.search(action):
+        return True
     return lemma(noun) == "chose" and not any(
         c.dep_ in {"amod", "nmod", "acl", "acl:relcl"} and c.lower_ != "autre"
         for c in noun.children
     )
+
+
+_NE = re.compile(r"\bne\b|\bn['’]", re.IGNORECASE)
 
 
 def _objects(head) -> frozenset[str]:

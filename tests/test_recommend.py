@@ -2442,6 +2442,9 @@ def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
         ("Ce qu'il faut, ce sont des mesures.", True),
         ("Il faut faire autre chose.", True),
         ("Ce qu'il faut, ce sont des mesures pour les locataires modestes.", False),
+        # « personne », « rien » without the « ne » that made them nobody, nothing.
+        ("Il faut oublier personne.", True),
+        ("Il faut écouter les personnes âgées.", False),
     ],
 )
 def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, said, vague):
@@ -2450,3 +2453,13 @@ def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, s
     span = sentence.span
     cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
     assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
+
+
+def test_nobody_after_ne_reads_ne_alone(nlp, detector, tmp_path):
+    # « ne … personne », as « ne … aucun »: « Ne pas oublier personne » is not French.
+    passages = _passage_docs(tmp_path, "Amina Idrissi : Il ne faut oublier personne.\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    candidate = _candidate(Detection(sentence, (cue,)), 0)
+    assert (candidate.action, candidate.vague) == ("N'oublier personne", False)
