@@ -217,7 +217,7 @@ def action_line(doc: Doc, cue: Cue) -> str:
     if line == _finish([infinitive(head)]) and head.pos_ == "VERB":
         # A bare verb whose complements the parser hung elsewhere (« il faut désigner, pour
         # chaque catégorie de données, une seule administration responsable »).
-        following = _following(head)
+        following = _past_broken_incise(head, _following(head))
         if lemma(head) not in _SEMI_AUXILIARIES and any(
             t.pos_ in {"NOUN", "PROPN"} for t in following
         ):
@@ -447,6 +447,25 @@ def _following(head: Token) -> list[Token]:
     while found and found[-1].pos_ in _DANGLING_POS:
         found.pop()  # « … à laquelle »: the relative clause's preposition
     return found
+
+
+def _past_broken_incise(head: Token, following: list[Token]) -> list[Token]:
+    """``following`` (see ``_following``), or, when it stops inside an incise that a clause
+    breaks (« appliquer, avec la volonté de le faire, les règles … »), the noun phrase after
+    the mark that closes the incise: the action's object, which the incise held apart."""
+    if not following or following[0].text not in _INCISE_MARKS:
+        return following
+    mark = following[0].text
+    if any(t.text == mark for t in following[1:]):
+        return following
+    doc = head.doc
+    close = next((t for t in doc[following[-1].i + 1 : head.sent.end] if t.text == mark), None)
+    if close is None or doc[following[-1].i + 1].text in SENTENCE_ENDS:
+        return following
+    rest = _following(close)
+    if rest and rest[0].pos_ in {"DET", "NOUN", "PROPN", "NUM"}:
+        return rest
+    return following
 
 
 # Words after which a conjugated verb belongs to a subordinate clause of the line.

@@ -703,6 +703,12 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         # Two clitics before the infinitive, the first read as a determiner: neither is moved
         # after the verb (« Accorder leur les crédits »).
         ("Il faut leur en accorder les crédits.", "Accorder les crédits"),
+        # An incise a clause breaks, hung with the object on the modal: the object past it.
+        (
+            "Sur la sécurité, il faut simplement appliquer, avec la volonté de le faire, "
+            "l'ensemble des lois dont nous disposons.",
+            "Appliquer l'ensemble des lois",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
