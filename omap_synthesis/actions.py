@@ -277,7 +277,19 @@ def action_head(doc: Doc, cue: Cue) -> Token:
     on its clause (« c'est doubler, comme je le souhaite, les aides ») has that clause's verb
     for action."""
     trigger = doc[cue.trigger]
-    return _through(trigger.head if _comments(trigger) else doc[cue.head])
+    head = trigger.head if _comments(trigger) else doc[cue.head]
+    return _through(_past_connective(head))
+
+
+def _past_connective(head: Token) -> Token:
+    """The infinitive a connective the parser read as the action's noun introduces (« je
+    demanderai d'une part de faire un audit »: « part »), else ``head``."""
+    said = sorted([head, *(c for c in head.children if c.dep_ in {"case", "det"})])
+    if "".join(t.text_with_ws for t in said).strip().lower() not in _lexicon()["dropped"]:
+        return head
+    return next(
+        (c for c in head.children if c.i > head.i and c.morph.get("VerbForm") == ["Inf"]), head
+    )
 
 
 def _through(verb: Token) -> Token:

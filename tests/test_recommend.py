@@ -709,6 +709,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "l'ensemble des lois dont nous disposons.",
             "Appliquer l'ensemble des lois",
         ),
+        # « d'une part », a connective the parser read as the action's noun.
+        (
+            "Je demanderai au Sénat d'une part de lancer une enquête générale.",
+            "Lancer une enquête générale",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
