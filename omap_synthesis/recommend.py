@@ -939,6 +939,13 @@ def _vague(head, cue: Cue, action: str) -> bool:
         return True
     if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
         return True
+    provided = action.casefold().split()[:1] == [lexicon_support_verb()]
+    if provided and any(
+        c.dep_ == "mark" and c.lower_ in {"que", "qu'", "qu’"} for c in head.children
+    ):
+        # « il faut que tous les pays avec lesquels … acceptent de … »: the parser lost the
+        # clause's verb and made its subject the thing to provide (« Prévoir tous les pays »).
+        return True
     if head.pos_ in {"NOUN", "PROPN"}:
         # « Prévoir des réformes », « Prévoir des zones »: things of a kind, which nobody
         # could provide as said.

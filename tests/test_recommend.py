@@ -2456,6 +2456,12 @@ def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
         # « personne », « rien » without the « ne » that made them nobody, nothing.
         ("Il faut oublier personne.", True),
         ("Il faut écouter les personnes âgées.", False),
+        # The subject of a « que » clause whose verb the parser lost.
+        (
+            "Il faut que toutes les communes avec lesquelles nous avons des contrats de ville, "
+            "et qu'en plus nous finançons, acceptent de publier leurs comptes.",
+            True,
+        ),
     ],
 )
 def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, said, vague):
