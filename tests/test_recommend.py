@@ -1587,6 +1587,15 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
     )
 
 
+def _judged_vague(nlp, detector, tmp_path, said: str) -> bool:
+    """Whether the line of the one sentence ``said`` is judged vague (its first cue)."""
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    return _candidate(Detection(sentence, (cue,)), 0).vague
+
+
 @pytest.mark.parametrize(
     ("said", "vague"),
     [
@@ -1610,11 +1619,7 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
     ],
 )
 def test_a_line_that_names_nothing_to_act_on_is_vague(nlp, detector, tmp_path, said, vague):
-    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
-    sentence = next(sentences(passages, parse_passages(nlp, passages)))
-    span = sentence.span
-    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
-    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
+    assert _judged_vague(nlp, detector, tmp_path, said) is vague
 
 
 def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
@@ -2396,11 +2401,7 @@ def test_a_noun_that_opens_a_que_clause_keeps_the_clauses_verb(nlp):
     ],
 )
 def test_a_line_that_drops_what_restricts_its_noun_is_vague(nlp, detector, tmp_path, said, vague):
-    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
-    sentence = next(sentences(passages, parse_passages(nlp, passages)))
-    span = sentence.span
-    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
-    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
+    assert _judged_vague(nlp, detector, tmp_path, said) is vague
 
 
 @pytest.mark.parametrize(
@@ -2455,11 +2456,7 @@ def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
     ],
 )
 def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, said, vague):
-    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
-    sentence = next(sentences(passages, parse_passages(nlp, passages)))
-    span = sentence.span
-    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
-    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
+    assert _judged_vague(nlp, detector, tmp_path, said) is vague
 
 
 def test_nobody_after_ne_reads_ne_alone(nlp, detector, tmp_path):
