@@ -894,7 +894,7 @@ def _object_heads(head) -> list:
         # subject, of the state verb or of the verb that governs it.
         holder = head.head if head.dep_ == "xcomp" and not subjects(head) else head
         found += [c for c in subjects(holder) if _nominal(c)]
-    return [x for c in found for x in _given_priority(c)] if found else found
+    return [x for c in found for x in _given_priority(c)]
 
 
 def _given_priority(noun) -> list:
