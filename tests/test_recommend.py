@@ -1624,15 +1624,6 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
     )
 
 
-def _judged_vague(nlp, detector, tmp_path, said: str) -> bool:
-    """Whether the line of the one sentence ``said`` is judged vague (its first cue)."""
-    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
-    sentence = next(sentences(passages, parse_passages(nlp, passages)))
-    span = sentence.span
-    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
-    return _candidate(Detection(sentence, (cue,)), 0).vague
-
-
 @pytest.mark.parametrize(
     ("said", "vague"),
     [
@@ -1653,10 +1644,54 @@ def _judged_vague(nlp, detector, tmp_path, said: str) -> bool:
         ),
         ("Il faut que les contrôles soient renforcés.", False),
         ("Il faut faire des choses concrètes.", False),
+        # The line keeps the noun but not the clause that says which of them are meant: it
+        # would say the measure of all of them.
+        (
+            "Je ferai cette réforme, jusqu'à soixante-quatre ans, sauf pour les ouvriers, qui, "
+            "sont usés par leur métier, ont un travail long et pénible.",
+            True,
+        ),
+        (
+            "Et je propose de porter les allocations de rentrée des familles, de trois cent "
+            "vingt euros à quatre cent cinquante euros pour les familles qui n'ont pas de "
+            "revenu fixe.",
+            True,
+        ),
+        # Said in a « où » clause of a noun the line cannot name.
+        (
+            "Il y a des métiers, tout le monde le sait, où il faudra former, le bâtiment, par "
+            "exemple, la restauration.",
+            True,
+        ),
+        ("Je propose d'aider les familles qui n'ont pas de revenu fixe.", False),
+        # A future describes what the action makes, not which of them.
+        (
+            "On veut créer 300 nouvelles classes de maternelle qui seront ouvertes dans nos "
+            "villages.",
+            False,
+        ),
+        # « Prévoir » and things of a kind, with nothing that says which: nobody could provide
+        # them as said; nor could anyone do « autre chose ».
+        ("Ce qu'il faut, ce sont des mesures.", True),
+        ("Il faut faire autre chose.", True),
+        ("Ce qu'il faut, ce sont des mesures pour les locataires modestes.", False),
+        # « personne », « rien » without the « ne » that made them nobody, nothing.
+        ("Il faut oublier personne.", True),
+        ("Il faut écouter les personnes âgées.", False),
+        # The subject of a « que » clause whose verb the parser lost.
+        (
+            "Il faut que toutes les communes avec lesquelles nous avons des contrats de ville, "
+            "et qu'en plus nous finançons, acceptent de publier leurs comptes.",
+            True,
+        ),
     ],
 )
-def test_a_line_that_names_nothing_to_act_on_is_vague(nlp, detector, tmp_path, said, vague):
-    assert _judged_vague(nlp, detector, tmp_path, said) is vague
+def test_which_action_lines_are_vague(nlp, detector, tmp_path, said, vague):
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
+    assert _candidate(Detection(sentence, (cue,)), 0).vague is vague
 
 
 def test_a_fallback_cue_never_rests_on_a_punctuation_root(nlp):
@@ -2370,41 +2405,6 @@ def test_a_noun_that_opens_a_que_clause_keeps_the_clauses_verb(nlp):
     assert line == "Faire en sorte que tout projet de parc soit soumis au vote des habitants"
 
 
-@pytest.mark.parametrize(
-    ("said", "vague"),
-    [
-        # The line keeps the noun but not the clause that says which of them are meant: it
-        # would say the measure of all of them.
-        (
-            "Je ferai cette réforme, jusqu'à soixante-quatre ans, sauf pour les ouvriers, qui, "
-            "sont usés par leur métier, ont un travail long et pénible.",
-            True,
-        ),
-        (
-            "Et je propose de porter les allocations de rentrée des familles, de trois cent "
-            "vingt euros à quatre cent cinquante euros pour les familles qui n'ont pas de "
-            "revenu fixe.",
-            True,
-        ),
-        # Said in a « où » clause of a noun the line cannot name.
-        (
-            "Il y a des métiers, tout le monde le sait, où il faudra former, le bâtiment, par "
-            "exemple, la restauration.",
-            True,
-        ),
-        ("Je propose d'aider les familles qui n'ont pas de revenu fixe.", False),
-        # A future describes what the action makes, not which of them.
-        (
-            "On veut créer 300 nouvelles classes de maternelle qui seront ouvertes dans nos "
-            "villages.",
-            False,
-        ),
-    ],
-)
-def test_a_line_that_drops_what_restricts_its_noun_is_vague(nlp, detector, tmp_path, said, vague):
-    assert _judged_vague(nlp, detector, tmp_path, said) is vague
-
-
 def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
     # The parser made « vous ne le faites pas » the root: the action is the speaker's own.
     doc = nlp(
@@ -2414,29 +2414,6 @@ def test_a_jab_at_the_addressee_is_not_the_speakers_action(nlp):
     cue = _fallback_cue(doc[:])
     assert doc[cue.head].lower_ == "baisse"
     assert _model_action(doc, cue).startswith("Baisser les impôts de production")
-
-
-@pytest.mark.parametrize(
-    ("said", "vague"),
-    [
-        # « Prévoir » and things of a kind, with nothing that says which: nobody could provide
-        # them as said; nor could anyone do « autre chose ».
-        ("Ce qu'il faut, ce sont des mesures.", True),
-        ("Il faut faire autre chose.", True),
-        ("Ce qu'il faut, ce sont des mesures pour les locataires modestes.", False),
-        # « personne », « rien » without the « ne » that made them nobody, nothing.
-        ("Il faut oublier personne.", True),
-        ("Il faut écouter les personnes âgées.", False),
-        # The subject of a « que » clause whose verb the parser lost.
-        (
-            "Il faut que toutes les communes avec lesquelles nous avons des contrats de ville, "
-            "et qu'en plus nous finançons, acceptent de publier leurs comptes.",
-            True,
-        ),
-    ],
-)
-def test_things_of_a_kind_or_something_else_are_vague(nlp, detector, tmp_path, said, vague):
-    assert _judged_vague(nlp, detector, tmp_path, said) is vague
 
 
 def test_nobody_after_ne_reads_ne_alone(nlp, detector, tmp_path):
