@@ -118,8 +118,10 @@ def _a_name(token, lemma: str, exclude: frozenset[str]) -> bool:
     word French has only as a name (« pécresse » in a transcript written in lower case)."""
     if lemma not in exclude and token.lower_ not in exclude:
         return False
-    known = dictionary_words()
-    return _as_name(token) or bool(known) and token.lower_ not in known
+    if _as_name(token):
+        return True
+    known = dictionary_words()  # read on first need: a quarter of a second
+    return bool(known) and token.lower_ not in known
 
 
 def content_terms(tokens, exclude: frozenset[str] = frozenset(), mask=None) -> ContentTerms:
