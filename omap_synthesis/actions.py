@@ -637,6 +637,8 @@ def _without_bare_infinitive(words: list[str], lead: int, tokens: list[Token]) -
 
 # Object pronouns that take up something said before.
 _OBJECT_CLITICS = frozenset({"le", "la", "les", "l'", "l’", "lui", "leur", "en"})
+# Endings of a present participle or verbal adjective, never of a past participle.
+_PRESENT_PARTICIPLE = ("ant", "ants", "ante", "antes")
 # Marks of a clause that gives a reason.
 _BECAUSE = frozenset({"parce", "car", "puisque"})
 # Adverbs that, without « ne », oppose a conjunct to what precedes it (« et pas », « et non »).
@@ -746,7 +748,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         joined = True
     state = actor is not None and actor == subject and not _passive(verb) and not joined
     if verb_lemma in lex["state_verbs"] and state and at == 0:
-        words, free = _state(verb, cue, subject, words[1:])
+        words, free = _state(verb_lemma, verb, cue, subject, words[1:])
         return words, [], free
     # « il faut mieux attribuer les logements »: « mieux » keeps its place before the
     # infinitive (« Mieux attribuer … », not « Attribuer mieux … »).
@@ -919,14 +921,16 @@ def _restricts(words: list[str]) -> bool:
     return any(w.lower() in _THAT or w.lower().startswith(("qu'", "qu’")) for w in words)
 
 
-def _state(verb: Token, cue: Cue, subject: Token, rest: list[str]) -> tuple[list[str], int]:
-    """« Faire en sorte que » + the subject + the verb of state in the subjunctive + its
-    complements ``rest``: « Faire en sorte que la durée de concession ne dépasse pas sept à
-    dix ans »; and the number of words before the verb, which the line's length does not count
-    (as it does not count an actor)."""
+def _state(
+    state: str, verb: Token, cue: Cue, subject: Token, rest: list[str]
+) -> tuple[list[str], int]:
+    """« Faire en sorte que » + the subject + the verb of state ``state`` (« être » for « être
+    garant »: see ``_verb_words``) in the subjunctive + its complements ``rest``: « Faire en
+    sorte que la durée de concession ne dépasse pas sept à dix ans »; and the number of words
+    before the verb, which the line's length does not count (as it does not count an actor)."""
     leading = {"case", "cc", "punct"}  # « et la forme de coopération doit devenir … »
     phrase = _render(subject, skip={c.i for c in subject.children if c.dep_ in leading})
-    singular, plural = _lexicon()["state_verbs"][infinitive(verb)]
+    singular, plural = _lexicon()["state_verbs"][state]
     # « ne dépasse pas », « ne reste plus »; « aucun contrat ne dépasse … » has its own.
     negation = _negation(verb, cue, phrase + rest)
     form = negation[:1] + [plural if _plural(subject) else singular] + negation[1:]
@@ -1112,10 +1116,11 @@ def _clause_words(noun: Token) -> set[int]:
 
 def _adjectival(verb: Token) -> bool:
     """« être exigeant »: a present participle after « être » is an adjective, said as such
-    (not « exiger »)."""
+    (not « exiger »). No past participle ends in « -ant »: one the tagger reads as past is
+    present too (« l'État doit être garant de … », not « garer l'État »)."""
     return (
         verb.morph.get("VerbForm") == ["Part"]
-        and verb.morph.get("Tense") == ["Pres"]
+        and (verb.morph.get("Tense") == ["Pres"] or verb.lower_.endswith(_PRESENT_PARTICIPLE))
         and any(c.dep_ in {"aux:pass", "cop"} and lemma(c) == "être" for c in verb.children)
     )
 

@@ -225,6 +225,16 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Les identifiants doivent devenir la clé commune des systèmes.",
             "Faire en sorte que les identifiants deviennent la clé commune des systèmes",
         ),
+        # « être » and an adjective in « -ant », even one the tagger reads as a past participle
+        # (it crashed on « soit garant », and « doit être garant » gave « Garer l'État … »).
+        (
+            "Il faut que chaque ministère soit garant de la qualité de ses registres.",
+            "Faire en sorte que chaque ministère soit garant de la qualité des registres",
+        ),
+        (
+            "Je le dis sans détour : l'État doit être garant de la sécurité des données.",
+            "Faire en sorte que l'État soit garant de la sécurité des données",
+        ),
         (
             "Il ne faut pas lancer cent projets en même temps.",
             "Ne pas lancer cent projets en même temps",
