@@ -636,9 +636,14 @@ class DraftBuilder:
         qa = [it for it in read if it.kind == "qa"]
         day = f" du {french_date(event.date)}" if event.date else ""
         title = to_title(event.title)
+        # Recommendations are promised only when the text reads some.
+        what = (
+            "les principales recommandations qui s'en dégagent"
+            if self.inputs.recommendations
+            else "ce qui s'en dégage"
+        )
         first = DraftSentence(
-            f"{OPENING}, au terme de cette journée d'études{day} consacrée {title}, "
-            "voici les principales recommandations qui s'en dégagent."
+            f"{OPENING}, au terme de cette journée d'études{day} consacrée {title}, voici {what}."
         )
         goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)
         objectives = counted(len(codebook.top), "objectif", "objectifs")

@@ -541,3 +541,31 @@ def test_a_label_the_programme_gives_as_a_name_is_that_person_not_an_unnamed_one
     refs = References(event, inputs.passages, inputs.pseudonymiser)
     assert [refs.speaker(p) for p in inputs.passages] == ["P2", "une personne non nommée"]
     assert refs.ref("p0").startswith("Questions/Réponses, session 1, P2")
+
+
+@pytest.mark.parametrize(
+    ("recommended", "said"),
+    [
+        (True, "voici les principales recommandations qui s’en dégagent."),
+        # Nothing found: the opening does not promise what the text then says it lacks.
+        (False, "voici ce qui s’en dégage."),
+    ],
+)
+def test_the_opening_promises_recommendations_only_when_there_are_some(recommended, said):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Un identifiant unique simplifie la vie des usagers.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, "R-0", ["p0"])] if recommended else []
+    text = draft_markdown(build_draft(replace(inputs, recommendations=recs)))
+    opening = text.split("## Ouverture")[1].split("##")[0].strip()
+    assert said in opening
+    assert grammar_errors(prose(opening)) == []
