@@ -735,18 +735,19 @@ class DraftBuilder:
             ]
         if not talks:
             missing = set(self.inputs.missing_items)
-            programmed = [
-                it.display
-                for it in self.inputs.event.items
-                if label_id in it.objectives and it.id not in missing
-            ]
-            if programmed:  # the programme says otherwise: say what the reading found
+            programmed = [it for it in self.inputs.event.items if label_id in it.objectives]
+            read = [it.display for it in programmed if it.id not in missing]
+            unread = [it.display for it in programmed if it.id in missing]
+            if read:  # the programme says otherwise: say what the reading found
                 return [
                     DraftSentence(
-                        f"Le programme le confiait {sequences(programmed, 'à')}, mais l'analyse "
+                        f"Le programme le confiait {sequences(read, 'à')}, mais l'analyse "
                         "des passages ne l'y retrouve pas."
-                    )
+                    ),
+                    *([self._untranscribed(unread)] if unread else []),
                 ]
+            if unread:  # nobody can say it was not addressed: nothing of it was read
+                return [self._untranscribed(unread)]
             return [DraftSentence("Aucune séquence de la journée ne l'a abordé.")]
         labels = [self.inputs.event.item(t).display for t in talks if self.inputs.event.item(t)]
         return [
@@ -756,6 +757,18 @@ class DraftBuilder:
             ),
             *self._summary_points(label_id, talks, limit=min(2, self.points)),
         ]
+
+    @staticmethod
+    def _untranscribed(names: list[str]) -> DraftSentence:
+        """« Les séquences A et B, qui devaient le traiter, n'ont pas de transcription. »"""
+        which = sequences(names)
+        if len(names) == 1:
+            return DraftSentence(
+                f"{which[0].upper()}{which[1:]}, qui devait le traiter, n'a pas de transcription."
+            )
+        return DraftSentence(
+            f"{which[0].upper()}{which[1:]}, qui devaient le traiter, n'ont pas de transcription."
+        )
 
     def _themes_for(self, label_id: str) -> list[DraftSentence]:
         """At most ``theme_count`` recurring themes of this objective, each with the sequences it

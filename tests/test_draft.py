@@ -569,3 +569,38 @@ def test_the_opening_promises_recommendations_only_when_there_are_some(recommend
     opening = text.split("## Ouverture")[1].split("##")[0].strip()
     assert said in opening
     assert grammar_errors(prose(opening)) == []
+
+
+@pytest.mark.parametrize(
+    ("missing", "said"),
+    [
+        (
+            ["conf-6", "conf-7"],
+            "Les séquences Conf 6 et Conf 7, qui devaient le traiter, n’ont pas de transcription.",
+        ),
+        (
+            ["conf-6"],
+            "Le programme le confiait à la séquence Conf 7, mais l’analyse des passages ne l’y "
+            "retrouve pas. La séquence Conf 6, qui devait le traiter, n’a pas de transcription.",
+        ),
+    ],
+)
+def test_an_objective_whose_sequences_have_no_transcript_is_not_said_unaddressed(missing, said):
+    # The sample programme gives O2 to Conf 6 and Conf 7; nothing of either is read.
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft, typography
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Un identifiant unique simplifie la vie des usagers.", 0.5),
+        ]
+    )
+    text = draft_markdown(build_draft(replace(inputs, missing_items=missing)))
+    (o2,) = [lab for lab in inputs.codebook.top if lab.id == "O2"]
+    paragraph = text.split(f"### {typography(o2.name)}\n\n")[1].split("\n\n")[0]
+    assert paragraph == said
+    assert grammar_errors(prose(paragraph)) == []
