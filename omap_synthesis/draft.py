@@ -809,6 +809,9 @@ class DraftBuilder:
         sections = [Section("Ce que les interventions ont apporté")]
         self.quoted = set()
         order = {it.id: n for n, it in enumerate(event.items)}
+        # Where, in each objective's paragraph, a talk the synthesis left out is quoted; the
+        # objectives with nothing to quote, which say so once every talk had its chance.
+        at, bare = {}, []
         for lab in codebook.top:
             talks = self._talks_for(lab.id)
             # Named in the order of the day, not of their shares.
@@ -827,20 +830,97 @@ class DraftBuilder:
                 )
                 quoted = self._summary_points(lab.id, talks, limit=self.points)
                 themes = self._themes_for(lab.id)
-                paragraph += quoted + themes
+                paragraph += quoted
+                at[lab.id] = len(paragraph)
+                paragraph += themes
                 # Unless the reading is too short for any quotation (``SYNTHESIS_LEVELS``).
                 if self.points and not quoted and not themes:
-                    paragraph.append(self._recommended(lab.id))
+                    bare.append(lab.id)
             else:
-                paragraph += self._in_passing(lab.id) + self._themes_for(lab.id)
+                paragraph += self._in_passing(lab.id)
+                at[lab.id] = len(paragraph)
+                paragraph += self._themes_for(lab.id)
             sections.append(Section(lab.name, [paragraph], level=3))
-        return sections
+        labelled, before, others = sections[1:], dict(at), []
+        if not self.inputs.recommendations and self.points:
+            others = self._every_talk(labelled, at)
+        for sec, lab in zip(labelled, codebook.top, strict=True):
+            if lab.id in bare and at[lab.id] == before[lab.id]:
+                sec.paragraphs[0].append(self._recommended(lab.id))
+        return sections + others
+
+    def _every_talk(self, sections: list[Section], at: dict[str, int]) -> list[Section]:
+        """With no recommendation to read, the synthesis stands in for them and has the word
+        budget to itself: every talk that was read and that it does not quote yet is quoted
+        once, under the objective most of its passages carry (a sentence too long to quote
+        whole is quoted cut, « […] » marking the rest), or in a last « Autres interventions »
+        when none carries one. Returns that last section, if any."""
+        top = [lab.id for lab in self.inputs.codebook.top]
+        paragraphs = dict(zip(top, (sec.paragraphs[0] for sec in sections), strict=True))
+        quoted_talks = {self.by_id[pid].talk for pid, _ in self.quoted}
+        others = []
+        for item in self.inputs.event.items:
+            if not item.has_speech or item.id in quoted_talks:
+                continue
+            point = self._talk_point(item.id)
+            if point is None:
+                continue
+            carried = Counter(
+                label
+                for p in self.inputs.passages
+                if p.talk == item.id
+                for label in self.inputs.labels_of.get(p.id, ())
+                if label in top
+            )
+            if not carried:
+                others.append(point)
+                continue
+            label = max(top, key=lambda i: (carried[i], -top.index(i)))
+            paragraphs[label].insert(at[label], point)
+            at[label] += 1
+        return [Section("Autres interventions", [others], level=3)] if others else []
+
+    def _talk_point(self, talk: str) -> DraftSentence | None:
+        """The best sentence of ``talk``'s summary that the synthesis may quote, whole if it can,
+        else cut at a clause (:func:`excerpt_for`); None if no sentence is worth quoting."""
+        candidates = sorted(
+            self.inputs.summaries.get(talk, []), key=lambda s: -getattr(s, "score", 0.0)
+        )
+        for cut in (False, True):
+            for s in candidates:
+                passage = self.by_id[s.passage_id]
+                key = (s.passage_id, s.start_char)
+                if (
+                    passage.kind == "moderation"
+                    or key in self.quoted
+                    or key in self.inputs.claimless
+                    or _overlaps(s, self.vague_spans)
+                ):
+                    continue
+                excerpt = self.inputs.pseudonymiser.text(s.text)
+                if cut:
+                    excerpt = excerpt_for(
+                        excerpt,
+                        QUOTE_WORDS[1],
+                        before=passage.text[: s.start_char - passage.start_char],
+                        after=passage.text[s.end_char - passage.start_char :],
+                    )
+                if quotable(excerpt):
+                    self.quoted.add(key)
+                    return self.cite(s.passage_id, excerpt)
+        return None
 
     def _recommended(self, label_id: str) -> DraftSentence:
         """How many recommendations of the text bear on ``label_id``: what the synthesis says of
         an objective when no sentence is worth quoting (all read as recommendations, or none
         saying anything of its own) and no theme joins its sequences."""
         n = sum(label_id in getattr(r, "objectives", ()) for r in self.inputs.recommendations)
+        if not self.inputs.all_found:  # none anywhere: nothing « ci-après » to point to
+            return DraftSentence("Aucune recommandation ne s'y rattache.")
+        if not self.inputs.recommendations:
+            return DraftSentence(
+                "Aucune recommandation retenue pour cette lecture ne s'y rattache."
+            )
         if not n:
             return DraftSentence("Aucune recommandation relevée ci-après ne s'y rattache.")
         if n >= len(_NUMBERS):  # in words: the faithfulness gate finds no digit of it anywhere
@@ -1101,11 +1181,13 @@ class DraftBuilder:
 
     def fixed_sections(self) -> list[Section]:
         """Opening, synthesis, points left open and closing, the synthesis as full as the word
-        budget allows (it keeps at most ``SYNTHESIS_SHARE`` of it)."""
+        budget allows (it keeps at most ``SYNTHESIS_SHARE`` of it, unless nothing else is read)."""
+        # With no recommendation to read, the synthesis stands in for them: all the budget.
+        share = SYNTHESIS_SHARE if self.inputs.recommendations else 1
         for self.points, self.theme_count in SYNTHESIS_LEVELS:
             self._verb = 0
             synthesis = self.objectives()
-            if _words(synthesis) <= self.words * SYNTHESIS_SHARE:
+            if _words(synthesis) <= self.words * share:
                 break
         return [self.opening(), *synthesis, self.open_points(), self.closing()]
 

@@ -604,3 +604,73 @@ def test_an_objective_whose_sequences_have_no_transcript_is_not_said_unaddressed
     paragraph = text.split(f"### {typography(o2.name)}\n\n")[1].split("\n\n")[0]
     assert paragraph == said
     assert grammar_errors(prose(paragraph)) == []
+
+
+LEILA = "Leila Naciri"
+GUICHET = (
+    "Quand nous avons ouvert le premier guichet numérique dans notre région, les agents ont "
+    "d'abord douté de l'outil, puis ils ont vu les files d'attente diminuer semaine après "
+    "semaine, et aujourd'hui plus personne ne voudrait revenir aux formulaires sur papier que "
+    "nous remplissions à la main pendant des années entières."
+)
+
+
+def test_with_no_recommendation_every_talk_read_is_quoted_in_the_synthesis(nlp):
+    from dataclasses import replace
+
+    from omap_synthesis.check import check_draft
+    from omap_synthesis.draft import DraftBuilder, References, facts
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            # Too long to be quoted whole: it is quoted cut, not left out.
+            ("conf-1", AMINA, GUICHET, 0.9),
+            ("conf-6", KARIM, "Mon service a numérisé les actes d'état civil sans recruter.", 0.5),
+            ("conf-7", LEILA, "Les mairies rurales attendent toujours un bon réseau.", 0.5),
+            ("conf-8", KARIM, "Je garde un souvenir précis de la première réunion.", 0.5),
+        ]
+    )
+    # The last talk carries no objective: it is quoted apart.
+    inputs = replace(inputs, labels_of={**inputs.labels_of, "p3": ()})
+    draft = DraftBuilder(inputs).build()
+    text = draft_markdown(draft)
+    synthesis = text.split("## Ce que les interventions ont apporté")[1].split("## Recomm")[0]
+    refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+    for pid in ("p0", "p1", "p2", "p3"):
+        assert refs.ref(pid) in synthesis, pid
+    assert "«\u00a0Quand nous avons ouvert" in synthesis and "[…]\u00a0»" in synthesis
+    assert synthesis.split("### Autres interventions")[1].count("«") == 1
+    assert "ci-après" not in text
+    passages = {p.id: p.text for p in inputs.passages}
+    speakers = {p.id: refs.speaker(p) for p in inputs.passages}
+    problems = check_draft(
+        draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp, False, speakers
+    )
+    assert problems == []
+    assert grammar_errors(prose(synthesis)) == []
+
+
+def test_an_objective_of_a_day_without_recommendation_points_to_none_ci_apres():
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft, typography
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            # Nothing worth quoting: the objective says that no recommendation bears on it.
+            ("conf-1", AMINA, "Alors euh le guichet, euh, on en a beaucoup parlé, voilà.", 0.9),
+            ("conf-1", KARIM, "Et euh les registres, c'est pareil, euh, on verra bien.", 0.5),
+        ]
+    )
+    text = draft_markdown(build_draft(replace(inputs, recommendations=[])))
+    (o1,) = [lab for lab in inputs.codebook.top if lab.id == "O1"]
+    paragraph = text.split(f"### {typography(o1.name)}\n\n")[1].split("\n\n")[0]
+    assert paragraph == (
+        "Cet objectif a surtout été traité dans la séquence Conf 1. Aucune recommandation ne "
+        "s’y rattache."
+    )
+    assert grammar_errors(prose(paragraph)) == []
