@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from omap_synthesis import caching
 from omap_synthesis.draft import (
+    UNSAID,
     DraftInputs,
     References,
     counted,
@@ -382,6 +383,26 @@ def build_view(
         r.id: typography(display_action(r, uncertain_too=r.id not in read_aloud))
         for r in inputs.recommendations
     }
+    found = {r.id: r for r in inputs.all_found}
+    numbers = {r.id: k for k, r in enumerate(inputs.recommendations, 1)}
+
+    def opposed(rid: str) -> str:
+        """The opposed recommendation as a reader finds it: its number in the list and its
+        title; who made it and where when its title says no action or it is not listed."""
+        title = titles.get(rid, UNSAID)
+        named = (
+            f"recommandation {numbers[rid]}"
+            if rid in numbers
+            else "une recommandation écartée de ce rapport"
+        )
+        if title != UNSAID:
+            return f"{named} ({title})"
+        first = next((e for e in found[rid].evidence if e.passage_id in by_id), None)
+        if first is None:
+            return named
+        passage = by_id[first.passage_id]
+        return typography(f"{named}, formulée par {refs.subject(passage)} ({refs.ref(passage.id)})")
+
     recommendations = [
         {
             "id": r.id,
@@ -390,7 +411,9 @@ def build_view(
             "evidence": [
                 quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id
             ],
-            "contradicts": " ; ".join(titles.get(c, c) for c in getattr(r, "contradicts", ())),
+            "contradicts": "\u00a0; ".join(
+                opposed(c) for c in getattr(r, "contradicts", ()) if c in found
+            ),
         }
         for r in inputs.recommendations
     ]

@@ -1,0 +1,35 @@
+"""The post-event report: what it says of the recommendations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from tests.test_draft import AMINA, KARIM, _inputs, _recommendation
+
+
+def test_an_opposed_recommendation_is_named_so_that_a_reader_finds_it():
+    from omap_synthesis.draft import References
+    from omap_synthesis.report import build_view, render_html
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut augmenter les salaires des agents publics.", 0.9),
+            ("conf-6", KARIM, "Il ne faut surtout pas faire ça maintenant.", 0.5),
+        ]
+    )
+    said, against = _recommendation(inputs, "R-1", ["p0"]), _recommendation(inputs, "R-2", ["p1"])
+    said = replace(said, action="Augmenter les salaires des agents publics", contradicts=("R-2",))
+    # A line that says no action: its title is « Action à préciser », which names nothing.
+    against = replace(against, action="Faire", contradicts=("R-1",))
+    view = build_view(replace(inputs, recommendations=[said, against]), [], {}, [], {})
+    ref = References(inputs.event, inputs.passages, inputs.pseudonymiser).ref("p1")
+    assert [r["contradicts"] for r in view.recommendations] == [
+        f"recommandation 2, formulée par {KARIM} ({ref})",
+        "recommandation 1 (Augmenter les salaires des agents publics)",
+    ]
+    opposed = re.findall(r"Position contraire&nbsp;: (.*?)</p>", render_html(view))
+    assert len(opposed) == 2 and not any("Action à préciser" in o for o in opposed)
+    for rec in view.recommendations:
+        assert grammar_errors(f"Position contraire\u00a0: {rec['contradicts']}.") == []
