@@ -773,6 +773,25 @@ def _words(tokens: Iterable) -> frozenset[str]:
     )
 
 
+# Links inside one noun phrase: a clitic's antecedent stands for the phrase they make.
+_WITHIN_PHRASE = frozenset({"appos", "conj", "nmod"})
+_NOMINAL = frozenset({"NOUN", "PROPN"})
+
+
+def _action_tokens(head: Token) -> list[Token]:
+    """The action's words: its head's subtree; for an infinitive after a modal, the modal's
+    subject (« la certification … doit rester volontaire »); for an object clitic, the whole
+    phrase of the noun it stands for (« sur les plateformes socles, c'est-à-dire …, les
+    registres de référence …, l'État doit les garder en interne »)."""
+    tokens = list(head.subtree)
+    if head.dep_ == "xcomp":
+        tokens += [t for c in subjects(head.head) for t in c.subtree]
+    _, noun = clitic_antecedent(head)
+    while noun is not None and noun.dep_ in _WITHIN_PHRASE and noun.head.pos_ in _NOMINAL:
+        noun = noun.head
+    return tokens + (list(noun.subtree) if noun is not None else [])
+
+
 def _candidate(detection: Detection, order: int) -> _Candidate:
     span = detection.sentence.span
     cue = detection.cues[0]
@@ -780,7 +799,12 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     content = _words(t for t in head.subtree if span.start <= t.i < span.end)
     if head.pos_ == "VERB" or cue.kind == "imperative":
         content |= {infinitive(head)}
-    nouns = frozenset(lemma(t) for t in span if t.pos_ in {"NOUN", "PROPN"} and not t.is_stop)
+    # The nouns of the action, not of the whole sentence (see _mark_contradictions).
+    nouns = frozenset(
+        lemma(t)
+        for t in _action_tokens(head)
+        if span.start <= t.i < span.end and t.pos_ in {"NOUN", "PROPN"} and not t.is_stop
+    )
     action = _model_action(span.doc, cue) if cue.kind == "model" else action_line(span.doc, cue)
     action = _without_pause_commas(action, detection.sentence)
     objects = _objects(head)

@@ -2211,6 +2211,19 @@ def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, senten
     assert lines == ([found] if found else []), sentence
 
 
+def test_opposite_verbs_on_other_things_are_no_contradiction(nlp, tmp_path):
+    # The sentences share « ménages », the actions nothing: to raise wages and to lower a tax
+    # are two measures, not two positions (QA session 27, D2: 29 such pairs on 82 debates).
+    passages = _passage_docs(
+        tmp_path,
+        "Amina Idrissi : Pour soutenir les ménages, il faut augmenter les salaires des agents "
+        "publics.\n\nKarim Lahlou : Pour soutenir les ménages, il faut baisser l'impôt sur "
+        "les sociétés.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert len(recs) == 2 and not any(r.contradicts for r in recs)
+
+
 def test_opposite_status_of_one_thing_is_a_contradiction(nlp, tmp_path):
     # The parser hangs « obligatoire » on the object's complement, not on the object.
     passages = _passage_docs(
