@@ -973,7 +973,7 @@ _CLITIC_AGREEMENT = {
     "l'": ("Sing", None),
     "l’": ("Sing", None),
 }
-_PRO_VERBS = frozenset({"faire", "dire"})
+PRO_VERBS = frozenset({"faire", "dire"})
 # Determiners an antecedent loses for the definite article (« il n'existe aucune agence, il
 # faut la créer » → « créer l'agence »).
 _INDEFINITE = frozenset(
@@ -1022,8 +1022,8 @@ def antecedent(clitic: Token, verb: Token) -> Token | None:
     verb or of its modal. « les administrations qui détiennent ces données doivent les mettre
     à disposition » → « données ». ``None`` when nothing agrees, when the noun is the verb's
     own dependent (already in the line), and for a clitic of « faire » or « dire » (see
-    ``_PRO_VERBS``)."""
-    if lemma(verb) in _PRO_VERBS:
+    ``PRO_VERBS``)."""
+    if lemma(verb) in PRO_VERBS:
         return None
     number, gender = _CLITIC_AGREEMENT[clitic.lower_]
     # « le gouvernement a tort, nous devons le reconnaître »: « le » is the clause.

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis import caching
 from omap_synthesis.actions import (
+    PRO_VERBS,
     action_head,
     action_line,
     clitic_antecedent,
@@ -1101,7 +1102,9 @@ def _lexical_same(a: _Candidate, b: _Candidate, normalised: bool = False) -> boo
         return False
     x, y = (a.stems, b.stems) if normalised else (a.content, b.content)
     shared = x & y
-    if len(shared) < 2:
+    # « faire » names no act of its own: « faire du solaire et de l'éolien » and « (l'hydrogène,)
+    # le faire avec le solaire » share one word, not two.
+    if len(shared - PRO_VERBS) < 2:
         return False
     jaccard = len(shared) / len(x | y)
     if jaccard >= MERGE_JACCARD:

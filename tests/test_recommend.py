@@ -2211,6 +2211,18 @@ def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, senten
     assert lines == ([found] if found else []), sentence
 
 
+def test_two_actions_sharing_faire_and_one_noun_are_not_merged(nlp, tmp_path):
+    # « faire » names no act: one shared noun does not make one proposal of two (QA session
+    # 27, D6: a debater counted as supporting the plan she fought).
+    passages = _passage_docs(
+        tmp_path,
+        "Amina Idrissi : Pour notre avenir énergétique, il faut faire du solaire et de "
+        "l'éolien.\n\nKarim Lahlou : L'hydrogène vert, il faut le faire avec le solaire.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert [r.support for r in recs] == [1, 1]
+
+
 def test_opposite_verbs_on_other_things_are_no_contradiction(nlp, tmp_path):
     # The sentences share « ménages », the actions nothing: to raise wages and to lower a tax
     # are two measures, not two positions (QA session 27, D2: 29 such pairs on 82 debates).
