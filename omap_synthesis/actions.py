@@ -98,6 +98,7 @@ def _lexicon() -> dict:
         "aspirated_h": tuple(data["aspirated_h"]),
         "max_words": int(data["max_words"]),
         "passing": frozenset(data["passing_verbs"]),
+        "naming": frozenset(data["naming_verbs"]),
         "incise_openers": tuple(tuple(o.split()) for o in data["incise_openers"]),
         "clause_openers": frozenset(data["clause_openers"]),
         "clause_needed_after": frozenset(data["clause_needed_after"]),
@@ -138,6 +139,19 @@ def state_verbs() -> frozenset[str]:
     """Verbs of a state: their subject is what an action is about (« l'identifiant unique doit
     devenir la clé commune »)."""
     return frozenset(_lexicon()["state_verbs"])
+
+
+def names_a_thing(doc: Doc, cue: Cue) -> bool:
+    """The cue's verb names its direct object rather than calls for it (« c'est ce qu'on
+    appelle le système de la double peine »: see ``naming_verbs``)."""
+    trigger, head = doc[cue.trigger], doc[cue.head]
+    return (
+        lemma(trigger) in _lexicon()["naming"]
+        and head.head == trigger
+        and head.dep_ == "obj"
+        and head.pos_ in {"NOUN", "PROPN"}
+        and not any(c.dep_ == "case" for c in head.children)
+    )
 
 
 def action_line(doc: Doc, cue: Cue) -> str:

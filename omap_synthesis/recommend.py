@@ -26,6 +26,7 @@ from omap_synthesis.actions import (
     clitic_antecedent,
     is_needed,
     lexicon_support_verb,
+    names_a_thing,
     needed_action,
     negative_pronoun,
     nominal_verb,
@@ -795,7 +796,9 @@ def _action_tokens(head: Token) -> list[Token]:
 
 def _candidate(detection: Detection, order: int) -> _Candidate:
     span = detection.sentence.span
-    cue = detection.cues[0]
+    # « c'est ce qu'on appelle la double peine, donc nous voulons la supprimer »: the line is
+    # the proposal's, not the thing named's; a sentence that only names something is vague.
+    cue = next((c for c in detection.cues if not names_a_thing(span.doc, c)), detection.cues[0])
     head = span.doc[cue.head]
     content = _words(t for t in head.subtree if span.start <= t.i < span.end)
     if head.pos_ == "VERB" or cue.kind == "imperative":
@@ -811,7 +814,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
-    vague = _vague(action_head(span.doc, cue), cue, action)
+    vague = _vague(action_head(span.doc, cue), cue, action) or names_a_thing(span.doc, cue)
     heads = _object_heads(head)
     # A noun the tagger took for a participle keeps its form (« identifiant », not « identifier »).
     targets_of = [nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads]

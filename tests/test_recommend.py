@@ -2459,3 +2459,32 @@ def test_nobody_after_ne_reads_ne_alone(nlp, detector, tmp_path):
     cue = (detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)])[0]
     candidate = _candidate(Detection(sentence, (cue,)), 0)
     assert (candidate.action, candidate.vague) == ("N'oublier personne", False)
+
+
+def _candidate_of(nlp, detector, tmp_path, said):
+    """The candidate of a sentence as ``detect`` reads it: every cue of the rules, else the
+    classifier's fallback."""
+    passages = _passage_docs(tmp_path, f"Amina Idrissi : {said}\n")
+    sentence = next(sentences(passages, parse_passages(nlp, passages)))
+    span = sentence.span
+    cues = detector.sentence_cues(span) or detector.action_cues(span) or [_fallback_cue(span)]
+    return _candidate(Detection(sentence, tuple(cues)), 0)
+
+
+@pytest.mark.parametrize(
+    ("said", "action", "vague"),
+    [
+        # « appeler » names its direct object: the proposal is the sentence's other cue.
+        (
+            "Ça, c'est ce qu'on appelle le régime du forfait, donc nous voulons abolir ce forfait.",
+            "Abolir le forfait",
+            False,
+        ),
+        # A sentence that only names something proposes nothing the line could say.
+        ("C'est ce que nous appelons la taxe des pauvres.", "Prévoir la taxe des pauvres", True),
+        ("Nous appelons les maires à fermer les piscines.", "Fermer les piscines", False),
+    ],
+)
+def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action, vague):
+    candidate = _candidate_of(nlp, detector, tmp_path, said)
+    assert (candidate.action, candidate.vague) == (action, vague)
