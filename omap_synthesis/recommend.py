@@ -482,6 +482,19 @@ def _reformulation_verb(token: Token) -> bool:
 def _looked_through(token: Token) -> list[Token]:
     """Where a fallback cue goes on from ``token`` (nowhere from an action verb)."""
     if _reformulation_verb(token):
+        # « il faut que la taxe ne soit plus la taxe d'hier, c'est-à-dire une taxe sur … »,
+        # the negated clause hung on « dire »: what follows restates what the speaker refuses,
+        # and the line says the clause it restates.
+        refused = [
+            c
+            for c in token.children
+            if c.i < token.i
+            and c.dep_ in {"advcl", "ccomp", "parataxis"}
+            and c.pos_ in {"VERB", "AUX"}
+            and any(denied(t) for t in c.subtree)
+        ]
+        if refused:
+            return refused[:1]
         # « c'est-à-dire une perte de recettes »: what follows is the content.
         return [
             c
@@ -542,11 +555,16 @@ def _looked_through(token: Token) -> list[Token]:
 
 def _model_action(doc: Doc, cue: Cue) -> str:
     """Action line of a fallback cue: « Faire en sorte que … » for an adjective complement
-    (« Être … » for one without a subject, see ``verbatim_action``); for a bare « il faut »,
+    (« Être … » for one without a subject, see ``verbatim_action``) or the predicate noun of a
+    « que » clause; for a bare « il faut »,
     what it governs (``needed_action``)."""
     head = doc[cue.head]
     if head.pos_ == "ADJ" and head.i != cue.trigger:
         return verbatim_action(head)
+    if head.pos_ == "NOUN" and _that(head) and any(c.dep_ == "cop" for c in head.children):
+        # « que la taxe ne soit plus la taxe d'hier »: the predicate noun of a « que » clause
+        # is no thing to provide; the line says the clause, with its negation.
+        return verbatim_action(head) or action_line(doc, cue)
     if head.i == cue.trigger and lemma(head) == "falloir" and not cue.negated:
         return needed_action(head)
     return action_line(doc, cue)

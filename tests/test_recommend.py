@@ -1591,6 +1591,19 @@ def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, 
             "qu'ils aient un complément de salaire.",
             "Avoir un complément de salaire",
         ),
+        # What « c'est-à-dire » restates is what the speaker refuses: the line says the
+        # negated clause, not the description that follows.
+        (
+            "Ça veut dire qu'il faut que le lycée ne soit plus le lycée parisien, c'est-à-dire "
+            "un lycée fondé sur une sélection sévère qui exige des notes très hautes, des "
+            "dossiers très lourds, et une famille très riche.",
+            "Faire en sorte que le lycée ne soit plus le lycée parisien",
+        ),
+        # The predicate noun of a « que » clause is no thing to provide.
+        (
+            "Je crois qu'il faut que la retraite soit un droit pour tous.",
+            "Faire en sorte que la retraite soit un droit pour tous",
+        ),
     ],
 )
 def test_the_action_comes_from_the_main_clause_and_from_an_action(nlp, detector, sentence, action):
