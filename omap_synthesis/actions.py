@@ -1331,7 +1331,7 @@ def _kept(child: Token) -> bool:
         return False
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl") or _interjection(child):
         return False
-    if _appended_clause(child):
+    if _appended_clause(child) or _announces_clause(child):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
     if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
@@ -1355,6 +1355,15 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _announces_clause(child: Token) -> bool:
+    """« de telle sorte », « à tel point »: a phrase whose « tel » announces the « que » clause
+    that says its measure, which the line never keeps (a clause of the verb); alone it dangles
+    (« Revaloriser le minimum vieillesse de telle sorte »)."""
+    return child.dep_.split(":")[0] in {"obl", "nmod"} and any(
+        c.dep_ == "amod" and lemma(c) == "tel" for c in child.children
+    )
 
 
 def _appended_clause(child: Token) -> bool:
@@ -1595,6 +1604,7 @@ def _render(token: Token, skip: set[int] | None = None, own: bool = False) -> li
             or (_emphasis(t) and t.dep_ != "det")  # « tout contrat » stays
             or _comment(t)
             or _interjection(t)
+            or _announces_clause(t)
         ):
             skip.update(x.i for x in t.subtree)
             skip.difference_update(x.i for x in _after_incise(t))

@@ -771,6 +771,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il est indispensable que chaque ministère publie ses délais de traitement.",
             "Publier les délais de traitement (chaque ministère)",
         ),
+        # « de telle sorte » without the « que » clause it announces would dangle.
+        (
+            "Il faut augmenter les bourses de telle sorte que chaque étudiant puisse se loger.",
+            "Augmenter les bourses",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
@@ -1603,6 +1608,11 @@ def test_own_course_reads_the_verb_and_what_it_acts_on(nlp, detector, sentence, 
         (
             "Je crois qu'il faut que la retraite soit un droit pour tous.",
             "Faire en sorte que la retraite soit un droit pour tous",
+        ),
+        (
+            "Nous disons que le loyer social sera plafonné de telle sorte, comme je le disais, "
+            "que aucune famille ne puisse payer plus de 500 euros.",
+            "Plafonner le loyer social",
         ),
     ],
 )
