@@ -164,6 +164,23 @@ def opens_with_note(line: str) -> bool:
 
 # The encoding of a UTF-8 file with lines in cp1252 (``foreign_lines``).
 MIXED = "utf-8+cp1252"
+# The encoding of a UTF-8 file whose C1 control characters were cp1252 bytes (``c1_lines``).
+C1 = "utf-8+c1"
+# C1 controls (U+0080–U+009F), never written on purpose, as the cp1252 characters whose bytes
+# they are once a cp1252 text was decoded as latin-1 then saved as UTF-8 (U+0092 → « ’ »,
+# U+009C → « œ », U+0085 → « … »): one character for one, so positions hold.
+_C1_AS_CP1252 = {
+    code: char for code in range(0x80, 0xA0) if (char := bytes([code]).decode("cp1252", "ignore"))
+}
+
+
+def c1_lines(text: str) -> list[int]:
+    """Numbers of the lines (from 1) with a C1 control character that cp1252 reads as one."""
+    return [
+        n
+        for n, line in enumerate(text.split("\n"), 1)
+        if any(ord(ch) in _C1_AS_CP1252 for ch in line)
+    ]
 
 
 def foreign_lines(data: bytes) -> list[int]:
@@ -183,7 +200,8 @@ def foreign_lines(data: bytes) -> list[int]:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM), else cp1252, else latin-1.
 
-    The lines of a UTF-8 file that are not UTF-8 (``foreign_lines``) are read as cp1252.
+    The lines of a UTF-8 file that are not UTF-8 (``foreign_lines``) are read as cp1252, and so
+    are its C1 control characters (``c1_lines``).
 
     Raises ``InputError`` (naming the line) for binary content that is no text at all.
     """
@@ -201,9 +219,13 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise InputError(path, "octets indécodables (fichier binaire ?)", line)
     try:
-        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = exc.start
+    else:
+        if c1_lines(text):
+            return text.translate(_C1_AS_CP1252), C1
+        return text, "utf-8-sig" if bom else "utf-8"
     if foreign := foreign_lines(data):  # a UTF-8 file with a line or two pasted from elsewhere
         lines = data.split(b"\n")
         for n in foreign:
@@ -1015,4 +1037,12 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
             f"ligne {n} : pas en UTF-8 comme le reste, lue en cp1252" for n in foreign_lines(data)
         ]
         source = replace(source, remarks=(*source.remarks, *notes))
+    elif source.encoding == C1:
+        lines = c1_lines(data.decode("utf-8-sig"))
+        shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+        note = (
+            f"{'ligne' if len(lines) == 1 else 'lignes'} {shown} : caractères de contrôle lus "
+            "comme les caractères cp1252 qu'ils codaient (’, œ, …)"
+        )
+        source = replace(source, remarks=(*source.remarks, note))
     return source

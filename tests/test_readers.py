@@ -89,6 +89,21 @@ def test_cp1252_specific_characters(tmp_path):
     assert "l’œuvre" in source.text
 
 
+def test_c1_controls_of_a_utf8_file_are_read_as_the_cp1252_characters_they_were(tmp_path):
+    # A Word text decoded as latin-1 and saved as UTF-8: U+0092 for « ’ », U+009C for « œ »;
+    # « qu\x92il faut » made « faut » a noun and the action line « Prévoir le faut ».
+    path = tmp_path / "mojibake.txt"
+    text = "Élise Morin : Bonjour.\nJe pense qu\x92il faut un v\x9cu commun\x85\n"
+    path.write_text(text, encoding="utf-8")
+    source = read_source(path, LIMIT)
+    assert "qu’il faut un vœu commun…" in source.text
+    assert source.text.index("qu’il") == text.index("qu\x92il")  # one character for one
+    assert source.remarks == (
+        "ligne 2 : caractères de contrôle lus comme les caractères cp1252 qu'ils codaient "
+        "(’, œ, …)",
+    )
+
+
 def test_markdown_headings_are_not_speech(tmp_path):
     path = tmp_path / "qa.md"
     path.write_text("# Notes\n\n## Échange 1\n\nAnas Lazrak (étudiant) : Une question ?\n")
