@@ -1131,10 +1131,15 @@ def _clause_words(noun: Token) -> set[int]:
 def _adjectival(verb: Token) -> bool:
     """« être exigeant »: a present participle after « être » is an adjective, said as such
     (not « exiger »). No past participle ends in « -ant »: one the tagger reads as past is
-    present too (« l'État doit être garant de … », not « garer l'État »)."""
+    present too (« l'État doit être garant de … », not « garer l'État »); nor is a participle
+    whose lemma is no infinitive a verb (« doivent être inquiets », not « Inquiet les … »)."""
     return (
         verb.morph.get("VerbForm") == ["Part"]
-        and (verb.morph.get("Tense") == ["Pres"] or verb.lower_.endswith(_PRESENT_PARTICIPLE))
+        and (
+            verb.morph.get("Tense") == ["Pres"]
+            or verb.lower_.endswith(_PRESENT_PARTICIPLE)
+            or not verb.lemma_.lower().endswith(VERB_ENDINGS)
+        )
         and any(c.dep_ in {"aux:pass", "cop"} and lemma(c) == "être" for c in verb.children)
     )
 

@@ -235,6 +235,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je le dis sans détour : l'État doit être garant de la sécurité des données.",
             "Faire en sorte que l'État soit garant de la sécurité des données",
         ),
+        # A « participle » whose lemma is no infinitive is an adjective (« Inquiet les … »).
+        (
+            "Je pense que les agents qui nous lisent ou qui nous suivent doivent être inquiets "
+            "quand ils voient ce budget parce que la vérité c'est que nous on s'engage à pas les "
+            "réduire.",
+            "Faire en sorte que les agents soient inquiets",
+        ),
         (
             "Il ne faut pas lancer cent projets en même temps.",
             "Ne pas lancer cent projets en même temps",
