@@ -796,14 +796,20 @@ def _words(tokens: Iterable) -> frozenset[str]:
 # Links inside one noun phrase: a clitic's antecedent stands for the phrase they make.
 _WITHIN_PHRASE = frozenset({"appos", "conj", "nmod"})
 _NOMINAL = frozenset({"NOUN", "PROPN"})
+# What an action acts on: its object, subject or argument (« rendre la certification
+# obligatoire », « la certification doit rester volontaire », « un statut pour les … »).
+_ACTED_ON = frozenset({"obj", "nsubj", "nsubj:pass", "obl:arg", "nmod", "xcomp", "ccomp"})
 
 
 def _action_tokens(head: Token) -> list[Token]:
-    """The action's words: its head's subtree; for an infinitive after a modal, the modal's
-    subject (« la certification … doit rester volontaire »); for an object clitic, the whole
-    phrase of the noun it stands for (« sur les plateformes socles, c'est-à-dire …, les
-    registres de référence …, l'État doit les garder en interne »)."""
-    tokens = list(head.subtree)
+    """The words of what the action acts on: the phrases of its head's object, subject or
+    noun complement (not where or when: « créer de l'emploi … dans les territoires » and
+    « supprimer le zéro artificialisation dans les territoires ruraux » act on two things); for
+    an infinitive after a modal, the modal's subject (« la certification … doit rester
+    volontaire »); for an object clitic, the whole phrase of the noun it stands for (« sur les
+    plateformes socles, c'est-à-dire …, les registres de référence …, l'État doit les garder en
+    interne »)."""
+    tokens = [head] + [t for c in head.children if c.dep_ in _ACTED_ON for t in c.subtree]
     if head.dep_ == "xcomp":
         tokens += [t for c in subjects(head.head) for t in c.subtree]
     _, noun = clitic_antecedent(head)

@@ -2253,15 +2253,22 @@ def test_two_actions_sharing_faire_and_one_noun_are_not_merged(nlp, tmp_path):
     assert [r.support for r in recs] == [1, 1]
 
 
-def test_opposite_verbs_on_other_things_are_no_contradiction(nlp, tmp_path):
-    # The sentences share « ménages », the actions nothing: to raise wages and to lower a tax
-    # are two measures, not two positions (QA session 27, D2: 29 such pairs on 82 debates).
-    passages = _passage_docs(
-        tmp_path,
+@pytest.mark.parametrize(
+    "said",
+    [
+        # The sentences share « ménages », the actions nothing.
         "Amina Idrissi : Pour soutenir les ménages, il faut augmenter les salaires des agents "
         "publics.\n\nKarim Lahlou : Pour soutenir les ménages, il faut baisser l'impôt sur "
         "les sociétés.\n",
-    )
+        # The actions share where, not what they act on.
+        "Amina Idrissi : Il faut créer des emplois dans les territoires ruraux.\n\nKarim "
+        "Lahlou : Il faut supprimer la taxe foncière dans les territoires ruraux.\n",
+    ],
+)
+def test_opposite_verbs_on_other_things_are_no_contradiction(nlp, tmp_path, said):
+    # To raise wages and to lower a tax are two measures, not two positions (QA session 27,
+    # D2: 29 such pairs on 82 debates).
+    passages = _passage_docs(tmp_path, said)
     recs = extract_recommendations(passages, parse_passages(nlp, passages))
     assert len(recs) == 2 and not any(r.contradicts for r in recs)
 
