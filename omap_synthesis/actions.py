@@ -1484,12 +1484,26 @@ def _inside_dropped_phrase(token: Token) -> bool:
     """``token``'s words lie inside a phrase of several words of ``dropped_adverbs``, which the
     parser may have split (« tout de suite »: « tout » on the governing verb, « de suite » an
     object of the action)."""
-    sent, first, last = token.sent, token.left_edge, token.right_edge
-    return any(
-        sent.start_char + m.start() <= first.idx
-        and last.idx + len(last) <= sent.start_char + m.end()
+    first, last = token.left_edge, token.right_edge
+    return any(a <= first.idx and last.idx + len(last) <= b for a, b in _dropped_spans(token.sent))
+
+
+def _dropped_tokens(sent: Span) -> set[int]:
+    """The tokens of ``sent`` that lie inside a phrase of several words of
+    ``dropped_adverbs``."""
+    spans = _dropped_spans(sent)
+    return {
+        t.i for t in sent if spans and any(a <= t.idx and t.idx + len(t) <= b for a, b in spans)
+    }
+
+
+def _dropped_spans(sent: Span) -> list[tuple[int, int]]:
+    """Character spans, in the document, of the phrases of several words of
+    ``dropped_adverbs`` in ``sent``."""
+    return [
+        (sent.start_char + m.start(), sent.start_char + m.end())
         for m in _lexicon()["dropped_phrases"].finditer(sent.text)
-    )
+    ]
 
 
 def _orders_actions(token: Token) -> bool:
@@ -1622,6 +1636,22 @@ def _render(token: Token, skip: set[int] | None = None, own: bool = False) -> li
             # pour laquelle … »: a clause of its own the parser made a conjunct of a noun;
             # what follows it belongs to it, wherever the parser hung it.
             skip.update(x.i for x in token.subtree if x.i >= t.left_edge.i)
+    # « d'une part », which the parser may split over several heads: each of its words goes,
+    # not only those whose subtree lies inside it (« …, une part, et, d'part, … »), and with it
+    # the comma that closed it (« …, d'une part, et » → « …, et »), both when a conjunction
+    # precedes it (« et, d'autre part, attribuer » → « et attribuer »).
+    gone = _dropped_tokens(token.sent)
+    for i in sorted(gone):
+        if i - 1 in gone or i - 1 < 0 or token.doc[i - 1].text != ",":
+            continue
+        end = i
+        while end + 1 in gone:
+            end += 1
+        if end + 1 < len(token.doc) and token.doc[end + 1].text == ",":
+            skip.add(end + 1)
+            if i >= 2 and token.doc[i - 2].lower_ in _CONJUNCTIONS:
+                skip.add(i - 1)
+    skip |= gone
     words: list[str] = []
     for t in token.subtree:
         if t.i in skip:

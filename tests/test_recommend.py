@@ -726,6 +726,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "l'ensemble des lois dont nous disposons.",
             "Appliquer l'ensemble des lois",
         ),
+        # « d'une part », « d'autre part » split by the parser over several heads: every word
+        # goes, with the comma that closed it (« …, une part, et, d'part, attribuer … »).
+        (
+            "Il faut bâtir plus de crèches publiques, d'une part, et, d'autre part, attribuer "
+            "les places de manière plus juste.",
+            "Bâtir plus de crèches publiques, et attribuer les places de manière plus juste",
+        ),
         # « d'une part », a connective the parser read as the action's noun.
         (
             "Je demanderai au Sénat d'une part de lancer une enquête générale.",
