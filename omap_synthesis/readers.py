@@ -174,6 +174,11 @@ _C1_AS_CP1252 = {
 }
 
 
+def repair_c1(text: str) -> str:
+    """``text`` with its C1 control characters read as cp1252 (see ``decode``)."""
+    return text.translate(_C1_AS_CP1252)
+
+
 def c1_lines(text: str) -> list[int]:
     """Numbers of the lines (from 1) with a C1 control character that cp1252 reads as one."""
     return [
@@ -224,7 +229,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         bad = exc.start
     else:
         if c1_lines(text):
-            return text.translate(_C1_AS_CP1252), C1
+            return repair_c1(text), C1
         return text, "utf-8-sig" if bom else "utf-8"
     if foreign := foreign_lines(data):  # a UTF-8 file with a line or two pasted from elsewhere
         lines = data.split(b"\n")

@@ -20,6 +20,7 @@ from omap_synthesis.deontic import lexicon
 from omap_synthesis.errors import TOO_DEEP, InputError, json_reason, os_reason
 from omap_synthesis.ingest import ingest_event, ingest_file
 from omap_synthesis.models import Passage
+from omap_synthesis.readers import repair_c1
 
 
 @dataclass(frozen=True)
@@ -221,11 +222,13 @@ def evaluate(gold: list[dict], found: dict[str, tuple[list[Passage], str]], nlp)
 
 def _aligned(row: dict, text: str) -> bool:
     """The span is inside the file and holds the row's sentence (when it gives one),
-    whitespace aside."""
+    whitespace aside, and C1 control characters read as the reader reads them (a sentence
+    labelled before the reader repaired them keeps its « \x92 » for « ’ »)."""
     if row["end_char"] > len(text):
         return False
     found = text[row["start_char"] : row["end_char"]]
-    return " ".join(found.split()) == " ".join(str(row.get("sentence", found)).split())
+    said = repair_c1(str(row.get("sentence", found)))
+    return " ".join(found.split()) == " ".join(said.split())
 
 
 # --- merging -------------------------------------------------------------------------------

@@ -1219,6 +1219,24 @@ def test_evaluation_on_fredsum_fixture(nlp):
         assert s["tp"] + s["fn"] == scores["positives"]
 
 
+def test_a_gold_sentence_labelled_with_c1_controls_still_aligns(nlp, tmp_path):
+    # Labelled from the file before the reader read U+0092 as « ’ »: the same sentence.
+    text = "Amina Idrissi : Je pense qu\x92il faut publier les délais.\n"
+    (tmp_path / "debat.txt").write_text(text, encoding="utf-8")
+    sentence = "Je pense qu\x92il faut publier les délais."
+    start = text.index(sentence)
+    row = {
+        "file": "debat.txt",
+        "split": "tune",
+        "sentence": sentence,
+        "start_char": start,
+        "end_char": start + len(sentence),
+        "label": 1,
+    }
+    found, _ = transcripts(tmp_path, ["debat.txt"])
+    assert evaluate([row], found, nlp)["misaligned"] == 0
+
+
 def test_gold_rows_need_no_sentence_but_a_span_inside_the_file(nlp, tmp_path):
     rows = read_gold(FREDSUM / "recommendations-gold.jsonl")
     found, _ = transcripts(FREDSUM, [r["file"] for r in rows])
