@@ -966,6 +966,16 @@ def _subject(verb: Token, cue: Cue) -> Token | None:
         return nominal[-1]
     if cue.actor is not None and verb.doc[cue.actor].pos_ in {"NOUN", "PROPN"}:
         return verb.doc[cue.actor]
+    # « je ne veux pas augmenter les loyers, je veux qu'ils baissent »: a plural subject
+    # pronoun stands for the noun the sentence named before (« Baisser », not « Baisser (les
+    # loyers) », said nothing).
+    # A noun whose phrase holds a clause is left: the parser may have hung the clause's own
+    # verb on it (« les étudiants qui travaillent soient aidés »).
+    plural = [s for s in subjects(verb) if s.pos_ == "PRON" and s.lower_ in _SUBJECT_AGREEMENT]
+    if plural and not nominal and verb.morph.get("VerbForm") != ["Inf"]:
+        noun = antecedent(plural[-1], verb)
+        if noun is not None and not any(t.pos_ in {"VERB", "AUX"} for t in noun.subtree):
+            return noun
     return None
 
 
@@ -988,6 +998,9 @@ _CLITIC_AGREEMENT = {
     "l’": ("Sing", None),
 }
 PRO_VERBS = frozenset({"faire", "dire"})
+# Subject pronouns that stand for a noun (« il », « elle » are too often impersonal or a
+# person).
+_SUBJECT_AGREEMENT = {"ils": ("Plur", None), "elles": ("Plur", "Fem")}
 # Determiners an antecedent loses for the definite article (« il n'existe aucune agence, il
 # faut la créer » → « créer l'agence »).
 _INDEFINITE = frozenset(
@@ -1030,7 +1043,8 @@ def _object_clitic(verb: Token, candidates: list[Token]) -> Token | None:
 
 
 def antecedent(clitic: Token, verb: Token) -> Token | None:
-    """The noun an object clitic of ``verb`` stands for, when the same sentence names it
+    """The noun an object clitic (or a plural subject pronoun, see ``_subject``) of ``verb``
+    stands for, when the same sentence names it
     before: the nearest noun that agrees with it in number and gender (coordinated nouns are
     plural), heading a subject, an object or a detached phrase, and not the subject of the
     verb or of its modal. « les administrations qui détiennent ces données doivent les mettre
@@ -1039,7 +1053,7 @@ def antecedent(clitic: Token, verb: Token) -> Token | None:
     ``PRO_VERBS``)."""
     if lemma(verb) in PRO_VERBS:
         return None
-    number, gender = _CLITIC_AGREEMENT[clitic.lower_]
+    number, gender = {**_CLITIC_AGREEMENT, **_SUBJECT_AGREEMENT}[clitic.lower_]
     # « le gouvernement a tort, nous devons le reconnaître »: « le » is the clause.
     if number == "Sing" and lemma(verb) in lexicon()["non_action_verbs"]:
         return None

@@ -235,6 +235,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je le dis sans détour : l'État doit être garant de la sécurité des données.",
             "Faire en sorte que l'État soit garant de la sécurité des données",
         ),
+        # A plural subject pronoun stands for the noun the sentence named (« Baisser »).
+        (
+            "Donc je ne veux pas augmenter les loyers, je veux qu'ils baissent.",
+            "Baisser (les loyers)",
+        ),
         # A « participle » whose lemma is no infinitive is an adjective (« Inquiet les … »).
         (
             "Je pense que les agents qui nous lisent ou qui nous suivent doivent être inquiets "
