@@ -1481,7 +1481,14 @@ def _cased(token: Token) -> str:
 
 
 def _phrase(token: Token) -> str:
-    return "".join(t.text_with_ws for t in token.subtree).strip().lower()
+    """``token``'s words, without the punctuation at their edges: the comma that sets off an
+    adverb may hang on it (« et, notamment » with « , » under « notamment »)."""
+    words = list(token.subtree)
+    while words and words[0].is_punct and words[0] != token:
+        words.pop(0)
+    while words and words[-1].is_punct and words[-1] != token:
+        words.pop()
+    return "".join(t.text_with_ws for t in words).strip().lower()
 
 
 def _emphasis(token: Token) -> bool:

@@ -795,6 +795,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut augmenter les bourses de telle sorte que chaque étudiant puisse se loger.",
             "Augmenter les bourses",
         ),
+        # An emphasis adverb is dropped even with the comma that sets it off hung on it, and
+        # the conjunction left bare goes at the end.
+        ("Il faut marcher un peu plus, et, notamment.", "Marcher un peu plus"),
+        (
+            "Il faut réparer les routes un peu plus, ou, notamment.",
+            "Réparer les routes un peu plus",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
