@@ -1730,8 +1730,13 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     if _count(words) > limit:
         words = _cut(words, limit)
     # A line ends on neither punctuation nor a conjunction (« Créer un guichet unique pour les
-    # citoyens et », where a subtitle cut the sentence).
-    while len(words) > 1 and (words[-1] in _PUNCT_END or words[-1].lower() in _CONJUNCTIONS):
+    # citoyens et », where a subtitle cut the sentence), nor on a word that announces an
+    # example after them (« soutenir les artisans et notamment »).
+    while len(words) > 1 and (
+        words[-1] in _PUNCT_END
+        or words[-1].lower() in _CONJUNCTIONS
+        or (_announces_example(words[-1]) and words[-2].lower() in _CONJUNCTIONS | {","})
+    ):
         words.pop()
     text = " ".join(w for w in words + (actor or []) if w.strip())
     text = _lexicon()["dropped_phrases"].sub(" ", text)
@@ -1771,6 +1776,11 @@ _STUTTER = re.compile(rf"\b(?!(?:nous|vous|{_NUMBER_WORDS})\b)(\w+)(?:\s+\1\b)+"
 # A comma right after a word that opens a phrase (« que, les communes puissent … », where an
 # interjection or a hesitation set off by commas was taken out) is no comma of the line.
 _OPEN_WORD_COMMA = re.compile(r"\b(que|de|du|des|à|au|aux|le|la|les|un|une)\s*,\s+", re.I)
+
+
+def _announces_example(word: str) -> bool:
+    """« notamment », « surtout »: a word of ``incise_openers`` (actions.yaml) on its own."""
+    return (word.lower(),) in _lexicon()["incise_openers"]
 
 
 def _quotes_closed(text: str) -> str:

@@ -802,6 +802,8 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut réparer les routes un peu plus, ou, notamment.",
             "Réparer les routes un peu plus",
         ),
+        # Nor on a word that announces an example, after a conjunction or a comma.
+        ("Il faut soutenir les artisans et notamment.", "Soutenir les artisans"),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
