@@ -232,8 +232,10 @@ def action_line(doc: Doc, cue: Cue) -> str:
         # A bare verb whose complements the parser hung elsewhere (« il faut désigner, pour
         # chaque catégorie de données, une seule administration responsable »).
         following = _past_broken_incise(head, _following(head))
-        if lemma(head) not in _SEMI_AUXILIARIES and any(
-            t.pos_ in {"NOUN", "PROPN"} for t in following
+        if (
+            lemma(head) not in _SEMI_AUXILIARIES
+            and not _said_where(head)
+            and any(t.pos_ in {"NOUN", "PROPN"} for t in following)
         ):
             words = [_cased(t) for t in following if t.lower_ not in _lexicon()["dropped"]]
             words = [w for k, w in enumerate(words) if not (k and w == "," == words[k - 1])]
@@ -1350,7 +1352,7 @@ def _kept(child: Token) -> bool:
         return False
     if child.dep_ in _SKIPPED_DEPS or child.dep_.startswith("expl") or _interjection(child):
         return False
-    if _appended_clause(child) or _announces_clause(child):
+    if _appended_clause(child) or _announces_clause(child) or _names_where(child):
         return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
     if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
@@ -1374,6 +1376,29 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _said_where(verb: Token) -> bool:
+    """« des métiers où il faudra recruter »: the action is said in a « où » clause of a noun,
+    on ``verb`` or on the verb that governs it."""
+    clause = [verb, verb.head] if verb.dep_ == "xcomp" else [verb]
+    return any(
+        c.lower_ == "où" and c.morph.get("PronType") == ["Rel"] and c.i < v.i
+        for v in clause
+        for c in v.children
+    )
+
+
+def _names_where(child: Token) -> bool:
+    """« des métiers où il faudra recruter, la boulangerie, la plomberie »: after the verb of
+    a « où » clause and a comma, nouns the parser took for objects name the places the clause
+    speaks of (no comma parts a verb from its object), not what to act on."""
+    verb = child.head
+    if child.dep_ != "obj" or child.i < verb.i or not _said_where(verb):
+        return False
+    first = next(c for c in verb.children if c.dep_ == "obj" and c.i > verb.i)
+    words = [t for t in first.subtree if not t.is_punct]
+    return words[0].i == verb.i + 2 and child.doc[verb.i + 1].text == ","
 
 
 def _announces_clause(child: Token) -> bool:

@@ -804,6 +804,11 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ),
         # Nor on a word that announces an example, after a conjunction or a comma.
         ("Il faut soutenir les artisans et notamment.", "Soutenir les artisans"),
+        # After the verb of a « où » clause and a comma, nouns name the places it speaks of.
+        (
+            "Il y a des régions où il faudra investir, la Bretagne, par exemple, l'Alsace.",
+            "Investir",
+        ),
     ],
 )
 def test_action_lines(nlp, detector, sentence, action):
