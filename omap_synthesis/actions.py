@@ -1221,7 +1221,12 @@ def _noun_action(noun: Token) -> list[str]:
         x.i
         for c in noun.children
         if (c.dep_ in _PREDICATE_DEPS and not _inner_mark(c, noun, last) and not _restrictive(c))
-        or (c.i < noun.i and c.dep_ not in _NOUN_MODIFIERS and c.lower_ not in _ARTICLES)
+        or (
+            c.i < noun.i
+            and c.dep_ not in _NOUN_MODIFIERS
+            and c.lower_ not in _ARTICLES
+            and not _misread_noun(c)
+        )
         for x in c.subtree
     }
     words = _render(noun, skip=clause)
@@ -1235,6 +1240,12 @@ def _noun_action(noun: Token) -> list[str]:
         plural, feminine = noun.morph.get("Number") == ["Plur"], noun.morph.get("Gender") == ["Fem"]
         words.insert(0, "les" if plural else "la" if feminine else "le")
     return [lex["support_verb"]] + words
+
+
+def _misread_noun(word: Token) -> bool:
+    """« un bien de première nécessité », with « bien » taken for an adverb of « nécessité »:
+    a word with an article of its own before it is a noun, the head of the phrase."""
+    return any(c.dep_ == "det" and c.i < word.i for c in word.children)
 
 
 def _inner_mark(child: Token, head: Token, last: int) -> bool:
@@ -1521,6 +1532,8 @@ def _emphasis(token: Token) -> bool:
     their points, not the action; « aussi » and « également » after « mais » (« non seulement
     … mais aussi … ») add a second part to the action and stay."""
     if token.i and token.doc[token.i - 1].lower_ == "mais":
+        return False
+    if _misread_noun(token):
         return False
     dropped = _phrase(token) in _lexicon()["dropped"] or _inside_dropped_phrase(token)
     return dropped and not _orders_actions(token)

@@ -2569,3 +2569,22 @@ def _candidate_of(nlp, detector, tmp_path, said):
 def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action, vague):
     candidate = _candidate_of(nlp, detector, tmp_path, said)
     assert (candidate.action, candidate.vague) == (action, vague)
+
+
+@pytest.mark.parametrize(
+    ("said", "action", "vague"),
+    [
+        # A word with an article of its own is a noun, whatever the parser made of it: the
+        # line keeps it (not « Prévoir de première nécessité »).
+        (
+            "Pour nous, le pain devrait être un bien de première nécessité.",
+            "Prévoir un bien de première nécessité",
+            False,
+        ),
+    ],
+)
+def test_a_line_keeps_the_noun_of_its_object_or_is_vague(
+    nlp, detector, tmp_path, said, action, vague
+):
+    candidate = _candidate_of(nlp, detector, tmp_path, said)
+    assert (candidate.action, candidate.vague) == (action, vague)
