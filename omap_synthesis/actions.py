@@ -1365,6 +1365,8 @@ def _kept(child: Token) -> bool:
         return False
     if _appended_clause(child) or _announces_clause(child) or _names_where(child):
         return False
+    if _floating_quantifier(child):
+        return False
     # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
     if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
         return False
@@ -1410,6 +1412,24 @@ def _names_where(child: Token) -> bool:
     first = next(c for c in verb.children if c.dep_ == "obj" and c.i > verb.i)
     words = [t for t in first.subtree if not t.is_punct]
     return words[0].i == verb.i + 2 and child.doc[verb.i + 1].text == ","
+
+
+def _floating_quantifier(child: Token) -> bool:
+    """« il ne faut pas les supprimer tous »: « tous » after the verb counts what the object
+    clitic before it stands for; the line says that by the clitic's antecedent, or not at all
+    (« Ne pas supprimer tous »)."""
+    verb = child.head
+    return (
+        lemma(child) == "tout"
+        and child.morph.get("Number") == ["Plur"]
+        and child.dep_ == "advmod"
+        and child.i > verb.i
+        and not any(True for _ in child.children)
+        and any(
+            c.dep_ in {"obj", "iobj"} and c.i < verb.i and c.lower_ in _lexicon()["clitics"]
+            for c in verb.children
+        )
+    )
 
 
 def _announces_clause(child: Token) -> bool:

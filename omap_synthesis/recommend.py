@@ -101,6 +101,7 @@ _BELIEF_NOUNS = frozenset({"idée", "impression", "sentiment", "croyance", "illu
 _EMPTY_VERBS = frozenset({"exister", "être", "avoir", "vivre", "sembler", "paraître"})
 _MADE_DEPS = frozenset({"obj", "iobj", "obl:arg", "xcomp", "ccomp", "nsubj:pass"})
 _PERSONAL_SUBJECTS = frozenset({"il", "elle", "ils", "elles", "ça", "cela"})
+_OBJECT_CLITICS = frozenset({"le", "la", "l'", "l’", "les"})
 
 
 @dataclass(frozen=True)
@@ -1018,6 +1019,8 @@ def _vague(head, cue: Cue, action: str) -> bool:
         return True
     pronoun = any(
         (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"})
+        # « il ne faut pas les supprimer » with « les » tagged as an article
+        or (c.dep_ == "obj" and c.i < head.i and c.lower_ in _OBJECT_CLITICS)
         or (c.dep_ == "nsubj:pass" and _names_nobody(c))
         or (c.dep_ == "obj" and _names_nothing(c, action))
         for c in head.children

@@ -2581,6 +2581,10 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
             "Prévoir un bien de première nécessité",
             False,
         ),
+        # « tous » after the verb counts what the clitic before it stands for: the line says
+        # neither, and, the clitic being tagged an article, names nothing to act on.
+        ("Il ne faut pas les supprimer tous.", "Ne pas supprimer", True),
+        ("Il faut les fermer toutes.", "Fermer", True),
     ],
 )
 def test_a_line_keeps_the_noun_of_its_object_or_is_vague(
