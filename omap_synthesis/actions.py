@@ -1244,8 +1244,8 @@ def _noun_action(noun: Token) -> list[str]:
 
 def _misread_noun(word: Token) -> bool:
     """« un bien de première nécessité », with « bien » taken for an adverb of « nécessité »:
-    a word with an article of its own before it is a noun, the head of the phrase."""
-    return any(c.dep_ == "det" and c.i < word.i for c in word.children)
+    an adverb with an article of its own before it is a noun, the head of the phrase."""
+    return word.pos_ == "ADV" and any(c.dep_ == "det" and c.i < word.i for c in word.children)
 
 
 def _inner_mark(child: Token, head: Token, last: int) -> bool:

@@ -2581,6 +2581,13 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
             "Prévoir un bien de première nécessité",
             False,
         ),
+        # A noun before the noun of the line, with its article, is no misread adverb (the
+        # line, found by the classifier alone on its trigger, stays vague).
+        (
+            "Et enfin, une allocation, une reversion pour les enfants handicapés.",
+            "Prévoir une reversion pour les enfants handicapés",
+            True,
+        ),
         # « tous » after the verb counts what the clitic before it stands for: the line says
         # neither, and, the clitic being tagged an article, names nothing to act on.
         ("Il ne faut pas les supprimer tous.", "Ne pas supprimer", True),
