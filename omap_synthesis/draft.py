@@ -327,16 +327,18 @@ def label_name(label: Label) -> str:
 
 
 _ARTICLE = re.compile(r"^(le|les)\s+(?=\S)", re.I)
+_FEMININE_ARTICLE = re.compile(r"^(la\s+(?=\S)|l['’](?=\w))", re.I)
 
 
 def to_title(title: str) -> str:
-    """« à *l'interministérialité* », but « au *débat …* » and « aux *retraites …* »: the
-    article of a title that opens on « Le » or « Les » contracts with « à » and leaves the
-    italics."""
+    """« consacrée à *L'interministérialité* », « consacrée au *débat …* », « consacrée aux
+    *retraites …* »: the article of a title that opens on « Le » or « Les » contracts with « à »
+    and leaves the italics; a title with no definite article is named, not governed by « à »
+    (« intitulée *Énergie et climat* », not « consacrée à *Énergie et climat* »)."""
     m = _ARTICLE.match(title)
     if m is None:
-        return f"à *{title}*"
-    return f"{'aux' if m[1].lower() == 'les' else 'au'} *{title[m.end() :]}*"
+        return f"{'consacrée à' if _FEMININE_ARTICLE.match(title) else 'intitulée'} *{title}*"
+    return f"consacrée {'aux' if m[1].lower() == 'les' else 'au'} *{title[m.end() :]}*"
 
 
 def of(name: str) -> str:
@@ -643,7 +645,7 @@ class DraftBuilder:
             else "ce qui s'en dégage"
         )
         first = DraftSentence(
-            f"{OPENING}, au terme de cette journée d'études{day} consacrée {title}, voici {what}."
+            f"{OPENING}, au terme de cette journée d'études{day} {title}, voici {what}."
         )
         goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)
         objectives = counted(len(codebook.top), "objectif", "objectifs")
@@ -1064,6 +1066,7 @@ class DraftBuilder:
                     f"Aucune recommandation ne porte{also} sur {which}{NBSP}: {join_words(subs)}."
                 )
             )
+        unread: dict[bool, list[str]] = {}
         for item_id in self.inputs.missing_items:
             item = event.item(item_id)
             if item is not None:
@@ -1075,14 +1078,26 @@ class DraftBuilder:
                     if item.display.startswith(item.title)  # « Questions/Réponses (session 1) »
                     else f"{item.display} ({item.title})"
                 )
+                unread.setdefault(item_id in self.inputs.unreadable_items, []).append(f"*{name}*")
+        # One sentence for all the sequences missing for one reason, not one each.
+        for unreadable, names in unread.items():
+            if len(names) == 1:
                 why = (
                     "le fichier de sa transcription est vide ou illisible"
-                    if item_id in self.inputs.unreadable_items
+                    if unreadable
                     else "faute de transcription"
                 )
-                sentences.append(
-                    DraftSentence(f"La séquence *{name}* n'a pas pu être prise en compte, {why}.")
+                text = f"La séquence {names[0]} n'a pas pu être prise en compte, {why}."
+            else:
+                why = (
+                    "les fichiers de leurs transcriptions sont vides ou illisibles"
+                    if unreadable
+                    else "faute de transcription"
                 )
+                text = (
+                    f"Les séquences {join_words(names)} n'ont pas pu être prises en compte, {why}."
+                )
+            sentences.append(DraftSentence(text))
         if not found:
             sentences.insert(
                 0,

@@ -259,11 +259,15 @@ def test_of_a_name_elides_before_a_vowel(name, said):
 @pytest.mark.parametrize(
     ("title", "said"),
     [
-        ("L'interministérialité digitale", "à *L'interministérialité digitale*"),
-        ("La donnée publique", "à *La donnée publique*"),
-        ("Le débat présidentiel de 2022", "au *débat présidentiel de 2022*"),
-        ("Les retraites en débat", "aux *retraites en débat*"),
-        ("Lesotho et Maroc", "à *Lesotho et Maroc*"),
+        ("L'interministérialité digitale", "consacrée à *L'interministérialité digitale*"),
+        ("La donnée publique", "consacrée à *La donnée publique*"),
+        ("Le débat présidentiel de 2022", "consacrée au *débat présidentiel de 2022*"),
+        ("Les retraites en débat", "consacrée aux *retraites en débat*"),
+        # No definite article: the title is named (« consacrée à Énergie et climat »).
+        ("Lesotho et Maroc", "intitulée *Lesotho et Maroc*"),
+        ("Énergie et climat", "intitulée *Énergie et climat*"),
+        ("Un État stratège", "intitulée *Un État stratège*"),
+        ("Laïcité et services publics", "intitulée *Laïcité et services publics*"),
     ],
 )
 def test_a_title_opening_on_le_or_les_contracts_with_a(title, said):

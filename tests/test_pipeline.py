@@ -371,7 +371,8 @@ def test_missing_transcripts_are_named(tmp_path, seeded_event):
     )
     # The opening counts what was read (the sample event has eight talks).
     assert "sur six conférences et deux séances de questions-réponses" in draft
-    assert "La séquence *Ouverture officielle" in draft
+    # The two sequences without a transcript are named in one sentence.
+    assert re.search(r"Les séquences \*Ouverture officielle[^*]*\*\W+\*Conf 5[^.]*\. ", draft)
     html = (result.out_dir / "rapport.html").read_text(encoding="utf-8")
     assert "Aucune transcription de cette séquence n’a été fournie" in html
     assert "Le fichier de la transcription de cette séquence est vide ou illisible" in html
@@ -935,6 +936,25 @@ def test_a_missing_qa_session_is_named_once(outputs):
     result, _ = outputs
     text = draft_markdown(build_draft(replace(result.inputs, missing_items=["qr-1"])))
     assert "La séquence *Questions/Réponses (session 1)* n’a pas pu être prise en compte" in text
+
+
+def test_sequences_missing_for_one_reason_are_named_in_one_sentence(outputs):
+    from dataclasses import replace
+
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    result, _ = outputs
+    missing = ["conf-5", "conf-6", "qr-1"]
+    text = draft_markdown(build_draft(replace(result.inputs, missing_items=missing)))
+    points = text.split("## Points restés ouverts")[1]
+    (said,) = re.findall(r"Les séquences [^.]*\.", points)
+    assert said.startswith("Les séquences *Conf 5") and said.count("*") == 6
+    assert said.endswith("n’ont pas pu être prises en compte, faute de transcription.")
+    assert "La séquence" not in points
+    # The titles are event.yaml's, as written there (« Economie »): the sentence is checked.
+    assert grammar_errors(prose(re.sub(r"\*[^*]+\*", "Conf", said))) == []
 
 
 def test_the_rapporteurs_own_edits_are_kept_beside_the_new_text(tmp_path, caplog):
