@@ -323,7 +323,12 @@ def build_view(
     by_id = {p.id: p for p in inputs.passages}
 
     def quoted(passage_id: str, text: str) -> dict:
-        return {"text": pseudo.text(" ".join(text.split())), "ref": refs.ref(passage_id)}
+        # A reference names a speaker by name only: one it leaves out (« une personne non
+        # nommée », a role) is said before it, so that no quotation goes unattributed.
+        ref, said = refs.ref(passage_id), refs.speaker(by_id[passage_id])
+        if not said[:1].isupper():
+            ref = f"{said[:1].upper()}{said[1:]}, {ref}"
+        return {"text": pseudo.text(" ".join(text.split())), "ref": ref}
 
     programme = [
         {

@@ -33,3 +33,21 @@ def test_an_opposed_recommendation_is_named_so_that_a_reader_finds_it():
     assert len(opposed) == 2 and not any("Action à préciser" in o for o in opposed)
     for rec in view.recommendations:
         assert grammar_errors(f"Position contraire\u00a0: {rec['contradicts']}.") == []
+
+
+def test_a_quotation_of_an_unnamed_speaker_says_so():
+    """A reference names speakers by name only: a quotation of « P1 » (no one of the
+    programme) says who spoke before it, instead of going unattributed."""
+    from omap_synthesis.report import build_view
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut augmenter les salaires des agents publics.", 0.9),
+            ("conf-6", "P1", "Il faut baisser le prix des carburants pour les ménages.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, "R-1", ["p0"]), _recommendation(inputs, "R-2", ["p1"])]
+    view = build_view(replace(inputs, recommendations=recs), [], {}, [], {})
+    refs = [e["ref"] for r in view.recommendations for e in r["evidence"]]
+    assert refs[0].startswith("Conf 1, ") and AMINA in refs[0]
+    assert refs[1].startswith("Une personne non nommée, Conf 6, ")
