@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import tempfile
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
@@ -309,9 +310,14 @@ def sources_frame(ingested: Ingested) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
 
 
-def speakers_frame(passages: pd.DataFrame, programme: set[str], audience: set[str]) -> pd.DataFrame:
+def speakers_frame(
+    passages: pd.DataFrame, programme: set[str], audience: set[str], order: Sequence[str] = ()
+) -> pd.DataFrame:
     """One row per speaker of the passage table (``passages_frame``), in order of first word;
-    ``programme`` and ``audience`` are the names of the programme's people and the pseudonyms."""
+    ``programme`` and ``audience`` are the names of the programme's people and the pseudonyms;
+    a speaker's talks are listed in the programme's ``order`` (ids of event.yaml's items), the
+    others after them in order of first word."""
+    rank = {talk: k for k, talk in enumerate(order)}
     rows = []
     for speaker, own in passages.groupby("speaker", sort=False):
         if not speaker:
@@ -323,7 +329,12 @@ def speakers_frame(passages: pd.DataFrame, programme: set[str], audience: set[st
                 "category": "public" if speaker in audience else category,
                 "role": next((x for x in own["role"] if x), ""),
                 "institution": next((x for x in own["institution"] if x), ""),
-                "talks": "; ".join(dict.fromkeys(t for t in own["talk"] if t)),
+                "talks": "; ".join(
+                    sorted(
+                        dict.fromkeys(t for t in own["talk"] if t),
+                        key=lambda t: rank.get(t, len(rank)),
+                    )
+                ),
                 "passages": len(own),
                 "words": int(own["words"].sum()),
             }

@@ -449,7 +449,12 @@ def _write_dataset(
     export.write_table(export.themes_frame(themes.themes, pseudo), data, "themes", parquet=False)
     event = ingested.event
     _write_accounting(data, ingested)
-    speakers = export.speakers_frame(frame, set(event.programme_people), set(pseudo.key().values()))
+    speakers = export.speakers_frame(
+        frame,
+        set(event.programme_people),
+        set(pseudo.key().values()),
+        [it.id for it in event.items],
+    )
     export.write_table(speakers, data, "intervenants", parquet=False)
     (data / "LISEZMOI.md").write_text(
         export.data_dictionary(

@@ -151,6 +151,23 @@ def test_speakers_table_counts_every_word_once(outputs):
     assert by_name.loc["SPEAKER_00", "category"] == "autre"
 
 
+def test_a_speakers_talks_are_listed_in_programme_order():
+    from omap_synthesis.export import speakers_frame
+
+    passages = pd.DataFrame(
+        {
+            "speaker": ["Amina", "Amina", "Amina", "Karim"],
+            "talk": ["conf-3", "conf-1", "notes", "conf-2"],
+            "role": ["", "", "", ""],
+            "institution": ["", "", "", ""],
+            "words": [10, 20, 5, 7],
+        }
+    )
+    table = speakers_frame(passages, {"Amina"}, set(), ["conf-1", "conf-2", "conf-3"])
+    # A talk the programme does not list comes last.
+    assert table.set_index("speaker").loc["Amina", "talks"] == "conf-1; conf-3; notes"
+
+
 def test_draft_is_faithful_and_sourced(outputs):
     result, folder = outputs
     text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
