@@ -83,6 +83,7 @@ def _lexicon() -> dict:
         "support_verb": data["support_verb"],
         "reciprocal": frozenset(data["reciprocal_verbs"]),
         "state_verbs": data["state_verbs"],
+        "change_verbs": frozenset(data["change_verbs"]),
         "dropped": frozenset(data["dropped_adverbs"]),
         "interjections": frozenset(data["interjections"]),
         "places": frozenset(data["place_names"]),
@@ -143,15 +144,40 @@ def state_verbs() -> frozenset[str]:
 
 def names_a_thing(doc: Doc, cue: Cue) -> bool:
     """The cue's verb names its direct object rather than calls for it (« c'est ce qu'on
-    appelle le système de la double peine »: see ``naming_verbs``)."""
+    appelle le système de la double peine »: see ``naming_verbs``), or the cue's action is such
+    a verb naming what a relative « que » stands for (« je propose qu'il y en ait 40 000,
+    qu'on appelle des PLA », with the relative clause read as the proposal)."""
     trigger, head = doc[cue.trigger], doc[cue.head]
+    naming = _lexicon()["naming"]
     return (
-        lemma(trigger) in _lexicon()["naming"]
+        lemma(trigger) in naming
         and head.head == trigger
         and head.dep_ == "obj"
         and head.pos_ in {"NOUN", "PROPN"}
         and not any(c.dep_ == "case" for c in head.children)
+    ) or (
+        lemma(head) in naming
+        and any(c.dep_ == "obj" and c.lower_ in _THAT and c.i < head.i for c in head.children)
     )
+
+
+def named_thing(pronoun: Token) -> Token | None:
+    """The noun a naming verb gives to the pronoun object « ce » (« supprimer ce qu'on appelle
+    la double peine »: « peine », so that the line says « Supprimer la double peine »), else
+    ``None``."""
+    if pronoun.dep_ != "obj" or pronoun.lower_ not in {"ce", "cela", "ça"}:
+        return None
+    for clause in pronoun.children:
+        if clause.dep_ == "acl:relcl" and lemma(clause) in _lexicon()["naming"]:
+            that = [c for c in clause.children if c.dep_ == "obj" and c.i < clause.i]
+            named = [
+                c
+                for c in clause.children
+                if c.dep_ == "obj" and c.i > clause.i and c.pos_ in {"NOUN", "PROPN"}
+            ]
+            if that and that[0].lower_ in _THAT and named:
+                return named[0]
+    return None
 
 
 def action_line(doc: Doc, cue: Cue) -> str:
@@ -353,19 +379,26 @@ def _infinitive_complement(verb: Token) -> Token | None:
 
 def _later_infinitive(modal: Token) -> Token | None:
     """The infinitive of « pouvoir » or « devoir » left without one, when the parser hung it
-    on the modal's own head, after the modal."""
+    on the modal's own head, after the modal, or, past an incise between commas, made it the
+    head of the sentence (« le Préfet doit pouvoir, au nom de l'État, utiliser … »)."""
     if lemma(modal) not in {"pouvoir", "devoir"} or any(
         c.dep_ == "xcomp" and c.pos_ == "VERB" for c in modal.children
     ):
         return None
+    doc = modal.doc
+    beside = (c for c in modal.head.children if c.i > modal.i and c.dep_ in {"xcomp", "advcl"})
+    after_incise = (
+        a
+        for a in modal.ancestors
+        if a.i > modal.i + 2
+        and a.pos_ == "VERB"
+        and doc[modal.i + 1].text == "," == doc[a.i - 1].text
+    )
     return next(
         (
             c
-            for c in modal.head.children
-            if c.i > modal.i
-            and c.dep_ in {"xcomp", "advcl"}
-            and c.morph.get("VerbForm") == ["Inf"]
-            and not any(m.dep_ == "mark" for m in c.children)
+            for c in itertools.chain(beside, after_incise)
+            if c.morph.get("VerbForm") == ["Inf"] and not any(m.dep_ == "mark" for m in c.children)
         ),
         None,
     )
@@ -670,17 +703,21 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         if any(c.lower_ in _REFLEXIVES for c in verb.children if c.dep_.startswith("expl"))
         else []
     )
+    subject = _subject(verb, cue)
+    # « que les impôts baissent »: what changes is no actor (« Faire baisser les impôts »).
+    changed = subject is not None and _changes(verb, words)
     # « faire payer les riches »: the causative is half of the action, not an auxiliary.
-    if any(lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE):
+    if changed or any(
+        lemma(c) == "faire" and c.i < verb.i for c in verb.children if c.dep_ in _CAUSATIVE
+    ):
         words.append("faire")
     at = len(words)
     words += _verb_words(verb)
     verb_lemma = words[at]
-    subject = _subject(verb, cue)
     actor = None
-    if subject is not None and _passive(verb):
-        words += _render(subject)
-        actor = next((c for c in verb.children if c.dep_ == "obl:agent"), None)
+    if subject is not None and (changed or _passive(verb)):
+        words += _render(subject, skip={c.i for c in subject.children if c.dep_ == "case"})
+        actor = None if changed else next((c for c in verb.children if c.dep_ == "obl:agent"), None)
     else:
         actor = subject
     clitic, taken = clitic_antecedent(verb)
@@ -699,6 +736,8 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
             continue
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
             words += _antecedent(verb)
+        elif (named := named_thing(child)) is not None:
+            words += _render(named)
         elif child == clitic and taken is not None:
             words += _taken_up(taken)
         elif _kept(child) and child not in (actor, after):
@@ -778,6 +817,20 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     if actor is None:
         return words, [], free
     return words, _actor(actor, verb_lemma in lex["reciprocal"]), free
+
+
+def _changes(verb: Token, words: list[str]) -> bool:
+    """``verb`` says a change its subject undergoes (``change_verbs``, actions.yaml): used
+    without object or clause, not passive, not reflexive, not already under « faire »."""
+    return (
+        infinitive(verb) in _lexicon()["change_verbs"]
+        and not words
+        and not _passive(verb)
+        and not any(
+            c.dep_ in {"obj", "ccomp", "xcomp"} or (c.dep_ in _CAUSATIVE and lemma(c) == "faire")
+            for c in verb.children
+        )
+    )
 
 
 def _misplaced_objects(verb: Token, cue: Cue) -> list[Token]:

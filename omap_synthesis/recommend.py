@@ -26,6 +26,7 @@ from omap_synthesis.actions import (
     clitic_antecedent,
     is_needed,
     lexicon_support_verb,
+    named_thing,
     names_a_thing,
     needed_action,
     negative_pronoun,
@@ -1018,7 +1019,7 @@ def _vague(head, cue: Cue, action: str) -> bool:
     ):
         return True
     pronoun = any(
-        (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"})
+        (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"} and named_thing(c) is None)
         # « il ne faut pas les supprimer » with « les » tagged as an article
         or (c.dep_ == "obj" and c.i < head.i and c.lower_ in _OBJECT_CLITICS)
         or (c.dep_ == "nsubj:pass" and _names_nobody(c))

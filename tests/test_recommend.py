@@ -235,10 +235,25 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Je le dis sans détour : l'État doit être garant de la sécurité des données.",
             "Faire en sorte que l'État soit garant de la sécurité des données",
         ),
-        # A plural subject pronoun stands for the noun the sentence named (« Baisser »).
+        # A plural subject pronoun stands for the noun the sentence named (« Baisser »), and
+        # what a verb of change says changes is no actor (« Baisser (les loyers) »).
         (
             "Donc je ne veux pas augmenter les loyers, je veux qu'ils baissent.",
-            "Baisser (les loyers)",
+            "Faire baisser les loyers",
+        ),
+        ("Il faut que l'impunité cesse.", "Faire cesser l'impunité"),
+        ("Les salaires doivent augmenter.", "Faire augmenter les salaires"),
+        # With an object, the verb acts, and its subject is the actor.
+        (
+            "Les entreprises doivent augmenter les salaires.",
+            "Augmenter les salaires (les entreprises)",
+        ),
+        # « ce qu'on appelle X »: the line says the thing named.
+        ("Il faut supprimer ce qu'on appelle la double peine.", "Supprimer la double peine"),
+        # « pouvoir » past an incise, with its infinitive made the sentence's head.
+        (
+            "Le préfet doit pouvoir, au nom de l'État, utiliser les crédits.",
+            "Pouvoir utiliser les crédits (le préfet)",
         ),
         # A « participle » whose lemma is no infinitive is an adjective (« Inquiet les … »).
         (
@@ -2588,6 +2603,17 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
             "Prévoir une reversion pour les enfants handicapés",
             True,
         ),
+        # A relative « qu'on appelle … » names what the proposal is about: not the action
+        # (« Appeler des PLA, … »); « Prévoir des PLA » says no amount, and is vague.
+        (
+            "Et, parmi ces 120000, je propose qu'il y en ait 40000, qu'on appelle des PLA, Prêts "
+            "Locatifs Aidés, TS, excusez-moi des sigles, Très Sociaux, qui permettront de toucher "
+            "à une population plus précaire.",
+            "Prévoir des PLA",
+            True,
+        ),
+        # The thing named by « ce qu'on appelle » is the object: the line is not vague.
+        ("Il faut supprimer ce qu'on appelle la double peine.", "Supprimer la double peine", False),
         # « tous » after the verb counts what the clitic before it stands for: the line says
         # neither, and, the clitic being tagged an article, names nothing to act on.
         ("Il ne faut pas les supprimer tous.", "Ne pas supprimer", True),
