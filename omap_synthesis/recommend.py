@@ -1006,7 +1006,8 @@ def _vague(head, cue: Cue, action: str) -> bool:
         said = action.casefold().split()
         bare = len(said) == 3 and said[0] == lexicon_support_verb() and said[1] in {"des", "les"}
         plain = cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
-        return bare or plain
+        generic = lemma(head) in lexicon()["generic_nouns"] and not _specified(head)
+        return bare or plain or generic
     if infinitive(head) in _EMPTY_VERBS or talk_only(head):
         return True
     # « faire » with nothing it makes (« Faire depuis deux ans », « Faire de manière
@@ -1037,6 +1038,22 @@ def _vague(head, cue: Cue, action: str) -> bool:
         for c in head.children
     )
     return (pronoun and not direct) or (not named and words < SPECIFIC_WORDS)
+
+
+def _specified(noun: Token) -> bool:
+    """``noun`` has a complement that says which one is meant: a noun (« un plan scanner
+    IRM », « une réforme des retraites »), a number, a participle with its own complement
+    (« des moyens donnés aux forces de police ») or an adjective that sorts rather than
+    grades (« des mesures anti-concentrations », not « une mesure plus durable »), its own or
+    a conjunct's."""
+    return any(
+        c.dep_ in {"nmod", "nummod"}
+        or (c.pos_ in {"NOUN", "PROPN"} and c.dep_ not in {"conj", "appos"})
+        or (c.dep_ == "acl" and any(a.pos_ in {"NOUN", "PROPN"} for a in c.children))
+        or (c.dep_ == "amod" and not any(a.dep_ == "advmod" for a in c.children))
+        or (c.dep_ == "conj" and _specified(c))
+        for c in noun.children
+    )
 
 
 # Prepositions of an exception (« sauf pour les Français, qui sont usés par leur travail »).

@@ -2614,6 +2614,31 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
         ),
         # The thing named by « ce qu'on appelle » is the object: the line is not vague.
         ("Il faut supprimer ce qu'on appelle la double peine.", "Supprimer la double peine", False),
+        # A noun that says there is something to do, but not what, is vague; with a
+        # complement that says which one, it is not.
+        (
+            "Pour le reste, il faut une mesure plus durable.",
+            "Prévoir une mesure plus durable",
+            True,
+        ),
+        ("Donc il faut une réforme.", "Prévoir une réforme", True),
+        # « mesure » is a measure to take, not to measure (« Mesurer soutien aux artisans »).
+        (
+            "Il faut une mesure de soutien aux artisans.",
+            "Prévoir une mesure de soutien aux artisans",
+            False,
+        ),
+        ("Il faut une réforme des retraites.", "Réformer les retraites", False),
+        (
+            "Bien sûr, il faut des mesures anti-concentrations.",
+            "Prévoir des mesures anti-concentrations",
+            False,
+        ),
+        (
+            "Il faut des moyens et des moyens donnés aux policiers.",
+            "Prévoir des moyens et des moyens donnés aux policiers",
+            False,
+        ),
         # « tous » after the verb counts what the clitic before it stands for: the line says
         # neither, and, the clitic being tagged an article, names nothing to act on.
         ("Il ne faut pas les supprimer tous.", "Ne pas supprimer", True),
