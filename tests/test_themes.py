@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -402,6 +403,21 @@ def test_evaluate_themes_beats_both_baselines():
         model = mean["model_true_k"][metric]
         assert model > mean["baseline_turns"][metric]
         assert model > mean["baseline_turns_smoothed"][metric]
+
+
+def test_a_debate_with_c1_control_characters_is_evaluated(tmp_path):
+    """« qu\x92il » (a cp1252 text once read as latin-1): the joined text is read as the reader
+    reads the file, so the two agree (they did not after C1 repair in the reader)."""
+    shutil.copytree(DEBATE, tmp_path / "debat")
+    part = tmp_path / "debat" / "transcript" / "Royale_Bayroux--Partie_3_Deputes.txt"
+    text = part.read_text(encoding="utf-8")
+    part.write_text(text.replace("'", "\x92", 3), encoding="utf-8")
+    (debate,) = load_debates(tmp_path / "debat")
+    joined, bounds = join_parts(debate)
+    said = joined[bounds[1][0] : bounds[1][1]]
+    assert "\x92" not in joined and said == text.replace("'", "\u2019", 3).strip()
+    result = runner.invoke(app, ["evaluate", "themes", "--fredsum", str(tmp_path / "debat")])
+    assert result.exit_code == 0, result.output
 
 
 def test_evaluate_themes_needs_a_fredsum_layout(tmp_path):
