@@ -327,7 +327,8 @@ def label_name(label: Label) -> str:
 
 
 _ARTICLE = re.compile(r"^(le|les)\s+(?=\S)", re.I)
-_FEMININE_ARTICLE = re.compile(r"^(la\s+(?=\S)|l['’](?=\w))", re.I)
+# « La », « L' »: a definite article that « à » leaves as it is.
+_UNCONTRACTED = re.compile(r"^(la\s+(?=\S)|l['’](?=\w))", re.I)
 
 
 def to_title(title: str) -> str:
@@ -337,7 +338,7 @@ def to_title(title: str) -> str:
     (« intitulée *Énergie et climat* », not « consacrée à *Énergie et climat* »)."""
     m = _ARTICLE.match(title)
     if m is None:
-        return f"{'consacrée à' if _FEMININE_ARTICLE.match(title) else 'intitulée'} *{title}*"
+        return f"{'consacrée à' if _UNCONTRACTED.match(title) else 'intitulée'} *{title}*"
     return f"consacrée {'aux' if m[1].lower() == 'les' else 'au'} *{title[m.end() :]}*"
 
 
