@@ -170,10 +170,12 @@ def named_thing(pronoun: Token) -> Token | None:
     for clause in pronoun.children:
         if clause.dep_ == "acl:relcl" and lemma(clause) in _lexicon()["naming"]:
             that = [c for c in clause.children if c.dep_ == "obj" and c.i < clause.i]
+            # « le minimum contributif » may come as an adjective with its noun under it.
             named = [
                 c
                 for c in clause.children
-                if c.dep_ == "obj" and c.i > clause.i and c.pos_ in {"NOUN", "PROPN"}
+                if c.i > clause.i
+                and (c.dep_, c.pos_) in {("obj", "NOUN"), ("obj", "PROPN"), ("xcomp", "ADJ")}
             ]
             if that and that[0].lower_ in _THAT and named:
                 return named[0]
@@ -320,7 +322,36 @@ def action_head(doc: Doc, cue: Cue) -> Token:
     for action."""
     trigger = doc[cue.trigger]
     head = trigger.head if _comments(trigger) else doc[cue.head]
+    late = _infinitive_past_incise(trigger)
+    if late is not None and head.i < late.i:
+        return _through(late)
     return _through(_past_connective(head))
+
+
+def _infinitive_past_incise(verb: Token) -> Token | None:
+    """« je propose, y compris pour toutes celles et ceux qui sont à la retraite, de passer … »:
+    the « de » infinitive of a proposal verb after an incise between commas, which the parser
+    hung inside the incise; ``None`` when the verb has its infinitive."""
+    doc = verb.doc
+    if (
+        not _passing(verb)
+        or _infinitive_complement(verb) is not None
+        or verb.i + 1 >= len(doc)
+        or doc[verb.i + 1].text != ","
+    ):
+        return None
+    for t in doc[verb.i + 2 : verb.sent.end - 1]:
+        if t.text in SENTENCE_ENDS:
+            return None
+        after = doc[t.i + 1]
+        if (
+            t.lower_ in {"de", "d'", "d’"}
+            and doc[t.i - 1].text == ","
+            and after.pos_ == "VERB"
+            and after.morph.get("VerbForm") == ["Inf"]
+        ):
+            return after
+    return None
 
 
 def _past_connective(head: Token) -> Token:

@@ -250,6 +250,14 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
         ),
         # « ce qu'on appelle X »: the line says the thing named.
         ("Il faut supprimer ce qu'on appelle la double peine.", "Supprimer la double peine"),
+        # The « de » infinitive of « proposer » after an incise the parser hung it in; « ce
+        # qu'on appelle » with the name read as an adjective.
+        (
+            "Moi je propose, y compris pour toutes celles et ceux qui sont aujourd'hui à la "
+            "retraite, de passer ce qu'on appelle le minimum contributif c'est-à-dire quelqu'un "
+            "qui a une retraite complète à 1100 euros.",
+            "Passer le minimum contributif",
+        ),
         # « pouvoir » past an incise, with its infinitive made the sentence's head.
         (
             "Le préfet doit pouvoir, au nom de l'État, utiliser les crédits.",
