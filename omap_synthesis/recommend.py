@@ -546,8 +546,11 @@ def _looked_through(token: Token) -> list[Token]:
     if token.pos_ == "VERB" and lemma(token) not in _TRIGGER_LEMMAS:
         if lemma(token) not in _OPINION_LEMMAS or is_negated(token):
             return []
-        # Only to a verb: « je crois que c'est une réforme nécessaire » names no action.
-        return [c for c in token.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"]
+        # Only to a verb: « je crois que c'est une réforme nécessaire » names no action. Of
+        # two clauses, an act before a state (« je pense que nous avons ce point d'accord, que
+        # nous supprimions la TVA … »).
+        said = [c for c in token.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ == "VERB"]
+        return sorted(said, key=lambda c: lemma(c) in _EMPTY_VERBS)
     return [
         c
         for c in token.children

@@ -2647,6 +2647,14 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
             "Prévoir des moyens et des moyens donnés aux policiers",
             False,
         ),
+        # Of an opinion's two clauses, the act before the state; the « qui » clause that says
+        # which TVA is lost, so the line stays vague.
+        (
+            "et je pense que nous avons ce point d'accord, que nous supprimions la TVA qui "
+            "s'applique déjà sur la première taxe sur les carburants.",
+            "Supprimer la TVA",
+            True,
+        ),
         # « tous » after the verb counts what the clitic before it stands for: the line says
         # neither, and, the clitic being tagged an article, names nothing to act on.
         ("Il ne faut pas les supprimer tous.", "Ne pas supprimer", True),
