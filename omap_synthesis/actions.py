@@ -1451,8 +1451,11 @@ def _kept(child: Token) -> bool:
         return False
     if _floating_quantifier(child):
         return False
-    # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop.
-    if any(t.text in SENTENCE_ENDS for t in child.doc[child.head.i + 1 : child.i]):
+    # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop; or
+    # over the start of a clause of reason (« cibler sur ces rouleurs parce que la voiture,
+    # pour eux, … »: « pour eux » is the reason's).
+    between = child.doc[child.head.i + 1 : child.i]
+    if any(t.text in SENTENCE_ENDS or t.lower_ in _BECAUSE for t in between):
         return False
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]

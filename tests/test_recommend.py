@@ -258,6 +258,17 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "qui a une retraite complète à 1100 euros.",
             "Passer le minimum contributif",
         ),
+        # Nothing of a clause of reason, even what the parser hung on the verb.
+        (
+            "Je pense qu'il faut cibler sur ces rouleurs-là parce que la voiture, pour eux, "
+            "c'est l'instrument qui les mène au travail.",
+            "Cibler sur les rouleurs",
+        ),
+        (
+            "Je pense qu'il faut préserver le dialogue parce qu'à un moment ou à un autre, il "
+            "faudra sortir de la guerre.",
+            "Préserver le dialogue",
+        ),
         # « pouvoir » past an incise, with its infinitive made the sentence's head.
         (
             "Le préfet doit pouvoir, au nom de l'État, utiliser les crédits.",
