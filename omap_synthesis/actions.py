@@ -148,16 +148,19 @@ def names_a_thing(doc: Doc, cue: Cue) -> bool:
     a verb naming what a relative « que » stands for (« je propose qu'il y en ait 40 000,
     qu'on appelle des PLA », with the relative clause read as the proposal)."""
     trigger, head = doc[cue.trigger], doc[cue.head]
-    naming = _lexicon()["naming"]
     return (
-        lemma(trigger) in naming
+        lemma(trigger) in _lexicon()["naming"]
         and head.head == trigger
         and head.dep_ == "obj"
         and head.pos_ in {"NOUN", "PROPN"}
         and not any(c.dep_ == "case" for c in head.children)
-    ) or (
-        lemma(head) in naming
-        and any(c.dep_ == "obj" and c.lower_ in _THAT and c.i < head.i for c in head.children)
+    ) or _names_what_que_stands_for(head)
+
+
+def _names_what_que_stands_for(verb: Token) -> bool:
+    """« qu'on appelle … »: a naming verb whose object is the relative « que »."""
+    return lemma(verb) in _lexicon()["naming"] and any(
+        c.dep_ == "obj" and c.lower_ in _THAT and c.i < verb.i for c in verb.children
     )
 
 
@@ -168,8 +171,7 @@ def named_thing(pronoun: Token) -> Token | None:
     if pronoun.dep_ != "obj" or pronoun.lower_ not in {"ce", "cela", "ça"}:
         return None
     for clause in pronoun.children:
-        if clause.dep_ == "acl:relcl" and lemma(clause) in _lexicon()["naming"]:
-            that = [c for c in clause.children if c.dep_ == "obj" and c.i < clause.i]
+        if clause.dep_ == "acl:relcl" and _names_what_que_stands_for(clause):
             # « le minimum contributif » may come as an adjective with its noun under it.
             named = [
                 c
@@ -177,7 +179,7 @@ def named_thing(pronoun: Token) -> Token | None:
                 if c.i > clause.i
                 and (c.dep_, c.pos_) in {("obj", "NOUN"), ("obj", "PROPN"), ("xcomp", "ADJ")}
             ]
-            if that and that[0].lower_ in _THAT and named:
+            if named:
                 return named[0]
     return None
 
