@@ -325,11 +325,15 @@ class RecommendationDetector:
             if not verbs:
                 return []
             head = verbs[0]
-        subject = next(iter(subjects(token) or subjects(head)), None)
+        found = subjects(token) or subjects(head)
+        subject = next(iter(found), None)
         if subject is not None and subject.lower_ == "il" and subject.dep_ == "expl:subj":
             return []
         head = self._through(head)
-        actor = subject.i if subject is not None else None
+        # Of two subjects before the verb, the nearer is its own; the other heads the sentence
+        # (« les ressources humaines : l'administration doit pouvoir recruter … »).
+        before = [s for s in found if s.i < token.i]
+        actor = before[-1].i if before else subject.i if subject is not None else None
         return [Cue("modal", token.i, head.i, actor, is_negated(token) or is_negated(head))]
 
     def _proposal(self, token: Token) -> list[Cue]:

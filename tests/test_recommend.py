@@ -1063,8 +1063,8 @@ def test_an_action_line_never_leaves_a_quotation_open():
 
 
 def test_actor_keeps_no_trailing_punctuation():
-    words, actor = ["recruter", "des", "profils"], ["(", "les", "ressources", "humaines", ":", ")"]
-    assert _finish(words, actor) == "Recruter des profils (les ressources humaines)"
+    words, actor = ["recruter", "des", "profils"], ["(", "l'", "administration", ":", ")"]
+    assert _finish(words, actor) == "Recruter des profils (l'administration)"
 
 
 @pytest.fixture(scope="module")
@@ -2489,6 +2489,14 @@ def test_the_noun_that_frames_a_proposal_is_not_its_actor(nlp, detector):
     said = "C'est ma proposition, ma proposition, c'est de rouvrir les maternités de proximité."
     doc, cues = _cues(nlp, detector, said)
     assert action_line(doc, cues[0]) == "Rouvrir les maternités de proximité"
+
+
+def test_a_heading_before_the_subject_is_not_the_actor(nlp, detector):
+    # Two subjects of « doit »: the nearer is the verb's own, the other heads the sentence.
+    said = "Cinquièmement, les ressources humaines : l'administration doit pouvoir recruter."
+    doc, cues = _cues(nlp, detector, said)
+    assert doc[cues[0].actor].text == "administration"
+    assert action_line(doc, cues[0]) == "Recruter (l'administration)"
 
 
 @pytest.mark.parametrize(
