@@ -36,12 +36,29 @@ def _norm(line: str) -> str:
     return " ".join(_WORD.findall(line.lower()))
 
 
+# C1 controls (U+0080–U+009F), never written on purpose, as the cp1252 characters whose bytes
+# they are once a cp1252 text was decoded as latin-1 then saved as UTF-8 (U+0092 → « ’ »,
+# U+009C → « œ », U+0085 → « … »): one character for one, so positions hold.
+C1_AS_CP1252 = {
+    code: char for code in range(0x80, 0xA0) if (char := bytes([code]).decode("cp1252", "ignore"))
+}
+# Such an apostrophe written beside the apostrophe it was converted to (« C’\x92est »).
+_DOUBLED_APOSTROPHE = re.compile("[\x91\x92](?=['’])|(?<=['’])[\x91\x92]")
+
+
+def repair_c1(text: str) -> str:
+    """``text`` with its C1 control characters read as cp1252 (same length): what the
+    analysis reads; the passage's own text keeps them, as the file has them."""
+    return text.translate(C1_AS_CP1252)
+
+
 def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[list, Counter]:
     """Spans of ``text[start:end]`` that cleaning removes, and how many of each kind.
 
     Kinds: ``hallucination`` (subtitle credits and the like, whole line), ``repetition`` (a line
     identical to the one just before, as ASR loops produce), ``annotation`` (``[Applaudissements]``,
-    ``(rires)``) and ``filler`` (« euh », « hum »…).
+    ``(rires)``), ``filler`` (« euh », « hum »…) and ``control`` (a C1 control character read
+    as an apostrophe beside an apostrophe: ``_DOUBLED_APOSTROPHE``).
     """
     end = len(text) if end is None else end
     credits, filler, stage = _patterns()
@@ -64,6 +81,8 @@ def artefact_spans(text: str, start: int = 0, end: int | None = None) -> tuple[l
         spans.append((m.start(), m.end(), "annotation"))
     for m in filler.finditer(text, start, end):
         spans.append((m.start(), m.end(), "filler"))
+    for m in _DOUBLED_APOSTROPHE.finditer(text, start, end):
+        spans.append((m.start(), m.end(), "control"))
     spans.sort()
     merged: list[list] = []
     for a, b, kind in spans:

@@ -208,6 +208,7 @@ REMOVED_KINDS = {
     "repetition": "répétitions",
     "hallucination": "artefacts de transcription",
     "annotation": "indications de scène",
+    "control": "caractères de contrôle",
 }
 
 

@@ -28,6 +28,7 @@ import webvtt
 import yaml
 
 from omap_synthesis import caching
+from omap_synthesis.clean import C1_AS_CP1252
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.errors import TOO_DEEP, InputError, json_reason
 from omap_synthesis.models import SourceText, Turn
@@ -166,17 +167,6 @@ def opens_with_note(line: str) -> bool:
 MIXED = "utf-8+cp1252"
 # The encoding of a UTF-8 file whose C1 control characters were cp1252 bytes (``c1_lines``).
 C1 = "utf-8+c1"
-# C1 controls (U+0080–U+009F), never written on purpose, as the cp1252 characters whose bytes
-# they are once a cp1252 text was decoded as latin-1 then saved as UTF-8 (U+0092 → « ’ »,
-# U+009C → « œ », U+0085 → « … »): one character for one, so positions hold.
-_C1_AS_CP1252 = {
-    code: char for code in range(0x80, 0xA0) if (char := bytes([code]).decode("cp1252", "ignore"))
-}
-
-
-def repair_c1(text: str) -> str:
-    """``text`` with its C1 control characters read as cp1252 (see ``decode``)."""
-    return text.translate(_C1_AS_CP1252)
 
 
 def c1_lines(text: str) -> list[int]:
@@ -184,7 +174,7 @@ def c1_lines(text: str) -> list[int]:
     return [
         n
         for n, line in enumerate(text.split("\n"), 1)
-        if any(ord(ch) in _C1_AS_CP1252 for ch in line)
+        if any(ord(ch) in C1_AS_CP1252 for ch in line)
     ]
 
 
@@ -205,8 +195,10 @@ def foreign_lines(data: bytes) -> list[int]:
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with BOM), else cp1252, else latin-1.
 
-    The lines of a UTF-8 file that are not UTF-8 (``foreign_lines``) are read as cp1252, and so
-    are its C1 control characters (``c1_lines``).
+    The lines of a UTF-8 file that are not UTF-8 (``foreign_lines``) are read as cp1252. The C1
+    control characters of a UTF-8 file (``c1_lines``) stay as they are, so that quotations and
+    positions are those of the decoded file; the analysis reads them as cp1252
+    (``clean.repair_c1``).
 
     Raises ``InputError`` (naming the line) for binary content that is no text at all.
     """
@@ -229,7 +221,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         bad = exc.start
     else:
         if c1_lines(text):
-            return repair_c1(text), C1
+            return text, C1
         return text, "utf-8-sig" if bom else "utf-8"
     if foreign := foreign_lines(data):  # a UTF-8 file with a line or two pasted from elsewhere
         lines = data.split(b"\n")
@@ -1046,8 +1038,8 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
         lines = c1_lines(data.decode("utf-8-sig"))
         shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
         note = (
-            f"{'ligne' if len(lines) == 1 else 'lignes'} {shown} : caractères de contrôle lus "
-            "comme les caractères cp1252 qu'ils codaient (’, œ, …)"
+            f"{'ligne' if len(lines) == 1 else 'lignes'} {shown} : caractères de contrôle, "
+            "analysés comme les caractères cp1252 qu'ils codaient (’, œ, …), cités tels quels"
         )
         source = replace(source, remarks=(*source.remarks, note))
     return source

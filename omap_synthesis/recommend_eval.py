@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from omap_synthesis.clean import repair_c1
 from omap_synthesis.deontic import lexicon
 from omap_synthesis.errors import TOO_DEEP, InputError, json_reason, os_reason
 from omap_synthesis.ingest import ingest_event, ingest_file
 from omap_synthesis.models import Passage
-from omap_synthesis.readers import repair_c1
 
 
 @dataclass(frozen=True)
@@ -222,11 +222,11 @@ def evaluate(gold: list[dict], found: dict[str, tuple[list[Passage], str]], nlp)
 
 def _aligned(row: dict, text: str) -> bool:
     """The span is inside the file and holds the row's sentence (when it gives one),
-    whitespace aside, and C1 control characters read as the reader reads them (a sentence
-    labelled before the reader repaired them keeps its « \x92 » for « ’ »)."""
+    whitespace aside, and C1 control characters read as cp1252 on both sides (a sentence
+    labelled while the reader repaired them has « ’ » for the file's « \x92 »)."""
     if row["end_char"] > len(text):
         return False
-    found = text[row["start_char"] : row["end_char"]]
+    found = repair_c1(text[row["start_char"] : row["end_char"]])
     said = repair_c1(str(row.get("sentence", found)))
     return " ".join(found.split()) == " ".join(said.split())
 

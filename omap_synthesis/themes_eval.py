@@ -31,7 +31,6 @@ from omap_synthesis.fredsum import transcript_dir
 from omap_synthesis.ingest import ingest_file
 from omap_synthesis.models import Passage
 from omap_synthesis.nlp import parse_passages
-from omap_synthesis.readers import repair_c1
 from omap_synthesis.themes import find_themes
 
 # The smoothed baseline gets its best window: among 1, 2, 3 and 5 turns on each side, 3 scored
@@ -95,8 +94,7 @@ def load_debates(directory: str | Path, limit: int | None = None) -> list[Debate
 
 
 def join_parts(debate: Debate) -> tuple[str, list[tuple[int, int]]]:
-    """The parts' texts joined by a blank line, in order, read as the reader reads them (C1
-    control characters as cp1252: ``readers.repair_c1``).
+    """The parts' texts joined by a blank line, in order, read as the reader reads them.
 
     Parameters
     ----------
@@ -110,7 +108,7 @@ def join_parts(debate: Debate) -> tuple[str, list[tuple[int, int]]]:
     """
     text, bounds = "", []
     for path in debate.parts:
-        part = repair_c1(path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").strip())
+        part = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").strip()
         if text:
             text += "\n\n"
         bounds.append((len(text), len(text) + len(part)))

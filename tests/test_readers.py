@@ -8,6 +8,7 @@ import docx
 import pytest
 
 from omap_synthesis.errors import InputError
+from omap_synthesis.ingest import ingest_file
 from omap_synthesis.readers import known_names, read_source, split_speaker_tag
 
 LIMIT = 1_000_000
@@ -89,19 +90,25 @@ def test_cp1252_specific_characters(tmp_path):
     assert "l’œuvre" in source.text
 
 
-def test_c1_controls_of_a_utf8_file_are_read_as_the_cp1252_characters_they_were(tmp_path):
+def test_c1_controls_of_a_utf8_file_are_quoted_as_written_and_analysed_as_cp1252(tmp_path):
     # A Word text decoded as latin-1 and saved as UTF-8: U+0092 for « ’ », U+009C for « œ »;
-    # « qu\x92il faut » made « faut » a noun and the action line « Prévoir le faut ».
+    # « qu\x92il faut » made « faut » a noun and the action line « Prévoir le faut ». Quotes and
+    # positions are those of the decoded file (the contract); the analysed text reads cp1252,
+    # and an apostrophe written twice (« C’\x92est ») once.
     path = tmp_path / "mojibake.txt"
-    text = "Élise Morin : Bonjour.\nJe pense qu\x92il faut un v\x9cu commun\x85\n"
+    text = "Élise Morin : Bonjour.\nJe pense qu\x92il faut un v\x9cu commun\x85 C’\x92est dit.\n"
     path.write_text(text, encoding="utf-8")
     source = read_source(path, LIMIT)
-    assert "qu’il faut un vœu commun…" in source.text
-    assert source.text.index("qu’il") == text.index("qu\x92il")  # one character for one
+    assert source.text == text
     assert source.remarks == (
-        "ligne 2 : caractères de contrôle lus comme les caractères cp1252 qu'ils codaient "
-        "(’, œ, …)",
+        "ligne 2 : caractères de contrôle, analysés comme les caractères cp1252 qu'ils "
+        "codaient (’, œ, …), cités tels quels",
     )
+    ingested = ingest_file(path)
+    (passage,) = ingested.passages
+    assert passage.text == text[passage.start_char : passage.end_char]
+    assert passage.clean == "Bonjour. Je pense qu’il faut un vœu commun… C’est dit."
+    assert ingested.reports[0].removed == {"control": 1}
 
 
 def test_markdown_headings_are_not_speech(tmp_path):
