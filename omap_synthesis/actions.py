@@ -59,6 +59,7 @@ _VOWEL = "[aeiouyhàâéèêîôœ]"  # or a mute h: the aspirated ones are in a
 _ELISIONS = (
     re.compile(rf"\b(l)[ea] (?=({_VOWEL}\w*))", re.I),
     re.compile(rf"\b([dns]|qu)e (?=({_VOWEL}\w*))", re.I),
+    re.compile(r"\b(c)e (?=(est|était|étaient)\b)", re.I),
 )
 _PUNCT_END = frozenset({",", ";", ":", "—", "–"})
 _CONJUNCTIONS = frozenset({"et", "ou", "mais", "ni"})
@@ -1899,7 +1900,7 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
         text = pattern.sub(repl, text)
     for pattern in _ELISIONS:
         text = pattern.sub(_elide, text)
-    text = re.sub(r"(\w)' (?=\w)", r"\1'", text)
+    text = re.sub(r"(\w)(['’]) (?=\w)", r"\1\2", text)
     text = _STUTTER.sub(r"\1", text)
     text = re.sub(r"(,\s*){2,}", ", ", text)
     text = _OPEN_WORD_COMMA.sub(r"\1 ", text)

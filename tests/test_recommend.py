@@ -1062,6 +1062,12 @@ def test_an_action_line_never_leaves_a_quotation_open():
     assert _finish(["adopter", "»", "le", "principe"]) == "Adopter le principe"
 
 
+def test_elided_words_in_a_line():
+    assert _finish(["revenir", "à", "l’", "universalité"]) == "Revenir à l’universalité"
+    assert _finish(["revenir", "à", "l'", "universalité"]) == "Revenir à l'universalité"
+    assert _finish(["ce", "est", "de", "faire"]) == "C'est de faire"
+
+
 def test_actor_keeps_no_trailing_punctuation():
     words, actor = ["recruter", "des", "profils"], ["(", "l'", "administration", ":", ")"]
     assert _finish(words, actor) == "Recruter des profils (l'administration)"
