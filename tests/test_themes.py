@@ -141,6 +141,15 @@ def test_name_words(names, expected):
     assert name_words(names) == expected
 
 
+def test_a_title_said_with_a_name_is_no_word_of_a_label(nlp):
+    # « Mme Le Pen » in each turn of one part of a debate: a term, not a name for the theme.
+    texts = [f"Mme Martin, {t[0].lower()}{t[1:]}" for t in RETRAITES] * 2 + ECOLE * 2
+    passages, docs = _passages(nlp, texts)
+    themes = find_themes(passages, docs, model=ThemeModel(**SMALL)).themes
+    assert len(themes) == 2
+    assert all("mme" not in theme.label.lower() for theme in themes)
+
+
 @pytest.mark.parametrize(
     ("forms", "expected"),
     [
