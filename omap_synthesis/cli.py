@@ -13,18 +13,57 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
 
 from omap_synthesis.config import DEFAULT_EVENT_DIR, REPORTS_DIR
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.ingest import Ingested
 
+# Typer's own words on a help page (its error messages are ``french_usage``'s).
+_TYPER_WORDS = {
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "DEFAULT_STRING": "[par défaut : {}]",
+    "ENVVAR_STRING": "[variable d'environnement : {}]",
+    "DEPRECATED_STRING": "(obsolète) ",
+}
+
+
+class _FrenchHelp:
+    """A help page in French throughout, ``--help`` and typer's own words included."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    def format_help(self, ctx, formatter):
+        from typer import rich_utils  # only when a help page is shown
+
+        for name, french in _TYPER_WORDS.items():
+            if hasattr(rich_utils, name):
+                setattr(rich_utils, name, french)
+        return super().format_help(ctx, formatter)
+
+
+class _Group(_FrenchHelp, TyperGroup):
+    pass
+
+
+class _Command(_FrenchHelp, TyperCommand):
+    pass
+
+
 app = typer.Typer(
+    cls=_Group,
     help="Synthèse d'une journée d'études : sources, objectifs, thèmes, résumés, recommandations.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 evaluate_app = typer.Typer(
+    cls=_Group,
     help="Mesurer la qualité sur des données annotées.",
     no_args_is_help=True,
 )
@@ -185,7 +224,7 @@ def _run_stages(
     _out().print(f"Résultats écrits dans {result.out_dir}", highlight=False)
 
 
-@app.command()
+@app.command(cls=_Command)
 def ingest(
     event_dir: Annotated[Path, typer.Argument(help="Dossier de l'événement.")], out: OutDir = None
 ):
@@ -199,19 +238,19 @@ DraftWords = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Command)
 def draft(event_dir: EventDir = None, out: OutDir = None, words: DraftWords = None):
     """Tout jusqu'au texte du rapporteur (lecture-15h05.md et .docx)."""
     _run_stages(event_dir, out, ("ingest", "draft"), words)
 
 
-@app.command()
+@app.command(cls=_Command)
 def run(event_dir: EventDir = None, out: OutDir = None, words: DraftWords = None):
     """Tout le travail : passages, analyses, texte du rapporteur, rapport et jeu de données."""
     _run_stages(event_dir, out, ("ingest", "draft", "report"), words)
 
 
-@app.command("summarize")
+@app.command("summarize", cls=_Command)
 def summarize_command(
     file: Annotated[
         Path, typer.Argument(help="Transcription (.txt, .md, .srt, .vtt, .json Whisper, .docx).")
@@ -259,7 +298,7 @@ _SYSTEM_NAMES = {
 }
 
 
-@evaluate_app.command("summaries")
+@evaluate_app.command("summaries", cls=_Command)
 def evaluate_summaries(
     fredsum_dir: Annotated[
         Path,
@@ -411,7 +450,7 @@ TagEventOption = Annotated[
 ]
 
 
-@app.command("tag")
+@app.command("tag", cls=_Command)
 def tag_command(
     input_file: Annotated[
         Path, typer.Argument(help='Passages en JSON Lines : {"id", "text", "talk"?}.')
@@ -476,7 +515,7 @@ def _explanation(label_id: str, parts: dict) -> str:
     return f"{label_id} : {terms} ({' ; '.join(scores)})"
 
 
-@evaluate_app.command("tagging")
+@evaluate_app.command("tagging", cls=_Command)
 def evaluate_tagging(
     gold: Annotated[
         Path, typer.Option("--gold", help='Passages annotés : {"id", "text", "labels"}.')
@@ -580,7 +619,7 @@ def _print_themes(result, console: Console) -> None:
         console.print(f"Note : {note}", highlight=False)
 
 
-@app.command("themes")
+@app.command("themes", cls=_Command)
 def themes_command(
     files: Annotated[
         list[Path], typer.Argument(help="Transcriptions ou notes (chaque fichier est une source).")
@@ -616,7 +655,7 @@ _THEME_SYSTEMS = {
 }
 
 
-@evaluate_app.command("themes")
+@evaluate_app.command("themes", cls=_Command)
 def evaluate_themes_command(
     fredsum_dir: Annotated[
         Path, typer.Option("--fredsum", help="Dossier FREDSum (sous-dossier transcript/).")
@@ -698,7 +737,7 @@ def _recommendation_json(rec) -> dict:
     }
 
 
-@app.command("recommend")
+@app.command("recommend", cls=_Command)
 def recommend_command(
     files: Annotated[
         list[Path], typer.Argument(help="Transcriptions (.txt, .md, .srt, .vtt, .json, .docx).")
@@ -749,7 +788,7 @@ def recommend_command(
         )
 
 
-@evaluate_app.command("recommendations")
+@evaluate_app.command("recommendations", cls=_Command)
 def evaluate_recommendations_command(
     gold: Annotated[
         Path,
@@ -820,7 +859,7 @@ def evaluate_recommendations_command(
     _out().print(table)
 
 
-@app.command("watch")
+@app.command("watch", cls=_Command)
 def watch_command(event_dir: EventDir = None, out: OutDir = None, words: DraftWords = None):
     """Suivi en direct : la synthèse est refaite à chaque source déposée, modifiée ou supprimée."""
     from omap_synthesis.draft import DEFAULT_WORDS
@@ -843,7 +882,7 @@ def watch_command(event_dir: EventDir = None, out: OutDir = None, words: DraftWo
         err.print("Suivi arrêté.", highlight=False)
 
 
-@app.command("corpus")
+@app.command("corpus", cls=_Command)
 def corpus_command(
     dirs: Annotated[
         list[Path],

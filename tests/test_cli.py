@@ -78,6 +78,18 @@ def test_module_entry_point():
     assert done.returncode == 0 and "ingest" in done.stdout
 
 
+@pytest.mark.parametrize("command", [[], ["tag"], ["evaluate"], ["evaluate", "tagging"]])
+def test_help_pages_speak_french(command):
+    done = subprocess.run(
+        [sys.executable, "-m", "omap_synthesis", *command, "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "Afficher cette aide et quitter." in done.stdout
+    for english in ("Show this message", "[required]", "[default:", "Commands"):
+        assert english not in done.stdout
+
+
 def test_messages_are_not_cut_to_the_terminal_width(tmp_path):
     deep = tmp_path / ("dossier-au-nom-assez-long-pour-depasser-quatre-vingts-colonnes" * 2)
     deep.mkdir()
