@@ -468,7 +468,12 @@ def excerpt_for(text: str, words: int, action: str = "", before: str = "", after
     ``before`` and ``after`` are the speaker's words around ``text``: where the parser cut
     ``text`` out of a longer sentence (« Moi, » / « ce que je souhaite … »), « […] » says so too.
     """
-    quoted = _excerpt(" ".join(text.split()), words, action)
+    return marked_cuts(_excerpt(" ".join(text.split()), words, action), before, after)
+
+
+def marked_cuts(quoted: str, before: str = "", after: str = "") -> str:
+    """``quoted`` with « […] » where the speaker's sentence goes on before or after it
+    (``before`` and ``after`` are the speaker's words around it; see ``excerpt_for``)."""
     # A sentence the parser ended on a comma or semicolon goes on in the source.
     if quoted.endswith((",", ";", ":", "—", "–")):
         quoted = f"{quoted.rstrip(' ,;:—–')} {ELIDED}"
@@ -1235,7 +1240,7 @@ class DraftBuilder:
         )
         subtitle = (
             f"{event.title} — {french_date(event.date)}. Projet de texte {reader}, "
-            f"à relire avant la lecture."
+            f"à relire avant la séance."
         )
         sections = [*fixed[:-2], *recs[:1], fixed[-2], fixed[-1], *recs[1:]]
         return Draft(_heading(reading), subtitle, notice, sections)

@@ -23,6 +23,7 @@ from omap_synthesis.draft import (
     display_action,
     french_date,
     join_words,
+    marked_cuts,
     slot,
     typography,
 )
@@ -322,13 +323,20 @@ def build_view(
     refs = References(event, inputs.passages, pseudo)
     by_id = {p.id: p for p in inputs.passages}
 
-    def quoted(passage_id: str, text: str) -> dict:
+    def quoted(passage_id: str, text: str, start: int, end: int) -> dict:
         # A reference names a speaker by name only: one it leaves out (« une personne non
         # nommée », a role) is said before it, so that no quotation goes unattributed.
-        ref, said = refs.ref(passage_id), refs.speaker(by_id[passage_id])
+        passage = by_id[passage_id]
+        ref, said = refs.ref(passage_id), refs.speaker(passage)
         if not said[:1].isupper():
             ref = f"{said[:1].upper()}{said[1:]}, {ref}"
-        return {"text": pseudo.text(" ".join(text.split())), "ref": ref}
+        # « […] » where the parser cut the quotation out of a longer sentence, as in the draft.
+        text = marked_cuts(
+            " ".join(text.split()),
+            before=passage.text[: start - passage.start_char],
+            after=passage.text[end - passage.start_char :],
+        )
+        return {"text": pseudo.text(text), "ref": ref}
 
     programme = [
         {
@@ -346,7 +354,10 @@ def build_view(
             "id": it.id,
             "label": it.display,
             "title": it.title,
-            "sentences": [quoted(s.passage_id, s.text) for s in inputs.summaries.get(it.id, [])],
+            "sentences": [
+                quoted(s.passage_id, s.text, s.start_char, s.end_char)
+                for s in inputs.summaries.get(it.id, [])
+            ],
             "missing": _why_no_summary(it.id, inputs),
         }
         for it in _speech_items(event)
@@ -380,7 +391,9 @@ def build_view(
                     else ""
                 )
             ),
-            "quotes": [quoted(q.passage_id, q.text) for q in t.quotes[:2]],
+            "quotes": [
+                quoted(q.passage_id, q.text, q.start_char, q.end_char) for q in t.quotes[:2]
+            ],
         }
         for t in inputs.themes
     ]
@@ -414,7 +427,9 @@ def build_view(
             "action": titles[r.id],
             "objectives": ", ".join(r.objectives),
             "evidence": [
-                quoted(e.passage_id, e.quote) for e in r.evidence if e.passage_id in by_id
+                quoted(e.passage_id, e.quote, e.start_char, e.end_char)
+                for e in r.evidence
+                if e.passage_id in by_id
             ],
             "contradicts": "\u00a0; ".join(
                 opposed(c) for c in getattr(r, "contradicts", ()) if c in found

@@ -51,3 +51,22 @@ def test_a_quotation_of_an_unnamed_speaker_says_so():
     refs = [e["ref"] for r in view.recommendations for e in r["evidence"]]
     assert refs[0].startswith("Conf 1, ") and AMINA in refs[0]
     assert refs[1].startswith("Une personne non nommée, Conf 6, ")
+
+
+def test_a_quotation_cut_out_of_a_longer_sentence_says_so():
+    """The parser cut the sentence after « Ce que nous proposerons, »: the report marks the
+    cut with « […] », as the rapporteur's text does, instead of opening on « et je … »."""
+    from omap_synthesis.models import Evidence
+    from omap_synthesis.report import build_view
+
+    said = "Ce que nous proposerons, et je pense que nous supprimerons la taxe sur les carburants."
+    inputs = _inputs([("conf-1", AMINA, said, 0.9)])
+    rec = _recommendation(inputs, "R-1", ["p0"])
+    start = said.index("et je")
+    cut = Evidence(said[start:], "p0", AMINA, "conf-1.txt", "conf-1", start, len(said))
+    view = build_view(
+        replace(inputs, recommendations=[replace(rec, evidence=(cut,))]), [], {}, [], {}
+    )
+    (quote,) = view.recommendations[0]["evidence"]
+    assert quote["text"] == f"[…] {said[start:]}"
+    assert [s["text"] for t in view.summaries for s in t["sentences"]] == [said]
