@@ -338,23 +338,27 @@ class _Untagged(NamedTuple):
 
 
 _STAMP = re.compile(rf"{_CLOCK_STAMP}[ \t]*")
+_GAP = re.compile(r"[ \t]*(?=[A-ZÀ-Ý])")
 _SEMICOLON_TAG = re.compile(r"(?P<name>[^:;\n\[\]]{1,160}?)[ \t]*;[ \t]*(?=\S)")
 
 
 def _untagged_name(block: str, known: frozenset[str]) -> _Untagged | None:
     """A speaker tag whose colon the transcriber forgot or mistyped, after an optional clock
     stamp: a name the file uses as a speaker tag followed by a capitalised word (« Léa Salamé
-    Vous n'êtes pas d'accord ? »), or a name the file uses as a speaker tag or a person of the
-    programme (``known_names``) followed by a semicolon, the key next to the colon on a French
-    keyboard (« Eric Zemmour ; Non, … »). « Léa Salamé a raison » or « Léa Salamé, vous … »
-    are about her."""
+    Vous n'êtes pas d'accord ? », or glued to it: « Léa SalaméVous … »), or a name the file
+    uses as a speaker tag or a person of the programme (``known_names``) followed by a
+    semicolon, the key next to the colon on a French keyboard (« Eric Zemmour ; Non, … »).
+    « Léa Salamé a raison » or « Léa Salamé, vous … » are about her."""
     clock = _STAMP.match(block)
     at = clock.end() if clock else 0
     stamp = clock.group("clock") if clock else None
     rest = block[at:]
     for name in sorted(known, key=len, reverse=True):
-        if rest.startswith(name) and (gap := re.match(r"[ \t]+(?=[A-ZÀ-Ý])", rest[len(name) :])):
-            return _Untagged(name, at + len(name) + gap.end(), stamp, False)
+        if rest.startswith(name) and (gap := _GAP.match(rest, len(name))):
+            # A capital glued to the name's last small letter (« Nathalie Saint-CricqBon, on
+            # y va ») starts the speech just as well.
+            if gap.group() or name[-1:].islower():
+                return _Untagged(name, at + gap.end(), stamp, False)
     semicolon = _SEMICOLON_TAG.match(rest)
     if semicolon:
         name = semicolon.group("name").strip()

@@ -669,7 +669,9 @@ def test_a_speaker_tag_without_its_colon_opens_a_turn_with_a_remark(tmp_path, be
     path = tmp_path / "debat.txt"
     path.write_text(
         f"Léa Salamé : Monsieur Macron ?{between}Emmanuel Macron : Il faut bloquer les prix."
-        f"{between}Léa Salamé Vous n'êtes pas d'accord ?\n\n"
+        f"{between}Léa Salamé Vous n'êtes pas d'accord ?"
+        # The name glued to the speech, as in a FREDSum transcript.
+        f"{between}Emmanuel MacronBon, on avance.\n\n"
         f"Léa Salamé a raison, et Léa Salamé, vous le savez, pose la question.\n"
     )
     source = read_source(path, LIMIT)
@@ -677,12 +679,14 @@ def test_a_speaker_tag_without_its_colon_opens_a_turn_with_a_remark(tmp_path, be
         ("Léa Salamé", "Monsieur Macron ?"),
         ("Emmanuel Macron", "Il faut bloquer les prix."),
         ("Léa Salamé", "Vous n'êtes pas d'accord ?"),
-        ("Léa Salamé", "Léa Salamé a raison, et Léa Salamé, vous le savez, pose la question."),
+        ("Emmanuel Macron", "Bon, on avance."),
+        ("Emmanuel Macron", "Léa Salamé a raison, et Léa Salamé, vous le savez, pose la question."),
     ]
-    line = 3 if between == "\n" else 5
-    assert source.remarks == (
-        f"ligne {line} : prise de parole sans deux-points après « Léa Salamé », lue comme une "
-        "prise de parole de ce nom",
+    lines = (3, 4) if between == "\n" else (5, 7)
+    assert source.remarks == tuple(
+        f"ligne {line} : prise de parole sans deux-points après « {name} », lue comme une "
+        "prise de parole de ce nom"
+        for line, name in zip(lines, ("Léa Salamé", "Emmanuel Macron"), strict=True)
     )
 
 
