@@ -808,7 +808,7 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
         # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
         # do; an action line without it keeps the speaker's meaning.
         contrast = any(c.dep_ == "advmod" and c.lower_ in _CONTRAST_NOT for c in conj.children)
-        if not subjects(conj) and not contrast:
+        if not subjects(conj) and not contrast and not _past_a_break(conj):
             rest = [w for c in conj.children if _kept(c) for w in _render(c)]
             # The speaker's « et » or « ou » (« simplifier … et publier … »), else a comma.
             link = next(
@@ -1454,11 +1454,7 @@ def _kept(child: Token) -> bool:
         return False
     if _floating_quantifier(child):
         return False
-    # « il faut faire vivre la donnée. Et au fond … »: the parser ran over the full stop; or
-    # over the start of a clause of reason (« cibler sur ces rouleurs parce que la voiture,
-    # pour eux, … »: « pour eux » is the reason's).
-    between = child.doc[child.head.i + 1 : child.i]
-    if any(t.text in SENTENCE_ENDS or t.lower_ in _BECAUSE for t in between):
+    if _past_a_break(child):
         return False
     if child.pos_ == "PRON" and (
         child.lower_ in lex["clitics"] or child.morph.get("PronType") == ["Rel"]
@@ -1479,6 +1475,14 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _past_a_break(child: Token) -> bool:
+    """A full stop or the start of a clause of reason lies between ``child`` and its head: the
+    parser ran over it (« il faut faire vivre la donnée. Et au fond … »; « cibler sur ces
+    rouleurs parce que la voiture, pour eux, … »: « pour eux » is the reason's)."""
+    between = child.doc[child.head.i + 1 : child.i]
+    return any(t.text in SENTENCE_ENDS or t.lower_ in _BECAUSE for t in between)
 
 
 def _said_where(verb: Token) -> bool:
@@ -1711,7 +1715,7 @@ def _restrictive(clause: Token) -> bool:
         # « protéger ceux qui fuient la guerre »: the clause is what the pronoun names.
         return not any(t.text in SENTENCE_ENDS for t in tokens)
     relative = any(c.dep_ == "nsubj" and c.lower_ == "qui" for c in clause.children) or any(
-        c.lower_ == "où" and c.i < clause.i for c in clause.children
+        (c.lower_ == "où" or _governed_lequel(c)) and c.i < clause.i for c in clause.children
     )
     return (
         clause.dep_ == "acl:relcl"
@@ -1724,6 +1728,16 @@ def _restrictive(clause: Token) -> bool:
         and _count([t.text for t in tokens]) <= RESTRICTIVE_WORDS
         and not any(t.text in SENTENCE_ENDS or (t.dep_ in _CLAUSES and t != clause) for t in tokens)
     )
+
+
+def _governed_lequel(pronoun: Token) -> bool:
+    """« dans lesquelles », « selon lesquelles »: a form of « lequel » after a preposition,
+    which opens a clause that says which thing is meant (« changer les conditions dans
+    lesquelles on fait des contrôles d'identité »)."""
+    return pronoun.lower_.startswith(_LEQUEL) and any(c.dep_ == "case" for c in pronoun.children)
+
+
+_LEQUEL = ("lequel", "laquelle", "lesquel", "auquel", "auxquel", "duquel", "desquel")
 
 
 def _clause_core(clause: Token) -> list[Token]:

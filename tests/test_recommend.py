@@ -269,6 +269,20 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "faudra sortir de la guerre.",
             "Préserver le dialogue",
         ),
+        # A clause opened by « dans lesquelles » says which conditions are meant.
+        (
+            "Je voudrais également changer, par exemple, les conditions pratiques et juridiques "
+            "dans lesquelles on fait des contrôles d'identité.",
+            "Changer les conditions pratiques et juridiques dans lesquelles on fait des "
+            "contrôles d'identité",
+        ),
+        # … nor a verb the parser joined to the action past the start of the reason.
+        (
+            "Nous doublerons également les aides aux familles monoparentales, parce que "
+            "voyez-vous, il y a un quart des familles qui sont des familles monoparentales, et y "
+            "a beaucoup de mères de famille.",
+            "Doubler les aides aux familles monoparentales",
+        ),
         # « pouvoir » past an incise, with its infinitive made the sentence's head.
         (
             "Le préfet doit pouvoir, au nom de l'État, utiliser les crédits.",
