@@ -765,7 +765,13 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
     parallel = [c for c in verb.children if _parallel(c, verb)]
     kept = [c.i for c in verb.children if _kept(c) and c not in (actor, after, *parallel)]
     start, unopened = len(words), False
+    # The verbs joined to the action are said where the speaker said them, before what the
+    # verb governs after them (« recruter et garder ses profils, avec un statut adapté »).
+    conjuncts = _joined_conjuncts(verb)
+    joined_at = None
     for child in verb.children:
+        if joined_at is None and conjuncts and child.i > conjuncts[0].i:
+            joined_at = len(words)
         if _topic_before(child, verb) or child in parallel:
             continue
         if child.dep_ == "obj" and child.morph.get("PronType") == ["Rel"]:
@@ -804,27 +810,27 @@ def _verb_action(verb: Token, cue: Cue) -> tuple[list[str], list[str], int]:
             # past an aside.
             words += phrase
     joined, free = False, 0
-    for conj in (c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"):
-        # « pensée dès la conception, et pas ajoutée à la fin »: the conjunct is what not to
-        # do; an action line without it keeps the speaker's meaning.
-        contrast = any(c.dep_ == "advmod" and c.lower_ in _CONTRAST_NOT for c in conj.children)
-        if not subjects(conj) and not contrast and not _past_a_break(conj):
-            rest = [w for c in conj.children if _kept(c) for w in _render(c)]
-            # The speaker's « et » or « ou » (« simplifier … et publier … »), else a comma.
-            link = next(
-                (c.lower_ for c in conj.children if c.dep_ == "cc" and c.lower_ in {"et", "ou"}),
-                ",",
-            )
-            negation = _conjunct_negation(conj, rest)
-            added = [link, *negation, *_verb_words(conj), *rest]
-            if negation == ["ne"]:
-                # A cut would part « ne » from its « que »: the line may run over by the two
-                # words of the link and the negation, or says the first action only.
-                if _count(words + added) > lex["max_words"] + free + 2:
-                    continue
-                free += 2
+    for conj in conjuncts:
+        rest = [w for c in conj.children if _kept(c) for w in _render(c)]
+        # The speaker's « et » or « ou » (« simplifier … et publier … »), else a comma.
+        link = next(
+            (c.lower_ for c in conj.children if c.dep_ == "cc" and c.lower_ in {"et", "ou"}),
+            ",",
+        )
+        negation = _conjunct_negation(conj, rest)
+        added = [link, *negation, *_verb_words(conj), *rest]
+        if negation == ["ne"]:
+            # A cut would part « ne » from its « que »: the line may run over by the two
+            # words of the link and the negation, or says the first action only.
+            if _count(words + added) > lex["max_words"] + free + 2:
+                continue
+            free += 2
+        if joined_at is None:
             words += added
-            joined = True
+        else:
+            words[joined_at:joined_at] = added
+            joined_at += len(added)
+        joined = True
     for clause in map(_through, parallel):
         words += [
             ",",
@@ -1475,6 +1481,21 @@ def _kept(child: Token) -> bool:
     if child.pos_ == "ADP" and not any(True for _ in child.children):
         return False
     return not _emphasis(child)
+
+
+def _joined_conjuncts(verb: Token) -> list[Token]:
+    """The verbs coordinated to ``verb`` that the line says with it: without a subject of their
+    own, not set against it (« pensée dès la conception, et pas ajoutée à la fin »: the line
+    keeps the speaker's meaning without what not to do), not past a break (``_past_a_break``)."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "conj"
+        and c.pos_ == "VERB"
+        and not subjects(c)
+        and not any(a.dep_ == "advmod" and a.lower_ in _CONTRAST_NOT for a in c.children)
+        and not _past_a_break(c)
+    ]
 
 
 def _past_a_break(child: Token) -> bool:

@@ -269,6 +269,13 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "faudra sortir de la guerre.",
             "Préserver le dialogue",
         ),
+        # A verb joined to the action comes where the speaker said it, before what the first
+        # verb governs after it.
+        (
+            "L'administration doit pouvoir recruter et garder ses profils numériques, avec un "
+            "statut adapté.",
+            "Recruter et garder les profils numériques avec un statut adapté (l'administration)",
+        ),
         # A clause opened by « dans lesquelles » says which conditions are meant.
         (
             "Je voudrais également changer, par exemple, les conditions pratiques et juridiques "
