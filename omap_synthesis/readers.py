@@ -110,6 +110,24 @@ def _impossible_stamp(stamp: str) -> bool:
     return any(int(part) >= 60 for part in re.split(r"[,.]", stamp)[0].split(":")[1:])
 
 
+# A tag in bold or italics, as in notes written in Markdown (« **Léa Salamé** : … »,
+# « **Léa Salamé :** … », « _Léa Salamé_ : … »).
+_EMPHASISED_TAG = re.compile(
+    rf"^(?P<before>(?:{_CLOCK_STAMP}\s*)?)(?P<em>\*\*|__|\*|_)(?P<name>[^*_:\n]{{1,160}}?)"
+    r"(?P<colon>\s*:?)(?P=em)"
+)
+
+
+def _unemphasised(line: str) -> str:
+    """``line`` with the emphasis marks around its speaker tag read as spaces (same length, so
+    offsets hold)."""
+    m = _EMPHASISED_TAG.match(line)
+    if m is None:
+        return line
+    blank = " " * len(m.group("em"))
+    return m.group("before") + blank + m.group("name") + m.group("colon") + blank + line[m.end() :]
+
+
 def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     """Recognise ``Name : text`` (optionally ``[hh:mm:ss] Name (affiliation) : text``).
 
@@ -127,6 +145,7 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     >>> split_speaker_tag("Note : il faudrait") is None
     True
     """
+    line = _unemphasised(line)
     m = _TAG.match(line)
     if not m or opens_with_note(line):
         return None
@@ -158,7 +177,7 @@ def _stamp_seconds(stamp: str | None) -> float | None:
 def opens_with_note(line: str) -> bool:
     """The line opens with a heading or a note (« Remarque : … », « Recommandation 2 : … »):
     no speaker's tag, and no speaker's words either."""
-    m = _TAG.match(line)
+    m = _TAG.match(_unemphasised(line))
     words = re.findall(r"[\w.-]+", m.group("name")) if m else []
     return bool(words) and words[0].lower().rstrip(".") in speaker_lexicon().notes
 
@@ -393,12 +412,12 @@ def _turns_from_blocks(
         stamp = None
         if tag:
             speaker, affiliation, offset, _ = tag
-            stamp = _TAG.match(block).group("clock")
+            stamp = _TAG.match(_unemphasised(block)).group("clock")
         elif opens_with_note(block):
             # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's;
             # the heading is no part of them.
             speaker, affiliation = None, ""
-            offset = _TAG.match(block).end()
+            offset = _TAG.match(_unemphasised(block)).end()
         elif slip := _untagged_name(block, known):
             speaker, affiliation, offset, stamp = slip.name, "", slip.offset, slip.stamp
             instead = " (point-virgule à la place)" if slip.semicolon else ""
@@ -740,12 +759,21 @@ def _parse_srt(text: str, problems: list) -> list:
             start += exc.actual_start
 
 
+# The styling a subtitle may carry, which players show and do not print: « <i> », « <b> »,
+# « <u> », « <font color=…> » and their closing tags, and the placement codes of subtitles
+# converted from ASS (« {\an8} »). Left in, they hid a speaker tag (« <i>Léa Salamé : … »).
+_SRT_STYLE = re.compile(r"</?[ibu]>|</?font(?:\s[^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+
+
 def read_srt(path: Path, data: bytes) -> SourceText:
     text, encoding = decode(data, path)
     problems: list = []
     text = _timings_repaired(_normalise_newlines(text), problems)
     subs = _parse_srt(_srt_timings(text, problems), problems)
-    cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content, None) for s in subs]
+    cues = [
+        (s.start.total_seconds(), s.end.total_seconds(), _SRT_STYLE.sub("", s.content), None)
+        for s in subs
+    ]
     notes = _read_problems(path, cues, problems)
     return replace(_timed_turns(cues, path, "srt", encoding), **notes)
 

@@ -145,6 +145,37 @@ def test_srt_turns_and_times(tmp_path):
     assert turn.times[0][2:] == (0.0, 2.5) and turn.times[-1][3] == 7.0
 
 
+def test_srt_styling_is_no_text_and_hides_no_speaker_tag(tmp_path):
+    path = tmp_path / "debat.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n<i>Léa Salamé : Bonsoir à tous.</i>\n\n"
+        '2\n00:00:03,000 --> 00:00:05,000\n{\\an8}<font color="#ffff00">Marine Le Pen</font> : '
+        "Bonsoir, <b>merci</b>.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Léa Salamé", "Bonsoir à tous."),
+        ("Marine Le Pen", "Bonsoir, merci."),
+    ]
+
+
+def test_a_speaker_tag_in_bold_or_italics_is_a_tag(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "# Échange 1\n\n**Léa Salamé** : Bonsoir.\n\n**Marine Le Pen :** Bonsoir à tous.\n\n"
+        "_Emmanuel Macron_ : Il faut publier les délais.\n\n**Remarque :** rien de plus.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Léa Salamé", "Bonsoir."),
+        ("Marine Le Pen", "Bonsoir à tous."),
+        ("Emmanuel Macron", "Il faut publier les délais."),
+        (None, "rien de plus."),
+    ]
+
+
 VTT = """WEBVTT
 
 NOTE transcription fictive
