@@ -59,6 +59,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             while cut > prev_a and text[cut - 1].isspace():
                 cut -= 1
             spans.append((prev_a, cut))
+        # Nor does a sentence open or close on white space: the line break between two
+        # subtitles that the sentencizer hangs on the next sentence is no part of it.
+        while a < b and text[a].isspace():
+            a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
