@@ -39,6 +39,10 @@ DEFAULT_RATIO = 0.15
 # Bounds of the default budget: below, a summary says nothing; above, nobody reads it aloud.
 DEFAULT_MIN_WORDS = 40
 DEFAULT_MAX_WORDS = 600
+# Sentences scored together (see ``summarize``): the longest FREDSum transcript has about 700;
+# 2 000 keep the matrices of a window near 30 MB, where a 2 MB transcript scored whole (some
+# 20 000 sentences) took more than 10 GB.
+WINDOW_SENTENCES = 2000
 
 
 class SentenceScorer(BaseEstimator):
@@ -241,7 +245,7 @@ def summarize(
     scorer, model = load_model()
     params = model["selection"]
 
-    def choose(cands: Candidates, budget: int):
+    def choose_in(cands: Candidates, budget: float):
         tfidf = tfidf_matrix(cands)
         sim = similarity_matrix(tfidf)
         scores = scorer.predict_proba_positive(sentence_features(cands, tfidf, sim))
@@ -254,6 +258,25 @@ def summarize(
             params["length_exponent"],
         )
         return scores, chosen
+
+    def choose(cands: Candidates, budget: int):
+        if len(cands) <= WINDOW_SENTENCES:
+            return choose_in(cands, budget)
+        # The features compare every sentence with every other (square matrices): a longer
+        # transcript is scored window by window, each window choosing its share of the budget;
+        # the budget is then spent once over what the windows chose, so that the last sentence
+        # alone may cross it.
+        scores, picked = np.empty(len(cands)), []
+        share = budget / max(float(cands.words.sum()), 1.0)
+        for lo in range(0, len(cands), WINDOW_SENTENCES):
+            window = cands.subset(range(lo, min(lo + WINDOW_SENTENCES, len(cands))))
+            found, chosen = choose_in(window, share * float(window.words.sum()))
+            scores[lo : lo + len(window)] = found
+            picked += [lo + i for i in chosen]
+        final = select(
+            scores[picked], cands.words[picked], budget, None, 0.0, params["length_exponent"]
+        )
+        return scores, [picked[i] for i in final]
 
     return _run(passages, docs, words, choose)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -78,6 +79,16 @@ class Candidates:
     def text(self, i: int) -> str:
         k, a, b = self.spans[i]
         return self.passages[k].text[a:b]
+
+    def subset(self, indices: Sequence[int]) -> Candidates:
+        """The sentences ``indices`` (in that order), of the same passages."""
+        indices = list(indices)
+        return Candidates(
+            self.passages,
+            tuple(self.spans[i] for i in indices),
+            tuple(self.sents[i] for i in indices),
+            self.words[indices],
+        )
 
 
 def punctuation_sentences(doc) -> list:

@@ -132,6 +132,25 @@ def test_budget_is_reached_and_crossed_by_the_last_sentence_only(transcript, wor
     assert total - max(count_words(s.text) for s in sentences) < words
 
 
+@pytest.mark.parametrize("words", [10, 40, 90])
+def test_a_transcript_too_long_to_score_whole_is_scored_by_windows(transcript, words, monkeypatch):
+    # Three sentences a window: the summary keeps the budget's rule and the source order, and
+    # draws on the whole transcript.
+    import omap_synthesis.summarize as module
+
+    _, passages, docs, source_text = transcript
+    monkeypatch.setattr(module, "WINDOW_SENTENCES", 3)
+    sentences = summarize(passages, docs, words)
+    total = _words(sentences)
+    assert total >= words
+    assert total - max(count_words(s.text) for s in sentences) < words
+    starts = [s.start_char for s in sentences]
+    assert starts == sorted(starts)
+    assert all(source_text[s.start_char : s.end_char] == s.text for s in sentences)
+    if words == 90:
+        assert sentences[-1].start_char > len(source_text) // 2
+
+
 @pytest.mark.parametrize("system", [summarize, lead, textrank])
 def test_sentences_are_verbatim_and_in_source_order(transcript, system):
     _, passages, docs, source_text = transcript
