@@ -934,8 +934,9 @@ def corpus_command(
         err.print(f"Ignoré : {name} : {reason}", markup=False, highlight=False)
     _say_read_notes(result.partial, result.remarks)
     seconds = time.perf_counter() - started
-    speed = f"{result.words / seconds:,.0f}".replace(",", "\u202f")
-    err.print(f"Durée : {seconds:.1f} s ({speed} mots/s).".replace(".", ",", 1), highlight=False)
+    rate = round(result.words / seconds)
+    speed = f"{rate:,} {'mot' if rate < 2 else 'mots'}/s".replace(",", "\u202f")
+    err.print(f"Durée : {seconds:.1f} s ({speed}).".replace(".", ",", 1), highlight=False)
     if as_json:
         _emit_json(
             {

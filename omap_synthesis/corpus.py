@@ -95,12 +95,22 @@ def _is_event(folder: Path) -> bool:
 
 
 def _files(folder: Path) -> list[Path]:
-    """The files of ``folder`` but hidden ones (« .DS_Store »)."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    """The files of ``folder`` but hidden ones (« .DS_Store »), with its broken links (each
+    said so) and its hidden files in a transcript's format (« .notes.txt »: said left out)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if (p.is_file() or (p.is_symlink() and not p.exists()))
+        and (not p.name.startswith(".") or p.suffix.lower() in FORMATS)
+    )
 
 
 def _transcripts(folder: Path) -> list[Path]:
-    return [p for p in _files(folder) if p.suffix.lower() in FORMATS]
+    return [
+        p
+        for p in _files(folder)
+        if p.suffix.lower() in FORMATS and p.is_file() and not p.name.startswith(".")
+    ]
 
 
 def _loose_units(folder: Path, label: str) -> list[Unit]:
@@ -129,7 +139,7 @@ def find_units(dirs: Iterable[str | Path]) -> list[Unit]:
     folders: list[Path] = []
     for folder in map(Path, dirs):
         if not folder.is_dir():
-            raise InputError(folder, "dossier introuvable")
+            raise InputError(folder, "pas un dossier" if folder.exists() else "dossier introuvable")
         subs = [] if _is_event(folder) else sorted(p for p in folder.iterdir() if p.is_dir())
         found = [p for p in subs if _is_event(p) or _transcripts(p)]
         if not _is_event(folder) and not found and not _transcripts(folder):
@@ -220,6 +230,8 @@ def _event_unit(unit: Unit, settings: Settings) -> UnitResult:
 
 def _loose_unit(unit: Unit, settings: Settings) -> UnitResult:
     path = Path(unit.path)
+    if path.name.startswith("."):
+        raise InputError(path, "fichier caché, ignoré")
     ingested = ingest_file(path, source_id=unit.source_id)
     taggings, codebook = [], None
     if settings.codebook:

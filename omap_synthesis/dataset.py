@@ -58,7 +58,9 @@ def readme(columns: dict[str, str]) -> str:
         "# Jeu de données du corpus",
         "",
         "Une ligne par passage de chaque source lue par `omap-synthesis corpus` "
-        "(`passages.csv`, `passages.parquet`), dans l'ordre des dossiers puis des fichiers. "
+        "(`passages.csv`, `passages.parquet`), dans l'ordre des dossiers puis des fichiers ; "
+        "la clé d'une ligne est le couple `event`, `passage_id` (deux dossiers peuvent tenir "
+        "des fichiers de même nom, donc des passages de même identifiant). "
         "Les personnes du public des événements sont pseudonymisées (« Participant·e N ») ; "
         "les textes restent sous la licence de leurs sources, listées dans `manifest.json`. "
         "Une cellule vide est une valeur manquante, en CSV comme en Parquet.",

@@ -292,7 +292,7 @@ def ingest_files(paths: list[str | Path], max_bytes: int = MAX_SOURCE_BYTES) -> 
         name = str(path) if names[path.name] > 1 else path.name
         digest = _digest(path, max_bytes)
         if path.resolve() in first:
-            result.skip(path, "fichier déjà donné, lu une seule fois", name=name)
+            result.skip(path, "fichier déjà donné, compté une seule fois", name=name)
             continue
         if digest in first:
             result.skip(path, f"copie identique de {first[digest]}, ignorée", name=name)
@@ -322,9 +322,11 @@ _NO_TALK = (
 
 
 def _digest(path: Path, max_bytes: int) -> str:
-    """Content hash of a readable candidate source ("" when it will be refused anyway)."""
+    """Content hash of a readable candidate source ("" when it will be refused anyway: an
+    empty file is no copy of another, each is said empty)."""
     try:
-        if path.suffix.lower() not in FORMATS or path.stat().st_size > max_bytes:
+        size = path.stat().st_size
+        if path.suffix.lower() not in FORMATS or size > max_bytes or size == 0:
             return ""
     except OSError:
         return ""

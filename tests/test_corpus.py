@@ -72,6 +72,27 @@ def test_unusable_folder_is_an_error(tmp_path, make):
         find_units([folder])
 
 
+def test_a_file_for_a_folder_is_said_not_a_folder(tmp_path):
+    (tmp_path / "debat.txt").write_text("A : Bonjour.", encoding="utf-8")
+    with pytest.raises(InputError, match="pas un dossier"):
+        find_units([tmp_path / "debat.txt"])
+
+
+def test_hidden_transcripts_and_broken_links_are_named_not_dropped(tmp_path):
+    folder = tmp_path / "debats"
+    folder.mkdir()
+    (folder / "a.txt").write_text("A : Bonjour à tous.", encoding="utf-8")
+    (folder / ".brouillon.txt").write_text("B : Bonsoir.", encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    (folder / "lien.txt").symlink_to(tmp_path / "absent.txt")
+    result = build_corpus(find_units([folder]), tmp_path / "out")
+    assert result.passages == 1
+    assert result.skipped == {
+        "debats/.brouillon.txt": "fichier caché, ignoré",
+        "debats/lien.txt": "fichier introuvable",
+    }
+
+
 def test_dataset_has_every_passage_tagged(dataset, transcripts):
     frame = pd.read_parquet(dataset.out_dir / "passages.parquet")
     assert len(frame) == dataset.passages > 0
@@ -99,6 +120,7 @@ def test_dictionary_lists_every_column(dataset):
     readme = (dataset.out_dir / "LISEZMOI.md").read_text(encoding="utf-8")
     columns = pd.read_parquet(dataset.out_dir / "passages.parquet").columns
     assert all(f"`{name}`" in readme for name in columns)
+    assert "la clé d'une ligne est le couple `event`, `passage_id`" in readme
     assert (dataset.out_dir / "codebook.yaml").exists()
 
 

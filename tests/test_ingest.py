@@ -234,9 +234,16 @@ def test_loose_files_given_twice_are_read_once_and_namesakes_keep_their_path(tmp
     result = ingest_files([a, b, a, tmp_path / "copie.txt"])
     assert [(p.speaker, p.source) for p in result.passages] == [("P1", str(a)), ("P2", str(b))]
     assert result.messages == [
-        f"{a} : fichier déjà donné, lu une seule fois",
+        f"{a} : fichier déjà donné, compté une seule fois",
         f"copie.txt : copie identique de {a}, ignorée",
     ]
+
+
+def test_empty_files_are_each_said_empty_not_copies_of_one_another(tmp_path):
+    for name in ("a.txt", "b.srt", "c.json"):
+        (tmp_path / name).write_bytes(b"")
+    result = ingest_files(sorted(tmp_path.iterdir()))
+    assert result.messages == [f"{name} : fichier vide" for name in ("a.txt", "b.srt", "c.json")]
 
 
 def test_exchanges_follow_the_notes_headings_across_files(messy_event):
