@@ -457,6 +457,16 @@ def test_read_inputs_keeps_good_lines(tmp_path):
     assert str(problems[0]).startswith(f"{path}, ligne 3 : ")
 
 
+def test_read_inputs_reads_texts_as_ingestion_analyses_passages(tmp_path):
+    # A line break inside a paragraph is a space, a C1 control character its cp1252 character
+    # (same length: the explanations' offsets hold).
+    path = tmp_path / "in.jsonl"
+    text = "Je pense qu\x92il faut un guichet\nunique."
+    path.write_text(json.dumps({"id": 1, "text": text}) + "\n", encoding="utf-8")
+    (item,), _ = read_inputs(path)
+    assert item.text == "Je pense qu’il faut un guichet unique."
+
+
 def test_a_line_nested_too_deep_is_reported_and_the_others_are_read(tmp_path):
     path = tmp_path / "in.jsonl"
     deep = "[" * 100_000 + "]" * 100_000
