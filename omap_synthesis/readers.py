@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import math
 import re
@@ -676,12 +677,22 @@ def _read_problems(path: Path, cues: list, problems: list) -> dict[str, tuple[st
     return _notes(problems)
 
 
-def _replies(content: str) -> list[str]:
+def _replies(content: str, names: frozenset[str] = frozenset()) -> list[str]:
     """The replies of a dialogue cue, one per line opened by a dash (« - Oui. » / « - Non. »),
-    or the cue whole."""
+    or, in a cue without dashes, at each later line that opens with the tag of a speaker the
+    file tags at the start of a cue (``names``: « Merci. » / « Marine Le Pen : Bonsoir. »);
+    else the cue whole."""
     lines = [line for line in content.split("\n") if line.strip()]
     if sum(line.lstrip().startswith("- ") for line in lines) < 2 or not lines[0].startswith("- "):
-        return [content]
+        tagged = [
+            k
+            for k, line in enumerate(lines)
+            if k and (tag := split_speaker_tag(line.strip())) and tag[0] in names
+        ]
+        if not tagged:
+            return [content]
+        bounds = [0, *tagged, len(lines)]
+        return [" ".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
     replies: list[str] = []
     for line in lines:
         if line.lstrip().startswith("- ") or not replies:
@@ -699,8 +710,14 @@ def _timed_turns(
     lines, turns = [], []
     pos = 0
     current: dict | None = None
+    # The speakers the file tags at the start of a cue (« Nom : … », « - Nom : … »).
+    names = frozenset(
+        tag[0]
+        for _, _, c, v in cues
+        if v is None and (tag := split_speaker_tag(c.strip().removeprefix("- ")))
+    )
     for start_s, end_s, content, voice in (
-        (s, e, reply, v) for s, e, c, v in cues for reply in _replies(c)
+        (s, e, reply, v) for s, e, c, v in cues for reply in _replies(c, names)
     ):
         content = " ".join(content.split())
         a, b = pos, pos + len(content)

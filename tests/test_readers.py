@@ -176,6 +176,25 @@ def test_a_speaker_tag_in_bold_or_italics_is_a_tag(tmp_path):
     ]
 
 
+def test_a_speaker_tag_on_a_later_line_of_a_subtitle_opens_a_turn(tmp_path):
+    # The tag of a speaker the file tags at the start of a subtitle; « Résultat : … » tags
+    # no subtitle and stays the speaker's words.
+    path = tmp_path / "debat.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\nLéa Salamé : Bonsoir.\n\n"
+        "2\n00:00:03,000 --> 00:00:06,000\nMerci.\nEmmanuel Macron : Bonsoir à tous.\n\n"
+        "3\n00:00:06,000 --> 00:00:08,000\nEmmanuel Macron : Un mot.\n"
+        "Résultat : la double saisie.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Léa Salamé", "Bonsoir.\nMerci."),
+        ("Emmanuel Macron", "Bonsoir à tous."),
+        ("Emmanuel Macron", "Un mot. Résultat : la double saisie."),
+    ]
+
+
 VTT = """WEBVTT
 
 NOTE transcription fictive
