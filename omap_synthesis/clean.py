@@ -112,6 +112,12 @@ def flowing(text: str) -> str:
     return "".join(out)
 
 
+def analysed(text: str) -> str:
+    """What the analysis reads of ``text`` (same length): its C1 control characters as cp1252
+    (``repair_c1``), its line breaks inside a paragraph as spaces (``flowing``)."""
+    return flowing(repair_c1(text))
+
+
 def apply_removals(text: str, removed: list[tuple[int, int]]) -> str:
     """``text`` without the ``removed`` spans (offsets relative to ``text``)."""
     out, pos = [], 0

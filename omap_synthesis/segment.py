@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from omap_synthesis.clean import apply_removals, artefact_spans, flowing, repair_c1
+from omap_synthesis.clean import analysed, apply_removals, artefact_spans
 from omap_synthesis.config import MAX_SENTENCES_PER_PASSAGE, UNPUNCTUATED_WORDS
 from omap_synthesis.models import Passage, SourceText, Turn
 
@@ -111,10 +111,10 @@ def _sentence_breaks(text: str, spans, a: int, b: int) -> list[int]:
 
 
 def _clean(body: str, removed: tuple[tuple[int, int], ...], breaks: list[int]) -> str:
-    """The analysed text of a passage: ``body`` without the ``removed`` spans, its line breaks
-    read as spaces (``flowing``) except those at ``breaks`` (offsets in ``body``), its C1
-    control characters as cp1252 (``repair_c1``)."""
-    clean = list(flowing(repair_c1(apply_removals(body, list(removed)))))
+    """The analysed text of a passage: ``body`` without the ``removed`` spans, read as the
+    analysis reads a text (``clean.analysed``), but for the line breaks at ``breaks``
+    (offsets in ``body``)."""
+    clean = list(analysed(apply_removals(body, list(removed))))
     for n in breaks:
         if not any(x <= n < y for x, y in removed):
             clean[n - sum(y - x for x, y in removed if y <= n)] = "\n"

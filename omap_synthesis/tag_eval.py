@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
-from omap_synthesis.clean import flowing, repair_c1
+from omap_synthesis.clean import analysed
 from omap_synthesis.errors import TOO_DEEP, InputError, json_reason, os_reason
 from omap_synthesis.models import Codebook
 
@@ -93,7 +93,7 @@ def _parse_line(number: int, raw: str) -> TagInput:
         id=data["id"],
         # Read as ingestion cleans a passage: a line break inside a paragraph is a space, a C1
         # control character the cp1252 character it stood for.
-        text=flowing(repair_c1(text or "")),
+        text=analysed(text or ""),
         talk=_optional_str(data.get("talk")),
         group=_optional_str(data.get("group")),
         labels=tuple(labels) if labels is not None else None,
