@@ -95,28 +95,30 @@ def _is_event(folder: Path) -> bool:
 
 
 def _files(folder: Path) -> list[Path]:
-    """The files of ``folder`` but hidden ones (« .DS_Store »), with its broken links (each
-    said so) and its hidden files in a transcript's format (« .notes.txt »: said left out)."""
+    """The files of ``folder`` but hidden ones (« .DS_Store »)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _set_aside(folder: Path) -> list[Path]:
+    """What ``folder`` holds that is not read but is said so: its broken links and its hidden
+    files in a transcript's format (« .notes.txt »)."""
     return sorted(
         p
         for p in folder.iterdir()
-        if (p.is_file() or (p.is_symlink() and not p.exists()))
-        and (not p.name.startswith(".") or p.suffix.lower() in FORMATS)
+        if (p.is_symlink() and not p.exists())
+        or (p.is_file() and p.name.startswith(".") and p.suffix.lower() in FORMATS)
     )
 
 
 def _transcripts(folder: Path) -> list[Path]:
-    return [
-        p
-        for p in _files(folder)
-        if p.suffix.lower() in FORMATS and p.is_file() and not p.name.startswith(".")
-    ]
+    return [p for p in _files(folder) if p.suffix.lower() in FORMATS]
 
 
 def _loose_units(folder: Path, label: str) -> list[Unit]:
     """One unit per file, with passage ids unique in the folder (as ``ingest_files``); a file
-    in no readable format is a unit too, which says so (nothing is left out unsaid)."""
-    files = _files(folder)
+    in no readable format, a broken link and a hidden transcript are units too, which say so
+    (nothing is left out unsaid)."""
+    files = sorted(_files(folder) + _set_aside(folder))
     stems = Counter(slug(p.stem) for p in files)
     units, used = [], set()
     for n, path in enumerate(files, 1):
