@@ -16,8 +16,10 @@ from omap_synthesis.models import Event, Passage
 
 PREFIX = "Participant·e"
 _TITLE_WORDS = r"(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Professeur)"
+# A title, in any case, before a name (« monsieur Lazrak ») or an initial (« O. Lazrak »).
+_TITLE = rf"(?i:{_TITLE_WORDS})"
 # A title or an initial before a name is part of what is replaced (« M. Lazrak », « O. Lazrak »).
-_BEFORE = rf"(?:(?:{_TITLE_WORDS}|[A-ZÀ-Ý]\.)\s+)?"
+_BEFORE = rf"(?:(?:{_TITLE}|[A-ZÀ-Ý]\.)\s+)?"
 
 
 _WORD = re.compile(r"\w+")
@@ -41,7 +43,8 @@ class Pseudonymiser:
     A name is found whole, by its surname (four letters or more, unless it is in
     ``kept_surnames``) and by its first name (three letters or more, unless it is in
     ``kept_first_names``), each as given, capitalised or in capitals, with a title or an
-    initial before it. ``affiliations`` are the audience's affiliations (« ingénieur, Commune
+    initial before it; whole in any case (« Gérald darmanin »), and a part in any case after a
+    title (« monsieur bardella »): in lower case alone, a part may be a word. ``affiliations`` are the audience's affiliations (« ingénieur, Commune
     de Salé »): written in parentheses, as in a speaker tag, they are removed.
     """
 
@@ -66,17 +69,34 @@ class Pseudonymiser:
                 parts.update(dict.fromkeys(_forms(words[0]), alias))
         # A whole name wins over a part that is also someone else's.
         self._alias = parts | whole
+        # In any case (« Gérald darmanin », « monsieur bardella »), a name is still the person's
+        # when written whole or after a title; a part alone in lower case may be a word.
+        self._folded = {k.casefold(): v for k, v in parts.items()} | {
+            k.casefold(): v for k, v in whole.items()
+        }
         pieces = []
         if self._alias:
-            names = "|".join(re.escape(v) for v in sorted(self._alias, key=len, reverse=True))
-            pieces.append(rf"(?<!\w){_BEFORE}(?P<name>{names})(?!\w)")
+
+            def alternatives(names) -> str:
+                return "|".join(re.escape(v) for v in sorted(names, key=len, reverse=True))
+
+            pieces += [
+                rf"(?<!\w){_BEFORE}(?P<whole>(?i:{alternatives(whole)}))(?!\w)",
+                rf"(?<!\w){_BEFORE}(?P<name>{alternatives(self._alias)})(?!\w)",
+            ]
+            if parts:
+                pieces.append(rf"(?<!\w){_TITLE}\s+(?P<titled>(?i:{alternatives(parts)}))(?!\w)")
         if self.affiliations:
             gone = "|".join(re.escape(a) for a in sorted(self.affiliations, key=len, reverse=True))
             pieces.append(rf"[ \t]*\((?P<aff>{gone})\)")
         self._pattern = re.compile("|".join(pieces)) if pieces else None
 
     def _replacement(self, m: re.Match) -> str:
-        return f"[{self._alias[m.group('name')]}]" if m.group("name") else ""
+        found = m.groupdict()
+        if found.get("name"):
+            return f"[{self._alias[found['name']]}]"
+        written = found.get("whole") or found.get("titled")
+        return f"[{self._folded[written.casefold()]}]" if written else ""
 
     def text(self, value: str) -> str:
         """``value`` with every audience name replaced by ``[Participant·e N]``."""
@@ -99,6 +119,13 @@ class Pseudonymiser:
             pos = m.end()
         pieces.append(value[pos:])
         return "".join(pieces), shifts
+
+    def names_in(self, value: str) -> list[str]:
+        """The words of ``value`` that are names (or parts of names) it replaces, in any case:
+        « bardella » in the file name « bardella-darmanin-partie-4.txt »."""
+        return list(
+            dict.fromkeys(w for w in re.findall(r"[^\W\d_]+", value) if w.casefold() in self._folded)
+        )
 
     def speaker(self, name: str | None) -> str:
         """Public form of a speaker's name."""

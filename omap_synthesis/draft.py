@@ -166,8 +166,11 @@ class References:
     def speaker(self, passage: Passage) -> str:
         """Public name; a role used as a tag (« Représentant de … ») is kept, lower-cased. A
         label that names nobody (« SPEAKER_00 », « P2 ») is « une personne non nommée »,
-        unless the programme gives it as a person's name (a moderator listed as « P2 »)."""
+        unless the programme gives it as a person's name (a moderator listed as « P2 ») or it
+        asks a question from the floor: then it has its pseudonym, as in the dataset."""
         name = passage.speaker or ""
+        if self.pseudonymiser.is_audience(name):
+            return self.pseudonymiser.speaker(name)
         if not name or _UNNAMED.match(name) and name not in self.event.programme_people:
             return "une personne non nommée"
         first = name.split()[0].lower()

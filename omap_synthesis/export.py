@@ -19,18 +19,23 @@ from omap_synthesis.segment import count_words
 
 # Every column of the public tables, with its description (the data dictionary, LISEZMOI.md).
 PASSAGE_COLUMNS = {
-    "passage_id": "Identifiant stable du passage (fichier source et rang).",
+    "passage_id": "Identifiant stable du passage (fichier source et rang, à partir de 1). Un "
+    "passage où rien n'est dit (« [Applaudissements] ») n'est pas une ligne mais garde son "
+    "rang : les numéros peuvent sauter.",
     "event": "Identifiant de l'événement (`id` de event.yaml).",
     "source": "Nom du fichier source.",
     "talk": "Séquence du programme (conf-1…, qr-1…, ouverture).",
     "session": "Session du programme (S1, S2) ; vide hors session.",
     "kind": "Nature du passage : talk (exposé), moderation, question (public), reponse.",
     "exchange": "Numéro de l'échange de questions-réponses ; vide hors questions-réponses.",
-    "turn": "Rang de la prise de parole dans le fichier source.",
+    "turn": "Rang de la prise de parole dans le fichier source, à partir de 0.",
     "speaker": "Intervenant·e ; les personnes du public sont pseudonymisées (Participant·e N).",
     "role": "Fonction de l'intervenant·e d'après le programme ; vide pour le public.",
     "institution": "Institution de l'intervenant·e d'après le programme ; vide pour le public.",
-    "start_char": "Début du passage dans le texte de la source (caractères, source décodée).",
+    "start_char": "Début du passage dans le texte de la source (caractères, source décodée). "
+    "Ce texte n'est pas publié : `text` y remplace les noms du public, sa longueur peut donc "
+    "différer de `end_char` − `start_char` ; les textes du projet REFI-QDA, pseudonymisés de "
+    "même, ont leurs propres positions.",
     "end_char": "Fin du passage dans le texte de la source (exclue).",
     "start_s": "Début, en secondes, tel que la source le date (sources horodatées seulement) : "
     "depuis le début de l'enregistrement (sous-titres, Whisper, [00:12:30]) ; des notes datées "
@@ -38,7 +43,8 @@ PASSAGE_COLUMNS = {
     "horodatages, un passage est daté au prorata de sa place en caractères : une estimation.",
     "end_s": "Fin, comme `start_s` ; vide quand elle est inconnue (après le dernier horodatage "
     "d'une transcription datée à la main).",
-    "words": "Nombre de mots (suites \\w+) du texte.",
+    "words": "Nombre de mots (suites \\w+) du texte prononcé, compté avant le remplacement "
+    "des noms du public.",
     "text": "Texte verbatim du passage, noms du public remplacés par [Participant·e N].",
     "clean": "Texte analysé : texte sans artefacts de transcription ni mots de remplissage.",
     "labels": "Objectifs et sous-thèmes retenus par l'étiqueteur, séparés par « ; ».",
@@ -122,7 +128,10 @@ def passages_frame(
             row[f"score_{label_id}"] = round(tag.scores.get(label_id, 0.0), 4) if read else None
         rows.append(row)
     columns = list(PASSAGE_COLUMNS) + [f"score_{label_id}" for label_id in parents]
-    return pd.DataFrame(rows, columns=columns).astype({"exchange": "Int64", "tagged": "boolean"})
+    # Times are numbers even when no source is timestamped: the Parquet schema of two events
+    # is the same, and their tables concatenate.
+    types = {"exchange": "Int64", "tagged": "boolean", "start_s": "float64", "end_s": "float64"}
+    return pd.DataFrame(rows, columns=columns).astype(types)
 
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
@@ -160,8 +169,8 @@ RECOMMENDATION_COLUMNS = {
     "deux mots au moins, et une confiance du classifieur (divisée par deux pour une action "
     "vague) assez haute pour que le rang ne la relègue pas après toutes les autres. Faux : le "
     "rapport et l'annexe du texte du rapporteur la titrent « Action à préciser » et la citation "
-    "dit la proposition ; parmi les recommandations lues à voix haute, seule une ligne d'un mot "
-    "l'est.",
+    "dit la proposition ; une recommandation lue à voix haute ne porte ce titre que si sa ligne "
+    "n'a qu'un mot (la confiance n'y compte pas).",
     "objectives": "Objectifs et sous-thèmes de la recommandation, séparés par « ; ».",
     "themes": "Thèmes récurrents auxquels elle se rattache.",
     "support": "Soutien : nombre d'intervenant·e·s distinct·e·s qui l'ont formulée.",
@@ -209,8 +218,9 @@ SOURCE_COLUMNS = {
 SPEAKER_COLUMNS = {
     "speaker": "Intervenant·e, comme la colonne `speaker` des passages (public pseudonymisé).",
     "category": "programme (intervenant·e ou modérateur·rice nommé·e par le programme) ; "
-    "public (pseudonymisé·e) ; autre (étiquette de la transcription, comme SPEAKER_00, ou "
-    "orateur·rice d'une séquence dont le programme ne nomme personne).",
+    "public (pseudonymisé·e, y compris une étiquette comme P1 qui pose une question) ; autre "
+    "(étiquette de la transcription, comme SPEAKER_00, ou orateur·rice d'une séquence dont le "
+    "programme ne nomme personne).",
     "role": "Fonction d'après le programme.",
     "institution": "Institution d'après le programme.",
     "talks": "Séquences où la personne parle, séparées par « ; ».",
@@ -223,7 +233,10 @@ THEME_COLUMNS = {
     "label": "Libellé français construit à partir des termes les plus distinctifs.",
     "terms": "Termes principaux, séparés par « ; ».",
     "passages": "Nombre de passages du thème.",
-    "talks": "Séquences où le thème apparaît, séparées par « ; ».",
+    "talks": "Séquences où le thème apparaît, séparées par « ; ». Comme les trois colonnes "
+    "suivantes, d'après les passages du thème qui ont des mots de contenu : une réplique qui "
+    "n'en a pas (« Oui. », « Merci. »), rangée dans le thème d'après ses voisines, n'y compte "
+    "pas.",
     "sessions": "Nombre de sessions où il apparaît.",
     "speakers": "Nombre d'intervenant·e·s qui l'abordent.",
     "exchanges": "Nombre d'échanges de questions-réponses où il apparaît.",
@@ -350,16 +363,20 @@ def data_dictionary(
         f"# Jeu de données — {event_title}",
         "",
         "Tables produites par omap-synthesis : une ligne par passage (`passages.csv`, "
-        "`passages.parquet`), par recommandation (`recommandations.csv`) et par thème "
-        "(`themes.csv`), le codebook (`codebook.yaml`) et un projet REFI-QDA (`.qdpx`) à ouvrir "
-        "dans QualCoder, MAXQDA, ATLAS.ti ou NVivo. Les personnes du public sont "
-        "pseudonymisées (« Participant·e N ») ; la clé n'est pas publiée. Un nom du public est "
-        "remplacé entier, par son nom de famille ou par son prénom seul (sauf si un·e "
-        "intervenant·e porte ce prénom ou si les conférences l'emploient comme un mot), en "
-        "capitales comme en minuscules, avec son titre ou son initiale ; l'affiliation "
+        "`passages.parquet`), par recommandation (`recommandations.csv`), par thème "
+        "(`themes.csv`), par séquence du programme (`sequences.csv`), par fichier source "
+        "(`sources.csv`) et par intervenant·e (`intervenants.csv`) ; le codebook "
+        "(`codebook.yaml`) et un projet REFI-QDA (`.qdpx`) à ouvrir dans QualCoder, MAXQDA, "
+        "ATLAS.ti ou NVivo. Les personnes du public sont pseudonymisées (« Participant·e N ») ; "
+        "la clé n'est pas publiée. Un nom du public est remplacé avec son titre ou son "
+        "initiale, qu'il soit écrit en entier, quelle que soit sa casse, ou réduit au nom de "
+        "famille ou au prénom (sauf si un·e intervenant·e porte ce prénom ou si les "
+        "conférences l'emploient comme un mot) ; réduit ainsi et écrit en minuscules, il ne "
+        "l'est qu'après un titre (« monsieur x »), car c'est peut-être un mot. L'affiliation "
         "donnée dans l'étiquette d'une personne du public est retirée des textes du projet "
-        "REFI-QDA. Un nom prononcé que l'analyse ne reconnaît pas comme tel (une "
-        "transcription tout en minuscules) peut rester : relisez avant de publier.",
+        "REFI-QDA. Restent à relire avant de publier : un nom que l'analyse ne reconnaît pas "
+        "comme tel (une transcription tout en minuscules) et un nom écrit dans le nom d'un "
+        "fichier source (colonnes `source` et `passage_id`, que l'exécution signale).",
         "",
     ]
     if notice:
@@ -377,7 +394,8 @@ def data_dictionary(
         lines += [
             "Produit par "
             + ", ".join(f"{name} {version}" for name, version in sorted(versions.items()))
-            + " ; `../manifest.json` donne les empreintes des sources et les paramètres.",
+            + " ; le fichier `manifest.json` de l'exécution, à côté de ce dossier, donne les "
+            "empreintes des sources et les paramètres.",
             "",
         ]
     for title, columns in (

