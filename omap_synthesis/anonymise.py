@@ -44,8 +44,9 @@ class Pseudonymiser:
     ``kept_surnames``) and by its first name (three letters or more, unless it is in
     ``kept_first_names``), each as given, capitalised or in capitals, with a title or an
     initial before it; whole in any case (« Gérald darmanin »), and a part in any case after a
-    title (« monsieur bardella »): in lower case alone, a part may be a word. ``affiliations`` are the audience's affiliations (« ingénieur, Commune
-    de Salé »): written in parentheses, as in a speaker tag, they are removed.
+    title (« monsieur bardella »): in lower case alone, a part may be a word.
+    ``affiliations`` are the audience's affiliations (« ingénieur, Commune de Salé »): written
+    in parentheses, as in a speaker tag, they are removed.
     """
 
     mapping: dict[str, str] = field(default_factory=dict)
@@ -123,9 +124,8 @@ class Pseudonymiser:
     def names_in(self, value: str) -> list[str]:
         """The words of ``value`` that are names (or parts of names) it replaces, in any case:
         « bardella » in the file name « bardella-darmanin-partie-4.txt »."""
-        return list(
-            dict.fromkeys(w for w in re.findall(r"[^\W\d_]+", value) if w.casefold() in self._folded)
-        )
+        words = re.findall(r"[^\W\d_]+", value)
+        return list(dict.fromkeys(w for w in words if w.casefold() in self._folded))
 
     def speaker(self, name: str | None) -> str:
         """Public form of a speaker's name."""

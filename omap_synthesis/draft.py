@@ -209,12 +209,33 @@ class References:
 
 _NESTED = re.compile(r"\s*\(([^()]*)\)")
 _EDIT_KEYS = ("exclure", "ordre")
+_ID_PLACES = (
+    "les identifiants suivent chaque recommandation de lecture-15h05.md, en commentaire "
+    "<!-- R-… -->, sont dans la marge de lecture-15h05.docx et dans la colonne "
+    "recommendation_id de recommandations.csv"
+)
 
 
-def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
-    """Read the rapporteur's ``lecture.yaml``: recommendations to exclude and their order."""
+@dataclass(frozen=True)
+class Edits:
+    """The rapporteur's ``lecture.yaml``: ids to exclude, ids to read first in that order, and
+    the line where each (key, id) is first written, for the messages."""
+
+    exclude: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def load_edits(path: Path | None) -> Edits:
+    """Read the rapporteur's ``lecture.yaml``: recommendations to exclude and their order.
+
+    A file that is not YAML, or not a table, raises ``InputError``. Within it, what cannot be
+    an id (a key whose value is a table, an item that is a number, a table or empty) is left
+    out with a warning that names its line, and the rest applies: one slip at 15:00 does not
+    undo every other edit.
+    """
     if path is None or not path.exists():
-        return [], []
+        return Edits()
     data = load_yaml(path) or {}
     if not isinstance(data, dict):
         raise InputError(path, "table attendue avec « exclure » et « ordre »")
@@ -224,27 +245,75 @@ def load_edits(path: Path | None) -> tuple[list[str], list[str]]:
             f"vouliez-vous dire « {close[0]} » ?" if close else "clés lues : « exclure », « ordre »"
         )
         log.warning("%s : clé « %s » inconnue, ignorée (%s)", path.name, key, hint)
-    lists = []
+    nodes = _value_nodes(path)
+    lists: dict[str, list[str]] = {}
+    lines: dict[tuple[str, str], int] = {}
     for key in _EDIT_KEYS:
-        value = data.get(key) or []
+        value, node = data.get(key), nodes.get(key)
+        where = _line_of(node)
+        if isinstance(value, dict):
+            log.warning(
+                "%s : « %s » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
+                "R-7ac68a2408] (lu : %s) : ignorée",
+                _at(path, where),
+                key,
+                _as_written(value),
+            )
+            value = None
         if isinstance(value, str):  # ids written without brackets: « R-1a2b…, R-3c4d… »
             value = [x for x in re.split(r"[\s,;]+", value) if x]
-        elif isinstance(value, int):
+        elif value is None:
+            value = []
+        elif not isinstance(value, list):
             value = [value]
-        if not isinstance(value, list) or any(isinstance(x, dict | list) for x in value):
-            # As the file writes it (« {a: 1} »), not as Python would.
-            written = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True)
-            found = " ".join(written.removesuffix("...\n").split())
-            found = found if len(found) <= 60 else found[:60] + "…"
-            raise InputError(
-                path,
-                f"« {key} » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
-                f"R-7ac68a2408] (lu : {found})",
-            )
-        if None in value:
-            log.warning("%s : élément vide dans « %s », ignoré", path.name, key)
-        lists.append([_rec_id(x) for x in value if x is not None])
-    return lists[0], lists[1]
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        at_lines = [_line_of(n) for n in items] if len(items) == len(value) else []
+        kept = lists.setdefault(key, [])
+        for item, line in itertools.zip_longest(value, at_lines, fillvalue=where):
+            if item is None:
+                log.warning("%s : élément vide dans « %s », ignoré", _at(path, line), key)
+            elif not isinstance(item, str):
+                log.warning(
+                    "%s : « %s » dans « %s » n'est pas un identifiant de recommandation, "
+                    "ignoré (%s)",
+                    _at(path, line),
+                    _as_written(item),
+                    key,
+                    _ID_PLACES,
+                )
+            else:
+                rid = _rec_id(item)
+                kept.append(rid)
+                if line:
+                    lines.setdefault((key, rid), line)
+    return Edits(lists["exclure"], lists["ordre"], lines)
+
+
+def _value_nodes(path: Path) -> dict[str, yaml.Node]:
+    """The YAML nodes of the values of « exclure » and « ordre », which know their lines (the
+    file has been read by ``load_yaml`` already: it is valid YAML)."""
+    try:
+        node = yaml.compose(path.read_bytes().decode("utf-8-sig", "replace"))
+    except (yaml.YAMLError, OSError, RecursionError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _line_of(node) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _at(path: Path, line: int | None) -> str:
+    return f"{path.name}, ligne {line}" if line else path.name
+
+
+def _as_written(value) -> str:
+    """``value`` as the file writes it (« {a: 1} »), not as Python would, cut at 60 characters."""
+    written = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True)
+    found = " ".join(written.removesuffix("...\n").split())
+    return found if len(found) <= 60 else found[:60] + "…"
 
 
 def _rec_id(value) -> str:
@@ -254,26 +323,35 @@ def _rec_id(value) -> str:
     return f"R-{text[2:].lower()}" if re.fullmatch(r"[Rr]-[0-9A-Fa-f]{10}", text) else text
 
 
-def edit_problems(recommendations: list, exclude: list[str], order: list[str]) -> list[str]:
-    """What in the rapporteur's edits cannot be done as written, in French."""
+def edit_problems(recommendations: list, edits: Edits) -> list[str]:
+    """What in the rapporteur's edits cannot be done as written, in French, each with the
+    file's name and the line where it is written."""
     known = {r.id for r in recommendations}
+    exclude, order = edits.exclude, edits.order
+
+    def at(key: str, rid: str) -> str:
+        line = edits.lines.get((key, rid))
+        return f"lecture.yaml, ligne {line}" if line else "lecture.yaml"
+
     problems = [
-        f"identifiant inconnu « {rid} », sans effet (les identifiants suivent chaque "
-        "recommandation de lecture-15h05.md, en commentaire <!-- R-… -->, sont dans la marge "
-        "de lecture-15h05.docx et dans la colonne recommendation_id de recommandations.csv)"
+        f"{at('exclure' if rid in exclude else 'ordre', rid)} : identifiant inconnu « {rid} », "
+        f"sans effet ({_ID_PLACES})"
         for rid in dict.fromkeys([*exclude, *order])
         if rid not in known
     ]
     problems += [
-        f"« {rid} » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
+        f"{at('ordre', rid)} : « {rid} » est à la fois dans « exclure » et dans « ordre » : la "
+        "recommandation est exclue"
         for rid in dict.fromkeys(order)
         if rid in set(exclude) and rid in known
     ]
-    problems += [
-        f"« {rid} » est {number(n)} fois dans « ordre » : seule sa première place compte"
-        for rid, n in Counter(order).items()
-        if n > 1
-    ]
+    for key, ids in (("exclure", exclude), ("ordre", order)):
+        consequence = "une fois suffit" if key == "exclure" else "seule sa première place compte"
+        problems += [
+            f"{at(key, rid)} : « {rid} » est {number(n)} fois dans « {key} » : {consequence}"
+            for rid, n in Counter(ids).items()
+            if n > 1
+        ]
     return problems
 
 

@@ -23,6 +23,7 @@ from omap_synthesis.dataset import publish
 from omap_synthesis.draft import (
     DEFAULT_WORDS,
     DraftInputs,
+    Edits,
     References,
     build_draft,
     edit_problems,
@@ -507,14 +508,14 @@ def _write_dataset(
     )
 
 
-def _edits(path: Path) -> tuple[list[str], list[str]]:
+def _edits(path: Path) -> Edits:
     """The rapporteur's exclusions and order (``load_edits``); a file that cannot be read is
     set aside with a warning, so that the text is still written from the sources."""
     try:
         return load_edits(path)
     except InputError as exc:
         log.warning("%s : le fichier est ignoré, ni exclusion ni ordre ne sont appliqués.", exc)
-        return [], []
+        return Edits()
 
 
 READING = ("lecture-15h05.md", "lecture-15h05.docx")
@@ -704,10 +705,10 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             )
             if figures is not None:
                 figures.analysis(result.inputs)
-            exclude, order = _edits(Path(event_dir) / EDITS_FILE)
-            for problem in edit_problems(result.inputs.recommendations, exclude, order):
-                log.warning("%s : %s", EDITS_FILE, problem)
-            draft = write_reading(tmp, result.inputs, nlp, exclude, order, words)
+            edits = _edits(Path(event_dir) / EDITS_FILE)
+            for problem in edit_problems(result.inputs.recommendations, edits):
+                log.warning("%s", problem)
+            draft = write_reading(tmp, result.inputs, nlp, edits.exclude, edits.order, words)
             _record_written(tmp)
             _keep_hand_edits(tmp, result.out_dir)
             _early_draft(tmp, result.out_dir)
@@ -722,7 +723,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
                     pdf,
                     browser,
                     figures,
-                    (exclude, order),
+                    (edits.exclude, edits.order),
                     export.versions(nlp),
                     {i for s in draft.sections if s.read_aloud for i in s.item_ids},
                 )

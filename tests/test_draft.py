@@ -10,6 +10,7 @@ import pytest
 
 from omap_synthesis.check import check_sentence
 from omap_synthesis.draft import (
+    Edits,
     edit_problems,
     excerpt_for,
     join_words,
@@ -169,22 +170,27 @@ def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
         "exclude: [R-1]\nexclure: [R-2, R-9]\nordre: [R-2, R-3, R-1, R-3]\n", encoding="utf-8"
     )
     with caplog.at_level(logging.WARNING):
-        exclude, order = load_edits(path)
+        edits = load_edits(path)
     assert "lecture.yaml : clé « exclude » inconnue, ignorée" in caplog.text
     recs = [SimpleNamespace(id=f"R-{n}") for n in (1, 2, 3)]
-    problems = edit_problems(recs, exclude, order)
+    problems = edit_problems(recs, edits)
     assert len(problems) == 3
-    assert problems[0].startswith("identifiant inconnu « R-9 », sans effet")
+    assert problems[0].startswith("lecture.yaml, ligne 2 : identifiant inconnu « R-9 », sans effet")
     assert problems[1] == (
-        "« R-2 » est à la fois dans « exclure » et dans « ordre » : la recommandation est exclue"
+        "lecture.yaml, ligne 3 : « R-2 » est à la fois dans « exclure » et dans « ordre » : la "
+        "recommandation est exclue"
     )
-    assert problems[2] == "« R-3 » est deux fois dans « ordre » : seule sa première place compte"
+    assert problems[2] == (
+        "lecture.yaml, ligne 3 : « R-3 » est deux fois dans « ordre » : seule sa première place "
+        "compte"
+    )
 
 
 def test_an_edits_file_saved_in_cp1252_is_read(tmp_path):
     path = tmp_path / "lecture.yaml"
     path.write_bytes("# Édité à 15 h\nexclure: [R-1]\nordre: [R-é]\n".encode("cp1252"))
-    assert load_edits(path) == (["R-1"], ["R-é"])
+    edits = load_edits(path)
+    assert (edits.exclude, edits.order) == (["R-1"], ["R-é"])
 
 
 def test_an_id_ordered_twice_takes_its_first_place():
@@ -208,24 +214,47 @@ def test_an_edits_file_forgives_a_single_id_and_suggests_a_misspelt_key(tmp_path
     path = tmp_path / "lecture.yaml"
     path.write_text("exlure: [R-1]\nordre: R-2\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        assert load_edits(path) == ([], ["R-2"])
+        assert load_edits(path).order == ["R-2"]
     assert "clé « exlure » inconnue, ignorée (vouliez-vous dire « exclure » ?)" in caplog.text
     path.write_text("exclure: R-07545F0EED, r-3105b8c484\n", encoding="utf-8")
-    assert load_edits(path) == (["R-07545f0eed", "R-3105b8c484"], [])
-    path.write_text("exclure: {R-1: oui}\n", encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        load_edits(path)
-    assert "« exclure » doit être une liste d'identifiants" in str(info.value)
+    assert load_edits(path).exclude == ["R-07545f0eed", "R-3105b8c484"]
+
+
+def test_one_slip_in_the_edits_file_does_not_undo_the_others(tmp_path, caplog):
+    """A table where a list is expected, a number, a table or an empty item: each is left out
+    with its line, and every other edit applies."""
+    path = tmp_path / "lecture.yaml"
+    path.write_text(
+        "exclure:\n  - R-1\n  - 12345\n  - {id: R-2}\n  - ~\nordre: {R-3: oui}\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING):
+        edits = load_edits(path)
+    assert (edits.exclude, edits.order) == (["R-1"], [])
+    said = [r.getMessage() for r in caplog.records]
+    assert said[0].startswith("lecture.yaml, ligne 3 : « 12345 » dans « exclure » n'est pas un")
     # What was read is shown as the file writes it, not as Python would.
-    assert "(lu : {R-1: oui})" in str(info.value)
+    assert said[1].startswith("lecture.yaml, ligne 4 : « {id: R-2} » dans « exclure »")
+    assert said[2] == "lecture.yaml, ligne 5 : élément vide dans « exclure », ignoré"
+    assert said[3].startswith("lecture.yaml, ligne 6 : « ordre » doit être une liste")
+    assert "(lu : {R-3: oui}) : ignorée" in said[3]
+    path.write_text("exclure: [R-1, R-1]\nordre: 5\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        edits = load_edits(path)
+    assert "ligne 2 : « 5 » dans « ordre » n'est pas un identifiant" in caplog.text
+    problems = edit_problems([SimpleNamespace(id="R-1")], edits)
+    assert problems == [
+        "lecture.yaml, ligne 1 : « R-1 » est deux fois dans « exclure » : une fois suffit"
+    ]
 
 
 def test_an_empty_item_of_the_edits_file_is_skipped_and_said(tmp_path, caplog):
     path = tmp_path / "lecture.yaml"
     path.write_text("exclure: [R-1, null, ~]\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        assert load_edits(path) == (["R-1"], [])
-    assert "lecture.yaml : élément vide dans « exclure », ignoré" in caplog.text
+        assert load_edits(path).exclude == ["R-1"]
+    assert "lecture.yaml, ligne 1 : élément vide dans « exclure », ignoré" in caplog.text
 
 
 def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
@@ -234,7 +263,7 @@ def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
     path = tmp_path / "lecture.yaml"
     path.write_text("exclure: [R-1\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        assert _edits(path) == ([], [])
+        assert _edits(path) == Edits()
     assert "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués" in caplog.text
 
 
