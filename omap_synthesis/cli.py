@@ -162,9 +162,16 @@ def _say_languages(ingested: Ingested, docs, what: str) -> None:
 
 
 def _accounting(ingested: Ingested, console: Console) -> None:
+    """The table of the files met (on the standard output), and each file ignored or read in
+    part named on the error output too, in full (the table may cut a name to fit a narrow
+    terminal)."""
     table = Table(title="Sources lues", title_justify="left")
     for col in ("fichier", "format", "intervention", "passages", "mots", "état"):
-        table.add_column(col, justify="right" if col in {"passages", "mots"} else "left")
+        table.add_column(
+            col,
+            justify="right" if col in {"passages", "mots"} else "left",
+            overflow="fold",
+        )
     for r in ingested.reports:
         state = r.describe(r.cleaned())
         table.add_row(
@@ -181,6 +188,9 @@ def _accounting(ingested: Ingested, console: Console) -> None:
     )
     for item in ingested.missing_items():
         console.print(f"Aucune source pour « {item} ».", highlight=False)
+    for r in ingested.reports:
+        if r.status != "lu" or r.reason:
+            err.print(f"{r.name} : {r.describe()}.", highlight=False, markup=False)
 
 
 def _run_stages(

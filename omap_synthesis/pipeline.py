@@ -8,9 +8,11 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -265,7 +267,12 @@ def set_aside(passages, taggings) -> dict[str, str]:
     said = {}
     for name, why in reasons.items():
         s = "s" if len(why) > 1 else ""
-        said[name] = f"{len(why)} passage{s} non analysé{s} ({', '.join(dict.fromkeys(why))})"
+        # « passage en anglais » said of several passages: « passages en anglais ».
+        kinds = [
+            re.sub(r"^passage\b", "passages", kind) if n > 1 else kind
+            for kind, n in Counter(why).items()
+        ]
+        said[name] = f"{len(why)} passage{s} non analysé{s} ({', '.join(kinds)})"
     return said
 
 

@@ -25,6 +25,17 @@ def test_ingest_prints_accounting(sample_event, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_ingest_names_a_file_set_aside_on_stderr_in_full(sample_event, tmp_path):
+    """The table may cut a long name to fit the terminal; stderr names the file whole."""
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    name = "qr-2-notes-de-la-salle-recues-a-14h58-par-courriel.md"
+    (event / "sources" / name).write_text("")
+    result = runner.invoke(app, ["ingest", str(event), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"{name} : ignoré : fichier vide." in result.stderr
+
+
 def test_ingest_bad_event_is_a_clear_error(tmp_path):
     (tmp_path / "event.yaml").write_text("id: [\n")
     result = runner.invoke(app, ["ingest", str(tmp_path)])

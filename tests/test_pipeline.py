@@ -691,14 +691,20 @@ def test_passages_the_analysis_could_not_read_are_said_file_by_file(outputs):
     from omap_synthesis.pipeline import METHOD, set_aside
     from omap_synthesis.report import build_view
 
-    passages = [SimpleNamespace(id=f"p{k}", source=s) for k, s in enumerate("aab")]
+    passages = [SimpleNamespace(id=f"p{k}", source=s) for k, s in enumerate("aabcc")]
+    english = "passage en anglais : non analysé"
     taggings = [
-        SimpleNamespace(passage_id="p0", analysed=False, note="passage en anglais : non analysé"),
+        SimpleNamespace(passage_id="p0", analysed=False, note=english),
         SimpleNamespace(passage_id="p1", analysed=False, note="passage en arabe : non analysé"),
         SimpleNamespace(passage_id="p2", analysed=True, note=""),
+        SimpleNamespace(passage_id="p3", analysed=False, note=english),
+        SimpleNamespace(passage_id="p4", analysed=False, note=english),
     ]
     said = set_aside(passages, taggings)
-    assert said == {"a": "2 passages non analysés (passage en anglais, passage en arabe)"}
+    assert said == {
+        "a": "2 passages non analysés (passage en anglais, passage en arabe)",
+        "c": "2 passages non analysés (passages en anglais)",
+    }
     result, _ = outputs
     report = replace(result.ingested.reports[0])
     view = build_view(
