@@ -1914,10 +1914,11 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
         words = _cut(words, limit)
     # A line ends on neither punctuation nor a conjunction (« Créer un guichet unique pour les
     # citoyens et », where a subtitle cut the sentence), nor on a word that announces an
-    # example after them (« soutenir les artisans et notamment »).
+    # example after them (« soutenir les artisans et notamment »), nor on a « plutôt » whose
+    # alternative was left out (« Former les agents plutôt »).
     while len(words) > 1 and (
         words[-1] in _PUNCT_END
-        or words[-1].lower() in _CONJUNCTIONS
+        or words[-1].lower() in _CONJUNCTIONS | {"plutôt"}
         or (_announces_example(words[-1]) and words[-2].lower() in _CONJUNCTIONS | {","})
     ):
         words.pop()

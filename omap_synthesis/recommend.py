@@ -757,6 +757,10 @@ class _Candidate:
     kinds: Mapping[str, frozenset[str]] = field(default_factory=dict, repr=False)
     # The numbers of the action (« 60 » in « ramener l'âge légal à 60 ans »).
     amounts: frozenset[str] = frozenset()
+    # The content words of the alternative the speaker sets aside in the same sentence
+    # (« plutôt que de créer une nouvelle instance », « au lieu de … »): see _rejects.
+    rejected: frozenset[str] = frozenset()
+    rejected_head: str = ""
 
     @property
     def verb(self) -> str:
@@ -823,20 +827,62 @@ def _action_tokens(head: Token) -> list[Token]:
     return tokens + (list(noun.subtree) if noun is not None else [])
 
 
+# What opens an alternative the speaker sets aside: « plutôt que (de) », « au lieu de ».
+_REJECTING = tuple(
+    tuple(words.split())
+    for words in (
+        "plutôt que",
+        "plutôt qu'",
+        "plutôt qu’",
+        "au lieu de",
+        "au lieu d'",
+        "au lieu d’",
+    )
+)
+
+
+def _rejected_alternative(span: Span, action: Token) -> list[Token]:
+    """The words of the alternative a sentence sets aside (« …, plutôt que de créer une
+    nouvelle instance auprès du Chef du gouvernement »): the phrase of the first verb or noun
+    after « plutôt que » or « au lieu de », however the parser attached it, that word first.
+    Not when that phrase holds the action itself (« il faut plutôt que les ministères
+    partagent … »)."""
+    words = [t.lower_ for t in span]
+    for k in range(len(words)):
+        opener = next((o for o in _REJECTING if tuple(words[k : k + len(o)]) == o), None)
+        if opener is None:
+            continue
+        head = next((t for t in span[k + len(opener) :] if t.pos_ in {"VERB", "NOUN"}), None)
+        if head is None:
+            continue
+        phrase = [t for t in head.subtree if span.start <= t.i < span.end and t != head]
+        # « il faut plutôt que les ministères partagent … »: the subject of the proposal.
+        if action in phrase or action == head or head.dep_.startswith("nsubj"):
+            return []
+        return [head, *phrase]
+    return []
+
+
 def _candidate(detection: Detection, order: int) -> _Candidate:
     span = detection.sentence.span
     # « c'est ce qu'on appelle la double peine, donc nous voulons la supprimer »: the line is
     # the proposal's, not the thing named's; a sentence that only names something is vague.
     cue = next((c for c in detection.cues if not names_a_thing(span.doc, c)), detection.cues[0])
     head = span.doc[cue.head]
-    content = _words(t for t in head.subtree if span.start <= t.i < span.end)
+    # What the speaker sets aside is not what the action is about (see _rejects).
+    aside = _rejected_alternative(span, head)
+    within = {t.i for t in aside}
+    content = _words(t for t in head.subtree if span.start <= t.i < span.end and t.i not in within)
     if head.pos_ == "VERB" or cue.kind == "imperative":
         content |= {infinitive(head)}
     # The nouns of the action, not of the whole sentence (see _mark_contradictions).
     nouns = frozenset(
         lemma(t)
         for t in _action_tokens(head)
-        if span.start <= t.i < span.end and t.pos_ in {"NOUN", "PROPN"} and not t.is_stop
+        if span.start <= t.i < span.end
+        and t.i not in within
+        and t.pos_ in {"NOUN", "PROPN"}
+        and not t.is_stop
     )
     action = _model_action(span.doc, cue) if cue.kind == "model" else action_line(span.doc, cue)
     action = _without_pause_commas(action, detection.sentence)
@@ -885,6 +931,8 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         stance=_stance(head) | (content & {infinitive(head)}),
         kinds=kinds,
         amounts=_amounts(t for t in head.subtree if span.start <= t.i < span.end),
+        rejected=_words(aside),
+        rejected_head=next(iter(_words(aside[:1])), ""),
     )
 
 
@@ -1178,6 +1226,7 @@ def _same(a: _Candidate, b: _Candidate) -> bool:
         a.negated == b.negated
         and not _opposed(a.stance, b.stance)
         and not _other_amounts(a, b)
+        and not (_rejects(a, b) or _rejects(b, a))
         and _same_action(a, b)
     )
 
@@ -1425,6 +1474,17 @@ def _objectives(groups, passages, docs, codebook, event, taggings) -> list[tuple
     return result
 
 
+def _rejects(a: _Candidate, b: _Candidate) -> bool:
+    """``a`` sets aside what ``b`` proposes: the alternative ``a`` rejects in its sentence
+    shares two nouns with what ``b``'s action acts on, or one and its verb (« confier le
+    pilotage à l'Agence …, plutôt que de créer une nouvelle instance auprès du Chef du
+    gouvernement » / « doter l'interministérialité d'une instance de pilotage placée auprès du
+    Chef du gouvernement »; « investir dans les transports publics au lieu de construire de
+    nouvelles autoroutes » / « construire de nouvelles autoroutes »)."""
+    shared_nouns = a.rejected & b.nouns
+    return len(shared_nouns) >= 2 or bool(shared_nouns and a.rejected_head in b.content)
+
+
 def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendation]:
     """Two recommendations by different speakers, about a shared thing, with opposite words.
 
@@ -1434,35 +1494,38 @@ def _mark_contradictions(recs: list[Recommendation], groups) -> list[Recommendat
     same verb on a shared thing, one to do and the other not to do (« centraliser les
     données » / « ne pas centraliser les données »; « instaurer un jour de télétravail
     obligatoire » / « ne pas instaurer de télétravail obligatoire »); or the same action with
-    other numbers (« ramener l'âge légal à 60 ans » / « reporter l'âge légal à 65 ans »).
+    other numbers (« ramener l'âge légal à 60 ans » / « reporter l'âge légal à 65 ans »); or
+    one sets aside what the other proposes (:func:`_rejects`).
     """
     words = [frozenset().union(*(c.stance for c in g)) for g in groups]
     nouns = [frozenset().union(*(c.nouns for c in g)) for g in groups]
     verbs = [{c.verb for c in g} for g in groups]
     negated = [g[0].negated for g in groups]
     speakers = [{e.speaker for e in r.evidence} for r in recs]
+
+    def opposed(i: int, j: int) -> bool:
+        if any(_rejects(a, b) or _rejects(b, a) for a in groups[i] for b in groups[j]):
+            return True
+        if not nouns[i] & nouns[j]:
+            return False
+        return (
+            (
+                negated[i] != negated[j]
+                and bool(verbs[i] & verbs[j])
+                and any(
+                    _same_action(a, b) or _same_thing(a, b) for a in groups[i] for b in groups[j]
+                )
+            )
+            or _opposed(words[i], words[j])
+            or any(
+                _other_amounts(a, b) and _same_action(a, b) for a in groups[i] for b in groups[j]
+            )
+        )
+
     against: dict[int, list[str]] = {}
     for i in range(len(recs)):
         for j in range(i + 1, len(recs)):
-            if speakers[i] & speakers[j] or not nouns[i] & nouns[j]:
-                continue
-            if (
-                (
-                    negated[i] != negated[j]
-                    and verbs[i] & verbs[j]
-                    and any(
-                        _same_action(a, b) or _same_thing(a, b)
-                        for a in groups[i]
-                        for b in groups[j]
-                    )
-                )
-                or _opposed(words[i], words[j])
-                or any(
-                    _other_amounts(a, b) and _same_action(a, b)
-                    for a in groups[i]
-                    for b in groups[j]
-                )
-            ):
+            if not speakers[i] & speakers[j] and opposed(i, j):
                 against.setdefault(i, []).append(recs[j].id)
                 against.setdefault(j, []).append(recs[i].id)
     return [replace(r, contradicts=tuple(against.get(k, ()))) for k, r in enumerate(recs)]

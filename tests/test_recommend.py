@@ -1164,6 +1164,15 @@ def test_to_do_and_not_to_do_are_two_opposed_recommendations(nlp, tmp_path):
         "Claire Delaunay : Il faudrait généraliser la tarification progressive de l'eau.\n\n"
         "Karim Benali : Il faut abandonner la tarification progressive de l'eau et revenir à "
         "un prix unique du mètre cube.\n",
+        # One sets aside what the other proposes (« plutôt que de », « au lieu de »).
+        "Omar Chraibi : Il nous paraît indispensable de doter l'interministérialité digitale "
+        "d'une instance de pilotage placée auprès du Chef du gouvernement.\n\nKarim Ouazzani : "
+        "Nous recommandons de confier le pilotage de l'interministérialité digitale à l'Agence "
+        "pour le Développement du Digital, plutôt que de créer une nouvelle instance auprès du "
+        "Chef du gouvernement.\n",
+        "Anne Petit : Il faut investir dans les transports publics au lieu de construire de "
+        "nouvelles autoroutes.\n\nPaul Durand : Il faut construire de nouvelles autoroutes "
+        "pour désenclaver les régions.\n",
     ],
 )
 def test_opposed_positions_worded_apart_are_two_recommendations_marked_opposed(nlp, tmp_path, said):
@@ -2376,6 +2385,24 @@ def test_opposite_verbs_on_other_things_are_no_contradiction(nlp, tmp_path, said
     passages = _passage_docs(tmp_path, said)
     recs = extract_recommendations(passages, parse_passages(nlp, passages))
     assert len(recs) == 2 and not any(r.contradicts for r in recs)
+
+
+def test_what_is_set_aside_must_be_what_the_other_proposes(nlp, tmp_path):
+    """« Au lieu de passer trois mois en prison » shares a word with « augmenter le smic de
+    34 euros par mois », not what it proposes; « il faut plutôt que … » sets nothing aside."""
+    passages = _passage_docs(
+        tmp_path,
+        "Gérald Darmanin : Quelqu'un qui détruit un bâtiment public, au lieu de passer trois "
+        "mois en prison, je propose qu'il passe trois mois à réparer ce qu'il a fait.\n\n"
+        "Emmanuel Macron : Il faut augmenter le smic de 34 euros par mois.\n\n"
+        "Marie Dupont : Il faut plutôt que les ministères partagent leurs registres de "
+        "données.\n\nJean Martin : Il faut que les ministères partagent leurs registres de "
+        "données.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert not any(r.contradicts for r in recs)
+    shared = next(r for r in recs if "registres" in r.action)
+    assert shared.support == 2
 
 
 def test_opposite_status_of_one_thing_is_a_contradiction(nlp, tmp_path):
