@@ -1094,14 +1094,27 @@ class DraftBuilder:
         if others:
             pids = [pid for found in others.values() for pid in found]
             refs = [self.refs.ref(pid) for pid in pids]
+            by = join_words(self._as_read([found[0] for found in others.values()]))
             said.append(
                 DraftSentence(
-                    f"Elle a été reprise par {join_words(list(others))} ({' ; '.join(refs)}).",
+                    f"Elle a été reprise par {by} ({' ; '.join(refs)}).",
                     tuple(pids),
                     tuple(refs),
                 )
             )
         return said
+
+    def _as_read(self, passage_ids: list[str]) -> list[str]:
+        """Who said each passage (one per person), as read aloud: the audience is not named
+        (« une personne du public », « deux personnes du public »), the others are."""
+        passages = [self.by_id[pid] for pid in passage_ids]
+        public = [p for p in passages if self.refs.pseudonymiser.is_audience(p.speaker)]
+        names = [self.refs.speaker(p) for p in passages if p not in public]
+        if len(public) == 1:
+            names.append("une personne du public")
+        elif public:
+            names.append(f"{number(len(public))} personnes du public")
+        return names
 
     def _first_evidence(self, rec):
         """The first evidence of ``rec`` whose passage the text can cite, or None."""
@@ -1123,8 +1136,9 @@ class DraftBuilder:
         refs = [self.refs.ref(pid) for pid in found.values()]
         which = "Une proposition" if len(found) == 1 else "Des propositions"
         goes = "va" if len(found) == 1 else "vont"
+        by = of(join_words(self._as_read(list(found.values()))))
         return DraftSentence(
-            f"{which} {of(join_words(list(found)))} {goes} en sens contraire ({' ; '.join(refs)})"
+            f"{which} {by} {goes} en sens contraire ({' ; '.join(refs)})"
             f"{NBSP}: les deux positions sont conservées.",
             tuple(found.values()),
             tuple(refs),

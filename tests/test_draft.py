@@ -4,6 +4,8 @@ the rapporteur's edits file."""
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -404,6 +406,36 @@ def _recommendation(inputs, rid: str, pids: list[str], score: float = 0.9):
     )
     action = "Partager les registres entre ministères"
     return Recommendation(rid, evidence[0].quote, action, evidence, ("O1",), score=score)
+
+
+def test_the_audience_is_not_named_aloud_among_those_who_took_up_or_opposed_a_proposal():
+    from omap_synthesis.anonymise import Pseudonymiser
+    from omap_synthesis.draft import DraftBuilder
+
+    public = {"Anas Lazrak": "Participant·e 1", "Hajar Ouazzani": "Participant·e 2"}
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("qr-2", "Anas Lazrak", "Je propose de partager les registres des ministères.", 0.5),
+            ("qr-2", "Hajar Ouazzani", "Partageons enfin les registres entre ministères.", 0.5),
+            ("qr-2", KARIM, "Il ne faut pas partager les registres entre ministères.", 0.5),
+            ("qr-2", "Anas Lazrak", "Il ne faut pas partager les registres des ministères.", 0.5),
+        ]
+    )
+    inputs = replace(inputs, pseudonymiser=Pseudonymiser(public))
+    rec = _recommendation(inputs, "R-1", ["p0", "p1", "p2"])
+    other = replace(_recommendation(inputs, "R-2", ["p3"]), contradicts=("R-3",))
+    audience = replace(_recommendation(inputs, "R-3", ["p4"]), contradicts=("R-2",))
+    inputs = replace(inputs, recommendations=[rec, other, audience])
+    builder = DraftBuilder(inputs)
+    said = " ".join(s.text for s in builder.recommendation_item(rec))
+    outside = re.sub(r"\([^()]*\)", "", said)
+    assert "Elle a été reprise par deux personnes du public" in outside
+    assert "Participant·e" not in outside
+    said = " ".join(s.text for s in builder.recommendation_item(other))
+    outside = re.sub(r"\([^()]*\)", "", said)
+    assert "Une proposition d'une personne du public va en sens contraire" in outside
+    assert "Participant·e" not in outside
 
 
 def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_again():
