@@ -74,6 +74,8 @@ class Draft:
     subtitle: str
     notice: str
     sections: list[Section]
+    # For the rapporteur, not read: what the text could not take into account.
+    to_check: str = ""
 
     def sentences(self) -> list[DraftSentence]:
         return [
@@ -652,11 +654,23 @@ class DraftInputs:
     # Every recommendation found, before the rapporteur's edits (``with_edits``); None when
     # ``recommendations`` are all of them.
     found: list | None = None
+    # Passages left unanalysed for their language, per (talk, language): « anglais ».
+    other_languages: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def all_found(self) -> list:
         """Every recommendation the sources hold, whether the rapporteur kept it or not."""
         return self.recommendations if self.found is None else self.found
+
+
+def _sequence_name(item: Item) -> str:
+    """« La séquence … »: one name whatever the item (« Questions/Réponses (session 1) »,
+    « Conf 3 (Inter-ministériarité et développement des registres des données) »)."""
+    if item.title.startswith(item.display):
+        return item.title
+    if item.display.startswith(item.title):
+        return item.display
+    return f"{item.display} ({item.title})"
 
 
 def facts(inputs: DraftInputs) -> str:
@@ -1171,15 +1185,9 @@ class DraftBuilder:
         for item_id in self.inputs.missing_items:
             item = event.item(item_id)
             if item is not None:
-                # « La séquence … »: one subject whatever the item (« Questions/Réponses »).
-                name = (
-                    item.title
-                    if item.title.startswith(item.display)
-                    else item.display
-                    if item.display.startswith(item.title)  # « Questions/Réponses (session 1) »
-                    else f"{item.display} ({item.title})"
+                unread.setdefault(item_id in self.inputs.unreadable_items, []).append(
+                    f"*{_sequence_name(item)}*"
                 )
-                unread.setdefault(item_id in self.inputs.unreadable_items, []).append(f"*{name}*")
         # One sentence for all the sequences missing for one reason, not one each.
         for unreadable, names in unread.items():
             if len(names) == 1:
@@ -1221,6 +1229,23 @@ class DraftBuilder:
                 )
             )
         return Section("Points restés ouverts", [sentences + self._disagreements()])
+
+    def unanalysed(self) -> str:
+        """For the rapporteur, not read: what the text could not take into account, for its
+        language (« Un passage en anglais de *Conf 7* n'a pas été analysé : le texte n'en tient
+        pas compte. »)."""
+        said = []
+        for (talk, language), n in sorted(self.inputs.other_languages.items()):
+            item = self.inputs.event.item(talk)
+            place = f" de *{item.display}*" if item is not None else ""
+            count = "un passage" if n == 1 else f"{number(n)} passages"
+            said.append(f"{count} en {language}{place}")
+        if not said:
+            return ""
+        several = len(said) > 1 or not said[0].startswith("un ")
+        verb = "n'ont pas été analysés" if several else "n'a pas été analysé"
+        text = join_words(said)
+        return f"{text[:1].upper()}{text[1:]} {verb}{NBSP}: le texte n'en tient pas compte."
 
     def _disagreements(self) -> list[DraftSentence]:
         """« Deux propositions vont en sens contraire : *…* (source) et *…* (source). », for the
@@ -1338,7 +1363,7 @@ class DraftBuilder:
             f"à relire avant la séance."
         )
         sections = [*fixed[:-2], *recs[:1], fixed[-2], fixed[-1], *recs[1:]]
-        return Draft(_heading(reading), subtitle, notice, sections)
+        return Draft(_heading(reading), subtitle, notice, sections, self.unanalysed())
 
 
 def _overlaps(sentence, spans: set[tuple[str, int, int]]) -> bool:

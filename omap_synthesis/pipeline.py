@@ -179,8 +179,20 @@ def analyse(
         recommendations=recommendations,
         missing_items=ingested.missing_items(),
         unreadable_items=ingested.unreadable_items(),
+        other_languages=_other_languages(passages, taggings),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
+
+
+def _other_languages(passages, taggings) -> dict[tuple[str, str], int]:
+    """Passages the tagger left unanalysed for their language, per (talk, language)."""
+    talk = {p.id: p.talk or "" for p in passages}
+    counts: Counter = Counter()
+    for t in taggings:
+        found = re.match(r"passage en (\w+) :", t.note or "")
+        if not t.analysed and found:
+            counts[(talk[t.passage_id], found[1])] += 1
+    return dict(counts)
 
 
 def _say_names_in_file_names(ingested: Ingested, pseudonymiser: Pseudonymiser) -> None:

@@ -20,6 +20,8 @@ def draft_markdown(draft: Draft) -> str:
     lines = [f"# {typography(draft.title)}", "", f"*{typography(draft.subtitle)}*", ""]
     if draft.notice:
         lines += [f"> **Avertissement.** {typography(draft.notice)}", ""]
+    if draft.to_check:
+        lines += [f"> **À vérifier (non lu).** {typography(draft.to_check)}", ""]
     number = 0
     for section in draft.sections:
         lines += [f"{'#' * section.level} {typography(section.title)}", ""]
@@ -84,6 +86,11 @@ def draft_docx(draft: Draft, path: Path) -> None:
         _runs(
             document.add_paragraph(style="Intense Quote"),
             typography(f"Avertissement. {draft.notice}"),
+        )
+    if draft.to_check:
+        _runs(
+            document.add_paragraph(style="Intense Quote"),
+            typography(f"À vérifier (non lu). {draft.to_check}"),
         )
     for section in draft.sections:
         document.add_heading(typography(section.title), level=section.level - 1)

@@ -330,6 +330,17 @@ def test_draft_is_grammatical_french(outputs):
     assert errors == []
 
 
+def test_the_rapporteur_is_told_what_the_text_could_not_read(outputs):
+    """Passages in another language are not analysed: a note she does not read says where."""
+    _, folder = outputs
+    text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
+    note = next(line for line in text.splitlines() if line.startswith("> **À vérifier"))
+    assert "un passage en anglais de *Questions/Réponses (session 1)*" in note
+    assert "n’ont pas été analysés" in note
+    before_reading = text.split("## Ouverture")[0]
+    assert note in before_reading
+
+
 def test_draft_without_any_recommendation_says_so(outputs):
     from dataclasses import replace
 
