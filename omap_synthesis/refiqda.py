@@ -1,4 +1,5 @@
-"""REFI-QDA project export (``.qdpx``): sources, codebook and coded passages.
+"""REFI-QDA project export (``.qdpx``): sources, codebook, every passage as a selection (coded
+with its labels and theme) and one case per speaker.
 
 A ``.qdpx`` is a zip holding ``project.qde`` (QDA-XML 1.0, namespace ``urn:QDA-XML:project:1.0``)
 and the plain-text sources under ``Sources/``. QualCoder, MAXQDA, ATLAS.ti and NVivo import it.
@@ -84,6 +85,10 @@ def build_project(
             code_guid[code_id] = _guid(name, "code", code_id)
             _el(group, "Code", guid=code_guid[code_id], name=f"{code_id} {label}", isCodable="true")
     texts: dict[str, str] = {}
+    # One case per speaker (public name), holding the selections of their passages: a QDA tool
+    # filters or compares by speaker. Filled while the sources are written.
+    cases_el = _el(root, "Cases")
+    case_of: dict[str, ET.Element] = {}
     sources_el = _el(root, "Sources")
     for source_name in sorted(sources):
         public, shifts = pseudonymiser.text_with_offsets(sources[source_name].text)
@@ -98,9 +103,7 @@ def build_project(
             plainTextPath=f"internal://{guid}.txt",
         )
         for p in (p for p in passages if p.source == source_name):
-            wanted = [c for c in codes.get(p.id, []) if c in code_guid]
-            if not wanted:
-                continue
+            # Every passage is a selection, coded or not (one in another language has no code).
             selection = _el(
                 source_el,
                 "PlainTextSelection",
@@ -109,10 +112,19 @@ def build_project(
                 startPosition=move(p.start_char),
                 endPosition=move(p.end_char),
             )
-            _el(selection, "Description").text = pseudonymiser.speaker(p.speaker)
-            for code_id in wanted:
+            speaker = pseudonymiser.speaker(p.speaker)
+            _el(selection, "Description").text = speaker
+            for code_id in (c for c in codes.get(p.id, []) if c in code_guid):
                 coding = _el(selection, "Coding", guid=_guid(name, "coding", p.id, code_id))
                 _el(coding, "CodeRef", targetGUID=code_guid[code_id])
+            if speaker:
+                if speaker not in case_of:
+                    case_of[speaker] = _el(
+                        cases_el, "Case", guid=_guid(name, "case", speaker), name=speaker
+                    )
+                _el(case_of[speaker], "SelectionRef", targetGUID=_guid(name, "sel", p.id))
+    if not case_of:  # a Cases element holds one case at least
+        root.remove(cases_el)
     ET.indent(root)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return xml, texts

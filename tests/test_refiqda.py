@@ -35,8 +35,17 @@ def test_qdpx_is_valid_and_pseudonymised(tmp_path, sample_event, sample_ingested
     for name in pseudo.key():
         assert all(name not in text for text in sources.values())
     selections = doc.findall(".//q:PlainTextSelection", NS)
-    assert len(selections) == len(codes)
+    # Every passage is a selection; only the coded ones carry codings.
+    assert len(selections) == len(passages)
+    assert sum(bool(s.findall("q:Coding", NS)) for s in selections) == len(codes)
     by_name = {s.get("name"): s for s in selections}
+    # One case per speaker, holding the selections of their passages.
+    guid_of = {s.get("guid"): s.get("name") for s in selections}
+    cases = {c.get("name"): c for c in doc.findall(".//q:Cases/q:Case", NS)}
+    speaker = pseudo.speaker(passages[0].speaker)
+    held = {guid_of[r.get("targetGUID")] for r in cases[speaker].findall("q:SelectionRef", NS)}
+    assert held == {p.id for p in passages if pseudo.speaker(p.speaker) == speaker}
+    assert not set(cases) & set(pseudo.key())
     for p in passages[::5][:10]:
         sel = by_name[p.id]
         source = doc.find(f".//q:TextSource[@name='{p.source}']", NS)
