@@ -368,16 +368,17 @@ def data_dictionary(
         "(`sources.csv`) et par intervenant·e (`intervenants.csv`) ; le codebook "
         "(`codebook.yaml`) et un projet REFI-QDA (`.qdpx`) à ouvrir dans QualCoder, MAXQDA, "
         "ATLAS.ti ou NVivo, où chaque passage est une sélection, codée par ses objectifs, ses "
-        "sous-thèmes et son thème, et chaque intervenant·e un cas. Les personnes du public sont pseudonymisées (« Participant·e N ») ; "
-        "la clé n'est pas publiée. Un nom du public est remplacé avec son titre ou son "
-        "initiale, qu'il soit écrit en entier, quelle que soit sa casse, ou réduit au nom de "
-        "famille ou au prénom (sauf si un·e intervenant·e porte ce prénom ou si les "
-        "conférences l'emploient comme un mot) ; réduit ainsi et écrit en minuscules, il ne "
-        "l'est qu'après un titre (« monsieur x »), car c'est peut-être un mot. L'affiliation "
-        "donnée dans l'étiquette d'une personne du public est retirée des textes du projet "
-        "REFI-QDA. Restent à relire avant de publier : un nom que l'analyse ne reconnaît pas "
-        "comme tel (une transcription tout en minuscules) et un nom écrit dans le nom d'un "
-        "fichier source (colonnes `source` et `passage_id`, que l'exécution signale).",
+        "sous-thèmes et son thème, et chaque intervenant·e un cas. Les personnes du public "
+        "sont pseudonymisées (« Participant·e N ») ; la clé n'est pas publiée. Un nom du "
+        "public est remplacé avec son titre ou son initiale, qu'il soit écrit en entier, "
+        "quelle que soit sa casse, ou réduit au nom de famille ou au prénom (sauf si un·e "
+        "intervenant·e porte ce prénom ou si les conférences l'emploient comme un mot) ; "
+        "réduit ainsi et écrit en minuscules, il ne l'est qu'après un titre (« monsieur x »), "
+        "car c'est peut-être un mot. L'affiliation donnée dans l'étiquette d'une personne du "
+        "public est retirée des textes du projet REFI-QDA. Restent à relire avant de publier :"
+        " un nom que l'analyse ne reconnaît pas comme tel (une transcription tout en "
+        "minuscules) et un nom écrit dans le nom d'un fichier source (colonnes `source` et "
+        "`passage_id`, que l'exécution signale).",
         "",
     ]
     if notice:
