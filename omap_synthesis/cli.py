@@ -723,8 +723,8 @@ def _codebook_or_none(path: Path | None):
         _fail(str(exc))
 
 
-def _recommendation_json(rec) -> dict:
-    evidence = [
+def _evidence_json(evidence) -> list[dict]:
+    return [
         {
             "quote": e.quote,
             "passage_id": e.passage_id,
@@ -733,16 +733,20 @@ def _recommendation_json(rec) -> dict:
             "start_char": e.start_char,
             "end_char": e.end_char,
         }
-        for e in rec.evidence
+        for e in evidence
     ]
+
+
+def _recommendation_json(rec) -> dict:
     return {
         "id": rec.id,
         "text": rec.text,
         "action": rec.action,
-        "evidence": evidence,
+        "evidence": _evidence_json(rec.evidence),
         "objectives": list(rec.objectives),
         "support": rec.support,
         "contradicts": list(rec.contradicts),
+        "endorsements": _evidence_json(rec.endorsements),
         "score": rec.score,
     }
 
@@ -776,8 +780,10 @@ def recommend_command(
     for rank, rec in enumerate(recs, 1):
         speakers = ", ".join(dict.fromkeys(e.speaker or e.source for e in rec.evidence))
         console.print(f"{rank}. {rec.action}", highlight=False, markup=False)
+        backers = ", ".join(dict.fromkeys(e.speaker or e.source for e in rec.endorsements))
         console.print(
             f"   {speakers} ; soutien {rec.support}"
+            + (f" (appuyée par {backers})" if backers else "")
             + (f" ; objectifs {', '.join(rec.objectives)}" if rec.objectives else "")
             + (" ; en sens contraire d'une autre recommandation" if rec.contradicts else ""),
             highlight=False,

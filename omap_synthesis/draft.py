@@ -1072,6 +1072,7 @@ class DraftBuilder:
         )
         if full:
             item += self._merged(first.passage_id, evidence[1:])
+            item += self._endorsed(rec)
         if getattr(rec, "contradicts", ()):
             item.append(self._contrary(rec))
         return item
@@ -1117,6 +1118,25 @@ class DraftBuilder:
                 )
             )
         return said
+
+    def _endorsed(self, rec) -> list[DraftSentence]:
+        """« Leila Bennani l'a appuyée (source). »: who backed the proposal right after it was
+        made, one source per person."""
+        by_person: dict[str, str] = {}
+        for e in getattr(rec, "endorsements", ()):
+            if e.passage_id in self.by_id:
+                by_person.setdefault(self.refs.speaker(self.by_id[e.passage_id]), e.passage_id)
+        if not by_person:
+            return []
+        pids = list(by_person.values())
+        refs = [self.refs.ref(pid) for pid in pids]
+        who = join_words(self._as_read(pids))
+        verb = "l'a appuyée" if len(pids) == 1 else "l'ont appuyée"
+        return [
+            DraftSentence(
+                f"{who[:1].upper()}{who[1:]} {verb} ({' ; '.join(refs)}).", tuple(pids), tuple(refs)
+            )
+        ]
 
     def _as_read(self, passage_ids: list[str]) -> list[str]:
         """Who said each passage (one per person), as read aloud: the audience is not named

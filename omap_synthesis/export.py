@@ -156,6 +156,14 @@ def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.D
                 "passage_ids": "; ".join(dict.fromkeys(e.passage_id for e in rec.evidence)),
                 "quote": pseudonymiser.text(rec.evidence[0].quote) if rec.evidence else "",
                 "contradicts": "; ".join(getattr(rec, "contradicts", ()) or ()),
+                "endorsed_by": "; ".join(
+                    dict.fromkeys(
+                        pseudonymiser.speaker(e.speaker) for e in getattr(rec, "endorsements", ())
+                    )
+                ),
+                "endorsement_passage_ids": "; ".join(
+                    dict.fromkeys(e.passage_id for e in getattr(rec, "endorsements", ()))
+                ),
             }
         )
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
@@ -173,12 +181,17 @@ RECOMMENDATION_COLUMNS = {
     "n'a qu'un mot (la confiance n'y compte pas).",
     "objectives": "Objectifs et sous-thèmes de la recommandation, séparés par « ; ».",
     "themes": "Thèmes récurrents auxquels elle se rattache.",
-    "support": "Soutien : nombre d'intervenant·e·s distinct·e·s qui l'ont formulée.",
+    "support": "Soutien : nombre d'intervenant·e·s distinct·e·s qui l'ont formulée ou "
+    "appuyée (voir `endorsed_by`).",
     "speakers": "Intervenant·e·s (public pseudonymisé).",
     "talks": "Séquences où elle a été formulée.",
     "passage_ids": "Passages sources (passages.csv).",
     "quote": "Première citation verbatim (public pseudonymisé).",
     "contradicts": "Recommandations qui vont en sens contraire.",
+    "endorsed_by": "Intervenant·e·s qui l'ont appuyée juste après qu'elle a été faite, sans la "
+    "reformuler (« Je soutiens totalement cette proposition »), séparé·e·s par « ; » (public "
+    "pseudonymisé).",
+    "endorsement_passage_ids": "Passages (passages.csv) où elle est appuyée.",
 }
 
 SEQUENCE_COLUMNS = {

@@ -380,7 +380,9 @@ class Recommendation:
     ``text`` is the first evidence sentence (analysed text), ``action`` the normalised action
     line (« Partager les registres entre ministères »). ``support`` counts the distinct speakers;
     ``objectives`` are codebook ids, ``themes`` theme ids, ``contradicts`` the ids of the
-    recommendations that go the opposite way (both are kept). ``score`` (0–1) is the
+    recommendations that go the opposite way (both are kept), ``endorsements`` the sentences in
+    which another person backs it right after (« Je soutiens totalement cette proposition »),
+    whose speakers ``support`` counts too. ``score`` (0–1) is the
     classifier's confidence, halved when the action is vague (a pronoun or no object, a bare
     verb): the ranking puts such recommendations last.
     """
@@ -394,3 +396,4 @@ class Recommendation:
     support: int = 1
     contradicts: tuple[str, ...] = ()
     score: float = 1.0
+    endorsements: tuple[Evidence, ...] = ()

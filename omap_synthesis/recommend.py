@@ -778,19 +778,22 @@ class _Candidate:
 
     @property
     def evidence(self) -> Evidence:
-        sentence = self.detection.sentence
-        p = sentence.passage
-        return Evidence(
-            sentence.quote,
-            p.id,
-            p.speaker,
-            p.source,
-            p.talk,
-            sentence.start_char,
-            sentence.end_char,
-            p.start,
-            p.end,
-        )
+        return _evidence(self.detection.sentence)
+
+
+def _evidence(sentence: Sentence) -> Evidence:
+    p = sentence.passage
+    return Evidence(
+        sentence.quote,
+        p.id,
+        p.speaker,
+        p.source,
+        p.talk,
+        sentence.start_char,
+        sentence.end_char,
+        p.start,
+        p.end,
+    )
 
 
 def _words(tokens: Iterable) -> frozenset[str]:
@@ -1440,8 +1443,86 @@ def extract_recommendations(
                 score=_score(group),
             )
         )
+    # A sentence that backs the proposal just made is not a recommendation of its own
+    # (« Je suis favorable à cette proposition » read « Prévoir la proposition »): it goes to
+    # that proposal's support.
+    spoken = [p for p in passages if p.kind != "moderation" and p.id in docs]
+    backing = [s for s in sentences(spoken, docs) if backs_a_proposal(s.span)]
+    said = {(s.passage.id, s.start_char) for s in backing}
+    kept = [
+        k
+        for k, rec in enumerate(recs)
+        if not all((e.passage_id, e.start_char) in said for e in rec.evidence)
+    ]
+    recs, groups = [recs[k] for k in kept], [groups[k] for k in kept]
+    recs = _with_endorsements(recs, passages, backing)
     recs = _mark_contradictions(recs, groups)
     return rank_recommendations(recs, passages, event)
+
+
+# Backing a proposal by name: « je soutiens cette proposition », « nous appuyons l'idée de
+# Mme Idrissi », « je suis favorable à cette recommandation ».
+_BACKING = frozenset(
+    {"soutenir", "appuyer", "approuver", "rejoindre", "partager", "souscrire", "favorable"}
+)
+_BACKED = frozenset({"proposition", "idée", "recommandation", "suggestion", "piste"})
+# Determiners that point back to what was just said (« cette », « votre »); « la », « l' »
+# only with a complement that says whose (« la proposition de Mme Idrissi »).
+_POINTING = frozenset({"ce", "cet", "cette", "ces", "votre", "vos", "sa", "son", "ses", "leur"})
+# An endorsement answers a proposal made this many turns before at most (a moderator's word
+# may come between).
+ENDORSEMENT_TURNS = 2
+
+
+def backs_a_proposal(sent: Span) -> bool:
+    """The speaker backs, in the present, a proposal that the sentence points back to: « Je
+    soutiens totalement cette proposition », not « je ne partage pas cette idée », « j'ai
+    soutenu la proposition », « je rejoins ce qui a été dit ce matin »."""
+    for token in sent:
+        if lemma(token) not in _BACKING or not first_person(token, allow_on=False):
+            continue
+        if is_negated(token) or is_past(token):
+            continue
+        for noun in token.children:
+            if lemma(noun) not in _BACKED:
+                continue
+            determiners = {c.lower_ for c in noun.children if c.dep_ == "det"}
+            whose = any(c.dep_ == "nmod" for c in noun.children)
+            if determiners & _POINTING or (whose and determiners & {"la", "l'", "l’", "le"}):
+                return True
+    return False
+
+
+def _with_endorsements(
+    recs: list[Recommendation], passages: list[Passage], backing: list[Sentence]
+) -> list[Recommendation]:
+    """Each sentence of ``backing`` (``backs_a_proposal``) goes to the recommendation made
+    last, by someone else, in the same source within ``ENDORSEMENT_TURNS`` turns before it;
+    its speaker counts in the support."""
+    turn_of = {p.id: p.turn for p in passages}
+    made: dict[str, list[tuple[int, int, int, str]]] = {}
+    for k, rec in enumerate(recs):
+        for e in rec.evidence:
+            where = (turn_of.get(e.passage_id, -1), e.start_char, k, e.speaker or "")
+            made.setdefault(e.source, []).append(where)
+    found: dict[int, list[Evidence]] = {}
+    for sentence in backing:
+        p = sentence.passage
+        before = [
+            m
+            for m in made.get(p.source, [])
+            if 0 < p.turn - m[0] <= ENDORSEMENT_TURNS and m[3] != (p.speaker or "")
+        ]
+        if before:
+            found.setdefault(max(before)[2], []).append(_evidence(sentence))
+    out = []
+    for k, rec in enumerate(recs):
+        if k not in found:
+            out.append(rec)
+            continue
+        people = {e.speaker or e.source for e in (*rec.evidence, *found[k])}
+        out.append(replace(rec, endorsements=tuple(found[k]), support=len(people)))
+    return out
 
 
 def _score(group: list[_Candidate]) -> float:

@@ -434,6 +434,11 @@ def build_view(
             "contradicts": "\u00a0; ".join(
                 opposed(c) for c in getattr(r, "contradicts", ()) if c in found
             ),
+            "endorsements": [
+                quoted(e.passage_id, e.quote, e.start_char, e.end_char)
+                for e in getattr(r, "endorsements", ())
+                if e.passage_id in by_id
+            ],
         }
         for r in inputs.recommendations
     ]
@@ -566,6 +571,8 @@ def render_docx(view: ReportView, path: Path) -> None:
         document.add_paragraph(rec["action"], style="List Number").runs[0].bold = True
         for e in rec["evidence"]:
             document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
+        for e in rec["endorsements"]:
+            document.add_paragraph(f"Appuyée\u00a0: « {e['text']} » ({e['ref']})", style="Quote")
         if rec["contradicts"]:
             document.add_paragraph(f"Position contraire\u00a0: {rec['contradicts']}.")
     if not view.recommendations:

@@ -438,6 +438,39 @@ def test_the_audience_is_not_named_aloud_among_those_who_took_up_or_opposed_a_pr
     assert "Participant·e" not in outside
 
 
+def test_who_backed_a_proposal_is_read_with_the_source():
+    from omap_synthesis.anonymise import Pseudonymiser
+    from omap_synthesis.draft import DraftBuilder, References, facts, typography
+    from omap_synthesis.models import Evidence
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("qr-2", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("qr-2", KARIM, "Je soutiens totalement cette proposition.", 0.5),
+            ("qr-2", "Anas Lazrak", "J'appuie cette proposition.", 0.5),
+        ]
+    )
+    inputs = replace(inputs, pseudonymiser=Pseudonymiser({"Anas Lazrak": "Participant·e 1"}))
+    backed = tuple(
+        Evidence(p.text, p.id, p.speaker, p.source, p.talk, 0, len(p.text))
+        for p in inputs.passages[1:]
+    )
+    rec = replace(_recommendation(inputs, "R-1", ["p0"]), endorsements=backed, support=3)
+    inputs = replace(inputs, recommendations=[rec])
+    item = DraftBuilder(inputs).recommendation_item(rec)
+    said = item[-1].text
+    assert said.startswith(f"{KARIM} et une personne du public l'ont appuyée (Questions/")
+    assert item[-1].passage_ids == ("p1", "p2")
+    refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+    passages = {p.id: p.text for p in inputs.passages}
+    speakers = {p.id: refs.speaker(p) for p in inputs.passages}
+    assert (
+        check_sentence(item[-1], passages, facts(inputs), refs.refs_of(), speakers=speakers) == []
+    )
+    assert grammar_errors(typography(said.split(" (")[0] + ".")) == []
+
+
 def test_the_synthesis_gives_the_floor_to_another_speaker_before_the_same_one_again():
     from omap_synthesis.draft import DraftBuilder
 

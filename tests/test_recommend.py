@@ -2739,3 +2739,57 @@ def test_a_line_keeps_the_noun_of_its_object_or_is_vague(
 ):
     candidate = _candidate_of(nlp, detector, tmp_path, said)
     assert (candidate.action, candidate.vague) == (action, vague)
+
+
+def test_a_proposal_backed_right_after_counts_its_backer(nlp, tmp_path):
+    """« Je soutiens totalement cette proposition » right after a proposal (a moderator's word
+    between them or not) adds its speaker to the support; a refusal, a vague agreement, a
+    backing by the proposer, or one said too late adds nobody."""
+    passages = _passage_docs(
+        tmp_path,
+        "Zineb El Amrani : Je propose que chaque ministère publie chaque trimestre la liste des "
+        "pièces justificatives qu'il continue à demander.\n\n"
+        "Leila Bennani : Je soutiens totalement cette proposition, c'est l'esprit de la loi.\n\n"
+        "Karim Alaoui : Il faut créer un fonds commun pour les projets interministériels.\n\n"
+        "Sara Bennis : Je ne partage pas cette idée.\n\n"
+        "Karim Alaoui : Je soutiens évidemment ma proposition.\n\n"
+        "Anas Lazrak : Il faudrait former les agents d'accueil à la loi 55-19.\n\n"
+        "Youssef Kettani : Très bien.\n\n"
+        "Hajar Ouazzani : Je suis favorable à cette proposition de formation.\n\n"
+        "Nadia Fassi : Je rejoins ce qui a été dit ce matin sur les registres.\n\n"
+        "Omar Chraibi : Je partage cette idée.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    by_action = {r.action.split(" (")[0]: r for r in recs}
+    publish = by_action["Publier chaque trimestre la liste des pièces justificatives"]
+    assert publish.support == 2
+    assert [e.speaker for e in publish.endorsements] == ["Leila Bennani"]
+    assert publish.endorsements[0].quote.startswith("Je soutiens totalement cette proposition")
+    assert by_action["Créer un fonds commun pour les projets interministériels"].support == 1
+    train = by_action["Former les agents d'accueil à la loi 55-19"]
+    assert [e.speaker for e in train.endorsements] == ["Hajar Ouazzani"]
+    # The backing is not a recommendation of its own (« Prévoir la proposition de formation »).
+    assert len(recs) == 3
+
+
+def test_backing_is_in_the_json_of_recommend(tmp_path):
+    from typer.testing import CliRunner
+
+    from omap_synthesis.cli import app
+
+    path = tmp_path / "qr.txt"
+    path.write_text(
+        "Zineb El Amrani : Je propose que chaque ministère publie la liste des pièces qu'il "
+        "demande encore.\n\nLeila Bennani : Je soutiens totalement cette proposition.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["recommend", str(path), "--json"])
+    (rec,) = json.loads(result.stdout)["recommendations"]
+    assert rec["support"] == 2
+    assert [e["speaker"] for e in rec["endorsements"]] == ["Leila Bennani"]
+    assert (
+        rec["endorsements"][0]["quote"]
+        == path.read_text()[
+            rec["endorsements"][0]["start_char"] : rec["endorsements"][0]["end_char"]
+        ]
+    )

@@ -70,3 +70,23 @@ def test_a_quotation_cut_out_of_a_longer_sentence_says_so():
     (quote,) = view.recommendations[0]["evidence"]
     assert quote["text"] == f"[…] {said[start:]}"
     assert [s["text"] for t in view.summaries for s in t["sentences"]] == [said]
+
+
+def test_a_backed_recommendation_shows_who_backed_it(tmp_path):
+    from omap_synthesis.models import Evidence
+    from omap_synthesis.report import build_view, render_docx, render_html
+
+    inputs = _inputs(
+        [
+            ("qr-2", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("qr-2", KARIM, "Je soutiens totalement cette proposition.", 0.5),
+        ]
+    )
+    p = inputs.passages[1]
+    backed = (Evidence(p.text, p.id, p.speaker, p.source, p.talk, 0, len(p.text)),)
+    rec = replace(_recommendation(inputs, "R-1", ["p0"]), endorsements=backed, support=2)
+    view = build_view(replace(inputs, recommendations=[rec]), [], {}, [], {})
+    (shown,) = view.recommendations[0]["endorsements"]
+    assert shown["text"] == p.text and KARIM in shown["ref"]
+    assert f"Appuyée&nbsp;: «&nbsp;{p.text}&nbsp;»" in render_html(view)
+    render_docx(view, tmp_path / "rapport.docx")
