@@ -61,7 +61,8 @@ def timeline(event: Event, passages: pd.DataFrame):
         start, end = _minutes(it.start), _minutes(it.end)
         colour = KIND_COLOURS.get(it.kind, "#a6a6a6")
         ax.barh(row, end - start, left=start, color=colour, alpha=0.9 if words.get(it.id) else 0.35)
-        label = f"{it.display} ({int(words.get(it.id, 0))} mots)" if it.has_speech else it.display
+        said = f"{int(words.get(it.id, 0)):,}".replace(",", "\u00a0")  # « 1 305 mots »
+        label = f"{it.display} ({said} mots)" if it.has_speech else it.display
         ax.text(end + 3, row, label, va="center", fontsize=8)
     ticks = range(_minutes(items[0].start) // 60 * 60, _minutes(items[-1].end) + 60, 60)
     ax.set_xticks(list(ticks), [f"{t // 60} h" for t in ticks])
@@ -91,11 +92,16 @@ def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0
     ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=45, ha="right")
     ax.set_yticks(range(len(matrix.index)), matrix.index)
     top = values.max() if values.size else 0
+
+    def said(value: float) -> str:  # « 45 % », as French writes it
+        return fmt.format(value).replace("%", "\u00a0%")
+
     for (i, j), value in pd.DataFrame(values).stack().items():
         if value:
             colour = "white" if value > 0.6 * top else "black"
-            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=7, color=colour)
-    fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
+            ax.text(j, i, said(value), ha="center", va="center", fontsize=7, color=colour)
+    bar = fig.colorbar(image, ax=ax, label=value_label, shrink=0.8)
+    bar.ax.yaxis.set_major_formatter(lambda value, _: said(value))
     ax.set_title(title)
     return fig
 

@@ -74,7 +74,25 @@ def word_document(title: str):
     properties.title, properties.language = title, "fr-FR"
     properties.author = properties.last_modified_by = "omap-synthesis"
     properties.comments = ""
+    _a4_with_page_numbers(document.sections[0])
     return document
+
+
+def _a4_with_page_numbers(section) -> None:
+    """A4 pages (the template's are US Letter) and the page number centred at the foot."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number = OxmlElement("w:fldSimple")
+    number.set(qn("w:instr"), "PAGE")
+    paragraph._p.append(number)
 
 
 def draft_docx(draft: Draft, path: Path) -> None:

@@ -167,6 +167,10 @@ def words_frame(passages, pseudonymiser) -> pd.DataFrame:
     )
 
 
+# The speakers the bar chart of words shows at most (its caption says so when there are more).
+SPEAKERS_SHOWN = 20
+
+
 def programme_figure_jobs(event, passages, pseudonymiser) -> list[FigureJob]:
     """The figures of the day's programme and of who spoke: ready once the passages are read
     and the audience pseudonymised, before the analysis."""
@@ -187,14 +191,20 @@ def programme_figure_jobs(event, passages, pseudonymiser) -> list[FigureJob]:
         )
     ]
     if len(frame):
+        people = by_speaker["speaker"].nunique()
+        shown = (
+            f" ; les {SPEAKERS_SHOWN} qui parlent le plus, sur {people}"
+            if people > SPEAKERS_SHOWN
+            else ""
+        )
         jobs.append(
             _job(
                 "speakers",
-                "Mots prononcés par intervenant·e (personnes du public sous pseudonyme).",
+                f"Mots prononcés par intervenant·e (personnes du public sous pseudonyme{shown}).",
                 "Diagramme en barres du nombre de mots prononcés par chaque intervenant·e.",
                 "words_per_speaker",
                 (by_speaker,),
-                {},
+                {"top": SPEAKERS_SHOWN},
                 by_speaker.to_dict("split"),
             )
         )
@@ -343,7 +353,7 @@ def build_view(
             "slot": slot(it.start, it.end),
             "label": it.display,
             "title": it.title,
-            "people": "; ".join(
+            "people": "\u00a0; ".join(
                 ", ".join(x for x in (p.name, p.role, p.institution) if x) for p in it.speakers
             ),
         }
@@ -454,7 +464,9 @@ def build_view(
         for number, members in sorted(turns.items()):
             merged: list[dict] = []
             for p in members:
+                # Said at the head of a line: « Le représentant de … », « Une personne … ».
                 speaker = refs.speaker(p)
+                speaker = speaker[:1].upper() + speaker[1:]
                 if merged and merged[-1]["speaker"] == speaker:
                     merged[-1]["text"] += " " + pseudo.text(p.text)
                 else:
@@ -472,7 +484,7 @@ def build_view(
         for r in accounting
     ]
     view = ReportView(
-        title=f"{event.title} — rapport de la journée d’études",
+        title=typography(f"{event.title} — rapport de la journée d’études"),
         subtitle=f"{event.organiser}, {french_date(event.date)}",
         notice=event.notice if event.fictional else "",
         event=event,
@@ -529,8 +541,16 @@ def render_docx(view: ReportView, path: Path) -> None:
         if fig is None:
             document.add_paragraph("Figure indisponible : données manquantes.")
             return
-        document.add_picture(io.BytesIO(fig.png), width=Cm(15))
+        picture = document.add_picture(io.BytesIO(fig.png), width=Cm(15))
+        picture._inline.docPr.set("descr", fig.alt)  # the alternative text, as in the HTML
         document.add_paragraph(fig.caption, style="Caption")
+
+    def named(item: dict) -> str:
+        """« Conf 3 — Titre », or the title alone when it starts with the label (« Pause-café »,
+        « Ouverture officielle : … »), as the HTML says it."""
+        if item["title"].startswith(item["label"]):
+            return item["title"]
+        return f"{item['label']} — {item['title']}"
 
     def table(header: list[str], rows: list[list]) -> None:
         grid = document.add_table(rows=1, cols=len(header), style="Light Grid Accent 1")
@@ -543,12 +563,12 @@ def render_docx(view: ReportView, path: Path) -> None:
     document.add_heading("Programme", 1)
     table(
         ["Horaire", "Séquence", "Intervenant·e·s"],
-        [[p["slot"], f"{p['label']} — {p['title']}", p["people"]] for p in view.programme],
+        [[p["slot"], named(p), p["people"]] for p in view.programme],
     )
     figure("timeline")
     document.add_heading("Résumés des interventions", 1)
     for s in view.summaries:
-        document.add_heading(f"{s['label']} — {s['title']}", 2)
+        document.add_heading(named(s), 2)
         if not s["sentences"]:
             document.add_paragraph(s["missing"])
         for q in s["sentences"]:
