@@ -75,6 +75,9 @@ class ReportView:
     quality: list[tuple[str, str]]
     sources: list[dict]
     figures: dict[str, Figure] = field(default_factory=dict)
+    # How many of ``recommendations``, at their head, the text of 15:05 reads aloud (0: the
+    # list is not parted, as when no text was read).
+    read_count: int = 0
     toc: list[tuple[str, str]] = field(
         default_factory=lambda: [
             ("programme", "Programme"),
@@ -167,8 +170,20 @@ def words_frame(passages, pseudonymiser) -> pd.DataFrame:
     )
 
 
+# When the text of 15:05 was read: the recommendations it read, then the others.
+READ_HEADINGS = ("Lues en séance de clôture", "Autres recommandations relevées")
+OTHERS_NOTE = (
+    "Relevées dans les transcriptions sans être lues en séance : à vérifier avant de les citer."
+)
 # The speakers the bar chart of words shows at most (its caption says so when there are more).
 SPEAKERS_SHOWN = 20
+
+
+def _read_head(recommendations: list[dict], read_aloud: Collection[str]) -> int:
+    """How many recommendations, at the head of the list, were read aloud; 0 when those read
+    are not the head of the list (the list then stays whole)."""
+    n = sum(r["id"] in read_aloud for r in recommendations)
+    return n if all(r["id"] in read_aloud for r in recommendations[:n]) else 0
 
 
 def programme_figure_jobs(event, passages, pseudonymiser) -> list[FigureJob]:
@@ -495,6 +510,7 @@ def build_view(
         coverage=coverage,
         themes=themes,
         recommendations=recommendations,
+        read_count=_read_head(recommendations, read_aloud),
         no_recommendation=(
             "Les recommandations relevées ont toutes été écartées de ce rapport (lecture.yaml)."
             if inputs.all_found
@@ -521,7 +537,9 @@ def render_html(view: ReportView) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("rapport.html.j2").render(r=view)
+    return env.get_template("rapport.html.j2").render(
+        r=view, read_headings=READ_HEADINGS, others_note=OTHERS_NOTE
+    )
 
 
 def render_docx(view: ReportView, path: Path) -> None:
@@ -587,7 +605,11 @@ def render_docx(view: ReportView, path: Path) -> None:
         for q in t["quotes"]:
             document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
     document.add_heading("Recommandations", 1)
-    for rec in view.recommendations:
+    for k, rec in enumerate(view.recommendations):
+        if view.read_count and k in (0, view.read_count):
+            document.add_heading(READ_HEADINGS[k > 0], 2)
+            if k:
+                document.add_paragraph(OTHERS_NOTE)
         document.add_paragraph(rec["action"], style="List Number").runs[0].bold = True
         for e in rec["evidence"]:
             document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")

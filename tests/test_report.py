@@ -90,3 +90,30 @@ def test_a_backed_recommendation_shows_who_backed_it(tmp_path):
     assert shown["text"] == p.text and KARIM in shown["ref"]
     assert f"Appuyée&nbsp;: «&nbsp;{p.text}&nbsp;»" in render_html(view)
     render_docx(view, tmp_path / "rapport.docx")
+
+
+def test_the_recommendations_read_at_the_closing_come_apart_from_the_others(tmp_path):
+    import docx
+
+    from omap_synthesis.report import READ_HEADINGS, build_view, render_docx, render_html
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-6", KARIM, "Il faut former les agents au numérique.", 0.5),
+            ("conf-7", KARIM, "Il faut publier les délais réels.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(3)]
+    inputs = replace(inputs, recommendations=recs)
+    view = build_view(inputs, [], {}, [], {}, read_aloud={"R-0", "R-1"})
+    assert view.read_count == 2
+    html = render_html(view)
+    assert html.index(READ_HEADINGS[0]) < html.index('id="R-1"') < html.index(READ_HEADINGS[1])
+    assert html.index(READ_HEADINGS[1]) < html.index('id="R-2"')
+    assert '<ol class="recs" start="3">' in html
+    render_docx(view, tmp_path / "rapport.docx")
+    headings = [p.text for p in docx.Document(tmp_path / "rapport.docx").paragraphs]
+    assert headings.index(READ_HEADINGS[0]) < headings.index(READ_HEADINGS[1])
+    # Those read are not the head of the list (the rapporteur's order): one list, as before.
+    assert build_view(inputs, [], {}, [], {}, read_aloud={"R-1"}).read_count == 0
