@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from omap_synthesis import caching
 from omap_synthesis.draft import (
+    ACTOR_LEAD,
     UNSAID,
     DraftInputs,
     References,
@@ -25,6 +26,7 @@ from omap_synthesis.draft import (
     join_words,
     marked_cuts,
     slot,
+    split_actor,
     typography,
 )
 from omap_synthesis.figure_worker import FigureWorker
@@ -422,10 +424,13 @@ def build_view(
         }
         for t in inputs.themes
     ]
-    titles = {
-        r.id: typography(display_action(r, uncertain_too=r.id not in read_aloud))
+    # The actor a line names last goes apart, as in the text read at 15:05 (« Fixer le niveau
+    # des redevances », « Acteur désigné : l'administration »).
+    titled = {
+        r.id: split_actor(display_action(r, uncertain_too=r.id not in read_aloud))
         for r in inputs.recommendations
     }
+    titles = {rid: typography(title) for rid, (title, _) in titled.items()}
     found = {r.id: r for r in inputs.all_found}
     numbers = {r.id: k for k, r in enumerate(inputs.recommendations, 1)}
 
@@ -450,6 +455,7 @@ def build_view(
         {
             "id": r.id,
             "action": titles[r.id],
+            "actor": typography(titled[r.id][1] or ""),
             "objectives": ", ".join(r.objectives),
             "evidence": [
                 quoted(e.passage_id, e.quote, e.start_char, e.end_char)
@@ -538,7 +544,7 @@ def render_html(view: ReportView) -> str:
         lstrip_blocks=True,
     )
     return env.get_template("rapport.html.j2").render(
-        r=view, read_headings=READ_HEADINGS, others_note=OTHERS_NOTE
+        r=view, read_headings=READ_HEADINGS, others_note=OTHERS_NOTE, actor_lead=ACTOR_LEAD
     )
 
 
@@ -611,6 +617,8 @@ def render_docx(view: ReportView, path: Path) -> None:
             if k:
                 document.add_paragraph(OTHERS_NOTE)
         document.add_paragraph(rec["action"], style="List Number").runs[0].bold = True
+        if rec["actor"]:
+            document.add_paragraph(f"{ACTOR_LEAD}\u00a0: {rec['actor']}.")
         for e in rec["evidence"]:
             document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
         for e in rec["endorsements"]:

@@ -117,3 +117,18 @@ def test_the_recommendations_read_at_the_closing_come_apart_from_the_others(tmp_
     assert headings.index(READ_HEADINGS[0]) < headings.index(READ_HEADINGS[1])
     # Those read are not the head of the list (the rapporteur's order): one list, as before.
     assert build_view(inputs, [], {}, [], {}, read_aloud={"R-1"}).read_count == 0
+
+
+def test_the_actor_a_line_names_goes_apart_from_its_title():
+    from omap_synthesis.report import build_view, render_html
+
+    inputs = _inputs([("conf-6", KARIM, "L'administration doit fixer les redevances.", 0.9)])
+    rec = replace(
+        _recommendation(inputs, "R-1", ["p0"]),
+        action="Fixer le niveau des redevances (l'administration)",
+    )
+    view = build_view(replace(inputs, recommendations=[rec]), [], {}, [], {})
+    (shown,) = view.recommendations
+    assert shown["action"] == "Fixer le niveau des redevances"
+    assert shown["actor"] == "l’administration"
+    assert "Acteur désigné&nbsp;: l’administration.</p>" in render_html(view)
