@@ -1443,18 +1443,12 @@ def extract_recommendations(
                 score=_score(group),
             )
         )
-    # A sentence that backs the proposal just made is not a recommendation of its own
-    # (« Je suis favorable à cette proposition » read « Prévoir la proposition »): it goes to
-    # that proposal's support.
-    spoken = [p for p in passages if p.kind != "moderation" and p.id in docs]
-    backing = [s for s in sentences(spoken, docs) if backs_a_proposal(s.span)]
-    said = {(s.passage.id, s.start_char) for s in backing}
-    kept = [
-        k
-        for k, rec in enumerate(recs)
-        if not all((e.passage_id, e.start_char) in said for e in rec.evidence)
+    backing = [
+        s
+        for s in sentences((p for p in passages if p.kind != "moderation"), docs)
+        if backs_a_proposal(s.span)
     ]
-    recs, groups = [recs[k] for k in kept], [groups[k] for k in kept]
+    recs, groups = _without_backings(recs, groups, backing)
     recs = _with_endorsements(recs, passages, backing)
     recs = _mark_contradictions(recs, groups)
     return rank_recommendations(recs, passages, event)
@@ -1491,6 +1485,19 @@ def backs_a_proposal(sent: Span) -> bool:
             if determiners & _POINTING or (whose and determiners & {"la", "l'", "l’", "le"}):
                 return True
     return False
+
+
+def _without_backings(recs: list[Recommendation], groups, backing: list[Sentence]):
+    """``recs`` and their ``groups`` less those said only in sentences that back a proposal
+    just made: « Je suis favorable à cette proposition » is no recommendation of its own (it
+    read « Prévoir la proposition »); it goes to that proposal's support."""
+    said = {(s.passage.id, s.start_char) for s in backing}
+    kept = [
+        k
+        for k, rec in enumerate(recs)
+        if not all((e.passage_id, e.start_char) in said for e in rec.evidence)
+    ]
+    return [recs[k] for k in kept], [groups[k] for k in kept]
 
 
 def _with_endorsements(
