@@ -23,7 +23,15 @@ from omap_synthesis.check import ELIDED
 from omap_synthesis.clean import hesitates
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
-from omap_synthesis.models import Codebook, DraftSentence, Event, Item, Label, Passage
+from omap_synthesis.models import (
+    Codebook,
+    DraftSentence,
+    Event,
+    Evidence,
+    Item,
+    Label,
+    Passage,
+)
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
 from omap_synthesis.recommend import CONCRETE_SCORE
@@ -132,6 +140,15 @@ def clock(item_start: str, seconds: float | None) -> str:
     return f"{total // 60}{NBSP}h{NBSP}{total % 60:02d}"
 
 
+def _seconds_at(p: Passage, at: int | None) -> float | None:
+    """The time of the character offset ``at`` of the source inside the timed passage ``p``,
+    in proportion to its characters; its start when ``at`` is not given or its end unknown."""
+    if p.start is None or at is None or p.end is None or p.end_char <= p.start_char:
+        return p.start
+    share = min(max(at - p.start_char, 0), p.end_char - p.start_char) / (p.end_char - p.start_char)
+    return p.start + (p.end - p.start) * share
+
+
 def _within(item, seconds: float) -> bool:
     """Whether a time ``seconds`` into the recording of ``item`` can be its clock time: within
     the day, and not past the end of its slot by more than an hour (stamps that are times of
@@ -188,8 +205,16 @@ class References:
             return "une personne du public"
         return self.speaker(passage)
 
-    def ref(self, passage_id: str) -> str:
+    def ref(self, passage_id: str, at: int | None = None) -> str:
+        """« Conf 3, Samira Idrissi, vers 11 h 35 »: the sequence, the speaker, and the time
+        the source gives, or else the slot. ``at``, a character offset of the source inside
+        the passage (where a quotation starts), dates the words there: a timed passage is
+        read in proportion to its characters, as passages are dated between two stamps (a
+        quotation two minutes into a long subtitled turn is not dated at the turn's start)."""
         p = self.by_id[passage_id]
+        return self._ref(p, _seconds_at(p, at))
+
+    def _ref(self, p: Passage, seconds: float | None) -> str:
         item = self.event.item(p.talk or "")
         if item is None:
             return p.source
@@ -199,14 +224,22 @@ class References:
         name = self.speaker(p)
         if name[:1].isupper():
             parts.append(name)
-        if p.start is not None and item.start and _within(item, p.start):
-            parts.append(f"vers {clock(item.start, p.start)}")
+        if seconds is not None and item.start and _within(item, seconds):
+            parts.append(f"vers {clock(item.start, seconds)}")
         elif item.start:
             parts.append(slot(item.start, item.end))
         return ", ".join(parts)
 
     def refs_of(self) -> dict[str, set[str]]:
-        return {pid: {self.ref(pid)} for pid in self.by_id}
+        """Every reference a passage can have: at its start, and at each minute it runs into
+        (see ``ref``)."""
+        found = {}
+        for pid, p in self.by_id.items():
+            times = [p.start]
+            if p.start is not None and p.end is not None:
+                times += [60.0 * m for m in range(int(p.start // 60) + 1, int(p.end // 60) + 1)]
+            found[pid] = {self._ref(p, t) for t in times}
+        return found
 
 
 _NESTED = re.compile(r"\s*\(([^()]*)\)")
@@ -719,9 +752,12 @@ class DraftBuilder:
     def text_of(self, passage_id: str) -> str:
         return self.inputs.pseudonymiser.text(self.by_id[passage_id].text)
 
-    def cite(self, passage_id: str, excerpt: str, lead: str | None = None) -> DraftSentence:
-        """« Speaker a rappelé : « … » (ref). », « Speaker a demandé : « … ? » (ref). »"""
-        ref = self.refs.ref(passage_id)
+    def cite(
+        self, passage_id: str, excerpt: str, lead: str | None = None, at: int | None = None
+    ) -> DraftSentence:
+        """« Speaker a rappelé : « … » (ref). », « Speaker a demandé : « … ? » (ref). »; ``at``
+        is where the quotation starts in the source (``References.ref``)."""
+        ref = self.refs.ref(passage_id, at)
         speaker = self.refs.subject(self.by_id[passage_id])
         if lead is None and excerpt.rstrip(" .…[]»\u00a0").endswith("?"):
             lead = "a demandé"
@@ -807,7 +843,7 @@ class DraftBuilder:
                 excerpt = self.inputs.pseudonymiser.text(s.text)
                 if not quotable(excerpt):
                     continue
-                picked.append(self.cite(s.passage_id, excerpt))
+                picked.append(self.cite(s.passage_id, excerpt, at=s.start_char))
                 self.quoted.add(key)
                 seen_talks.add(passage.talk)
                 seen_speakers.add(passage.speaker)
@@ -1010,7 +1046,7 @@ class DraftBuilder:
                     )
                 if quotable(excerpt):
                     self.quoted.add(key)
-                    return self.cite(s.passage_id, excerpt)
+                    return self.cite(s.passage_id, excerpt, at=s.start_char)
         return None
 
     def _recommended(self, label_id: str) -> DraftSentence:
@@ -1053,7 +1089,7 @@ class DraftBuilder:
         if not evidence:
             return item
         first = evidence[0]
-        ref = self.refs.ref(first.passage_id)
+        ref = self.refs.ref(first.passage_id, first.start_char)
         passage = self.by_id[first.passage_id]
         excerpt = excerpt_for(
             self.inputs.pseudonymiser.text(first.quote),
@@ -1091,29 +1127,29 @@ class DraftBuilder:
                 continue
             seen.add((name, passage.talk))
             if name == speaker:
-                again.append(e.passage_id)
+                again.append(e)
             else:
-                others.setdefault(name, []).append(e.passage_id)
+                others.setdefault(name, []).append(e)
         said = []
         if again:
             subject = self.refs.subject(self.by_id[first])
-            refs = [self.refs.ref(pid) for pid in again]
+            refs = [self.refs.ref(e.passage_id, e.start_char) for e in again]
             said.append(
                 DraftSentence(
                     f"{subject[0].upper()}{subject[1:]} a repris cette proposition "
                     f"({' ; '.join(refs)}).",
-                    tuple(again),
+                    tuple(e.passage_id for e in again),
                     tuple(refs),
                 )
             )
         if others:
-            pids = [pid for found in others.values() for pid in found]
-            refs = [self.refs.ref(pid) for pid in pids]
-            by = join_words(self._as_read([found[0] for found in others.values()]))
+            found = [e for said_by in others.values() for e in said_by]
+            refs = [self.refs.ref(e.passage_id, e.start_char) for e in found]
+            by = join_words(self._as_read([said_by[0].passage_id for said_by in others.values()]))
             said.append(
                 DraftSentence(
                     f"Elle a été reprise par {by} ({' ; '.join(refs)}).",
-                    tuple(pids),
+                    tuple(e.passage_id for e in found),
                     tuple(refs),
                 )
             )
@@ -1122,14 +1158,14 @@ class DraftBuilder:
     def _endorsed(self, rec) -> list[DraftSentence]:
         """« Leila Bennani l'a appuyée (source). »: who backed the proposal right after it was
         made, one source per person."""
-        by_person: dict[str, str] = {}
+        by_person: dict[str, Evidence] = {}
         for e in getattr(rec, "endorsements", ()):
             if e.passage_id in self.by_id:
-                by_person.setdefault(self.refs.speaker(self.by_id[e.passage_id]), e.passage_id)
+                by_person.setdefault(self.refs.speaker(self.by_id[e.passage_id]), e)
         if not by_person:
             return []
-        pids = list(by_person.values())
-        refs = [self.refs.ref(pid) for pid in pids]
+        pids = [e.passage_id for e in by_person.values()]
+        refs = [self.refs.ref(e.passage_id, e.start_char) for e in by_person.values()]
         who = join_words(self._as_read(pids))
         verb = "l'a appuyée" if len(pids) == 1 else "l'ont appuyée"
         return [
@@ -1161,20 +1197,21 @@ class DraftBuilder:
         for other in (by_rec[c] for c in rec.contradicts if c in by_rec):
             first = self._first_evidence(other)
             if first is not None:
-                found.setdefault(self.refs.speaker(self.by_id[first.passage_id]), first.passage_id)
+                found.setdefault(self.refs.speaker(self.by_id[first.passage_id]), first)
         if not found:
             return DraftSentence(
                 f"Une autre proposition de la journée va en sens contraire{NBSP}: les deux "
                 "positions sont conservées."
             )
-        refs = [self.refs.ref(pid) for pid in found.values()]
+        refs = [self.refs.ref(e.passage_id, e.start_char) for e in found.values()]
+        pids = [e.passage_id for e in found.values()]
         which = "Une proposition" if len(found) == 1 else "Des propositions"
         goes = "va" if len(found) == 1 else "vont"
-        by = of(join_words(self._as_read(list(found.values()))))
+        by = of(join_words(self._as_read(pids)))
         return DraftSentence(
             f"{which} {by} {goes} en sens contraire ({' ; '.join(refs)})"
             f"{NBSP}: les deux positions sont conservées.",
-            tuple(found.values()),
+            tuple(pids),
             tuple(refs),
         )
 
@@ -1282,7 +1319,7 @@ class DraftBuilder:
                 if pair in done or pair & read or any(a == UNSAID or e is None for a, e in sides):
                     continue
                 done.add(pair)
-                refs = [self.refs.ref(e.passage_id) for _, e in sides]
+                refs = [self.refs.ref(e.passage_id, e.start_char) for _, e in sides]
                 said = " et ".join(
                     f"*{_lower_first(a)}* ({ref})" for (a, _), ref in zip(sides, refs, strict=True)
                 )

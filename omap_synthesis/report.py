@@ -354,7 +354,7 @@ def build_view(
         # A reference names a speaker by name only: one it leaves out (« une personne non
         # nommée », a role) is said before it, so that no quotation goes unattributed.
         passage = by_id[passage_id]
-        ref, said = refs.ref(passage_id), refs.speaker(passage)
+        ref, said = refs.ref(passage_id, start), refs.speaker(passage)
         if not said[:1].isupper():
             ref = f"{said[:1].upper()}{said[1:]}, {ref}"
         # « […] » where the parser cut the quotation out of a longer sentence, as in the draft.
@@ -449,7 +449,8 @@ def build_view(
         if first is None:
             return named
         passage = by_id[first.passage_id]
-        return typography(f"{named}, formulée par {refs.subject(passage)} ({refs.ref(passage.id)})")
+        where = refs.ref(passage.id, first.start_char)
+        return typography(f"{named}, formulée par {refs.subject(passage)} ({where})")
 
     recommendations = [
         {

@@ -772,3 +772,23 @@ def test_an_objective_of_a_day_without_recommendation_points_to_none_ci_apres():
         "s’y rattache."
     )
     assert grammar_errors(prose(paragraph)) == []
+
+
+def test_a_quotation_is_dated_where_it_is_said_in_a_long_timed_passage():
+    """A subtitled turn from 10 to 14 minutes into Conf 2 (10 h 55): words halfway through it
+    are « vers 11 h 07 », not the turn's start; the gate knows every minute the turn runs."""
+    from omap_synthesis.anonymise import Pseudonymiser
+    from omap_synthesis.config import DATA_DIR
+    from omap_synthesis.draft import References
+    from omap_synthesis.event import load_event
+    from omap_synthesis.models import Passage
+
+    event = load_event(DATA_DIR / "omap-2022-10-20")
+    text = "x" * 1000
+    turn = Passage("p1", "conf-2.srt", "conf-2", "Hicham Alami", text, text, 0, 1000, 600, 840)
+    refs = References(event, [turn], Pseudonymiser())
+    assert refs.ref("p1") == "Conf 2, Hicham Alami, vers 11\u00a0h\u00a005"
+    assert refs.ref("p1", 500) == "Conf 2, Hicham Alami, vers 11\u00a0h\u00a007"
+    assert refs.ref("p1", 1000) == "Conf 2, Hicham Alami, vers 11\u00a0h\u00a009"
+    assert {refs.ref("p1", at) for at in range(0, 1001, 50)} <= refs.refs_of()["p1"]
+    assert len(refs.refs_of()["p1"]) == 5
