@@ -150,15 +150,9 @@ def _seconds_at(p: Passage, at: int | None) -> float | None:
 
 
 def _within(item, seconds: float) -> bool:
-    """Whether a time ``seconds`` into the recording of ``item`` can be its clock time: within
-    the day, and not past the end of its slot by more than an hour (stamps that are times of
-    day, or that run on from another recording, are not offsets: the slot is cited instead)."""
-    hours, minutes = (int(x) for x in item.start.split(":"))
-    at = hours * 3600 + minutes * 60 + seconds
-    if item.end:
-        end_h, end_m = (int(x) for x in item.end.split(":"))
-        return at <= end_h * 3600 + end_m * 60 + 3600
-    return at < 24 * 3600
+    """Whether a time ``seconds`` into the recording of ``item`` can be its clock time
+    (``Item.clock_seconds``): otherwise the slot is cited instead."""
+    return item.clock_seconds(seconds) is not None
 
 
 def slot(start: str, end: str) -> str:

@@ -43,6 +43,11 @@ PASSAGE_COLUMNS = {
     "horodatages, un passage est daté au prorata de sa place en caractères : une estimation.",
     "end_s": "Fin, comme `start_s` ; vide quand elle est inconnue (après le dernier horodatage "
     "d'une transcription datée à la main).",
+    "start_time": "Heure du jour estimée du début du passage (hh:mm:ss) : l'heure de la séquence "
+    "au programme plus `start_s`, en supposant que l'enregistrement commence à cette heure, "
+    "comme le fait le texte du rapporteur (« vers 11 h 11 ») ; vide quand la source n'est pas "
+    "horodatée ou que `start_s` n'est pas un décalage depuis le début de la séquence (notes "
+    "datées à l'heure du jour).",
     "words": "Nombre de mots (suites \\w+) du texte prononcé, compté avant le remplacement "
     "des noms du public.",
     "text": "Texte verbatim du passage, noms du public remplacés par [Participant·e N].",
@@ -111,6 +116,7 @@ def passages_frame(
             "end_char": p.end_char,
             "start_s": p.start,
             "end_s": p.end,
+            "start_time": _time_of_day(item, p.start),
             "words": count_words(p.text),
             "text": pseudo.text(p.text),
             "clean": pseudo.text(p.clean),
@@ -132,6 +138,15 @@ def passages_frame(
     # is the same, and their tables concatenate.
     types = {"exchange": "Int64", "tagged": "boolean", "start_s": "float64", "end_s": "float64"}
     return pd.DataFrame(rows, columns=columns).astype(types)
+
+
+def _time_of_day(item, seconds: float | None) -> str:
+    """« 11:11:46 » for ``seconds`` into the recording of ``item`` (``Item.clock_seconds``)."""
+    at = item.clock_seconds(seconds) if item is not None and seconds is not None else None
+    if at is None:
+        return ""
+    at = int(at)
+    return f"{at // 3600:02d}:{at % 3600 // 60:02d}:{at % 60:02d}"
 
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:

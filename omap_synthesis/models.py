@@ -34,6 +34,20 @@ class Item:
     def has_speech(self) -> bool:
         return self.kind in {"conf", "qa", "ouverture"}
 
+    def clock_seconds(self, offset: float) -> float | None:
+        """The time of day, in seconds since midnight, of ``offset`` seconds into the
+        recording of this slot, taken to start at the slot's start; None when ``offset``
+        cannot be such an offset: past the end of the day, or of the slot by more than an hour
+        (stamps that are times of day, or that run on from another recording)."""
+        if not self.start:
+            return None
+        hours, minutes = (int(x) for x in self.start.split(":"))
+        at = hours * 3600 + minutes * 60 + offset
+        if self.end:
+            end_h, end_m = (int(x) for x in self.end.split(":"))
+            return at if at <= end_h * 3600 + end_m * 60 + 3600 else None
+        return at if at < 24 * 3600 else None
+
 
 @dataclass(frozen=True)
 class Session:

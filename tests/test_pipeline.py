@@ -144,6 +144,17 @@ def test_times_are_numbers_without_any_timestamp(tmp_path):
     assert str(schema.field("end_s").type) == "double"
 
 
+def test_a_timed_passage_has_its_time_of_day(outputs):
+    """Conf 2 starts at 10 h 55; its subtitles count from there. Untimed sources have none."""
+    _, folder = outputs
+    frame = pd.read_parquet(folder / "donnees" / "passages.parquet")
+    timed = frame[frame["source"] == "conf-2.srt"].dropna(subset=["start_s"]).iloc[-1]
+    hours, minutes, seconds = (int(x) for x in timed["start_time"].split(":"))
+    assert hours * 3600 + minutes * 60 + seconds == 10 * 3600 + 55 * 60 + int(timed["start_s"])
+    untimed = frame["start_s"].isna()
+    assert untimed.any() and frame.loc[untimed, "start_time"].isna().all()
+
+
 def test_csv_and_parquet_say_the_same_missing_values(outputs):
     _, folder = outputs
     parquet = pd.read_parquet(folder / "donnees" / "passages.parquet")
