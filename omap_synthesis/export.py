@@ -45,9 +45,9 @@ PASSAGE_COLUMNS = {
     "d'une transcription datée à la main).",
     "start_time": "Heure du jour estimée du début du passage (hh:mm:ss) : l'heure de la séquence "
     "au programme plus `start_s`, en supposant que l'enregistrement commence à cette heure, "
-    "comme le fait le texte du rapporteur (« vers 11 h 11 ») ; vide quand la source n'est pas "
-    "horodatée ou que `start_s` n'est pas un décalage depuis le début de la séquence (notes "
-    "datées à l'heure du jour).",
+    "comme le fait le texte du rapporteur (« vers 11 h 11 ») ; pour des notes datées à l'heure "
+    "du jour, cette heure, quand elle tombe à moins d'une heure de la séquence ; vide sinon, "
+    "et pour une source non horodatée.",
     "words": "Nombre de mots (suites \\w+) du texte prononcé, compté avant le remplacement "
     "des noms du public.",
     "text": "Texte verbatim du passage, noms du public remplacés par [Participant·e N].",
@@ -141,12 +141,28 @@ def passages_frame(
 
 
 def _time_of_day(item, seconds: float | None) -> str:
-    """« 11:11:46 » for ``seconds`` into the recording of ``item`` (``Item.clock_seconds``)."""
-    at = item.clock_seconds(seconds) if item is not None and seconds is not None else None
+    """« 11:11:46 » for ``seconds`` into the recording of ``item`` (``Item.clock_seconds``),
+    or for a stamp that is itself a time of day within an hour of the slot (« [14:52:10] » in
+    notes of a 14 h 30 slot)."""
+    if item is None or seconds is None or not item.start:
+        return ""
+    at = item.clock_seconds(seconds)
+    if at is None and _near_slot(item, seconds):
+        at = seconds
     if at is None:
         return ""
     at = int(at)
     return f"{at // 3600:02d}:{at % 3600 // 60:02d}:{at % 60:02d}"
+
+
+def _near_slot(item, seconds: float) -> bool:
+    """Whether ``seconds`` since midnight fall within an hour of ``item``'s slot."""
+
+    def at(hhmm: str) -> int:
+        hours, minutes = (int(x) for x in hhmm.split(":"))
+        return hours * 3600 + minutes * 60
+
+    return at(item.start) - 3600 <= seconds <= at(item.end or item.start) + 3600
 
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:

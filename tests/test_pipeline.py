@@ -144,6 +144,17 @@ def test_times_are_numbers_without_any_timestamp(tmp_path):
     assert str(schema.field("end_s").type) == "double"
 
 
+def test_a_stamp_is_read_as_an_offset_or_as_a_time_of_day():
+    from omap_synthesis.export import _time_of_day
+    from omap_synthesis.models import Item
+
+    slot = Item("qr-2", "qa", "Questions/Réponses", start="14:30", end="15:00")
+    assert _time_of_day(slot, 22 * 60 + 10) == "14:52:10"  # [00:22:10] into the recording
+    assert _time_of_day(slot, 14 * 3600 + 52 * 60 + 10) == "14:52:10"  # [14:52:10]
+    assert _time_of_day(slot, 5 * 3600) == ""  # neither: another recording's clock
+    assert _time_of_day(slot, None) == ""
+
+
 def test_a_timed_passage_has_its_time_of_day(outputs):
     """Conf 2 starts at 10 h 55; its subtitles count from there. Untimed sources have none."""
     _, folder = outputs
