@@ -681,8 +681,9 @@ class DraftInputs:
     # Every recommendation found, before the rapporteur's edits (``with_edits``); None when
     # ``recommendations`` are all of them.
     found: list | None = None
-    # Passages left unanalysed for their language, per (talk, language): « anglais ».
-    other_languages: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Passages left unanalysed for their language, whole or in part, per (talk, language,
+    # whole): (« conf-7 », « anglais », True).
+    other_languages: dict[tuple[str, str, bool], int] = field(default_factory=dict)
 
     @property
     def all_found(self) -> list:
@@ -1102,7 +1103,7 @@ class DraftBuilder:
         )
         if full:
             item += self._merged(first.passage_id, evidence[1:])
-            item += self._endorsed(rec)
+        item += self._endorsed(rec)
         if getattr(rec, "contradicts", ()):
             item.append(self._contrary(rec))
         return item
@@ -1201,10 +1202,10 @@ class DraftBuilder:
         pids = [e.passage_id for e in found.values()]
         which = "Une proposition" if len(found) == 1 else "Des propositions"
         goes = "va" if len(found) == 1 else "vont"
-        by = of(join_words(self._as_read(pids)))
+        by = join_words([of(name) for name in self._as_read(pids)])
         return DraftSentence(
             f"{which} {by} {goes} en sens contraire ({' ; '.join(refs)})"
-            f"{NBSP}: les deux positions sont conservées.",
+            f"{NBSP}: les {number(len(pids) + 1)} positions sont conservées.",
             tuple(pids),
             tuple(refs),
         )
@@ -1283,18 +1284,25 @@ class DraftBuilder:
 
     def unanalysed(self) -> str:
         """For the rapporteur, not read: what the text could not take into account, for its
-        language (« Un passage en anglais de *Conf 7* n'a pas été analysé : le texte n'en tient
-        pas compte. »)."""
-        said = []
-        for (talk, language), n in sorted(self.inputs.other_languages.items()):
+        language (« Un passage en anglais de *Conf 7* et des phrases en arabe d'un passage de
+        *Questions/Réponses (session 1)* n'ont pas été analysés : le texte n'en tient pas
+        compte. »)."""
+        said, masculine = [], False
+        for (talk, language, whole), n in sorted(self.inputs.other_languages.items()):
             item = self.inputs.event.item(talk)
-            place = f" de *{item.display}*" if item is not None else ""
+            # « d'*Ouverture officielle* », « de *Conf 7* »: the name in italics, elided before.
+            place = f" {of(item.display)[: -len(item.display)]}*{item.display}*" if item else ""
             count = "un passage" if n == 1 else f"{number(n)} passages"
-            said.append(f"{count} en {language}{place}")
+            if whole:
+                said.append(f"{count} en {language}{place}")
+                masculine = True
+            else:
+                said.append(f"des phrases en {language} {of(count)}{place}")
         if not said:
             return ""
         several = len(said) > 1 or not said[0].startswith("un ")
-        verb = "n'ont pas été analysés" if several else "n'a pas été analysé"
+        ending = "s" if masculine else "es"
+        verb = f"n'ont pas été analysé{ending}" if several else "n'a pas été analysé"
         text = join_words(said)
         return f"{text[:1].upper()}{text[1:]} {verb}{NBSP}: le texte n'en tient pas compte."
 

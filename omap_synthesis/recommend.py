@@ -855,8 +855,14 @@ def _rejected_alternative(span: Span, action: Token) -> list[Token]:
         opener = next((o for o in _REJECTING if tuple(words[k : k + len(o)]) == o), None)
         if opener is None:
             continue
-        head = next((t for t in span[k + len(opener) :] if t.pos_ in {"VERB", "NOUN"}), None)
+        # The alternative opens right after: a verb (« de les demander ») or a noun phrase
+        # with its determiner; « au lieu d'accueil numérique » is a place, not an alternative.
+        after = list(span[k + len(opener) : k + len(opener) + 4])
+        head = next((t for t in after if t.pos_ in {"VERB", "NOUN"}), None)
         if head is None:
+            continue
+        led = any(t.pos_ == "DET" for t in after if t.i < head.i)
+        if head.pos_ == "NOUN" and opener[0] == "au" and not led:
             continue
         phrase = [t for t in head.subtree if span.start <= t.i < span.end and t != head]
         # « il faut plutôt que les ministères partagent … »: the subject of the proposal.
@@ -1444,11 +1450,11 @@ def extract_recommendations(
             )
         )
     backing = [
-        s
+        (s, noun)
         for s in sentences((p for p in passages if p.kind != "moderation"), docs)
-        if backs_a_proposal(s.span)
+        if (noun := backed_proposal(s.span)) is not None
     ]
-    recs, groups = _without_backings(recs, groups, backing)
+    recs, groups = _without_backings(recs, groups, [s for s, _ in backing])
     recs = _with_endorsements(recs, passages, backing)
     recs = _mark_contradictions(recs, groups)
     return rank_recommendations(recs, passages, event)
@@ -1468,14 +1474,37 @@ _POINTING = frozenset({"ce", "cet", "cette", "ces", "votre", "vos", "sa", "son",
 ENDORSEMENT_TURNS = 2
 
 
-def backs_a_proposal(sent: Span) -> bool:
-    """The speaker backs, in the present, a proposal that the sentence points back to: « Je
-    soutiens totalement cette proposition », not « je ne partage pas cette idée », « j'ai
-    soutenu la proposition », « je rejoins ce qui a été dit ce matin »."""
+# Forms that are not the present: imperfect and conditional (« je soutenais », « je
+# soutiendrais », « nous appuyions »); the tagger's mood and tense are unreliable on them.
+_NOT_PRESENT = ("ais", "ait", "ions", "iez", "aient")
+# Verbs under which a backing is said, thought or imagined rather than made (« on pourrait
+# dire que je soutiens … »).
+_VOICING = frozenset({"dire", "penser", "croire", "prétendre", "affirmer", "déclarer", "imaginer"})
+
+
+def backed_proposal(sent: Span) -> Token | None:
+    """The noun of the proposal the speaker backs, in the present and without reserve, that
+    the sentence points back to (« Je soutiens totalement cette proposition », « Nous
+    appuyons l'idée de Mme Fassi »): not « je ne partage pas cette idée », « je soutenais »,
+    « je soutiendrais cette idée si … », « je soutiens cette proposition, mais … », « je
+    rejoins ce qui a été dit ce matin », nor a backing quoted or said under « dire que »."""
     for token in sent:
         if lemma(token) not in _BACKING or not first_person(token, allow_on=False):
             continue
-        if is_negated(token) or is_past(token):
+        verb = next((c for c in token.children if c.dep_ == "cop"), token)
+        if is_negated(token) or is_past(verb) or verb.lower_.endswith(_NOT_PRESENT):
+            continue
+        # « …, mais … », « … si le financement était assuré »: a backing with a reserve.
+        if any(
+            t.lower_ == "mais" or (t.lower_ in {"si", "s'", "s’"} and t.pos_ == "SCONJ")
+            for t in sent
+            if t.i > token.i
+        ):
+            continue
+        before = [t.text for t in sent if t.i < token.i]
+        if before.count("«") > before.count("»") or before.count('"') % 2:
+            continue
+        if any(lemma(a) in _VOICING for a in token.ancestors):
             continue
         for noun in token.children:
             if lemma(noun) not in _BACKED:
@@ -1483,8 +1512,8 @@ def backs_a_proposal(sent: Span) -> bool:
             determiners = {c.lower_ for c in noun.children if c.dep_ == "det"}
             whose = any(c.dep_ == "nmod" for c in noun.children)
             if determiners & _POINTING or (whose and determiners & {"la", "l'", "l’", "le"}):
-                return True
-    return False
+                return noun
+    return None
 
 
 def _without_backings(recs: list[Recommendation], groups, backing: list[Sentence]):
@@ -1501,11 +1530,12 @@ def _without_backings(recs: list[Recommendation], groups, backing: list[Sentence
 
 
 def _with_endorsements(
-    recs: list[Recommendation], passages: list[Passage], backing: list[Sentence]
+    recs: list[Recommendation], passages: list[Passage], backing: list[tuple[Sentence, Token]]
 ) -> list[Recommendation]:
-    """Each sentence of ``backing`` (``backs_a_proposal``) goes to the recommendation made
-    last, by someone else, in the same source within ``ENDORSEMENT_TURNS`` turns before it;
-    its speaker counts in the support."""
+    """Each backing sentence (``backed_proposal``) goes to the recommendation it backs, in the
+    same source and before it: the last one made by the person it names (« l'idée de Mme
+    Fassi »), or else the last one made by someone else within ``ENDORSEMENT_TURNS`` turns
+    before it. Its speaker counts in the support."""
     turn_of = {p.id: p.turn for p in passages}
     made: dict[str, list[tuple[int, int, int, str]]] = {}
     for k, rec in enumerate(recs):
@@ -1513,15 +1543,18 @@ def _with_endorsements(
             where = (turn_of.get(e.passage_id, -1), e.start_char, k, e.speaker or "")
             made.setdefault(e.source, []).append(where)
     found: dict[int, list[Evidence]] = {}
-    for sentence in backing:
+    for sentence, noun in backing:
         p = sentence.passage
-        before = [
-            m
-            for m in made.get(p.source, [])
-            if 0 < p.turn - m[0] <= ENDORSEMENT_TURNS and m[3] != (p.speaker or "")
-        ]
+        earlier = [m for m in made.get(p.source, []) if m[0] < p.turn and m[3] != (p.speaker or "")]
+        named = [t.text.casefold() for t in noun.subtree if t.pos_ == "PROPN"]
+        if named:
+            before = [m for m in earlier if any(n in m[3].casefold().split() for n in named)]
+        else:
+            before = [m for m in earlier if p.turn - m[0] <= ENDORSEMENT_TURNS]
         if before:
-            found.setdefault(max(before)[2], []).append(_evidence(sentence))
+            backers = found.setdefault(max(before)[2], [])
+            if all(e.speaker != p.speaker for e in backers):  # one backing per person
+                backers.append(_evidence(sentence))
     out = []
     for k, rec in enumerate(recs):
         if k not in found:

@@ -792,3 +792,30 @@ def test_a_quotation_is_dated_where_it_is_said_in_a_long_timed_passage():
     assert refs.ref("p1", 1000) == "Conf 2, Hicham Alami, vers 11\u00a0h\u00a009"
     assert {refs.ref("p1", at) for at in range(0, 1001, 50)} <= refs.refs_of()["p1"]
     assert len(refs.refs_of()["p1"]) == 5
+
+
+def test_several_opposed_proposals_are_named_each_with_its_preposition():
+    from omap_synthesis.anonymise import Pseudonymiser
+    from omap_synthesis.draft import DraftBuilder, typography
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("qr-2", KARIM, "Il ne faut pas partager les registres entre ministères.", 0.5),
+            ("qr-2", "Anas Lazrak", "Il ne faut surtout pas partager les registres.", 0.5),
+        ]
+    )
+    inputs = replace(inputs, pseudonymiser=Pseudonymiser({"Anas Lazrak": "Participant·e 1"}))
+    rec = replace(_recommendation(inputs, "R-1", ["p0"]), contradicts=("R-2", "R-3"))
+    others = [
+        replace(_recommendation(inputs, f"R-{k}", [f"p{k - 1}"]), contradicts=("R-1",))
+        for k in (2, 3)
+    ]
+    inputs = replace(inputs, recommendations=[rec, *others])
+    said = DraftBuilder(inputs).recommendation_item(rec)[-1].text
+    assert said.startswith(
+        f"Des propositions de {KARIM} et d'une personne du public vont en sens contraire ("
+    )
+    assert said.endswith("les trois positions sont conservées.")
+    assert grammar_errors(typography(re.sub(r" \([^()]*(?:\([^()]*\)[^()]*)*\)", "", said))) == []

@@ -2793,3 +2793,47 @@ def test_backing_is_in_the_json_of_recommend(tmp_path):
             rec["endorsements"][0]["start_char"] : rec["endorsements"][0]["end_char"]
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Je soutiendrais cette idée si le financement était assuré.",
+        "Je soutenais cette proposition au départ.",
+        "Je soutiens totalement cette proposition, mais elle est irréaliste.",
+        "On pourrait dire que je soutiens cette proposition.",
+        "Le ministre m'a dit hier : « je soutiens totalement cette proposition ».",
+    ],
+)
+def test_a_backing_with_a_reserve_or_in_another_voice_counts_nobody(nlp, tmp_path, reply):
+    passages = _passage_docs(
+        tmp_path,
+        "Leila Bennani : Il faut créer un fonds pour la cybersécurité des communes.\n\n"
+        f"Hicham Alami : {reply}\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    fund = next(r for r in recs if r.action.startswith("Créer un fonds"))
+    assert fund.support == 1 and not fund.endorsements
+
+
+def test_a_backing_that_names_the_proposer_goes_to_that_proposal(nlp, tmp_path):
+    passages = _passage_docs(
+        tmp_path,
+        "Nadia Fassi : Il faut généraliser la signature électronique des actes.\n\n"
+        "Hicham Alami : Il faut aussi adopter un cadre national de sécurité des systèmes.\n\n"
+        "Anas Lazrak : Nous appuyons l'idée de Mme Fassi.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    backed = {r.action.split(" ")[0]: [e.speaker for e in r.endorsements] for r in recs}
+    assert backed["Généraliser"] == ["Anas Lazrak"] and backed["Adopter"] == []
+
+
+def test_a_place_is_not_an_alternative_set_aside(nlp, tmp_path):
+    passages = _passage_docs(
+        tmp_path,
+        "Leila Bennani : Il faut créer un guichet d'accueil numérique dans chaque commune.\n\n"
+        "Hicham Alami : Il faut installer des bornes interactives au lieu d'accueil numérique "
+        "de chaque commune.\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    assert not any(r.contradicts for r in recs)
