@@ -18,6 +18,13 @@ def _turns(source):
     return [(t.speaker, source.text[t.start_char : t.end_char]) for t in source.turns]
 
 
+def _read(tmp_path, name: str, text: str):
+    """The source read from a file ``name`` holding ``text`` (UTF-8)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_source(path, LIMIT)
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -52,14 +59,13 @@ def test_speaker_tags(line, expected):
 
 
 def test_plain_text_front_matter_and_continuation(tmp_path):
-    path = tmp_path / "talk.txt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "talk.txt",
         "---\ntalk: conf-1\navertissement: fictif\n---\n"
         "Amina Saidi : Bonjour à tous.\n\nUn paragraphe qui continue.\n\n"
         "[00:05:10] Omar Tahiri : Merci.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert source.meta["talk"] == "conf-1"
     assert _turns(source) == [
         ("Amina Saidi", "Bonjour à tous."),
@@ -146,14 +152,13 @@ def test_srt_turns_and_times(tmp_path):
 
 
 def test_srt_styling_is_no_text_and_hides_no_speaker_tag(tmp_path):
-    path = tmp_path / "debat.srt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "debat.srt",
         "1\n00:00:01,000 --> 00:00:03,000\n<i>Léa Salamé : Bonsoir à tous.</i>\n\n"
         '2\n00:00:03,000 --> 00:00:05,000\n{\\an8}<font color="#ffff00">Marine Le Pen</font> : '
         "Bonsoir, <b>merci</b>.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("Léa Salamé", "Bonsoir à tous."),
         ("Marine Le Pen", "Bonsoir, merci."),
@@ -161,13 +166,12 @@ def test_srt_styling_is_no_text_and_hides_no_speaker_tag(tmp_path):
 
 
 def test_a_speaker_tag_in_bold_or_italics_is_a_tag(tmp_path):
-    path = tmp_path / "notes.md"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "notes.md",
         "# Échange 1\n\n**Léa Salamé** : Bonsoir.\n\n**Marine Le Pen :** Bonsoir à tous.\n\n"
         "_Emmanuel Macron_ : Il faut publier les délais.\n\n**Remarque :** rien de plus.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("Léa Salamé", "Bonsoir."),
         ("Marine Le Pen", "Bonsoir à tous."),
@@ -179,15 +183,14 @@ def test_a_speaker_tag_in_bold_or_italics_is_a_tag(tmp_path):
 def test_a_speaker_tag_on_a_later_line_of_a_subtitle_opens_a_turn(tmp_path):
     # The tag of a speaker the file tags at the start of a subtitle; « Résultat : … » tags
     # no subtitle and stays the speaker's words.
-    path = tmp_path / "debat.srt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "debat.srt",
         "1\n00:00:01,000 --> 00:00:03,000\nLéa Salamé : Bonsoir.\n\n"
         "2\n00:00:03,000 --> 00:00:06,000\nMerci.\nEmmanuel Macron : Bonsoir à tous.\n\n"
         "3\n00:00:06,000 --> 00:00:08,000\nEmmanuel Macron : Un mot.\n"
         "Résultat : la double saisie.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("Léa Salamé", "Bonsoir.\nMerci."),
         ("Emmanuel Macron", "Bonsoir à tous."),
@@ -374,13 +377,12 @@ PARTLY_BROKEN = {
 
 
 def test_a_dialogue_cue_holds_one_turn_per_dashed_reply(tmp_path):
-    path = tmp_path / "dialogue.srt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "dialogue.srt",
         "1\n00:00:01,000 --> 00:00:03,000\n- Marie Curie : Bonjour.\n- Paul Langevin : Salut,\n"
         "comment vas-tu ?\n\n2\n00:00:03,000 --> 00:00:04,000\n- Très bien.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("Marie Curie", "Bonjour."),
         ("Paul Langevin", "Salut, comment vas-tu ?"),
@@ -566,14 +568,13 @@ def test_a_bad_cue_is_named_not_the_whole_file(tmp_path, name):
 
 
 def test_an_srt_timing_without_digits_is_remarked_on_not_read_as_speech(tmp_path):
-    path = tmp_path / "conf.srt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "conf.srt",
         "1\n00:00:01,000 --> 00:00:05,000\nHicham Alami : Premier.\n\n"
         "2\nabc --> def\nYoussef Kettani : Sans chiffres.\n\n"
         "3\n00:00:16,000 --> 00:00:18,000\nSuite.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert source.text == "Hicham Alami : Premier.\nYoussef Kettani : Sans chiffres.\nSuite."
     assert _turns(source) == [
         ("Hicham Alami", "Premier."),
@@ -600,13 +601,12 @@ def test_size_limit_is_checked_before_reading(tmp_path):
 
 
 def test_one_turn_per_line_without_blank_lines(tmp_path):
-    path = tmp_path / "debat.txt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "debat.txt",
         "P1 : Que proposez-vous ?\nEric Zemmour : Je propose ceci.\nDeuxième point : la suite.\n"
         "[00:01:02] Jean Luc Mélenchon : Et moi cela.\n\nUn paragraphe sans nom le prolonge.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("P1", "Que proposez-vous ?"),
         ("Eric Zemmour", "Je propose ceci.\nDeuxième point : la suite."),
@@ -640,13 +640,12 @@ def test_a_line_not_in_utf8_in_a_utf8_file_is_read_and_named(tmp_path):
 
 
 def test_clock_stamps_date_each_block_within_the_window_to_the_next_stamp(tmp_path):
-    path = tmp_path / "conf.txt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "conf.txt",
         "Youssef Kettani : Bienvenue.\n\n[00:01:12] Leila Bennani : Un.\n\nDeux.\n\n"
         "[00:02:40] Leila Bennani : Trois.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     times = [t.times[0][2:] if t.times else () for t in source.turns]
     assert times[0] == ()  # before the first stamp: undated
     # The block without tag goes on with the turn above: the two share 00:01:12–00:02:40,
@@ -659,55 +658,51 @@ def test_clock_stamps_date_each_block_within_the_window_to_the_next_stamp(tmp_pa
 def test_automatic_captions_that_roll_are_read_once(tmp_path):
     # YouTube's automatic captions: a line of spaces inside a cue, each word timed, and every
     # caption repeating the line before.
-    path = tmp_path / "auto.vtt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "auto.vtt",
         "WEBVTT\nKind: captions\nLanguage: fr\n\n"
         "00:00:00.000 --> 00:00:02.510 align:start position:0%\n \n"
         "il<00:00:00.400><c> faudrait</c><00:00:00.800><c> créer</c>\n\n"
         "00:00:02.510 --> 00:00:02.520 align:start position:0%\nil faudrait créer\n \n\n"
         "00:00:02.520 --> 00:00:05.000 align:start position:0%\nil faudrait créer\n"
         "un<00:00:02.900><c> guichet</c><00:00:03.300><c> unique</c>\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert not source.problems
     assert source.text == "il faudrait créer\nun guichet unique"
     assert [u[2:] for u in source.turns[0].times] == [(0.0, 2.51), (2.52, 5.0)]
 
 
 def test_a_line_of_spaces_before_the_next_cue_still_ends_a_cue(tmp_path):
-    path = tmp_path / "a.vtt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "a.vtt",
         "WEBVTT\n\n00:00.000 --> 00:01.000\nUn.\n   \n00:01.000 --> 00:02.000\nDeux.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert source.text == "Un.\nDeux." and not source.problems
 
 
 def test_rolling_captions_keep_untimed_words_and_the_voice(tmp_path):
-    path = tmp_path / "auto.vtt"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "auto.vtt",
         "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nbonjour à tous\n\n"
         "00:00:02.500 --> 00:00:05.000\nbonjour à tous\n"
         "<v Leila Bennani>il<00:00:02.900><c> faut</c><00:00:03.300><c> agir</c>\n\n"
         "00:00:05.000 --> 00:00:08.000\nil faut agir\nmerci\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert source.text == "bonjour à tous\nil faut agir\nmerci"
     assert [t.speaker for t in source.turns] == [None, "Leila Bennani"]
 
 
 def test_a_note_line_is_nobodys_words(tmp_path):
     # Neither a speaker named « Note » nor the words of the speaker before it.
-    path = tmp_path / "qr.md"
-    path.write_text(
+    source = _read(
+        tmp_path,
+        "qr.md",
         "Amina Rami : Les registres ne se parlent pas.\n"
         "Remarque : il faudrait un guichet unique pour les entreprises.\n",
-        encoding="utf-8",
     )
-    source = read_source(path, LIMIT)
     assert _turns(source) == [
         ("Amina Rami", "Les registres ne se parlent pas."),
         (None, "il faudrait un guichet unique pour les entreprises."),
