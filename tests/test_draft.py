@@ -368,9 +368,10 @@ def test_a_failing_sentence_of_a_recommendation_names_it_for_lecture_yaml():
 AMINA, KARIM = "Amina Idrissi", "Karim Bennani"
 
 
-def _inputs(said: list[tuple[str, str, str, float]], **fields):
+def _inputs(said: list[tuple[str, str, str, float]], public: dict | None = None, **fields):
     """Inputs of the sample event's programme: ``said`` lists (talk, speaker, sentence, the
-    summariser's score); every sentence is a passage of its own, on objective O1."""
+    summariser's score); every sentence is a passage of its own, on objective O1. ``public``
+    maps the audience's names to their pseudonyms."""
     from omap_synthesis.anonymise import Pseudonymiser
     from omap_synthesis.config import DATA_DIR
     from omap_synthesis.draft import DraftInputs
@@ -388,7 +389,7 @@ def _inputs(said: list[tuple[str, str, str, float]], **fields):
         event,
         load_codebook(DATA_DIR / "omap-2022-10-20" / event.codebook),
         passages,
-        Pseudonymiser(),
+        Pseudonymiser(public or {}),
         summaries=summaries,
         labels_of={p.id: ("O1",) for p in passages},
         **fields,
@@ -409,7 +410,6 @@ def _recommendation(inputs, rid: str, pids: list[str], score: float = 0.9):
 
 
 def test_the_audience_is_not_named_aloud_among_those_who_took_up_or_opposed_a_proposal():
-    from omap_synthesis.anonymise import Pseudonymiser
     from omap_synthesis.draft import DraftBuilder
 
     public = {"Anas Lazrak": "Participant·e 1", "Hajar Ouazzani": "Participant·e 2"}
@@ -420,9 +420,9 @@ def test_the_audience_is_not_named_aloud_among_those_who_took_up_or_opposed_a_pr
             ("qr-2", "Hajar Ouazzani", "Partageons enfin les registres entre ministères.", 0.5),
             ("qr-2", KARIM, "Il ne faut pas partager les registres entre ministères.", 0.5),
             ("qr-2", "Anas Lazrak", "Il ne faut pas partager les registres des ministères.", 0.5),
-        ]
+        ],
+        public,
     )
-    inputs = replace(inputs, pseudonymiser=Pseudonymiser(public))
     rec = _recommendation(inputs, "R-1", ["p0", "p1", "p2"])
     other = replace(_recommendation(inputs, "R-2", ["p3"]), contradicts=("R-3",))
     audience = replace(_recommendation(inputs, "R-3", ["p4"]), contradicts=("R-2",))
@@ -439,7 +439,6 @@ def test_the_audience_is_not_named_aloud_among_those_who_took_up_or_opposed_a_pr
 
 
 def test_who_backed_a_proposal_is_read_with_the_source():
-    from omap_synthesis.anonymise import Pseudonymiser
     from omap_synthesis.draft import DraftBuilder, References, facts, typography
     from omap_synthesis.models import Evidence
     from tests.grammar import grammar_errors
@@ -449,9 +448,9 @@ def test_who_backed_a_proposal_is_read_with_the_source():
             ("qr-2", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
             ("qr-2", KARIM, "Je soutiens totalement cette proposition.", 0.5),
             ("qr-2", "Anas Lazrak", "J'appuie cette proposition.", 0.5),
-        ]
+        ],
+        public={"Anas Lazrak": "Participant·e 1"},
     )
-    inputs = replace(inputs, pseudonymiser=Pseudonymiser({"Anas Lazrak": "Participant·e 1"}))
     backed = tuple(
         Evidence(p.text, p.id, p.speaker, p.source, p.talk, 0, len(p.text))
         for p in inputs.passages[1:]
@@ -795,7 +794,6 @@ def test_a_quotation_is_dated_where_it_is_said_in_a_long_timed_passage():
 
 
 def test_several_opposed_proposals_are_named_each_with_its_preposition():
-    from omap_synthesis.anonymise import Pseudonymiser
     from omap_synthesis.draft import DraftBuilder, typography
     from tests.grammar import grammar_errors
 
@@ -804,9 +802,9 @@ def test_several_opposed_proposals_are_named_each_with_its_preposition():
             ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
             ("qr-2", KARIM, "Il ne faut pas partager les registres entre ministères.", 0.5),
             ("qr-2", "Anas Lazrak", "Il ne faut surtout pas partager les registres.", 0.5),
-        ]
+        ],
+        public={"Anas Lazrak": "Participant·e 1"},
     )
-    inputs = replace(inputs, pseudonymiser=Pseudonymiser({"Anas Lazrak": "Participant·e 1"}))
     rec = replace(_recommendation(inputs, "R-1", ["p0"]), contradicts=("R-2", "R-3"))
     others = [
         replace(_recommendation(inputs, f"R-{k}", [f"p{k - 1}"]), contradicts=("R-1",))
