@@ -291,7 +291,8 @@ class Tagging:
     ``explanations`` maps a label with a non-zero score to its components (``term``,
     ``similarity``, ``prior``, ``score``) and the ``terms`` that fired. ``note`` says why a
     passage was not (or only partly) analysed, e.g. a passage in English; ``analysed`` is False
-    when nothing in it could be read (empty, or not in French).
+    when nothing in it could be read (empty, or not in French). ``languages`` names, in
+    French, the other languages left unread: the passage's, or its sentences' (« anglais »).
     """
 
     passage_id: str
@@ -300,6 +301,7 @@ class Tagging:
     explanations: dict[str, dict] = field(default_factory=dict, hash=False)
     note: str = ""
     analysed: bool = True
+    languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

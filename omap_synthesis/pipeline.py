@@ -185,17 +185,13 @@ def analyse(
 
 
 def _other_languages(passages, taggings) -> dict[tuple[str, str, bool], int]:
-    """Passages the tagger left unanalysed for their language, whole or in part (« phrases
-    en arabe ignorées »), counted per (talk, language, whole)."""
+    """Passages the tagger left unanalysed for their language, whole or in part (sentences
+    left out), counted per (talk, language, whole)."""
     talk = {p.id: p.talk or "" for p in passages}
     counts: Counter = Counter()
     for t in taggings:
-        whole = re.match(r"passage en (\w+) :", t.note or "")
-        part = re.search(r"phrases en (\w+) ignorées", t.note or "")
-        if whole and not t.analysed:
-            counts[(talk[t.passage_id], whole[1], True)] += 1
-        elif part:
-            counts[(talk[t.passage_id], part[1], False)] += 1
+        for language in getattr(t, "languages", ()):
+            counts[(talk[t.passage_id], language, not t.analysed)] += 1
     return dict(counts)
 
 

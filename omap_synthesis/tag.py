@@ -79,6 +79,9 @@ class Components:
     # False when nothing in the passage could be read (empty, or not in French): its zero
     # scores are no measure.
     analysed: bool = True
+    # The other languages left unread, in French (« anglais »): the whole passage's when it
+    # is not analysed, else those of sentences left out.
+    languages: tuple[str, ...] = ()
 
 
 class CodebookTagger(BaseEstimator):
@@ -213,7 +216,10 @@ class CodebookTagger(BaseEstimator):
                 return Components(zeros, zeros, {}, PROCEDURAL_NOTE, substantive=False)
             lang = max(foreign, key=foreign.get) if foreign else "fr"
             note = _language_note(lang, whole=True)
-            return Components(zeros, zeros, {}, note, substantive=False, analysed=False)
+            unread = (LANGUAGE_NAMES.get(lang, lang),) if foreign else ()
+            return Components(
+                zeros, zeros, {}, note, substantive=False, analysed=False, languages=unread
+            )
         counts: dict[int, int] = {}
         hits: dict[int, list[str]] = {}
         for t, start, end in index.matcher.matches(doc, mask):
@@ -245,7 +251,8 @@ class CodebookTagger(BaseEstimator):
                 f"passage long ({words} mots pleins) : ses termes comptent en densité, "
                 "il serait mieux étiqueté découpé en passages plus courts"
             )
-        return Components(term, sim, hits, "; ".join(notes), keys=keys)
+        unread = tuple(LANGUAGE_NAMES.get(lang, lang) for lang in sorted(foreign))
+        return Components(term, sim, hits, "; ".join(notes), keys=keys, languages=unread)
 
     def _prior(self, priors: Sequence[Iterable[str]] | None, n_docs: int) -> np.ndarray:
         """1 for the labels the programme assigns (and their parents), -1 for the labels of
@@ -442,6 +449,7 @@ class CodebookTagger(BaseEstimator):
                     explanations=explanations,
                     note=comp.note,
                     analysed=comp.analysed,
+                    languages=comp.languages,
                 )
             )
         return result

@@ -713,3 +713,27 @@ def test_an_acronym_term_matches_a_transcript_written_in_lower_case(nlp):
     assert found("il faut un rssi et plus de clé usb") == ["RSSI", "clé USB"]
     # Where capitals are written, a lower-case word is a word (« add » is not the agency).
     assert found("Il faut un rssi, pas une clé usb. L'ADD le dit.") == ["ADD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "analysed", "languages"),
+    [
+        (
+            "We have heard Estonia and Singapore mentioned several times this morning.",
+            False,
+            ("anglais",),
+        ),
+        (
+            "Thank you very much, we are happy to be here. Le guichet unique simplifie tout.",
+            True,
+            ("anglais",),
+        ),
+        ("", False, ()),
+        ("Merci Madame la présidente. Vous avez la parole.", True, ()),
+    ],
+)
+def test_the_languages_left_unread_are_named(nlp, tagger, text, analysed, languages):
+    """What the reading's unread note counts: the language of a passage, or of sentences,
+    left out; nothing for an empty passage or one in French."""
+    tagging = tagger.tag([nlp(text)], ["x"])[0]
+    assert (tagging.analysed, tagging.languages) == (analysed, languages)
