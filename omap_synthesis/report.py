@@ -181,6 +181,14 @@ OTHERS_NOTE = (
 SPEAKERS_SHOWN = 20
 
 
+def _named(item) -> str:
+    """« Conf 3 — Titre », or the title alone when it starts with the label (« Pause-café »,
+    « Ouverture officielle : … »): how the report names a slot, in HTML and in Word."""
+    if item.title.startswith(item.display):
+        return item.title
+    return f"{item.display} — {item.title}"
+
+
 def _read_head(recommendations: list[dict], read_aloud: Collection[str]) -> int:
     """How many recommendations, at the head of the list, were read aloud; 0 when those read
     are not the head of the list (the list then stays whole)."""
@@ -368,8 +376,7 @@ def build_view(
     programme = [
         {
             "slot": slot(it.start, it.end),
-            "label": it.display,
-            "title": it.title,
+            "name": _named(it),
             "people": "\u00a0; ".join(
                 ", ".join(x for x in (p.name, p.role, p.institution) if x) for p in it.speakers
             ),
@@ -379,8 +386,7 @@ def build_view(
     summaries = [
         {
             "id": it.id,
-            "label": it.display,
-            "title": it.title,
+            "name": _named(it),
             "sentences": [
                 quoted(s.passage_id, s.text, s.start_char, s.end_char)
                 for s in inputs.summaries.get(it.id, [])
@@ -570,13 +576,6 @@ def render_docx(view: ReportView, path: Path) -> None:
         picture._inline.docPr.set("descr", fig.alt)  # the alternative text, as in the HTML
         document.add_paragraph(fig.caption, style="Caption")
 
-    def named(item: dict) -> str:
-        """« Conf 3 — Titre », or the title alone when it starts with the label (« Pause-café »,
-        « Ouverture officielle : … »), as the HTML says it."""
-        if item["title"].startswith(item["label"]):
-            return item["title"]
-        return f"{item['label']} — {item['title']}"
-
     def table(header: list[str], rows: list[list]) -> None:
         grid = document.add_table(rows=1, cols=len(header), style="Light Grid Accent 1")
         for cell, text in zip(grid.rows[0].cells, header, strict=True):
@@ -588,12 +587,12 @@ def render_docx(view: ReportView, path: Path) -> None:
     document.add_heading("Programme", 1)
     table(
         ["Horaire", "Séquence", "Intervenant·e·s"],
-        [[p["slot"], named(p), p["people"]] for p in view.programme],
+        [[p["slot"], p["name"], p["people"]] for p in view.programme],
     )
     figure("timeline")
     document.add_heading("Résumés des interventions", 1)
     for s in view.summaries:
-        document.add_heading(named(s), 2)
+        document.add_heading(s["name"], 2)
         if not s["sentences"]:
             document.add_paragraph(s["missing"])
         for q in s["sentences"]:
