@@ -149,12 +149,6 @@ def _seconds_at(p: Passage, at: int | None) -> float | None:
     return p.start + (p.end - p.start) * share
 
 
-def _within(item, seconds: float) -> bool:
-    """Whether a time ``seconds`` into the recording of ``item`` can be its clock time
-    (``Item.clock_seconds``): otherwise the slot is cited instead."""
-    return item.clock_seconds(seconds) is not None
-
-
 def slot(start: str, end: str) -> str:
     """« 11 h 20–11 h 40 »; the start alone when the programme gives no end; "" without a
     start."""
@@ -218,7 +212,8 @@ class References:
         name = self.speaker(p)
         if name[:1].isupper():
             parts.append(name)
-        if seconds is not None and item.start and _within(item, seconds):
+        # A stamp that cannot be an offset into the slot's recording: the slot is cited.
+        if seconds is not None and item.clock_seconds(seconds) is not None:
             parts.append(f"vers {clock(item.start, seconds)}")
         elif item.start:
             parts.append(slot(item.start, item.end))

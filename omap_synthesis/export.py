@@ -15,6 +15,7 @@ import pandas as pd
 from omap_synthesis import __version__
 from omap_synthesis.anonymise import Pseudonymiser
 from omap_synthesis.ingest import Ingested
+from omap_synthesis.models import seconds_of_day
 from omap_synthesis.segment import count_words
 
 # Every column of the public tables, with its description (the data dictionary, LISEZMOI.md).
@@ -157,12 +158,8 @@ def _time_of_day(item, seconds: float | None) -> str:
 
 def _near_slot(item, seconds: float) -> bool:
     """Whether ``seconds`` since midnight fall within an hour of ``item``'s slot."""
-
-    def at(hhmm: str) -> int:
-        hours, minutes = (int(x) for x in hhmm.split(":"))
-        return hours * 3600 + minutes * 60
-
-    return at(item.start) - 3600 <= seconds <= at(item.end or item.start) + 3600
+    start, end = seconds_of_day(item.start), seconds_of_day(item.end or item.start)
+    return start - 3600 <= seconds <= end + 3600
 
 
 def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:

@@ -12,6 +12,12 @@ class Person:
     institution: str = ""
 
 
+def seconds_of_day(clock: str) -> int:
+    """Seconds since midnight of a programme time « hh:mm »."""
+    hours, minutes = (int(x) for x in clock.split(":"))
+    return hours * 3600 + minutes * 60
+
+
 @dataclass(frozen=True)
 class Item:
     """One slot of the programme (talk, Q&A, opening, break...)."""
@@ -41,11 +47,9 @@ class Item:
         (stamps that are times of day, or that run on from another recording)."""
         if not self.start:
             return None
-        hours, minutes = (int(x) for x in self.start.split(":"))
-        at = hours * 3600 + minutes * 60 + offset
+        at = seconds_of_day(self.start) + offset
         if self.end:
-            end_h, end_m = (int(x) for x in self.end.split(":"))
-            return at if at <= end_h * 3600 + end_m * 60 + 3600 else None
+            return at if at <= seconds_of_day(self.end) + 3600 else None
         return at if at < 24 * 3600 else None
 
 
