@@ -410,15 +410,16 @@ def _turns_from_blocks(
             nonspeech.append((a, b))
             continue
         tag = split_speaker_tag(block)
+        head = _TAG.match(_unemphasised(block))  # the tag or the note heading, read once
         stamp = None
         if tag:
             speaker, affiliation, offset, _ = tag
-            stamp = _TAG.match(_unemphasised(block)).group("clock")
+            stamp = head.group("clock")
         elif opens_with_note(block):
             # « Remarque : il faudrait … » in minutes: someone's words, not the last speaker's;
             # the heading is no part of them.
             speaker, affiliation = None, ""
-            offset = _TAG.match(_unemphasised(block)).end()
+            offset = head.end()
         elif slip := _untagged_name(block, known):
             speaker, affiliation, offset, stamp = slip.name, "", slip.offset, slip.stamp
             instead = " (point-virgule à la place)" if slip.semicolon else ""
