@@ -1489,9 +1489,13 @@ def backed_proposal(sent: Span) -> Token | None:
     « je soutiendrais cette idée si … », « je soutiens cette proposition, mais … », « je
     rejoins ce qui a été dit ce matin », nor a backing quoted or said under « dire que »."""
     for token in sent:
-        if lemma(token) not in _BACKING or not first_person(token, allow_on=False):
+        if lemma(token) not in _BACKING:
             continue
-        verb = next((c for c in token.children if c.dep_ == "cop"), token)
+        # « Je ne peux que soutenir cette proposition »: the restriction makes it a backing.
+        said = _only_can(token) or token
+        if not first_person(said, allow_on=False):
+            continue
+        verb = next((c for c in said.children if c.dep_ == "cop"), said)
         if is_negated(token) or is_past(verb) or verb.lower_.endswith(_NOT_PRESENT):
             continue
         # « …, mais … », « … si le financement était assuré »: a backing with a reserve.
@@ -1514,6 +1518,15 @@ def backed_proposal(sent: Span) -> Token | None:
             if determiners & _POINTING or (whose and determiners & {"la", "l'", "l’", "le"}):
                 return noun
     return None
+
+
+def _only_can(verb: Token) -> Token | None:
+    """« pouvoir » in « je ne peux que soutenir … »: the verb under « ne pouvoir que »."""
+    modal = verb.head
+    if verb.dep_ != "xcomp" or lemma(modal) != "pouvoir" or not is_negated(modal):
+        return None
+    only = any(c.lower_ in {"que", "qu'", "qu’"} for c in (*verb.children, *modal.children))
+    return modal if only else None
 
 
 def _without_backings(recs: list[Recommendation], groups, backing: list[Sentence]):

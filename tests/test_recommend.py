@@ -2816,6 +2816,26 @@ def test_a_backing_with_a_reserve_or_in_another_voice_counts_nobody(nlp, tmp_pat
     assert fund.support == 1 and not fund.endorsements
 
 
+@pytest.mark.parametrize(
+    ("reply", "backers"),
+    [
+        ("Je ne peux que soutenir cette proposition.", ["Hicham Alami"]),
+        ("Nous ne pouvons qu'appuyer cette idée.", ["Hicham Alami"]),
+        ("Je ne peux pas soutenir cette proposition.", []),
+        ("Je ne pourrais que soutenir cette idée si elle était financée.", []),
+    ],
+)
+def test_a_backing_with_ne_pouvoir_que_counts_its_speaker(nlp, tmp_path, reply, backers):
+    passages = _passage_docs(
+        tmp_path,
+        "Leila Bennani : Il faut créer un fonds pour la cybersécurité des communes.\n\n"
+        f"Hicham Alami : {reply}\n",
+    )
+    recs = extract_recommendations(passages, parse_passages(nlp, passages))
+    fund = next(r for r in recs if r.action.startswith("Créer un fonds"))
+    assert [e.speaker for e in fund.endorsements] == backers
+
+
 def test_a_backing_that_names_the_proposer_goes_to_that_proposal(nlp, tmp_path):
     passages = _passage_docs(
         tmp_path,
