@@ -436,6 +436,43 @@ _ARTICLE = re.compile(r"^(le|les)\s+(?=\S)", re.I)
 _UNCONTRACTED = re.compile(r"^(la\s+(?=\S)|l['’](?=\w))", re.I)
 
 
+# Titles that name the event itself (« Journée d'études sur … », « Séminaire de recherche … »),
+# each with the article « de » takes before it.
+_EVENT_NOUNS = {
+    "journée": "de la",
+    "journées": "des",
+    "séminaire": "du",
+    "colloque": "du",
+    "atelier": "de l'",
+    "ateliers": "des",
+    "forum": "du",
+    "conférence": "de la",
+    "rencontre": "de la",
+    "rencontres": "des",
+    "table": "de la",
+    "congrès": "du",
+    "symposium": "du",
+    "assises": "des",
+    "webinaire": "du",
+    "université": "de l'",
+    "école": "de l'",
+}
+
+
+def of_event(title: str) -> str | None:
+    """« de la *Journée d'études sur les retraites* », « du *Séminaire de recherche …* »: a
+    title that opens on the kind of event it is, named with its article; ``None`` for a title
+    that names a subject (« L'interministérialité digitale »)."""
+    # « Les Rencontres de … », « L'Atelier … »: the title's own article gives way to « de ».
+    bare = re.sub(r"^(?:les?|la)\s+|^l['’]", "", title, flags=re.I)
+    words = bare.split(maxsplit=1)
+    article = _EVENT_NOUNS.get(words[0].lower()) if words else None
+    if article is None:
+        return None
+    space = "" if article.endswith("'") else " "
+    return f"{article}{space}*{bare}*"
+
+
 def to_title(title: str) -> str:
     """« consacrée à *L'interministérialité* », « consacrée au *débat …* », « consacrée aux
     *retraites …* »: the article of a title that opens on « Le » or « Les » contracts with « à »
@@ -764,16 +801,17 @@ class DraftBuilder:
         talks = [it for it in read if it.kind == "conf"]
         qa = [it for it in read if it.kind == "qa"]
         day = f" du {french_date(event.date)}" if event.date else ""
-        title = to_title(event.title)
         # Recommendations are promised only when the text reads some.
         what = (
             "les principales recommandations qui s'en dégagent"
             if self.inputs.recommendations
             else "ce qui s'en dégage"
         )
-        first = DraftSentence(
-            f"{OPENING}, au terme de cette journée d'études{day} {title}, voici {what}."
+        named = of_event(event.title)
+        where = (
+            f"{named}{day}" if named else f"de cette journée d'études{day} {to_title(event.title)}"
         )
+        first = DraftSentence(f"{OPENING}, au terme {where}, voici {what}.")
         goals = f"{NBSP};".join(f" {label_name(lab)}" for lab in codebook.top)
         objectives = counted(len(codebook.top), "objectif", "objectifs")
         second = DraftSentence(f"La journée poursuivait {objectives}{NBSP}:{goals}.")

@@ -25,6 +25,7 @@ from omap_synthesis.draft import (
     french_date,
     join_words,
     marked_cuts,
+    of_event,
     slot,
     split_actor,
     typography,
@@ -512,7 +513,10 @@ def build_view(
         for r in accounting
     ]
     view = ReportView(
-        title=typography(f"{event.title} — rapport de la journée d’études"),
+        title=typography(
+            f"{event.title} — rapport"
+            + ("" if of_event(event.title) else " de la journée d’études")
+        ),
         subtitle=f"{event.organiser}, {french_date(event.date)}",
         notice=event.notice if event.fictional else "",
         event=event,

@@ -712,6 +712,54 @@ GUICHET = (
 )
 
 
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        (
+            "L'interministérialité digitale",
+            "au terme de cette journée d’études du 20 octobre 2022 consacrée à "
+            "*L’interministérialité digitale*,",
+        ),
+        # A title that names the event is not called « journée d'études » a second time, nor
+        # a study day when it is a seminar; its own quotation marks are the programme's.
+        (
+            "Séminaire de recherche « Retraites et santé »",
+            "au terme du *Séminaire de recherche « Retraites et santé »* du 20 octobre 2022,",
+        ),
+        (
+            "Journée d'études sur les politiques sociales",
+            "au terme de la *Journée d’études sur les politiques sociales* du 20 octobre 2022,",
+        ),
+        ("Les Rencontres du numérique", "au terme des *Rencontres du numérique* du 20"),
+        ("L'Atelier des données", "au terme de l’*Atelier des données* du 20"),
+    ],
+)
+def test_the_opening_names_the_event_by_its_title_and_passes_the_gate(nlp, title, said):
+    from dataclasses import replace
+
+    from omap_synthesis.check import check_draft
+    from omap_synthesis.draft import DraftBuilder, References, facts
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs([("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9)])
+    inputs = replace(inputs, event=replace(inputs.event, title=title))
+    inputs = replace(inputs, recommendations=[_recommendation(inputs, "R-0", ["p0"])])
+    draft = DraftBuilder(inputs).build()
+    opening = draft_markdown(draft).split("## Ouverture")[1].split("##")[0].strip()
+    assert said in opening
+    refs = References(inputs.event, inputs.passages, inputs.pseudonymiser)
+    passages = {p.id: p.text for p in inputs.passages}
+    speakers = {p.id: refs.speaker(p) for p in inputs.passages}
+    assert (
+        check_draft(
+            draft.sentences(), passages, facts(inputs), refs.refs_of(), nlp, False, speakers
+        )
+        == []
+    )
+    assert grammar_errors(prose(opening)) == []
+
+
 def test_with_no_recommendation_every_talk_read_is_quoted_in_the_synthesis(nlp):
     from dataclasses import replace
 

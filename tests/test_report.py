@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
 from tests.test_draft import AMINA, KARIM, _inputs, _recommendation
 
 
@@ -132,3 +134,26 @@ def test_the_actor_a_line_names_goes_apart_from_its_title():
     assert shown["action"] == "Fixer le niveau des redevances"
     assert shown["actor"] == "l’administration"
     assert "Acteur désigné&nbsp;: l’administration.</p>" in render_html(view)
+
+
+@pytest.mark.parametrize(
+    ("title", "heading"),
+    [
+        (
+            "L'interministérialité digitale",
+            "L’interministérialité digitale — rapport de la journée",
+        ),
+        # A title that names the event is not followed by « de la journée d'études ».
+        (
+            "Séminaire de recherche « Retraites »",
+            "Séminaire de recherche « Retraites » — rapport",
+        ),
+    ],
+)
+def test_the_report_is_titled_after_the_event(title, heading):
+    from omap_synthesis.report import build_view
+
+    inputs = _inputs([("conf-1", AMINA, "Il faut partager les registres.", 0.9)])
+    view = build_view(replace(inputs, event=replace(inputs.event, title=title)), [], {}, [], {})
+    assert view.title.startswith(heading)
+    assert view.title.endswith("rapport") == title.startswith("Séminaire")
