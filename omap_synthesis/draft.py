@@ -666,7 +666,13 @@ def _excerpt(text: str, words: int, action: str) -> str:
             if best is None or key > best:
                 best, chosen = key, kept
     if chosen is None or (head and not best[0]):
-        return _shorten(text, words)
+        # No run of whole clauses carries the action in the budget (a long clause, a
+        # transcript without commas): the words around its head, rather than a first clause
+        # that may not say it at all.
+        shortened = _shorten(text, words)
+        if head & set(_stems(shortened)):
+            return shortened
+        return _around(text, head, words) or shortened
     out = "" if chosen[0] == 0 else f"{ELIDED} "
     for k, following in zip(chosen, (*chosen[1:], None), strict=True):
         if following == k + 1:
@@ -676,6 +682,34 @@ def _excerpt(text: str, words: int, action: str) -> str:
         if following is not None or k < len(clauses) - 1:
             out += f" {ELIDED} "
     return out.strip()
+
+
+# Words kept before the first word of the action's head when a quotation is cut inside a clause
+# (« il faut que nous puissions équilibrer … »).
+LEAD_WORDS = 6
+_SUBJECT_PRONOUNS = frozenset({"il", "ils", "elle", "elles", "on", "nous", "vous", "je"})
+
+
+def _around(text: str, head: set[str], words: int) -> str | None:
+    """``words`` words of ``text`` from ``LEAD_WORDS`` before the first word of ``head`` (stems,
+    as ``_stems``), or from the first subject pronoun among them, « […] » marking the cuts;
+    ``None`` when no word of the head is there or a cut would fall inside a quotation."""
+    spans = [m.span() for m in re.finditer(r"\S+", text)]
+    at = next((k for k, (a, b) in enumerate(spans) if set(_stems(text[a:b])) & head), None)
+    if at is None:
+        return None
+    first = max(0, at - LEAD_WORDS)
+    # The clause starts at its subject (« … pas il faut que nous puissions équilibrer »).
+    first = next(
+        (k for k in range(first, at) if text[slice(*spans[k])].lower() in _SUBJECT_PRONOUNS), first
+    )
+    last = min(len(spans), first + words) - 1
+    quoted = text[spans[first][0] : spans[last][1]].strip(" ,;:—–-")
+    if quoted.count("«") != quoted.count("»"):
+        return None  # never inside a quotation the speaker made
+    if first:
+        quoted = f"{ELIDED} {quoted}"
+    return f"{quoted} {ELIDED}" if last < len(spans) - 1 else quoted
 
 
 MONTHS = (

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from omap_synthesis.check import check_sentence
+from omap_synthesis.check import _verbatim, check_sentence
 from omap_synthesis.draft import (
     Edits,
     edit_problems,
@@ -22,6 +22,7 @@ from omap_synthesis.draft import (
 )
 from omap_synthesis.errors import InputError
 from omap_synthesis.models import DraftSentence, Label
+from omap_synthesis.segment import count_words
 
 LONG = (
     "Et il faudrait que le concessionnaire, au lieu de collecter des photocopies de pièces "
@@ -90,6 +91,22 @@ def test_when_no_choice_of_clauses_fits_the_sentence_stays_whole():
         "d'hier, partout."
     )
     assert excerpt_for(text, 25, "Former les chômeurs pour les emplois de demain") == text
+
+
+def test_a_long_clause_is_cut_around_the_action_not_before_it():
+    """Spoken text with few commas: the first clause that fits (« Comme il y a de moins en
+    moins d'agents … ») does not say the action; the quotation is cut around it instead."""
+    text = (
+        "Comme il y a de moins en moins d'agents qui restent dans les petites communes, parce "
+        "que les départs à la retraite se multiplient, et que les recrutements ne suivent pas "
+        "il faut que nous puissions mutualiser les services numériques entre communes voisines "
+        "pour garder un service de qualité partout sur le territoire national et dans les zones "
+        "rurales les plus isolées du pays."
+    )
+    quoted = excerpt_for(text, 25, "Mutualiser les services numériques entre communes")
+    assert quoted.startswith("[…] il faut que nous puissions mutualiser les services numériques")
+    assert quoted.endswith(" […]") and count_words(quoted) <= 26
+    assert _verbatim(quoted, text.casefold())
 
 
 def test_without_an_action_the_first_clause_that_fits():
