@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits
 
 from omap_synthesis.config import RESOURCES_DIR
+from omap_synthesis.french import unaccented
 from omap_synthesis.nlp import dictionary_words, french_stop_words
 from omap_synthesis.readers import speaker_lexicon
 from omap_synthesis.terms import french_mask
@@ -57,7 +58,8 @@ def _fillers() -> frozenset[str]:
 
 
 def name_words(names) -> frozenset[str]:
-    """Lower-cased words of people's names, to keep them out of theme terms.
+    """Lower-cased words of people's names, without accents (« Eric » is « éric » in a
+    transcript), to keep them out of theme terms.
 
     A tag that opens with a role word (« Représentant de la Direction du budget ») names a
     function, not a person: its words stay usable.
@@ -73,7 +75,7 @@ def name_words(names) -> frozenset[str]:
         parts = re.findall(r"\w+", (name or "").lower())
         if not parts or parts[0] in roles:
             continue
-        words.update(w for w in parts if w not in particles and not w.isdigit())
+        words.update(unaccented(w) for w in parts if w not in particles and not w.isdigit())
     return frozenset(words)
 
 
@@ -116,7 +118,7 @@ def _as_name(token) -> bool:
 def _a_name(token, lemma: str, exclude: frozenset[str]) -> bool:
     """Whether ``token`` is a word of a person's name (``exclude``): written as a name, or a
     word French has only as a name (« pécresse » in a transcript written in lower case)."""
-    if lemma not in exclude and token.lower_ not in exclude:
+    if unaccented(lemma) not in exclude and unaccented(token.lower_) not in exclude:
         return False
     if _as_name(token):
         return True

@@ -119,11 +119,15 @@ def _passages(nlp, texts: list[str], source: str = "notes.txt"):
         ("Une réponse claire sur les retraites.", {"clair", "retraite"}, {"claire"}),
         # … but a word French has only as a name is a name in lower case too.
         ("et valérie pécresse parle des retraites", {"retraite"}, {"valérie", "pécresse"}),
+        # The label « Eric Zemmour » names « éric » in the text.
+        ("pour éric zemmour, la retraite est secondaire", {"retraite"}, {"éric", "zemmour"}),
         ("En 2022, 40 % des dossiers.", {"dossier"}, {"2022", "40"}),
     ],
 )
 def test_content_terms(nlp, text, present, absent):
-    found = set(content_terms(nlp(text), name_words(SPEAKERS + ("Valérie Pécresse",))).terms)
+    found = set(
+        content_terms(nlp(text), name_words(SPEAKERS + ("Valérie Pécresse", "Eric Zemmour"))).terms
+    )
     assert present <= found
     assert not absent & found
 
@@ -132,6 +136,7 @@ def test_content_terms(nlp, text, present, absent):
     ("names", "expected"),
     [
         (["Leila Bennani"], {"leila", "bennani"}),
+        (["Éric Véran"], {"eric", "veran"}),
         (["Représentant de la Direction du budget"], set()),
         (["Ahmed El Amrani", None, ""], {"ahmed", "amrani"}),
         (["SPEAKER_00"], {"speaker_00"}),
