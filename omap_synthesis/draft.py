@@ -43,6 +43,14 @@ NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
 _UNNAMED = re.compile(r"^(SPEAKER_\d+|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
+
+
+def names_nobody(label: str, event: Event) -> bool:
+    """A speaker label that names nobody: none, or a transcript's « SPEAKER_00 », « P2 » that
+    the programme does not give as a person's name (a moderator listed as « P2 »)."""
+    return not label or bool(_UNNAMED.match(label)) and label not in event.programme_people
+
+
 # The tool's own words before the actor of a recommendation: a fact of the text, which the
 # recogniser may take for a name.
 ACTOR_LEAD = "Acteur désigné"
@@ -178,7 +186,7 @@ class References:
         name = passage.speaker or ""
         if self.pseudonymiser.is_audience(name):
             return self.pseudonymiser.speaker(name)
-        if not name or _UNNAMED.match(name) and name not in self.event.programme_people:
+        if names_nobody(name, self.event):
             return "une personne non nommée"
         first = name.split()[0].lower()
         if first in ROLE_WORDS:

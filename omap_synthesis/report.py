@@ -25,6 +25,7 @@ from omap_synthesis.draft import (
     french_date,
     join_words,
     marked_cuts,
+    names_nobody,
     of_event,
     slot,
     split_actor,
@@ -161,12 +162,22 @@ def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict
     return FigureJob(name, caption, alt, draw, args, kwargs, key)
 
 
-def words_frame(passages, pseudonymiser) -> pd.DataFrame:
-    """Talk, public speaker name and words of each passage (the data of the first figures)."""
+def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
+    """Talk, public speaker name and words of each passage (the data of the first figures). A
+    label that names nobody (« P1 », « SPEAKER_00 ») is one voice of its sequence, not one
+    person across the day: « P1 (Conf 2) »."""
+
+    def speaker(p) -> str:
+        name = pseudonymiser.speaker(p.speaker) or "personne non nommée"
+        if names_nobody(p.speaker or "", event) and not pseudonymiser.is_audience(p.speaker):
+            item = event.item(p.talk)
+            return f"{name} ({item.display if item else p.source})"
+        return name
+
     return pd.DataFrame(
         {
             "talk": [p.talk or "" for p in passages],
-            "speaker": [pseudonymiser.speaker(p.speaker) for p in passages],
+            "speaker": [speaker(p) for p in passages],
             "words": [count_words(p.text) for p in passages],
         },
         columns=["talk", "speaker", "words"],
@@ -200,7 +211,7 @@ def _read_head(recommendations: list[dict], read_aloud: Collection[str]) -> int:
 def programme_figure_jobs(event, passages, pseudonymiser) -> list[FigureJob]:
     """The figures of the day's programme and of who spoke: ready once the passages are read
     and the audience pseudonymised, before the analysis."""
-    frame = words_frame(passages, pseudonymiser)
+    frame = words_frame(passages, pseudonymiser, event)
     by_talk, by_speaker = frame[["talk", "words"]], frame[["speaker", "words"]]
     jobs = [
         _job(
