@@ -1132,14 +1132,32 @@ class DraftBuilder:
             )
         if not n:
             return DraftSentence("Aucune recommandation relevée ci-après ne s'y rattache.")
-        if n >= len(_NUMBERS):  # in words: the faithfulness gate finds no digit of it anywhere
-            return DraftSentence("Plus de vingt recommandations relevées ci-après s'y rattachent.")
-        said = counted(
-            n,
-            "recommandation relevée ci-après s'y rattache",
-            "recommandations relevées ci-après s'y rattachent",
-            feminine=True,
+        # Listeners hear the count: those read aloud are told apart from those of the annex.
+        read = sum(label_id in getattr(r, "objectives", ()) for r in self.read)
+        one, many = (
+            ("lue ci-après", "lues ci-après")
+            if read == n
+            else ("relevée en annexe", "relevées en annexe")
+            if not read
+            else ("relevée", "relevées")
         )
+        # Counts in words: the faithfulness gate finds no digit of them anywhere.
+        if n >= len(_NUMBERS):
+            said = f"plus de vingt recommandations {many} s'y rattachent"
+        else:
+            said = counted(
+                n,
+                f"recommandation {one} s'y rattache",
+                f"recommandations {many} s'y rattachent",
+                feminine=True,
+            )
+        if 0 < read < n:
+            some = (
+                "plus de vingt lues"
+                if read >= len(_NUMBERS)
+                else counted(read, "lue", "lues", feminine=True)
+            )
+            said += f", dont {some} ci-après"
         return DraftSentence(f"{said[0].upper()}{said[1:]}.")
 
     def recommendation_item(self, rec, full: bool = True) -> list[DraftSentence]:

@@ -584,9 +584,38 @@ def test_an_objective_whose_sentences_are_all_read_as_recommendations_says_so():
     # Every sentence is read among the recommendations: the synthesis says where they are.
     assert said == (
         "Cet objectif a surtout été traité dans la séquence Conf 1. Deux recommandations "
-        "relevées ci-après s’y rattachent."
+        "lues ci-après s’y rattachent."
     )
     assert grammar_errors(prose(text.split("## Recommandations")[0])) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (1800, "Quatre recommandations lues ci-après s’y rattachent."),
+        # A short reading leaves some to the annex: listeners are not promised four.
+        (300, "Quatre recommandations relevées s’y rattachent, dont deux lues ci-après."),
+    ],
+)
+def test_the_count_of_an_objectives_recommendations_says_how_many_are_read(words, said):
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs(
+        [
+            # « euh »: no sentence of the annex is quotable, the synthesis gives the count.
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Il faut euh un identifiant unique pour chaque usager.", 0.5),
+            ("conf-1", AMINA, "Il faut euh former les agents d'accueil à la loi.", 0.5),
+            ("conf-1", KARIM, "Il faut euh publier les délais réels de traitement.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(4)]
+    draft = build_draft(replace(inputs, recommendations=recs), words=words)
+    text = draft_markdown(draft)
+    assert said in text.split("### ")[1]
+    assert grammar_errors(said) == []
 
 
 def test_a_merged_recommendation_cites_every_sequence_it_was_made_in():
