@@ -758,6 +758,8 @@ class DraftInputs:
     # Passages left unanalysed for their language, whole or in part, per (talk, language,
     # whole): (« conf-7 », « anglais », True).
     other_languages: dict[tuple[str, str, bool], int] = field(default_factory=dict)
+    # Items whose transcript has no punctuation: sentences cut at its cues.
+    unpunctuated_items: list[str] = field(default_factory=list)
 
     @property
     def all_found(self) -> list:
@@ -1379,7 +1381,7 @@ class DraftBuilder:
         """For the rapporteur, not read: what the text could not take into account, for its
         language (« Un passage en anglais de *Conf 7* et des phrases en arabe d'un passage de
         *Questions/Réponses (session 1)* n'ont pas été analysés : le texte n'en tient pas
-        compte. »)."""
+        compte. »), and the transcripts read without punctuation."""
         said, masculine = [], False
         for (talk, language, whole), n in sorted(self.inputs.other_languages.items()):
             item = self.inputs.event.item(talk)
@@ -1391,13 +1393,34 @@ class DraftBuilder:
                 masculine = True
             else:
                 said.append(f"des phrases en {language} {of(count)}{place}")
+        notes = [self._unpunctuated()] if self.inputs.unpunctuated_items else []
         if not said:
-            return ""
+            return " ".join(notes)
         several = len(said) > 1 or not said[0].startswith("un ")
         ending = "s" if masculine else "es"
         verb = f"n'ont pas été analysé{ending}" if several else "n'a pas été analysé"
         text = join_words(said)
-        return f"{text[:1].upper()}{text[1:]} {verb}{NBSP}: le texte n'en tient pas compte."
+        said = f"{text[:1].upper()}{text[1:]} {verb}{NBSP}: le texte n'en tient pas compte."
+        return " ".join([said, *notes])
+
+    def _unpunctuated(self) -> str:
+        """« La transcription de *Conf 7* n'a pas de ponctuation : … à vérifier. »"""
+        names = [
+            f"{of(item.display)[: -len(item.display)]}*{item.display}*"
+            for item in map(self.inputs.event.item, self.inputs.unpunctuated_items)
+            if item is not None
+        ]
+        one = len(names) == 1
+        subject = (
+            f"La transcription {names[0]} n'a"
+            if one
+            else f"Les transcriptions {join_words(names)} n'ont"
+        )
+        return (
+            f"{subject} pas de ponctuation{NBSP}: {'ses' if one else 'leurs'} phrases s'arrêtent "
+            "à chaque sous-titre ou segment, et les recommandations et citations qui en viennent "
+            "sont à vérifier."
+        )
 
     def _disagreements(self) -> list[DraftSentence]:
         """« Deux propositions vont en sens contraire : *…* (source) et *…* (source). », for the

@@ -16,7 +16,13 @@ from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_event
 from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
 from omap_synthesis.readers import FORMATS, TITLES, known_names, name_key, read_source
-from omap_synthesis.segment import count_words, passages_from_source, turn_sentences
+from omap_synthesis.segment import (
+    count_words,
+    passages_from_source,
+    turn_sentences,
+    unpunctuated,
+    unpunctuated_remark,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +75,12 @@ class Ingested:
             return []
         covered = {p.talk for p in self.passages}
         return [it.id for it in self.event.items if it.has_speech and it.id not in covered]
+
+    def unpunctuated_items(self) -> list[str]:
+        """Programme items with a transcript read without punctuation, in programme order."""
+        talks = {r.talk for r in self.reports if r.status == "lu" and r.unpunctuated}
+        items = self.event.items if self.event is not None else []
+        return [it.id for it in items if it.id in talks]
 
     def unreadable_items(self) -> list[str]:
         """Programme items with no speech read although a file was given for them (empty,
@@ -259,8 +271,9 @@ def _report(
         words,
         reason=" ; ".join(source.problems),
         removed=dict(removed),
-        remarks=" ; ".join(source.remarks),
+        remarks=" ; ".join(filter(None, (*source.remarks, unpunctuated_remark(source)))),
         digest=digest,
+        unpunctuated=unpunctuated(source),
     )
 
 

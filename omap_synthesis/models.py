@@ -247,6 +247,8 @@ class SourceReport:
     remarks: str = ""
     # SHA-256 of the file's bytes ("" when there is no file to hash).
     digest: str = ""
+    # A transcript without punctuation: its sentences end with its cues or lines.
+    unpunctuated: bool = False
 
     @property
     def state(self) -> str:

@@ -180,6 +180,7 @@ def analyse(
         missing_items=ingested.missing_items(),
         unreadable_items=ingested.unreadable_items(),
         other_languages=_other_languages(passages, taggings),
+        unpunctuated_items=ingested.unpunctuated_items(),
     )
     return inputs, {"taggings": taggings, "themes": themes, "codebook": codebook}
 

@@ -144,15 +144,32 @@ def _time_range(times, a: int, b: int) -> tuple[float | None, float | None]:
     return at(first, a), None if None in ends else at(last, b)
 
 
+def punctuation(source: SourceText) -> tuple[int, int]:
+    """Words of speech of ``source`` and punctuation marks among them (full stop, question or
+    exclamation mark, comma, semicolon, colon)."""
+    speech = [source.text[t.start_char : t.end_char] for t in source.turns]
+    return sum(map(count_words, speech)), sum(len(_PUNCTUATION.findall(s)) for s in speech)
+
+
 def unpunctuated(source: SourceText) -> bool:
     """Whether ``source`` is a transcript without punctuation (the output of some speech
-    recognisers, automatic captions): fewer than one punctuation mark (full stop, question or
-    exclamation mark, comma, semicolon, colon) per ``UNPUNCTUATED_WORDS`` words of speech. A
-    punctuated text with a long sentence has its commas."""
-    speech = [source.text[t.start_char : t.end_char] for t in source.turns]
-    words = sum(map(count_words, speech))
-    marks = sum(len(_PUNCTUATION.findall(text)) for text in speech)
+    recognisers, automatic captions): fewer than one punctuation mark per
+    ``UNPUNCTUATED_WORDS`` words of speech (``punctuation``). A punctuated text with a long
+    sentence has its commas."""
+    words, marks = punctuation(source)
     return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
+
+
+def unpunctuated_remark(source: SourceText) -> str | None:
+    """The French remark that says ``source`` was read as a transcript without punctuation."""
+    if not unpunctuated(source):
+        return None
+    words, marks = punctuation(source)
+    rate = f"un signe pour {words // marks} mots" if marks else f"aucun signe en {words} mots"
+    return (
+        f"transcription sans ponctuation ({rate}) : une phrase par sous-titre, segment ou "
+        "ligne ; recommandations et citations à vérifier"
+    )
 
 
 def _line_starts(text: str, turn: Turn) -> list[int]:

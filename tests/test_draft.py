@@ -590,6 +590,36 @@ def test_an_objective_whose_sentences_are_all_read_as_recommendations_says_so():
 
 
 @pytest.mark.parametrize(
+    ("items", "said"),
+    [
+        (
+            ["conf-7"],
+            "La transcription de *Conf 7* n’a pas de ponctuation : ses phrases s’arrêtent à "
+            "chaque sous-titre ou segment, et les recommandations et citations qui en viennent "
+            "sont à vérifier.",
+        ),
+        (
+            ["ouverture", "conf-7"],
+            "Les transcriptions d’*Ouverture officielle* et de *Conf 7* n’ont pas de "
+            "ponctuation : leurs phrases",
+        ),
+    ],
+)
+def test_the_rapporteur_is_told_which_transcripts_had_no_punctuation(items, said):
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors, prose
+
+    inputs = _inputs([("conf-7", AMINA, "Il faut partager les registres de base.", 0.9)])
+    draft = build_draft(replace(inputs, unpunctuated_items=items))
+    note = next(
+        line for line in draft_markdown(draft).splitlines() if line.startswith("> **À vérifier")
+    )
+    assert said in note.replace("\u00a0", " ")
+    assert grammar_errors(prose(note)) == []
+
+
+@pytest.mark.parametrize(
     ("words", "said"),
     [
         (1800, "Quatre recommandations lues ci-après s’y rattachent."),

@@ -321,6 +321,32 @@ def test_a_transcript_on_one_line_without_punctuation_is_cut_into_short_passages
     assert " ".join(p.text for p in passages).split() == words
 
 
+def test_a_transcript_without_punctuation_is_said_so_and_a_punctuated_one_is_not(tmp_path):
+    """Automatic captions (no punctuation, no capitals): the user is told, file by file, that
+    sentences end with each cue and that what comes from it needs checking."""
+    said = (
+        "il faut que les communes puissent mutualiser leurs services numériques",
+        "parce que les petites communes n'ont pas d'ingénieurs pour les faire",
+        "et je propose la création d'un fonds commun pour les projets",
+    ) * 4
+    for name, end in (("asr.srt", ""), ("ctl.srt", ".")):
+        cues = [
+            f"{k + 1}\n00:00:{2 * k:02d},000 --> 00:00:{2 * k + 2:02d},000\n{text}{end}\n"
+            for k, text in enumerate(said)
+        ]
+        (tmp_path / name).write_text("\n".join(cues), encoding="utf-8")
+    ingested = ingest_files([tmp_path / "asr.srt", tmp_path / "ctl.srt"])
+    reports = {r.name: r for r in ingested.reports}
+    asr, ctl = reports["asr.srt"], reports["ctl.srt"]
+    assert asr.passages and ctl.passages
+    assert asr.unpunctuated and not ctl.unpunctuated
+    assert asr.remarks == (
+        "transcription sans ponctuation (aucun signe en 140 mots) : une phrase par sous-titre, "
+        "segment ou ligne ; recommandations et citations à vérifier"
+    )
+    assert "ponctuation" not in ctl.remarks
+
+
 def test_the_main_unnamed_voice_of_a_one_speaker_talk_is_the_programme_speaker(
     tmp_path, sample_event
 ):
