@@ -34,7 +34,7 @@ from omap_synthesis.models import (
 )
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
-from omap_synthesis.recommend import CONCRETE_SCORE
+from omap_synthesis.recommend import CONCRETE_SCORE, open_ended
 from omap_synthesis.segment import count_words
 
 log = logging.getLogger(__name__)
@@ -531,10 +531,13 @@ def tidy(text: str) -> str:
 
 def says_action(rec, uncertain_too: bool = True) -> bool:
     """Whether the action line of ``rec`` is precise enough to be said as its title: not one
-    word (« Recommander » for a clause the parser missed), nor, with ``uncertain_too``, a vague
-    or uncertain line (score under ``CONCRETE_SCORE``). The text read at 15:05, the report and
-    the dataset judge by it."""
-    return count_words(rec.action) >= 2 and not (uncertain_too and rec.score < CONCRETE_SCORE)
+    word (« Recommander » for a clause the parser missed), nor a line cut on a word that
+    announces more (« Exonérer d'impôt sur les sociétés pendant »), nor, with
+    ``uncertain_too``, a vague or uncertain line (score under ``CONCRETE_SCORE``). The text read
+    at 15:05, the report and the dataset judge by it."""
+    if count_words(split_actor(rec.action)[0]) < 2 or open_ended(rec.action):
+        return False
+    return not (uncertain_too and rec.score < CONCRETE_SCORE)
 
 
 def display_action(rec, uncertain_too: bool = True) -> str:

@@ -1039,17 +1039,29 @@ def _phrase(token, start: int, end: int) -> list:
     return sorted(found, key=lambda t: t.i)
 
 
-def _vague(head, cue: Cue, action: str) -> bool:
-    """An action nobody could carry out as worded: a bare verb, a pronoun or no object, or
-    the speaker's clause about someone a pronoun names.
+def open_ended(action: str) -> bool:
+    """Whether ``action`` (its actor in parentheses aside) ends on a word that announces more
+    (``open_endings`` of recommendations.yaml)."""
+    words = re.sub(r"\s*\([^()]*\)$", "", action).lower().replace("’", "'").split()
+    return bool(words) and words[-1].strip(".,;:!?…") in lexicon()["open_endings"]
 
-    « Rassurer » (« il faut d'abord les rassurer »), « Exister ailleurs », « Mesurer » (an
-    enumerated heading: « Cinquièmement, la mesure. »), « Toucher quelque chose », « Réguler et
-    contrôler » (« il faut qu'il soit régulé et contrôlé »), « Faire en sorte qu'elle soit
-    moins rapide ».
+
+def _vague(head, cue: Cue, action: str) -> bool:
+    """An action nobody could carry out as worded: a bare verb, a pronoun or no object, a
+    line cut short, or the speaker's clause about someone a pronoun names.
+
+    « Rassurer » (« il faut d'abord les rassurer »), « Investir 20 milliards sur » (a
+    sentence ended by a subtitle), « Exister ailleurs », « Mesurer » (an enumerated heading:
+    « Cinquièmement, la mesure. »), « Toucher quelque chose », « Réguler et contrôler » (« il
+    faut qu'il soit régulé et contrôlé »), « Faire en sorte qu'elle soit moins rapide ».
     """
     words = count_words(action)
-    if words < 2 or (cue.kind == "model" and head.i == cue.trigger):
+    if words < 2 or open_ended(action) or (cue.kind == "model" and head.i == cue.trigger):
+        return True
+    # « je propose d'investir vingt milliards sur »: the sentence itself stops on a word that
+    # announces more (a subtitle ended it), whatever the line kept.
+    last = head.sent[-1]
+    if last.lower_ in lexicon()["open_endings"]:
         return True
     if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
         return True
@@ -1063,8 +1075,16 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if head.pos_ in {"NOUN", "PROPN"}:
         # « Prévoir des réformes », « Prévoir des zones »: things of a kind, which nobody
         # could provide as said.
-        said = action.casefold().split()
-        bare = len(said) == 3 and said[0] == lexicon_support_verb() and said[1] in {"des", "les"}
+        said = re.findall(r"\w+'?", action.casefold().replace("’", "'"))
+        provides = len(said) == 3 and said[0] == lexicon_support_verb()
+        # « Prévoir la création », « Prévoir la réduction »: a nominalised verb with nothing it
+        # acts on (the sentence ended before it, as a subtitle ends); « Prévoir un
+        # accompagnement » says what to provide.
+        bare = provides and (
+            said[1] in {"des", "les"}
+            or said[1] in {"le", "la", "l'"}
+            and lemma(head) in lexicon()["nominalisations"]
+        )
         plain = cue.kind == "item" and not any(c.dep_ in {"nmod", "amod"} for c in head.children)
         generic = lemma(head) in lexicon()["generic_nouns"] and not _specified(head)
         return bare or plain or generic

@@ -941,3 +941,25 @@ def test_several_opposed_proposals_are_named_each_with_its_preposition():
     )
     assert said.endswith("les trois positions sont conservées.")
     assert grammar_errors(typography(re.sub(r" \([^()]*(?:\([^()]*\)[^()]*)*\)", "", said))) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        ("Garder des guichets physiques", True),
+        ("Publier les délais réels (les administrations)", True),
+        ("Rendre les services accessibles à tous", True),
+        # Cut on a word that announces more: a sentence ended by a subtitle, a misparse.
+        ("Exonérer d'impôt sur les sociétés pendant", False),
+        ("Investir 20 milliards sur", False),
+        ("Donner la possibilité aux gens qui", False),
+        ("Désigner que", False),
+        ("Recommander", False),
+    ],
+)
+def test_a_line_cut_on_a_word_that_announces_more_says_no_action(action, said):
+    from omap_synthesis.draft import display_action, says_action
+
+    rec = SimpleNamespace(action=action, score=0.9)
+    assert says_action(rec) is said
+    assert (display_action(rec) == "Action à préciser") is not said

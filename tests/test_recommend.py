@@ -1838,6 +1838,14 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
             "et qu'en plus nous finançons, acceptent de publier leurs comptes.",
             True,
         ),
+        # A sentence a subtitle ended too soon: the line is cut, or names a nominalised verb
+        # with nothing it acts on.
+        ("je propose d'investir vingt milliards sur", True),
+        ("je propose la création de", True),
+        ("je propose la création", True),
+        ("je propose la création de quatorze réacteurs nucléaires", False),
+        ("Il faut un accompagnement.", False),
+        ("Il faut discuter avec quelqu'un.", False),
     ],
 )
 def test_which_action_lines_are_vague(nlp, detector, tmp_path, said, vague):
