@@ -99,14 +99,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "source"
 
 
-def _qa_classifier(event: Event, item_id: str, after: int = 0):
+def _qa_classifier(event: Event, item_id: str, after: int = 0, headed: bool = False):
     """Label Q&A turns: questions from the audience, answers and moderation by programme people.
 
     An exchange opens at a question after other turns, unless the exchange just opened has had
     no answer yet; and at a heading, unless the exchange just opened has had neither question
     nor answer (the moderator's opening under the notes' title, then « ## Échange 1 »: one
-    exchange). Numbers follow ``after``, the last exchange of the notes of this item already
-    read.
+    exchange). In notes ``headed`` by exchange (two headings or more), only headings open
+    exchanges: a word from the floor inside one (« On va en parler ») opens none. Numbers
+    follow ``after``, the last exchange of the notes of this item already read.
     """
     people = event.programme_people
     moderators = {s.moderator.name for s in event.sessions if s.moderator}
@@ -121,7 +122,8 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0):
             kind = "reponse"
         else:
             kind = "question"
-        opens = turn.heading or (kind == "question" and state["last"] != "question")
+        asks = kind == "question" and state["last"] != "question" and not headed
+        opens = turn.heading or asks
         if opens and (state["answered"] or turn.heading and state["asked"]):
             state["exchange"] += 1
             state["answered"] = state["asked"] = False
@@ -501,7 +503,9 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
             source,
             source_id,
             talk,
-            _qa_classifier(event, talk, last_exchange[talk]),
+            _qa_classifier(
+                event, talk, last_exchange[talk], sum(bool(t.heading) for t in source.turns) > 1
+            ),
             _sentences(source),
         )
         last_exchange[talk] = max([last_exchange[talk], *(p.exchange or 0 for p in passages)])

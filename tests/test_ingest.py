@@ -553,6 +553,26 @@ def test_each_heading_of_qa_notes_opens_an_exchange_even_without_an_answer(small
     ]
 
 
+def test_in_notes_headed_by_exchange_a_word_from_the_floor_opens_no_exchange(small_event):
+    # « Merci, c'est clair » after the answer is not a new question: the notes' headings say
+    # where exchanges start.
+    (small_event / "sources" / "qr-1.md").write_text(
+        "# Questions de la salle\n\n"
+        "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
+        "Hicham Alami : Le budget de l'Agence, pour l'essentiel.\n\n"
+        "Rim Tazi (doctorante) : Merci, c'est clair.\n\n"
+        "## Échange 2\n\nOmar Sefrioui (ingénieur) : Et les communes rurales ?\n",
+        encoding="utf-8",
+    )
+    passages = [p for p in ingest_event(small_event).passages if p.talk == "qr-1"]
+    assert [(p.kind, p.exchange) for p in passages] == [
+        ("question", 1),
+        ("reponse", 1),
+        ("question", 1),
+        ("question", 2),
+    ]
+
+
 def test_a_talk_given_twice_in_two_formats_is_read_once(small_event):
     import docx
 
