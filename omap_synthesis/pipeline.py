@@ -53,9 +53,12 @@ _QUALITY_NAMES = {
 
 
 def _quality_value(value) -> str | int:
+    """« 0,030 », « −0,030 » (a minus sign, as in « de −1 à 1 »), or « non mesurée »."""
     if value is None:
         return "non mesurée"
-    return f"{value:.3f}".replace(".", ",") if isinstance(value, float) else value
+    if not isinstance(value, float):
+        return value
+    return f"{value:.3f}".replace(".", ",").replace("-", "\u2212")
 
 
 EDITS_FILE = "lecture.yaml"

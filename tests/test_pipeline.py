@@ -1142,3 +1142,11 @@ def test_the_report_says_when_a_theme_holds_most_passages(outputs):
         in (view.themes[0]["recurrence"])
     )
     assert "regroupe" not in view.themes[1]["recurrence"]
+
+
+def test_a_negative_measure_of_the_report_has_a_minus_sign():
+    from omap_synthesis.pipeline import _quality_value
+
+    assert _quality_value(-0.03) == "\u22120,030"
+    assert _quality_value(0.5) == "0,500"
+    assert _quality_value(None) == "non mesurée" and _quality_value(12) == 12
