@@ -516,7 +516,8 @@ def build_view(
         {
             "name": r.name,
             "format": r.format,
-            "talk": r.talk or "",
+            # The sequence as the report names it elsewhere (« Conf 3 »), not its id.
+            "talk": item.display if (item := event.item(r.talk or "")) else r.talk or "",
             "passages": r.passages,
             "words": r.words,
             "state": " ; ".join(filter(None, (r.state, set_aside.get(r.name)))),

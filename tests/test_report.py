@@ -178,3 +178,16 @@ def test_an_unnamed_voice_is_one_person_of_its_sequence_in_the_words_chart():
         AMINA,
         "personne non nommée (Conf 6)",
     ]
+
+
+def test_the_table_of_sources_names_each_sequence_as_the_report_does():
+    from omap_synthesis.models import SourceReport
+    from omap_synthesis.report import build_view
+
+    inputs = _inputs([("conf-3", AMINA, "Il faut partager les registres.", 0.9)])
+    accounting = [
+        SourceReport("conf-3.vtt", "webvtt", "conf-3", 1, 5),
+        SourceReport("notes.txt", "texte", None, status="ignoré", reason="séquence inconnue"),
+    ]
+    view = build_view(inputs, accounting, {}, [], {})
+    assert [s["talk"] for s in view.sources] == ["Conf 3", ""]
