@@ -630,7 +630,7 @@ def test_the_rapporteur_is_told_which_transcripts_had_no_punctuation(items, said
 def test_the_count_of_an_objectives_recommendations_says_how_many_are_read(words, said):
     from omap_synthesis.draft import build_draft
     from omap_synthesis.render import draft_markdown
-    from tests.grammar import grammar_errors, prose
+    from tests.grammar import grammar_errors
 
     inputs = _inputs(
         [
