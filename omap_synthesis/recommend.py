@@ -876,7 +876,13 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     span = detection.sentence.span
     # « c'est ce qu'on appelle la double peine, donc nous voulons la supprimer »: the line is
     # the proposal's, not the thing named's; a sentence that only names something is vague.
-    cue = next((c for c in detection.cues if not names_a_thing(span.doc, c)), detection.cues[0])
+    usable = [c for c in detection.cues if not names_a_thing(span.doc, c)]
+    cue = usable[0] if usable else detection.cues[0]
+    after = sorted((c for c in usable if c.trigger > cue.trigger), key=lambda c: c.trigger)
+    if cue.negated and after and not after[0].negated:
+        # « il ne faut pas promettre, il faut … faire une évaluation stricte des besoins »: what
+        # is refused sets off the proposal right after it; the line is the proposal's.
+        cue = after[0]
     head = span.doc[cue.head]
     # What the speaker sets aside is not what the action is about (see _rejects).
     aside = _rejected_alternative(span, head)
@@ -1066,6 +1072,14 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
         return True
     provided = action.casefold().split()[:1] == [lexicon_support_verb()]
+    rest = re.findall(r"\w+", action.casefold())[1:]
+    if provided and rest:
+        # « on a besoin d'égoutier » read « Prévoir d'égoutier » or « Prévoir égoutier »: a
+        # noun without its article (« Prévoir de nouvelles équipes », « Prévoir de la
+        # fermeté » have theirs).
+        bare = rest[1] if rest[0] in {"de", "d"} and len(rest) > 1 else rest[0]
+        if any(t.lower_ == bare and t.pos_ == "NOUN" for t in head.sent):
+            return True
     if provided and any(
         c.dep_ == "mark" and c.lower_ in {"que", "qu'", "qu’"} for c in head.children
     ):

@@ -2678,6 +2678,40 @@ def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action
 @pytest.mark.parametrize(
     ("said", "action", "vague"),
     [
+        # What is refused sets off the proposal right after it: the line is the proposal's.
+        (
+            "Je dis, il ne faut pas promettre, il faut, quand on est au pouvoir, faire une "
+            "évaluation stricte des besoins.",
+            "Faire une évaluation stricte des besoins",
+            False,
+        ),
+        (
+            "Il ne faut pas multiplier les portails, il faut concentrer l'effort sur les "
+            "registres de base.",
+            "Concentrer l'effort sur les registres de base",
+            False,
+        ),
+        # A refusal alone, or followed by another refusal, is the line.
+        (
+            "Il ne faut pas lancer cent projets en parallèle.",
+            "Ne pas lancer cent projets en parallèle",
+            False,
+        ),
+        # A need read as a thing to provide, without its article.
+        ("Si, je pense qu'on a besoin d'égoutier et de gens qui font ce métier.", None, True),
+        ("Si, je pense qu'on a besoin d'égoûtier et de gens qui font ce métier.", None, True),
+        ("Il faudra donc de nouvelles équipes.", "Prévoir de nouvelles équipes", False),
+    ],
+)
+def test_which_cue_of_a_sentence_makes_the_line(nlp, detector, tmp_path, said, action, vague):
+    candidate = _candidate_of(nlp, detector, tmp_path, said)
+    assert candidate.action == action or action is None
+    assert candidate.vague is vague
+
+
+@pytest.mark.parametrize(
+    ("said", "action", "vague"),
+    [
         # A word with an article of its own is a noun, whatever the parser made of it: the
         # line keeps it (not « Prévoir de première nécessité »).
         (
