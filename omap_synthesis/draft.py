@@ -800,6 +800,14 @@ def facts(inputs: DraftInputs) -> str:
     return "\n".join(p for p in parts if p)
 
 
+# A statement that asks for assent (« …, d'accord ? », « …, non ? »): no question asked.
+_TAG_QUESTION = re.compile(
+    r",\s*(?:d['’]accord|non|hein|n['’]est-ce pas|vous voyez|tu vois|pas vrai|oui|ok|okay)"
+    r"\s*\?$",
+    re.I,
+)
+
+
 class DraftBuilder:
     """Assemble the sections of the rapporteur's text from the analysed evidence."""
 
@@ -833,7 +841,8 @@ class DraftBuilder:
         is where the quotation starts in the source (``References.ref``)."""
         ref = self.refs.ref(passage_id, at)
         speaker = self.refs.subject(self.by_id[passage_id])
-        if lead is None and excerpt.rstrip(" .…[]»\u00a0").endswith("?"):
+        said = excerpt.rstrip(" .…[]»\u00a0")
+        if lead is None and said.endswith("?") and not _TAG_QUESTION.search(said):
             lead = "a demandé"
         verb = lead or _VERBS[self._verb % len(_VERBS)]
         self._verb += 1

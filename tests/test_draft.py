@@ -963,3 +963,22 @@ def test_a_line_cut_on_a_word_that_announces_more_says_no_action(action, said):
     rec = SimpleNamespace(action=action, score=0.9)
     assert says_action(rec) is said
     assert (display_action(rec) == "Action à préciser") is not said
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("Qui finance les projets communs ?", True),
+        ("Et les communes rurales, qui les équipe ?", True),
+        # A statement that asks for assent asks no question.
+        ("C'est le cas de ma mère, qui a commencé à seize ans, d'accord ?", False),
+        ("Les registres sont partagés depuis 2019, non ?", False),
+        ("Vous le savez bien, n'est-ce pas ?", False),
+    ],
+)
+def test_only_a_question_is_quoted_as_asked(said, asked):
+    from omap_synthesis.draft import DraftBuilder
+
+    inputs = _inputs([("conf-1", AMINA, said, 0.9)])
+    cited = DraftBuilder(inputs).cite("p0", said).text
+    assert (" a demandé\u00a0:" in cited) is asked
