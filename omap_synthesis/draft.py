@@ -43,14 +43,6 @@ NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
 _UNNAMED = re.compile(r"^(SPEAKER_\d+|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
-
-
-def names_nobody(label: str, event: Event) -> bool:
-    """A speaker label that names nobody: none, or a transcript's « SPEAKER_00 », « P2 » that
-    the programme does not give as a person's name (a moderator listed as « P2 »)."""
-    return not label or bool(_UNNAMED.match(label)) and label not in event.programme_people
-
-
 # The tool's own words before the actor of a recommendation: a fact of the text, which the
 # recogniser may take for a name.
 ACTOR_LEAD = "Acteur désigné"
@@ -168,6 +160,12 @@ def slot(start: str, end: str) -> str:
     if not start:
         return ""
     return f"{fmt(start)}–{fmt(end)}" if end else fmt(start)
+
+
+def names_nobody(label: str, event: Event) -> bool:
+    """A speaker label that names nobody: none, or a transcript's « SPEAKER_00 », « P2 » that
+    the programme does not give as a person's name (a moderator listed as « P2 »)."""
+    return not label or bool(_UNNAMED.match(label)) and label not in event.programme_people
 
 
 class References:
@@ -499,6 +497,12 @@ def of(name: str) -> str:
     first, second = (letters + ["", ""])[:2]
     vowel = first in set("aeiouh") or (first == "y" and second not in set("aeiouy"))
     return f"d'{name}" if vowel else f"de {name}"
+
+
+def _of_named(name: str) -> str:
+    """« d'*Ouverture officielle* », « de *Conf 7* »: a sequence's name in italics, elided
+    before."""
+    return f"{of(name)[: -len(name)]}*{name}*"
 
 
 def join_words(names: list[str]) -> str:
@@ -1397,8 +1401,7 @@ class DraftBuilder:
         said, masculine = [], False
         for (talk, language, whole), n in sorted(self.inputs.other_languages.items()):
             item = self.inputs.event.item(talk)
-            # « d'*Ouverture officielle* », « de *Conf 7* »: the name in italics, elided before.
-            place = f" {of(item.display)[: -len(item.display)]}*{item.display}*" if item else ""
+            place = f" {_of_named(item.display)}" if item else ""
             count = "un passage" if n == 1 else f"{number(n)} passages"
             if whole:
                 said.append(f"{count} en {language}{place}")
@@ -1418,7 +1421,7 @@ class DraftBuilder:
     def _unpunctuated(self) -> str:
         """« La transcription de *Conf 7* n'a pas de ponctuation : … à vérifier. »"""
         names = [
-            f"{of(item.display)[: -len(item.display)]}*{item.display}*"
+            _of_named(item.display)
             for item in map(self.inputs.event.item, self.inputs.unpunctuated_items)
             if item is not None
         ]
