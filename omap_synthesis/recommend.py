@@ -1071,14 +1071,14 @@ def _vague(head, cue: Cue, action: str) -> bool:
         return True
     if _lost_restriction(head, action) or _said_of_a_place(head.doc[cue.trigger]):
         return True
-    provided = action.casefold().split()[:1] == [lexicon_support_verb()]
-    rest = re.findall(r"\w+", action.casefold())[1:]
-    if provided and rest:
+    said = re.findall(r"\w+'?", action.casefold().replace("’", "'"))
+    provided = said[:1] == [lexicon_support_verb()]
+    if provided and len(said) > 1:
         # « on a besoin d'égoutier » read « Prévoir d'égoutier » or « Prévoir égoutier »: a
         # noun without its article (« Prévoir de nouvelles équipes », « Prévoir de la
         # fermeté » have theirs).
-        bare = rest[1] if rest[0] in {"de", "d"} and len(rest) > 1 else rest[0]
-        if any(t.lower_ == bare and t.pos_ == "NOUN" for t in head.sent):
+        noun = said[2] if said[1] in {"de", "d'"} and len(said) > 2 else said[1]
+        if any(t.lower_ == noun and t.pos_ == "NOUN" for t in head.sent):
             return True
     if provided and any(
         c.dep_ == "mark" and c.lower_ in {"que", "qu'", "qu’"} for c in head.children
@@ -1089,8 +1089,7 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if head.pos_ in {"NOUN", "PROPN"}:
         # « Prévoir des réformes », « Prévoir des zones »: things of a kind, which nobody
         # could provide as said.
-        said = re.findall(r"\w+'?", action.casefold().replace("’", "'"))
-        provides = len(said) == 3 and said[0] == lexicon_support_verb()
+        provides = provided and len(said) == 3
         # « Prévoir la création », « Prévoir la réduction »: a nominalised verb with nothing it
         # acts on (the sentence ended before it, as a subtitle ends); « Prévoir un
         # accompagnement » says what to provide.
