@@ -471,5 +471,9 @@ def _quality(model, analysed, themes=()) -> dict:
         "coherence_npmi": rounded(np.mean(coherences)) if coherences else None,
         "largest_share": rounded(max(sizes) / sum(sizes)) if sizes else None,
         "k_scores": {str(k): rounded(v) for k, v in (model.scores_ if model else {}).items()},
+        # Measured down the silhouette order until a stable k is found (ThemeModel.fit).
+        "k_stabilities": {
+            str(k): rounded(v) for k, v in (model.stabilities_ if model else {}).items()
+        },
         "unassigned": int((model.labels_ < 0).sum()) if model is not None else len(analysed),
     }

@@ -264,6 +264,8 @@ def test_quality_panel(corpus):
     assert -1 <= quality["silhouette"] <= 1 and -1 <= quality["coherence_npmi"] <= 1
     assert 0.8 <= quality["stability_ari"] <= 1
     assert quality["k_choice"] == "silhouette et stabilité" and "2" in quality["k_scores"]
+    # The stability of the k chosen is among those measured for the choice.
+    assert quality["k_stabilities"][str(quality["n_themes"])] == quality["stability_ari"]
 
 
 @pytest.mark.parametrize("as_mapping", [True, False])
