@@ -569,13 +569,18 @@ def split_actor(action: str) -> tuple[str, str | None]:
 
 def quotable(text: str) -> bool:
     """A sentence can be quoted whole in the synthesis: not too short or long, no quotation
-    inside it, no « euh » to read out."""
+    inside it, no « euh » to read out, and a sentence, not a fragment: it neither opens in
+    lower case nor stops without a final mark (a subtitle of a transcript without punctuation,
+    « médecins et l'ensemble des soignants … revalorisé les »); « […] » marks a cut made on
+    purpose."""
     low, high = QUOTE_WORDS
     return (
         low <= count_words(text) <= high
         and "«" not in text
         and "»" not in text
         and not hesitates(text)
+        and not text[:1].islower()
+        and text.rstrip()[-1:] in set(".!?…]")
     )
 
 

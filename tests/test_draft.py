@@ -982,3 +982,22 @@ def test_only_a_question_is_quoted_as_asked(said, asked):
     inputs = _inputs([("conf-1", AMINA, said, 0.9)])
     cited = DraftBuilder(inputs).cite("p0", said).text
     assert (" a demandé\u00a0:" in cited) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Les mairies rurales attendent toujours un bon réseau.", True),
+        ("[…] les mairies rurales attendent toujours un bon réseau […]", True),
+        # A subtitle of a transcript without punctuation is a fragment, not a sentence.
+        (
+            "médecins et l'ensemble des soignants nous avons pris des mesures et revalorisé les",
+            False,
+        ),
+        ("Les mairies rurales attendent toujours un bon réseau et les", False),
+    ],
+)
+def test_a_fragment_is_not_quoted_whole(text, said):
+    from omap_synthesis.draft import quotable
+
+    assert quotable(text) is said
