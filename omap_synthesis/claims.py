@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from omap_synthesis.french import lemma, resource
 from omap_synthesis.models import Passage, SummarySentence
+from omap_synthesis.terms import resources as tag_resources
 
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "NUM", "ADJ"})
 # From a predicate to what it says: arguments, complements, modifiers, coordinated predicates.
@@ -228,6 +229,21 @@ def _content_word(token: Token) -> bool:
     )
 
 
+def _spans(passages: Iterable[Passage], docs: dict[str, Doc], sentences):
+    """Each of ``sentences`` with its span in the parse of its passage (``None`` when its
+    passage or parse is not given)."""
+    by_id = {p.id: p for p in passages}
+    for s in sentences:
+        passage, doc = by_id.get(s.passage_id), docs.get(s.passage_id)
+        if passage is None or doc is None:
+            yield s, None
+            continue
+        start, end = (
+            passage.text_to_clean(i - passage.start_char) for i in (s.start_char, s.end_char)
+        )
+        yield s, doc.char_span(start, end, alignment_mode="expand")
+
+
 def claimless(
     passages: Iterable[Passage], docs: dict[str, Doc], sentences: Iterable[SummarySentence]
 ) -> frozenset[tuple[str, int]]:
@@ -236,16 +252,31 @@ def claimless(
 
     ``docs`` holds the parse of each passage's ``clean`` text; nothing is parsed again.
     """
-    by_id = {p.id: p for p in passages}
-    found = set()
-    for s in sentences:
-        passage, doc = by_id.get(s.passage_id), docs.get(s.passage_id)
-        if passage is None or doc is None:
-            continue
-        start, end = (
-            passage.text_to_clean(i - passage.start_char) for i in (s.start_char, s.end_char)
-        )
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and not says_something(span):
-            found.add((s.passage_id, s.start_char))
-    return frozenset(found)
+    return frozenset(
+        (s.passage_id, s.start_char)
+        for s, span in _spans(passages, docs, sentences)
+        if span is not None and not says_something(span)
+    )
+
+
+def ceremonial(sent: Span) -> bool:
+    """« Monsieur le Directeur général …, chers étudiants… Alors, permettez-moi … de vous
+    souhaiter la bienvenue »: a sentence that opens on an address (``session.address`` of
+    tag.yaml) and welcomes, greets or thanks (``courtesy``) says nothing of the subject."""
+    words = [t for t in sent if t.is_alpha]
+    courtesy = _lexicon()["courtesy"]
+    return (
+        bool(words)
+        and words[0].lower_ in tag_resources()["session"]["address"]
+        and any(t.lower_ in courtesy or t.lemma_.lower() in courtesy for t in words)
+    )
+
+
+def without_ceremony(
+    passages: Iterable[Passage], docs: dict[str, Doc], sentences: Iterable[SummarySentence]
+) -> list[SummarySentence]:
+    """``sentences`` less the ceremonial ones (:func:`ceremonial`): a summary of the opening
+    does not begin with the speaker's greetings."""
+    return [
+        s for s, span in _spans(passages, docs, sentences) if span is None or not ceremonial(span)
+    ]

@@ -239,9 +239,11 @@ def _tag(passages, docs, codebook, event, model):
 
 
 def _summary(passages, docs):
+    from omap_synthesis.claims import without_ceremony
     from omap_synthesis.summarize import summarize
 
-    return summarize(passages, docs)
+    # The greetings of an opening are not what the talk brought (report, reading at 15:05).
+    return without_ceremony(passages, docs, summarize(passages, docs))
 
 
 def _themes(passages, docs, taggings, event):

@@ -77,3 +77,36 @@ def test_claimless_finds_summary_sentences_in_the_cleaned_parse(nlp):
         SummarySentence(text[second:], "p1", "Amina Idrissi", 100 + second, 100 + len(text), 0.8),
     ]
     assert claimless([passage], {"p1": nlp(clean)}, sentences) == {("p1", 100)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ceremony"),
+    [
+        (
+            "Monsieur le Directeur général, chers collègues, chers étudiants… Alors, permettez-moi "
+            "d'abord, au nom de l'Observatoire, de vous souhaiter la bienvenue ici, au Centre de "
+            "conférences de Hay Ryad.",
+            True,
+        ),
+        ("Mesdames et messieurs, merci d'être venus si nombreux ce matin.", True),
+        # An address that goes on with the subject is not ceremony.
+        ("Madame la ministre, les registres ne sont toujours pas partagés.", False),
+        ("Je vous remercie de cette question sur les registres.", False),
+    ],
+)
+def test_greetings_that_open_on_an_address_are_left_out_of_a_summary(nlp, sentence, ceremony):
+    from omap_synthesis.claims import without_ceremony
+
+    passage = Passage(
+        "p1",
+        "ouverture.txt",
+        "ouverture",
+        "Abdellah Mernissi",
+        sentence,
+        sentence,
+        0,
+        len(sentence),
+    )
+    said = SummarySentence(sentence, "p1", "Abdellah Mernissi", 0, len(sentence), 0.9)
+    kept = without_ceremony([passage], {"p1": nlp(sentence)}, [said])
+    assert kept == ([] if ceremony else [said])
