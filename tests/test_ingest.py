@@ -533,44 +533,35 @@ def test_a_chair_listed_among_a_talks_speakers_speaks_in_it():
     assert event.person_in("Jacques Chirac", None) == Person("Jacques Chirac")
 
 
-def test_each_heading_of_qa_notes_opens_an_exchange_even_without_an_answer(small_event):
-    # The moderator's opening under the title stays in the first exchange; the headed
-    # questions that nobody answered are two exchanges, not one.
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        # The moderator's opening under the title stays in the first exchange; the headed
+        # questions that nobody answered are two exchanges, not one.
+        (
+            "Youssef Kettani : Nous prenons vos questions, brièvement.\n\n"
+            "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
+            "Youssef Kettani : Nous y reviendrons plus tard.\n\n",
+            [("moderation", 1), ("question", 1), ("moderation", 1), ("question", 2)],
+        ),
+        # « Merci, c'est clair » after the answer is no new question: the headings say where
+        # exchanges start.
+        (
+            "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
+            "Hicham Alami : Le budget de l'Agence, pour l'essentiel.\n\n"
+            "Rim Tazi (doctorante) : Merci, c'est clair.\n\n",
+            [("question", 1), ("reponse", 1), ("question", 1), ("question", 2)],
+        ),
+    ],
+)
+def test_the_headings_of_qa_notes_open_the_exchanges(small_event, notes, expected):
     (small_event / "sources" / "qr-1.md").write_text(
-        "# Questions de la salle\n\n"
-        "Youssef Kettani : Nous prenons vos questions, brièvement.\n\n"
-        "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
-        "Youssef Kettani : Nous y reviendrons plus tard.\n\n"
+        f"# Questions de la salle\n\n{notes}"
         "## Échange 2\n\nOmar Sefrioui (ingénieur) : Et les communes rurales ?\n",
         encoding="utf-8",
     )
     passages = [p for p in ingest_event(small_event).passages if p.talk == "qr-1"]
-    assert [(p.kind, p.exchange) for p in passages] == [
-        ("moderation", 1),
-        ("question", 1),
-        ("moderation", 1),
-        ("question", 2),
-    ]
-
-
-def test_in_notes_headed_by_exchange_a_word_from_the_floor_opens_no_exchange(small_event):
-    # « Merci, c'est clair » after the answer is not a new question: the notes' headings say
-    # where exchanges start.
-    (small_event / "sources" / "qr-1.md").write_text(
-        "# Questions de la salle\n\n"
-        "## Échange 1\n\nRim Tazi (doctorante) : Qui finance le cloud de l'État ?\n\n"
-        "Hicham Alami : Le budget de l'Agence, pour l'essentiel.\n\n"
-        "Rim Tazi (doctorante) : Merci, c'est clair.\n\n"
-        "## Échange 2\n\nOmar Sefrioui (ingénieur) : Et les communes rurales ?\n",
-        encoding="utf-8",
-    )
-    passages = [p for p in ingest_event(small_event).passages if p.talk == "qr-1"]
-    assert [(p.kind, p.exchange) for p in passages] == [
-        ("question", 1),
-        ("reponse", 1),
-        ("question", 1),
-        ("question", 2),
-    ]
+    assert [(p.kind, p.exchange) for p in passages] == expected
 
 
 def test_a_talk_given_twice_in_two_formats_is_read_once(small_event):
