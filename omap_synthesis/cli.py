@@ -162,9 +162,9 @@ def _say_languages(ingested: Ingested, docs, what: str) -> None:
 
 
 def _accounting(ingested: Ingested, console: Console) -> None:
-    """The table of the files met (on the standard output), and each file ignored or read in
-    part named on the error output too, in full (the table may cut a name to fit a narrow
-    terminal)."""
+    """The table of the files met (on the standard output), and each file ignored, read in
+    part or read without punctuation named on the error output too, in full (the table may cut
+    a name to fit a narrow terminal)."""
     table = Table(title="Sources lues", title_justify="left")
     for col in ("fichier", "format", "intervention", "passages", "mots", "état"):
         table.add_column(
@@ -189,7 +189,7 @@ def _accounting(ingested: Ingested, console: Console) -> None:
     for item in ingested.missing_items():
         console.print(f"Aucune source pour « {item} ».", highlight=False)
     for r in ingested.reports:
-        if r.status != "lu" or r.reason:
+        if r.status != "lu" or r.reason or r.unpunctuated:
             err.print(f"{r.name} : {r.describe()}.", highlight=False, markup=False)
 
 

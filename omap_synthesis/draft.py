@@ -1438,8 +1438,8 @@ class DraftBuilder:
         )
         return (
             f"{subject} pas de ponctuation{NBSP}: {'ses' if one else 'leurs'} phrases s'arrêtent "
-            "à chaque sous-titre ou segment, et les recommandations et citations qui en viennent "
-            "sont à vérifier."
+            "à chaque sous-titre, segment ou ligne, et les recommandations et citations qui en "
+            "viennent sont à vérifier."
         )
 
     def _disagreements(self) -> list[DraftSentence]:

@@ -36,6 +36,25 @@ def test_ingest_names_a_file_set_aside_on_stderr_in_full(sample_event, tmp_path)
     assert f"{name} : ignoré : fichier vide." in result.stderr
 
 
+def test_ingest_names_a_transcript_without_punctuation_on_stderr(sample_event, tmp_path):
+    event = tmp_path / "event"
+    shutil.copytree(sample_event, event)
+    words = "il faut que les communes puissent mutualiser leurs services numériques".split()
+    cues = [
+        f"{k + 1}\n00:00:{2 * k:02d},000 --> 00:00:{2 * k + 2:02d},000\n{' '.join(words)}\n"
+        for k in range(8)
+    ]
+    (event / "sources" / "conf-2.srt").write_text("\n".join(cues), encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(event), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        "conf-2.srt : lu (remarque : transcription sans ponctuation (aucun signe en 80 mots)"
+        in said
+    )
+    assert "conf-1.txt" not in said
+
+
 def test_ingest_bad_event_is_a_clear_error(tmp_path):
     (tmp_path / "event.yaml").write_text("id: [\n")
     result = runner.invoke(app, ["ingest", str(tmp_path)])

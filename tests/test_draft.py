@@ -595,8 +595,8 @@ def test_an_objective_whose_sentences_are_all_read_as_recommendations_says_so():
         (
             ["conf-7"],
             "La transcription de *Conf 7* n’a pas de ponctuation : ses phrases s’arrêtent à "
-            "chaque sous-titre ou segment, et les recommandations et citations qui en viennent "
-            "sont à vérifier.",
+            "chaque sous-titre, segment ou ligne, et les recommandations et citations qui en "
+            "viennent sont à vérifier.",
         ),
         (
             ["ouverture", "conf-7"],
