@@ -23,6 +23,7 @@ from omap_synthesis.check import ELIDED
 from omap_synthesis.clean import hesitates
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
+from omap_synthesis.ingest import DIARISED
 from omap_synthesis.models import (
     Codebook,
     DraftSentence,
@@ -41,7 +42,9 @@ log = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
-_UNNAMED = re.compile(r"^(SPEAKER_\d+|P\d+|inconnu.*)$", re.I)
+# Labels that name nobody: a diarisation tool's (« SPEAKER_00 », « Locuteur 2 »), « P2 »,
+# « inconnu ».
+_UNNAMED = re.compile(rf"^(?:{DIARISED.pattern}|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
 # The tool's own words before the actor of a recommendation: a fact of the text, which the
 # recogniser may take for a name.

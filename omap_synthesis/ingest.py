@@ -217,7 +217,7 @@ def _programme_names(source: SourceText, event: Event, talk: str | None = None) 
 
 
 # The labels a diarisation tool gives voices it cannot name (« SPEAKER_00 », « Locuteur 2 »).
-_DIARISED = re.compile(
+DIARISED = re.compile(
     r"(?:speaker|spk|locut(?:eur|rice)|intervenant(?:e)?|orat(?:eur|rice)|voix|voice)[ _-]?\d{1,3}",
     re.IGNORECASE,
 )
@@ -239,7 +239,7 @@ def _fill_single_speaker(source: SourceText, event: Event, talk: str) -> SourceT
     name = item.speakers[0].name
     words: Counter = Counter()
     for t in source.turns:
-        if t.speaker and _DIARISED.fullmatch(t.speaker):
+        if t.speaker and DIARISED.fullmatch(t.speaker):
             words[t.speaker] += count_words(source.text[t.start_char : t.end_char])
     voice, said = words.most_common(1)[0] if words else (None, 0)
     if said < DOMINANT_VOICE * words.total() or any(t.speaker == name for t in source.turns):

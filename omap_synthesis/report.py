@@ -164,14 +164,14 @@ def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict
 
 def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
     """Talk, public speaker name and words of each passage (the data of the first figures). A
-    label that names nobody (« P1 », « SPEAKER_00 ») is one voice of its sequence, not one
-    person across the day: « P1 (Conf 2) »."""
+    label that names nobody (« P1 », « SPEAKER_00 », « Locuteur 2 ») is one voice of its
+    sequence, not one person across the day: « P1 — Conf 2 »."""
 
     def speaker(p) -> str:
         name = pseudonymiser.speaker(p.speaker) or "personne non nommée"
         if names_nobody(p.speaker or "", event) and not pseudonymiser.is_audience(p.speaker):
             item = event.item(p.talk)
-            return f"{name} ({item.display if item else p.source})"
+            return f"{name} — {item.display if item else p.source}"
         return name
 
     return pd.DataFrame(

@@ -160,23 +160,24 @@ def test_the_report_is_titled_after_the_event(title, heading):
 
 
 def test_an_unnamed_voice_is_one_person_of_its_sequence_in_the_words_chart():
-    """« P1 » of two sequences are two voices, not one person who spoke all day."""
+    """« P1 » of two sequences are two voices, not one person who spoke all day; so is a
+    diarisation tool's « Locuteur 2 »."""
     from omap_synthesis.report import words_frame
 
     inputs = _inputs(
         [
             ("conf-1", "P1", "Bonsoir, nous parlons ce soir des retraites.", 0.5),
-            ("conf-6", "P1", "Vous avez une minute pour conclure.", 0.5),
+            ("qr-1", "Locuteur 2", "Vous avez une minute pour conclure.", 0.5),
             ("conf-6", AMINA, "Il faut partager les registres.", 0.9),
             ("conf-6", "", "Applaudissements nourris dans la salle.", 0.1),
         ]
     )
     frame = words_frame(inputs.passages, inputs.pseudonymiser, inputs.event)
     assert list(frame["speaker"]) == [
-        "P1 (Conf 1)",
-        "P1 (Conf 6)",
+        "P1 — Conf 1",
+        "Locuteur 2 — Questions/Réponses (session 1)",
         AMINA,
-        "personne non nommée (Conf 6)",
+        "personne non nommée — Conf 6",
     ]
 
 
