@@ -129,3 +129,23 @@ def test_the_speaker_of_a_cited_passage_may_be_named(nlp):
         _s(sentence.text, pids=("p2",)), PASSAGES, FACTS, REFS, nlp, speakers=speakers
     )
     assert any("Karima Ouazzani" in p.reason for p in elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("name", "faithful"),
+    [
+        # The recogniser ran a sequence's name over the colon: each part is found.
+        ("Direction du budget : budget", True),
+        ("Direction du budget : Rabat", False),
+    ],
+)
+def test_a_name_run_over_a_colon_is_checked_part_by_part(name, faithful):
+    sentence = DraftSentence(
+        "Un thème est revenu dans les séquences Conf 2 et Le cas de la Direction du budget : "
+        "budget, difficulté et digitale.",
+        ("p1",),
+    )
+    passages = {"p1": "Le budget est l'exercice le plus interministériel qui soit."}
+    facts = "Conf 2\nLe cas de la Direction du budget"
+    problems = check_sentence(sentence, passages, facts, {}, entities=((name, "ORG", True),))
+    assert (problems == []) is faithful
