@@ -465,7 +465,20 @@ _EVENT_NOUNS = {
     "webinaire": "du",
     "université": "de l'",
     "école": "de l'",
+    "sommet": "du",
+    "salon": "du",
+    "hackathon": "du",
+    "semaine": "de la",
+    "printemps": "du",
+    "états": "des",
+    "conférence-débat": "de la",
+    "session": "de la",
+    "édition": "de l'",
 }
+# An ordinal before the noun (« 3e Forum … », « Deuxièmes Rencontres … »).
+_ORDINAL = re.compile(
+    r"^(?:\d+(?:e|er|re|ème|èmes|es)|premi(?:er|ère|ers|ères)|\w+ièmes?)\s+", re.I
+)
 
 
 def of_event(title: str) -> str | None:
@@ -474,8 +487,11 @@ def of_event(title: str) -> str | None:
     that names a subject (« L'interministérialité digitale »)."""
     # « Les Rencontres de … », « L'Atelier … »: the title's own article gives way to « de ».
     bare = re.sub(r"^(?:les?|la)\s+|^l['’]", "", title, flags=re.I)
-    words = bare.split(maxsplit=1)
+    words = _ORDINAL.sub("", bare).split(maxsplit=1)
     article = _EVENT_NOUNS.get(words[0].lower()) if words else None
+    if article == "de l'" and words[0] != bare.split(maxsplit=1)[0]:
+        # « du *3e atelier* », « de la *2e édition* »: an ordinal opens on a consonant.
+        article = "du" if words[0].lower() == "atelier" else "de la"
     if article is None:
         return None
     space = "" if article.endswith("'") else " "

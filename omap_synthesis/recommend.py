@@ -1531,9 +1531,10 @@ def backed_proposal(sent: Span) -> Token | None:
         verb = next((c for c in said.children if c.dep_ == "cop"), said)
         if is_negated(token) or is_past(verb) or verb.lower_.endswith(_NOT_PRESENT):
             continue
-        # « …, mais … », « … si le financement était assuré »: a backing with a reserve.
+        # « …, mais … », « …, sauf que … », « … si le financement était assuré »: a backing
+        # with a reserve.
         if any(
-            t.lower_ == "mais" or (t.lower_ in {"si", "s'", "s’"} and t.pos_ == "SCONJ")
+            t.lower_ in {"mais", "sauf"} or (t.lower_ in {"si", "s'", "s’"} and t.pos_ == "SCONJ")
             for t in sent
             if t.i > token.i
         ):

@@ -813,6 +813,11 @@ GUICHET = (
         ),
         ("Les Rencontres du numérique", "au terme des *Rencontres du numérique* du 20"),
         ("L'Atelier des données", "au terme de l’*Atelier des données* du 20"),
+        # An ordinal before the kind of event, which then takes the article of a consonant.
+        ("Troisième Forum de l'administration électronique", "au terme du *Troisième Forum"),
+        ("Deuxième édition des Rencontres de l'OMAP", "au terme de la *Deuxième édition des"),
+        ("Deuxièmes Assises de la simplification", "au terme des *Deuxièmes Assises de la"),
+        ("Le Printemps du numérique public", "au terme du *Printemps du numérique public* du"),
     ],
 )
 def test_the_opening_names_the_event_by_its_title_and_passes_the_gate(nlp, title, said):

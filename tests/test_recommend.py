@@ -2844,6 +2844,7 @@ def test_backing_is_in_the_json_of_recommend(tmp_path):
         ("Je soutiendrais cette idée si le financement était assuré.", []),
         ("Je soutenais cette proposition au départ.", []),
         ("Je soutiens totalement cette proposition, mais elle est irréaliste.", []),
+        ("Je soutiens cette proposition, sauf qu'aucun ministère n'a les profils.", []),
         ("On pourrait dire que je soutiens cette proposition.", []),
         ("Le ministre m'a dit hier : « je soutiens totalement cette proposition ».", []),
         # « ne pouvoir que » backs; « ne pas pouvoir », or its conditional with a reserve, not.
