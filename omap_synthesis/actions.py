@@ -132,6 +132,12 @@ def nominal_verb(word: str) -> str:
     return _lexicon()["nominalisations"].get((word,), word)
 
 
+def multiword_verbs() -> frozenset[str]:
+    """The verbs of several words of the nominalisation lexicon (« mettre en place »): a line
+    that says one alone says no action."""
+    return frozenset(v for v in _lexicon()["nominalisations"].values() if " " in v)
+
+
 def lexicon_support_verb() -> str:
     """The verb an action line gets when the proposal names a thing (« prévoir »)."""
     return _lexicon()["support_verb"]

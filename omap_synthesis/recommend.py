@@ -26,6 +26,7 @@ from omap_synthesis.actions import (
     clitic_antecedent,
     is_needed,
     lexicon_support_verb,
+    multiword_verbs,
     named_thing,
     names_a_thing,
     needed_action,
@@ -1064,6 +1065,8 @@ def _vague(head, cue: Cue, action: str) -> bool:
     words = count_words(action)
     if words < 2 or open_ended(action) or (cue.kind == "model" and head.i == cue.trigger):
         return True
+    if " ".join(action.casefold().split()) in multiword_verbs():
+        return True  # « Mettre en place », with nothing put in place
     # « je propose d'investir vingt milliards sur »: the sentence itself stops on a word that
     # announces more (a subtitle ended it), whatever the line kept.
     last = head.sent[-1]

@@ -1845,6 +1845,9 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
         ("je propose la création", True),
         ("je propose la création de quatorze réacteurs nucléaires", False),
         ("Il faut un accompagnement.", False),
+        # A verb of several words with nothing it acts on.
+        ("Il faut mettre en place.", True),
+        ("Il faut mettre en place un guichet unique.", False),
         ("Il faut discuter avec quelqu'un.", False),
     ],
 )
