@@ -274,7 +274,12 @@ def action_line(doc: Doc, cue: Cue) -> str:
             and not _said_where(head)
             and any(t.pos_ in {"NOUN", "PROPN"} for t in following)
         ):
-            words = [_cased(t) for t in following if t.lower_ not in _lexicon()["dropped"]]
+            inside = _dropped_tokens(head.sent)  # « tout de suite »: all three words
+            words = [
+                _cased(t)
+                for t in following
+                if t.lower_ not in _lexicon()["dropped"] and t.i not in inside
+            ]
             words = [w for k, w in enumerate(words) if not (k and w == "," == words[k - 1])]
             while words and words[-1] in _PUNCT_END:
                 words.pop()

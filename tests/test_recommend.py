@@ -654,6 +654,12 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut tout de suite augmenter les salaires des infirmières.",
             "Augmenter les salaires des infirmières",
         ),
+        ("Il faut commencer tout de suite.", "Commencer"),  # not « Commencer de suite »
+        # « dès maintenant » goes whole, like « maintenant » (« Expérimenter dès dans … »).
+        (
+            "Il faut expérimenter dès maintenant dans deux ministères pilotes.",
+            "Expérimenter dans deux ministères pilotes",
+        ),
         # The order the speaker asks for is her point.
         (
             "Il faut simplifier les démarches avant de les numériser.",
