@@ -1423,14 +1423,25 @@ class DraftBuilder:
         *Questions/Réponses (session 1)* n'ont pas été analysés : le texte n'en tient pas
         compte. »), and the transcripts read without punctuation."""
         said, masculine = [], False
-        for (talk, language, whole), n in sorted(self.inputs.other_languages.items()):
+        counts = self.inputs.other_languages
+        for talk, language in sorted({(t, lang) for t, lang, _ in counts}):
             item = self.inputs.event.item(talk)
             place = f" {_of_named(item.display)}" if item else ""
-            count = "un passage" if n == 1 else f"{number(n)} passages"
+            whole, partly = counts.get((talk, language, True)), counts.get((talk, language, False))
             if whole:
-                said.append(f"{count} en {language}{place}")
                 masculine = True
+                count = "un passage" if whole == 1 else f"{number(whole)} passages"
+                if not partly:
+                    said.append(f"{count} en {language}{place}")
+                    continue
+                # One sequence named once: « un passage en anglais et des phrases en anglais
+                # de deux autres passages de *Questions/Réponses (session 1)* ».
+                others = "un autre passage" if partly == 1 else f"{number(partly)} autres passages"
+                said.append(
+                    f"{count} en {language} et des phrases en {language} {of(others)}{place}"
+                )
             else:
+                count = "un passage" if partly == 1 else f"{number(partly)} passages"
                 said.append(f"des phrases en {language} {of(count)}{place}")
         notes = [self._unpunctuated()] if self.inputs.unpunctuated_items else []
         if not said:

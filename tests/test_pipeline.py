@@ -357,7 +357,12 @@ def test_the_rapporteur_is_told_what_the_text_could_not_read(outputs):
     _, folder = outputs
     text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
     note = next(line for line in text.splitlines() if line.startswith("> **À vérifier"))
-    assert "un passage en anglais de *Questions/Réponses (session 1)*" in note
+    # Each sequence named once, with its whole passages and those read in part.
+    assert (
+        "un passage en anglais et des phrases en anglais de deux autres passages de "
+        "*Questions/Réponses (session 1)*" in note
+    )
+    assert note.count("*Questions/Réponses (session 1)*") == 1
     assert "n’ont pas été analysés" in note
     before_reading = text.split("## Ouverture")[0]
     assert note in before_reading
