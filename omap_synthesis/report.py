@@ -525,8 +525,9 @@ def build_view(
         for r in accounting
     ]
     view = ReportView(
+        # A heading opens on a capital, whatever the programme wrote (« journée d'études … »).
         title=typography(
-            f"{event.title} — rapport"
+            f"{event.title[:1].upper()}{event.title[1:]} — rapport"
             + ("" if of_event(event.title) else " de la journée d’études")
         ),
         subtitle=f"{event.organiser}, {french_date(event.date)}",
