@@ -132,6 +132,7 @@ def nominal_verb(word: str) -> str:
     return _lexicon()["nominalisations"].get((word,), word)
 
 
+@cache
 def multiword_verbs() -> frozenset[str]:
     """The verbs of several words of the nominalisation lexicon (« mettre en place »): a line
     that says one alone says no action."""

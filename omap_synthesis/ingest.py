@@ -20,7 +20,6 @@ from omap_synthesis.segment import (
     count_words,
     passages_from_source,
     turn_sentences,
-    unpunctuated,
     unpunctuated_remark,
 )
 
@@ -265,6 +264,7 @@ def _report(
     source: SourceText, passages: list[Passage], talk: str | None, removed, digest: str = ""
 ) -> SourceReport:
     words = sum(count_words(p.text) for p in passages)
+    unpunctuated = unpunctuated_remark(source)
     return SourceReport(
         source.name,
         source.format,
@@ -273,9 +273,9 @@ def _report(
         words,
         reason=" ; ".join(source.problems),
         removed=dict(removed),
-        remarks=" ; ".join(filter(None, (*source.remarks, unpunctuated_remark(source)))),
+        remarks=" ; ".join(filter(None, (*source.remarks, unpunctuated))),
         digest=digest,
-        unpunctuated=unpunctuated(source),
+        unpunctuated=unpunctuated is not None,
     )
 
 

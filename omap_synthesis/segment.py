@@ -156,15 +156,19 @@ def unpunctuated(source: SourceText) -> bool:
     recognisers, automatic captions): fewer than one punctuation mark per
     ``UNPUNCTUATED_WORDS`` words of speech (``punctuation``). A punctuated text with a long
     sentence has its commas."""
-    words, marks = punctuation(source)
+    return _too_few(*punctuation(source))
+
+
+def _too_few(words: int, marks: int) -> bool:
     return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
 
 
 def unpunctuated_remark(source: SourceText) -> str | None:
-    """The French remark that says ``source`` was read as a transcript without punctuation."""
-    if not unpunctuated(source):
-        return None
+    """The French remark that says ``source`` was read as a transcript without punctuation
+    (``unpunctuated``), or ``None``."""
     words, marks = punctuation(source)
+    if not _too_few(words, marks):
+        return None
     rate = f"un signe pour {words // marks} mots" if marks else f"aucun signe en {words} mots"
     return (
         f"transcription sans ponctuation ({rate}) : une phrase par sous-titre, segment ou "
