@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from omap_synthesis.ingest import DIARISED
 from omap_synthesis.models import Event, Passage
 
 PREFIX = "Participant·e"
@@ -23,6 +24,9 @@ _BEFORE = rf"(?:(?:{_TITLE}|[A-ZÀ-Ý]\.)\s+)?"
 
 
 _WORD = re.compile(r"\w+")
+# Labels that name nobody: a diarisation tool's (« SPEAKER_00 », « Locuteur 2 »), « P2 »,
+# « inconnu ».
+_UNNAMED = re.compile(rf"^(?:{DIARISED.pattern}|P\d+|inconnu.*)$", re.I)
 
 
 def bare_name(name: str) -> str:
@@ -138,6 +142,29 @@ class Pseudonymiser:
 
     def key(self) -> dict[str, str]:
         return dict(self.mapping)
+
+
+def names_nobody(label: str, event: Event | None) -> bool:
+    """A speaker label that names nobody: none, or a transcript's « SPEAKER_00 », « P2 » that
+    the programme does not give as a person's name (a moderator listed as « P2 »)."""
+    people = event.programme_people if event is not None else ()
+    return not label or bool(_UNNAMED.match(label)) and label not in people
+
+
+def public_speaker(
+    pseudonymiser: Pseudonymiser, passage: Passage, event: Event | None, unnamed: str = ""
+) -> str:
+    """A passage's speaker in the dataset and the report's figures: the pseudonym of a person
+    of the audience, the name of anyone else. A label that names nobody (« SPEAKER_00 »,
+    « P1 », « Locuteur 2 ») is one voice of its sequence, not one person across the day: each
+    file a diarisation tool labelled starts at « SPEAKER_00 » (« SPEAKER_00 — Conf 5 »). A
+    passage without a label is ``unnamed`` (« personne non nommée — Conf 6 »), or nobody."""
+    label = passage.speaker or ""
+    name = pseudonymiser.speaker(label) or unnamed
+    if not name or not names_nobody(label, event) or pseudonymiser.is_audience(label):
+        return name
+    item = event.item(passage.talk or "") if event is not None else None
+    return f"{name} — {item.display if item else passage.source}"
 
 
 def _public_names(event: Event | None, passages: list[Passage]) -> set[str]:

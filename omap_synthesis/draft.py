@@ -18,12 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from omap_synthesis.anonymise import Pseudonymiser
+from omap_synthesis.anonymise import Pseudonymiser, names_nobody
 from omap_synthesis.check import ELIDED
 from omap_synthesis.clean import hesitates
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
-from omap_synthesis.ingest import DIARISED
 from omap_synthesis.models import (
     Codebook,
     DraftSentence,
@@ -42,9 +41,6 @@ log = logging.getLogger(__name__)
 
 NBSP = "\u00a0"
 DEFAULT_WORDS = 1800
-# Labels that name nobody: a diarisation tool's (« SPEAKER_00 », « Locuteur 2 »), « P2 »,
-# « inconnu ».
-_UNNAMED = re.compile(rf"^(?:{DIARISED.pattern}|P\d+|inconnu.*)$", re.I)
 OPENING = "Mesdames et Messieurs"
 # The tool's own words before the actor of a recommendation: a fact of the text, which the
 # recogniser may take for a name.
@@ -163,12 +159,6 @@ def slot(start: str, end: str) -> str:
     if not start:
         return ""
     return f"{fmt(start)}–{fmt(end)}" if end else fmt(start)
-
-
-def names_nobody(label: str, event: Event) -> bool:
-    """A speaker label that names nobody: none, or a transcript's « SPEAKER_00 », « P2 » that
-    the programme does not give as a person's name (a moderator listed as « P2 »)."""
-    return not label or bool(_UNNAMED.match(label)) and label not in event.programme_people
 
 
 class References:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from omap_synthesis import __version__
-from omap_synthesis.anonymise import Pseudonymiser
+from omap_synthesis.anonymise import Pseudonymiser, public_speaker
 from omap_synthesis.ingest import Ingested
 from omap_synthesis.models import seconds_of_day
 from omap_synthesis.segment import count_words
@@ -30,7 +30,10 @@ PASSAGE_COLUMNS = {
     "kind": "Nature du passage : talk (exposé), moderation, question (public), reponse.",
     "exchange": "Numéro de l'échange de questions-réponses ; vide hors questions-réponses.",
     "turn": "Rang de la prise de parole dans le fichier source, à partir de 0.",
-    "speaker": "Intervenant·e ; les personnes du public sont pseudonymisées (Participant·e N).",
+    "speaker": "Intervenant·e ; les personnes du public sont pseudonymisées (Participant·e N). "
+    "Une étiquette de transcription qui ne nomme personne est une voix de sa séquence, suivie "
+    "du nom de celle-ci (« SPEAKER_00 — Conf 5 ») : un outil de diarisation recommence à "
+    "SPEAKER_00 dans chaque fichier.",
     "role": "Fonction de l'intervenant·e d'après le programme ; vide pour le public.",
     "institution": "Institution de l'intervenant·e d'après le programme ; vide pour le public.",
     "start_char": "Début du passage dans le texte de la source (caractères, source décodée). "
@@ -110,7 +113,7 @@ def passages_frame(
             "kind": p.kind,
             "exchange": p.exchange,
             "turn": p.turn,
-            "speaker": pseudo.speaker(p.speaker),
+            "speaker": public_speaker(pseudo, p, event),
             "role": person.role if person else "",
             "institution": person.institution if person else "",
             "start_char": p.start_char,
@@ -162,8 +165,9 @@ def _near_slot(item, seconds: float) -> bool:
     return start - 3600 <= seconds <= end + 3600
 
 
-def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.DataFrame:
-    """One row per recommendation, ranked, with its first evidence and all its sources."""
+def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser, event) -> pd.DataFrame:
+    """One row per recommendation, ranked, with its first evidence and all its sources; its
+    speakers are named as in the passages table (``public_speaker``)."""
     from omap_synthesis.draft import says_action  # with spaCy: not for the light commands
 
     rows = []
@@ -178,7 +182,7 @@ def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.D
                 "themes": "; ".join(getattr(rec, "themes", ()) or ()),
                 "support": rec.support,
                 "speakers": "; ".join(
-                    dict.fromkeys(pseudonymiser.speaker(e.speaker) for e in rec.evidence)
+                    dict.fromkeys(public_speaker(pseudonymiser, e, event) for e in rec.evidence)
                 ),
                 "talks": "; ".join(dict.fromkeys(e.talk or "" for e in rec.evidence)),
                 "passage_ids": "; ".join(dict.fromkeys(e.passage_id for e in rec.evidence)),
@@ -186,7 +190,8 @@ def recommendations_frame(recommendations, pseudonymiser: Pseudonymiser) -> pd.D
                 "contradicts": "; ".join(getattr(rec, "contradicts", ()) or ()),
                 "endorsed_by": "; ".join(
                     dict.fromkeys(
-                        pseudonymiser.speaker(e.speaker) for e in getattr(rec, "endorsements", ())
+                        public_speaker(pseudonymiser, e, event)
+                        for e in getattr(rec, "endorsements", ())
                     )
                 ),
                 "endorsement_passage_ids": "; ".join(
@@ -260,8 +265,8 @@ SPEAKER_COLUMNS = {
     "speaker": "Intervenant·e, comme la colonne `speaker` des passages (public pseudonymisé).",
     "category": "programme (intervenant·e ou modérateur·rice nommé·e par le programme) ; "
     "public (pseudonymisé·e, y compris une étiquette comme P1 qui pose une question) ; autre "
-    "(étiquette de la transcription, comme SPEAKER_00, ou orateur·rice d'une séquence dont le "
-    "programme ne nomme personne).",
+    "(étiquette de la transcription, comme « SPEAKER_00 — Conf 5 », une ligne par séquence, "
+    "ou orateur·rice d'une séquence dont le programme ne nomme personne).",
     "role": "Fonction d'après le programme.",
     "institution": "Institution d'après le programme.",
     "talks": "Séquences où la personne parle, séparées par « ; ».",

@@ -483,7 +483,7 @@ def _write_dataset(
     themes = extras["themes"]
     export.write_table(frame, data, "passages")
     export.write_table(
-        export.recommendations_frame(inputs.recommendations, pseudo),
+        export.recommendations_frame(inputs.recommendations, pseudo, ingested.event),
         data,
         "recommandations",
         parquet=False,
@@ -516,6 +516,7 @@ def _write_dataset(
         codes,
         pseudo,
         {t.id: t.label for t in themes.themes},
+        dict(zip(frame["passage_id"], frame["speaker"], strict=True)),
     )
     write_qdpx(data / f"{event.id}.qdpx", xml, texts, event.title)
     private = tmp / "prive"

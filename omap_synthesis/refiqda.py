@@ -59,11 +59,14 @@ def build_project(
     codes: dict[str, list[str]],
     pseudonymiser: Pseudonymiser,
     extra_codes: dict[str, str] | None = None,
+    speakers: dict[str, str] | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """The ``project.qde`` document and the public text of each source, keyed by file name.
 
     ``codes`` maps a passage id to the code ids it carries (codebook ids or ``extra_codes`` ids,
-    e.g. themes, given as ``{id: name}``).
+    e.g. themes, given as ``{id: name}``); ``speakers`` maps a passage id to its speaker as the
+    passages table names them (``anonymise.public_speaker``), the pseudonymiser's name of the
+    label by default.
     """
     ET.register_namespace("", NS)
     user = _guid(name, "user")
@@ -112,7 +115,7 @@ def build_project(
                 startPosition=move(p.start_char),
                 endPosition=move(p.end_char),
             )
-            speaker = pseudonymiser.speaker(p.speaker)
+            speaker = (speakers or {}).get(p.id) or pseudonymiser.speaker(p.speaker)
             _el(selection, "Description").text = speaker
             for code_id in (c for c in codes.get(p.id, []) if c in code_guid):
                 coding = _el(selection, "Coding", guid=_guid(name, "coding", p.id, code_id))

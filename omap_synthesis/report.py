@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from omap_synthesis import caching
+from omap_synthesis.anonymise import public_speaker
 from omap_synthesis.draft import (
     ACTOR_LEAD,
     UNSAID,
@@ -25,7 +26,6 @@ from omap_synthesis.draft import (
     french_date,
     join_words,
     marked_cuts,
-    names_nobody,
     of_event,
     slot,
     split_actor,
@@ -163,21 +163,14 @@ def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict
 
 
 def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
-    """Talk, public speaker name and words of each passage (the data of the first figures). A
-    label that names nobody (« P1 », « SPEAKER_00 », « Locuteur 2 ») is one voice of its
-    sequence, not one person across the day: « P1 — Conf 2 »."""
-
-    def speaker(p) -> str:
-        name = pseudonymiser.speaker(p.speaker) or "personne non nommée"
-        if names_nobody(p.speaker or "", event) and not pseudonymiser.is_audience(p.speaker):
-            item = event.item(p.talk)
-            return f"{name} — {item.display if item else p.source}"
-        return name
-
+    """Talk, public speaker name (``public_speaker``: « P1 — Conf 2 » for a label that names
+    nobody) and words of each passage (the data of the first figures)."""
     return pd.DataFrame(
         {
             "talk": [p.talk or "" for p in passages],
-            "speaker": [speaker(p) for p in passages],
+            "speaker": [
+                public_speaker(pseudonymiser, p, event, "personne non nommée") for p in passages
+            ],
             "words": [count_words(p.text) for p in passages],
         },
         columns=["talk", "speaker", "words"],

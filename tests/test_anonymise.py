@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from omap_synthesis.anonymise import Pseudonymiser, build_pseudonymiser
@@ -123,3 +124,39 @@ def test_names_in_file_names_are_told(caplog):
         _say_names_in_file_names(SimpleNamespace(sources=sources), pseudo)
     assert [r.getMessage().split(" : ")[0] for r in caplog.records] == ["qr-2-LAZRAK.md"]
     assert "« LAZRAK »" in caplog.records[0].getMessage()
+
+
+def test_a_label_that_names_nobody_is_a_voice_of_its_sequence_in_the_dataset(sample_ingested):
+    """Each file a diarisation tool labelled starts at « SPEAKER_00 »: two talks' SPEAKER_00
+    are two voices, in the passages table as in the speakers table and the QDA cases. A person
+    of the audience keeps her pseudonym, and a label the programme gives as a name stays."""
+    from dataclasses import replace
+
+    from omap_synthesis.anonymise import public_speaker
+    from omap_synthesis.export import speakers_frame
+    from omap_synthesis.models import Person
+
+    event = sample_ingested.event
+    passages = [
+        Passage("a-1", "conf-1.json", "conf-1", "SPEAKER_00", "Bonjour.", "Bonjour.", 0, 8),
+        Passage("b-1", "conf-5.json", "conf-5", "SPEAKER_00", "Merci.", "Merci.", 0, 6),
+        _p("q-1", "Anas Lazrak", "Une question sur les registres ?"),
+        Passage("c-1", "notes.md", None, "Locuteur 2", "Oui.", "Oui.", 0, 4),
+    ]
+    pseudo = build_pseudonymiser(passages, event)
+    names = [public_speaker(pseudo, p, event) for p in passages]
+    assert names == [
+        "SPEAKER_00 — Conf 1",
+        "SPEAKER_00 — Conf 5",
+        "Participant·e 1",
+        "Locuteur 2 — notes.md",
+    ]
+    first, *others = event.sessions
+    chaired = replace(event, sessions=(replace(first, moderator=Person("SPEAKER_00")), *others))
+    assert public_speaker(pseudo, passages[0], chaired) == "SPEAKER_00"
+    frame = pd.DataFrame(
+        {"speaker": names, "talk": ["conf-1", "conf-5", "qr-1", ""], "role": "",
+         "institution": "", "words": [1, 1, 5, 1]}
+    )  # fmt: skip
+    table = speakers_frame(frame, set(), set(pseudo.key().values()))
+    assert list(table["talks"][:2]) == ["conf-1", "conf-5"]

@@ -188,7 +188,7 @@ def test_speakers_table_counts_every_word_once(outputs):
     by_name = speakers.set_index("speaker")
     assert by_name.loc["Leila Bennani", "category"] == "programme"
     assert by_name.loc["Participant·e 1", "category"] == "public"
-    assert by_name.loc["SPEAKER_00", "category"] == "autre"
+    assert by_name.loc["SPEAKER_00 — Conf 5", "category"] == "autre"
 
 
 def test_a_speakers_talks_are_listed_in_programme_order():
