@@ -61,9 +61,11 @@ def timeline(event: Event, passages: pd.DataFrame):
         start, end = _minutes(it.start), _minutes(it.end)
         colour = KIND_COLOURS.get(it.kind, "#a6a6a6")
         ax.barh(row, end - start, left=start, color=colour, alpha=0.9 if words.get(it.id) else 0.35)
-        said = f"{int(words.get(it.id, 0)):,}".replace(",", "\u00a0")  # « 1 305 mots »
-        label = f"{it.display} ({said} mots)" if it.has_speech else it.display
-        ax.text(end + 3, row, label, va="center", fontsize=8)
+        count = int(words.get(it.id, 0))
+        # « 1 305 mots », « 1 mot », « aucun mot transcrit »
+        said = f"{count:,}".replace(",", "\u00a0") + (" mot" if count < 2 else " mots")
+        label = f"{it.display} ({said if count else 'aucun mot transcrit'})"
+        ax.text(end + 3, row, label if it.has_speech else it.display, va="center", fontsize=8)
     ticks = range(_minutes(items[0].start) // 60 * 60, _minutes(items[-1].end) + 60, 60)
     ax.set_xticks(list(ticks), [f"{t // 60} h" for t in ticks])
     ax.set_yticks([])

@@ -27,6 +27,7 @@ from omap_synthesis.draft import (
     join_words,
     marked_cuts,
     of_event,
+    quote,
     slot,
     split_actor,
     typography,
@@ -78,6 +79,7 @@ class ReportView:
     method: list[str]
     quality: list[tuple[str, str]]
     sources: list[dict]
+    objectives_note: str = ""
     figures: dict[str, Figure] = field(default_factory=dict)
     # How many of ``recommendations``, at their head, the text of 15:05 reads aloud (0: the
     # list is not parted, as when no text was read).
@@ -99,7 +101,7 @@ class ReportView:
     def figure(self, name: str) -> Markup:
         fig = self.figures.get(name)
         if fig is None:
-            return Markup("<p class='missing'>Figure indisponible : données manquantes.</p>")
+            return Markup("<p class='missing'>Figure indisponible&nbsp;: données manquantes.</p>")
         data = base64.b64encode(fig.png).decode()
         return Markup(
             f'<figure><img src="data:image/png;base64,{data}" alt="{escape(fig.alt)}">'
@@ -159,7 +161,7 @@ class FigureJob:
 
 def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict, *data):
     key = caching.digest("figure", draw, *data)
-    return FigureJob(name, caption, alt, draw, args, kwargs, key)
+    return FigureJob(name, typography(caption), alt, draw, args, kwargs, key)
 
 
 def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
@@ -178,9 +180,12 @@ def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
 
 
 # When the text of 15:05 was read: the recommendations it read, then the others.
-READ_HEADINGS = ("Lues en séance de clôture", "Autres recommandations relevées")
+# The text of 15:05 is the rapporteur's synthesis, not the closing; and what was said aloud is
+# not known: the report says what that text read.
+READ_HEADINGS = ("Retenues pour la lecture de synthèse", "Autres recommandations relevées")
 OTHERS_NOTE = (
-    "Relevées dans les transcriptions sans être lues en séance : à vérifier avant de les citer."
+    "Relevées dans les transcriptions sans être retenues pour cette lecture\u00a0: à vérifier "
+    "avant de les citer."
 )
 # The speakers the bar chart of words shows at most (its caption says so when there are more).
 SPEAKERS_SHOWN = 20
@@ -188,10 +193,13 @@ SPEAKERS_SHOWN = 20
 
 def _named(item) -> str:
     """« Conf 3 — Titre », or the title alone when it starts with the label (« Pause-café »,
-    « Ouverture officielle : … »): how the report names a slot, in HTML and in Word."""
+    « Ouverture officielle : … »), or the label alone when it starts with the title
+    (« Questions/Réponses (session 1) »): how the report names a slot, in HTML and in Word."""
     if item.title.startswith(item.display):
-        return item.title
-    return f"{item.display} — {item.title}"
+        return typography(item.title)
+    if item.display.startswith(item.title):
+        return typography(item.display)
+    return typography(f"{item.display} — {item.title}")
 
 
 def _read_head(recommendations: list[dict], read_aloud: Collection[str]) -> int:
@@ -332,6 +340,11 @@ class ReportFigures:
         return {name: fig for batch in self._batches for name, fig in batch().items()}
 
 
+def _number(n: int) -> str:
+    """« 1 305 »: groups of digits parted by a non-breaking space, as in the figures."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def _why_no_summary(item_id: str, inputs: DraftInputs) -> str:
     """What the report says where a talk has no summary."""
     if item_id in inputs.unreadable_items:
@@ -417,7 +430,7 @@ def build_view(
         {
             "label": t.label,
             "terms": ", ".join(t.terms),
-            "recurrence": (
+            "recurrence": typography(
                 f"Présent dans {counted(len(t.recurrence.talks), 'séquence', 'séquences', True)}, "
                 f"{counted(len(t.recurrence.sessions), 'session', 'sessions', True)}, chez "
                 f"{counted(len(t.recurrence.speakers), 'personne', 'personnes', True)} et dans "
@@ -511,9 +524,9 @@ def build_view(
             "format": r.format,
             # The sequence as the report names it elsewhere (« Conf 3 »), not its id.
             "talk": item.display if (item := event.item(r.talk or "")) else r.talk or "",
-            "passages": r.passages,
-            "words": r.words,
-            "state": " ; ".join(filter(None, (r.state, set_aside.get(r.name)))),
+            "passages": _number(r.passages),
+            "words": _number(r.words),
+            "state": typography(" ; ".join(filter(None, (r.state, set_aside.get(r.name))))),
         }
         for r in accounting
     ]
@@ -524,7 +537,8 @@ def build_view(
             + ("" if of_event(event.title) else " de la journée d’études")
         ),
         subtitle=f"{event.organiser}, {french_date(event.date)}",
-        notice=event.notice if event.fictional else "",
+        notice=typography(event.notice) if event.fictional else "",
+        objectives_note=typography(event.objectives_note or ""),
         event=event,
         date=french_date(event.date),
         venue=event.venue,
@@ -541,8 +555,8 @@ def build_view(
         ),
         uncovered=uncovered,
         exchanges=exchanges,
-        method=method,
-        quality=[(k, v) for k, v in quality.items()],
+        method=[typography(p) for p in method],
+        quality=[(typography(k), v) for k, v in quality.items()],
         sources=sources,
     )
     if figures is None:
@@ -567,6 +581,7 @@ def render_html(view: ReportView) -> str:
 
 def render_docx(view: ReportView, path: Path) -> None:
     """The report as an editable Word document (headings, tables, figures with captions)."""
+    from docx.oxml import OxmlElement
     from docx.shared import Cm
 
     from omap_synthesis.render import word_document
@@ -580,7 +595,7 @@ def render_docx(view: ReportView, path: Path) -> None:
     def figure(name: str) -> None:
         fig = view.figures.get(name)
         if fig is None:
-            document.add_paragraph("Figure indisponible : données manquantes.")
+            document.add_paragraph("Figure indisponible\u00a0: données manquantes.")
             return
         picture = document.add_picture(io.BytesIO(fig.png), width=Cm(15))
         picture._inline.docPr.set("descr", fig.alt)  # the alternative text, as in the HTML
@@ -590,6 +605,8 @@ def render_docx(view: ReportView, path: Path) -> None:
         grid = document.add_table(rows=1, cols=len(header), style="Light Grid Accent 1")
         for cell, text in zip(grid.rows[0].cells, header, strict=True):
             cell.text = text
+        # The header row repeats on every page the table runs over.
+        grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for row in rows:
             for cell, value in zip(grid.add_row().cells, row, strict=True):
                 cell.text = str(value)
@@ -606,20 +623,22 @@ def render_docx(view: ReportView, path: Path) -> None:
         if not s["sentences"]:
             document.add_paragraph(s["missing"])
         for q in s["sentences"]:
-            document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
+            document.add_paragraph(f"{quote(q['text'])} ({q['ref']})", style="Quote")
     document.add_heading("Couverture des objectifs", 1)
     figure("objectives")
     table(
         ["Objectif ou sous-thème", "Passages", "Recommandations"],
         [[c["name"], c["passages"], c["recommendations"]] for c in view.coverage],
     )
+    if view.objectives_note:
+        document.add_paragraph(view.objectives_note)
     document.add_heading("Thèmes récurrents", 1)
     figure("themes")
     for t in view.themes:
         document.add_heading(t["label"], 2)
-        document.add_paragraph(f"Termes : {t['terms']}. {t['recurrence']}")
+        document.add_paragraph(f"Termes\u00a0: {t['terms']}. {t['recurrence']}")
         for q in t["quotes"]:
-            document.add_paragraph(f"« {q['text']} » ({q['ref']})", style="Quote")
+            document.add_paragraph(f"{quote(q['text'])} ({q['ref']})", style="Quote")
     document.add_heading("Recommandations", 1)
     for k, rec in enumerate(view.recommendations):
         if view.read_count and k in (0, view.read_count):
@@ -630,9 +649,9 @@ def render_docx(view: ReportView, path: Path) -> None:
         if rec["actor"]:
             document.add_paragraph(f"{ACTOR_LEAD}\u00a0: {rec['actor']}.")
         for e in rec["evidence"]:
-            document.add_paragraph(f"« {e['text']} » ({e['ref']})", style="Quote")
+            document.add_paragraph(f"{quote(e['text'])} ({e['ref']})", style="Quote")
         for e in rec["endorsements"]:
-            document.add_paragraph(f"Appuyée\u00a0: « {e['text']} » ({e['ref']})", style="Quote")
+            document.add_paragraph(f"Appuyée\u00a0: {quote(e['text'])} ({e['ref']})", style="Quote")
         if rec["contradicts"]:
             document.add_paragraph(f"Position contraire\u00a0: {rec['contradicts']}.")
     if not view.recommendations:
@@ -645,7 +664,7 @@ def render_docx(view: ReportView, path: Path) -> None:
         for turn in ex["turns"]:
             paragraph = document.add_paragraph()
             paragraph.add_run(turn["speaker"]).bold = True
-            paragraph.add_run(f" : {turn['text']}")
+            paragraph.add_run(f"\u00a0: {turn['text']}")
     document.add_heading("Temps de parole", 1)
     figure("speakers")
     document.add_heading("Méthode", 1)

@@ -840,7 +840,7 @@ def test_a_reference_holds_no_parentheses_within_its_own(outputs):
 def test_the_method_table_names_its_measures_in_french(outputs):
     _, folder = outputs
     html = (folder / "rapport.html").read_text(encoding="utf-8")
-    assert "thèmes : stabilité (ARI entre rééchantillonnages)" in html
+    assert "thèmes\u00a0: stabilité (ARI entre rééchantillonnages)" in html
     assert not re.search(r"n_passages|n_themes|stability_ari|coherence_npmi|unassigned", html)
     assert not re.search(r"<td>-?\d+\.\d+</td>", html)
 

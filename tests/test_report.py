@@ -194,3 +194,35 @@ def test_the_table_of_sources_names_each_sequence_as_the_report_does():
     ]
     view = build_view(inputs, accounting, {}, [], {})
     assert [s["talk"] for s in view.sources] == ["Conf 3", ""]
+
+
+def test_the_reports_own_prose_follows_french_typography(tmp_path):
+    """The notice, the method, the table of sources, a theme's recurrence and the captions are
+    the tool's prose: a non-breaking space before « : », typographic apostrophes and grouped
+    digits, in HTML and in Word; every table has a caption, and Word repeats its header row."""
+    import docx
+
+    from omap_synthesis.models import SourceReport
+    from omap_synthesis.report import build_view, render_docx, render_html
+
+    inputs = _inputs([("conf-3", AMINA, "Il faut partager les registres.", 0.9)])
+    inputs = replace(
+        inputs,
+        event=replace(
+            inputs.event, fictional=True, notice="Données fictives : tout est inventé, d'abord."
+        ),
+    )
+    accounting = [SourceReport("conf-3.vtt", "webvtt", "conf-3", 12, 1305)]
+    view = build_view(inputs, accounting, {"mesure : silhouette": 0.1}, ["Lu : tout."], {})
+    assert view.notice == "Données fictives\u00a0: tout est inventé, d’abord."
+    assert view.method == ["Lu\u00a0: tout."]
+    assert view.quality[0][0] == "mesure\u00a0: silhouette"
+    assert view.sources[0]["words"] == "1\u00a0305"
+    html = render_html(view)
+    assert html.count("<table>") == html.count("<caption>") == 4
+    render_docx(view, tmp_path / "rapport.docx")
+    document = docx.Document(tmp_path / "rapport.docx")
+    texts = [p.text for p in document.paragraphs]
+    assert not [t for t in texts if re.search(r"\w : ", t)]
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
