@@ -192,16 +192,18 @@ class References:
             return "une personne du public"
         return self.speaker(passage)
 
-    def ref(self, passage_id: str, at: int | None = None) -> str:
+    def ref(self, passage_id: str, at: int | None = None, everyone: bool = False) -> str:
         """« Conf 3, Samira Idrissi, vers 11 h 35 »: the sequence, the speaker, and the time
         the source gives, or else the slot. ``at``, a character offset of the source inside
         the passage (where a quotation starts), dates the words there: a timed passage is
         read in proportion to its characters, as passages are dated between two stamps (a
-        quotation two minutes into a long subtitled turn is not dated at the turn's start)."""
+        quotation two minutes into a long subtitled turn is not dated at the turn's start).
+        A speaker said by no name (« une personne non nommée », a role) is left to the
+        sentence that cites, unless ``everyone`` (« Conf 5, une personne non nommée, … »)."""
         p = self.by_id[passage_id]
-        return self._ref(p, _seconds_at(p, at))
+        return self._ref(p, _seconds_at(p, at), everyone)
 
-    def _ref(self, p: Passage, seconds: float | None) -> str:
+    def _ref(self, p: Passage, seconds: float | None, everyone: bool = False) -> str:
         item = self.event.item(p.talk or "")
         if item is None:
             return p.source
@@ -209,7 +211,7 @@ class References:
         # « Questions/Réponses, session 2 ».
         parts = [_NESTED.sub(r", \1", item.display)]
         name = self.speaker(p)
-        if name[:1].isupper():
+        if name[:1].isupper() or everyone:
             parts.append(name)
         # A stamp that cannot be an offset into the slot's recording: the slot is cited.
         if seconds is not None and item.clock_seconds(seconds) is not None:

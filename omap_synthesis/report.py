@@ -377,12 +377,10 @@ def build_view(
     by_id = {p.id: p for p in inputs.passages}
 
     def quoted(passage_id: str, text: str, start: int, end: int) -> dict:
-        # A reference names a speaker by name only: one it leaves out (« une personne non
-        # nommée », a role) is said before it, so that no quotation goes unattributed.
+        # A quotation stands alone: its reference names whoever spoke, a role or « une
+        # personne non nommée » too, so that none goes unattributed.
         passage = by_id[passage_id]
-        ref, said = refs.ref(passage_id, start), refs.speaker(passage)
-        if not said[:1].isupper():
-            ref = f"{said[:1].upper()}{said[1:]}, {ref}"
+        ref = refs.ref(passage_id, start, everyone=True)
         # « […] » where the parser cut the quotation out of a longer sentence, as in the draft.
         text = marked_cuts(
             " ".join(text.split()),

@@ -38,8 +38,8 @@ def test_an_opposed_recommendation_is_named_so_that_a_reader_finds_it():
 
 
 def test_a_quotation_of_an_unnamed_speaker_says_so():
-    """A reference names speakers by name only: a quotation of « P1 » (no one of the
-    programme) says who spoke before it, instead of going unattributed."""
+    """A quotation of « P1 » (no one of the programme) says who spoke in its reference, in the
+    same order as a named speaker's, instead of going unattributed."""
     from omap_synthesis.report import build_view
 
     inputs = _inputs(
@@ -52,7 +52,7 @@ def test_a_quotation_of_an_unnamed_speaker_says_so():
     view = build_view(replace(inputs, recommendations=recs), [], {}, [], {})
     refs = [e["ref"] for r in view.recommendations for e in r["evidence"]]
     assert refs[0].startswith("Conf 1, ") and AMINA in refs[0]
-    assert refs[1].startswith("Une personne non nommée, Conf 6, ")
+    assert refs[1].startswith("Conf 6, une personne non nommée, ")
 
 
 def test_a_quotation_cut_out_of_a_longer_sentence_says_so():
