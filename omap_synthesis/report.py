@@ -340,6 +340,11 @@ class ReportFigures:
         return {name: fig for batch in self._batches for name, fig in batch().items()}
 
 
+def _person(person) -> str:
+    """« Youssef Kettani, Secrétaire Général, Ministère … »: a person as the programme has her."""
+    return ", ".join(x for x in (person.name, person.role, person.institution) if x)
+
+
 def _number(n: int) -> str:
     """« 1 305 »: groups of digits parted by a non-breaking space, as in the figures."""
     return f"{n:,}".replace(",", "\u00a0")
@@ -389,16 +394,32 @@ def build_view(
         )
         return {"text": pseudo.text(text), "ref": ref}
 
-    programme = [
-        {
-            "slot": slot(it.start, it.end),
-            "name": _named(it),
-            "people": "\u00a0; ".join(
-                ", ".join(x for x in (p.name, p.role, p.institution) if x) for p in it.speakers
-            ),
-        }
-        for it in event.items
-    ]
+    programme = []
+    for it in event.items:
+        # A session opens with its title and its moderator, who speaks in its questions.
+        if (
+            it.session
+            and (session := event.session(it.session))
+            and (not programme or programme[-1].get("session_id") != it.session)
+        ):
+            chair = session.moderator
+            programme.append(
+                {
+                    "session_id": session.id,
+                    "session": typography(
+                        f"{session.title or session.id}"
+                        + (f" — modération\u00a0: {_person(chair)}" if chair else "")
+                    ),
+                }
+            )
+        programme.append(
+            {
+                "session_id": it.session,
+                "slot": slot(it.start, it.end),
+                "name": _named(it),
+                "people": typography("\u00a0; ".join(_person(p) for p in it.speakers)),
+            }
+        )
     summaries = [
         {
             "id": it.id,
@@ -599,20 +620,28 @@ def render_docx(view: ReportView, path: Path) -> None:
         picture._inline.docPr.set("descr", fig.alt)  # the alternative text, as in the HTML
         document.add_paragraph(fig.caption, style="Caption")
 
-    def table(header: list[str], rows: list[list]) -> None:
+    def table(header: list[str], rows: list[list | str]) -> None:
+        """A row given as a text spans the table (a session's heading in the programme)."""
         grid = document.add_table(rows=1, cols=len(header), style="Light Grid Accent 1")
         for cell, text in zip(grid.rows[0].cells, header, strict=True):
             cell.text = text
         # The header row repeats on every page the table runs over.
         grid.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for row in rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
+            cells = grid.add_row().cells
+            if isinstance(row, str):
+                cells[0].merge(cells[-1]).paragraphs[0].add_run(row).bold = True
+                continue
+            for cell, value in zip(cells, row, strict=True):
                 cell.text = str(value)
 
     document.add_heading("Programme", 1)
     table(
         ["Horaire", "Séquence", "Intervenant·e·s"],
-        [[p["slot"], p["name"], p["people"]] for p in view.programme],
+        [
+            p["session"] if "session" in p else [p["slot"], p["name"], p["people"]]
+            for p in view.programme
+        ],
     )
     figure("timeline")
     document.add_heading("Résumés des interventions", 1)

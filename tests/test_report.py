@@ -226,3 +226,22 @@ def test_the_reports_own_prose_follows_french_typography(tmp_path):
     assert not [t for t in texts if re.search(r"\w : ", t)]
     for table in document.tables:
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+
+
+def test_the_programme_table_opens_each_session_with_its_title_and_moderator(tmp_path):
+    """The moderators speak in the questions and the words chart: the programme introduces
+    them, on a row that spans the table at the head of their session, in HTML and in Word."""
+    import docx
+
+    from omap_synthesis.report import build_view, render_docx, render_html
+
+    inputs = _inputs([("conf-1", AMINA, "Il faut partager les registres.", 0.9)])
+    view = build_view(inputs, [], {}, [], {})
+    heads = [row["session"] for row in view.programme if "session" in row]
+    chairs = [s.moderator.name for s in inputs.event.sessions if s.moderator]
+    assert chairs and len(heads) == len(inputs.event.sessions)
+    assert all(any(name in head for head in heads) for name in chairs)
+    assert render_html(view).count('<th scope="colgroup" colspan="3">') == len(heads)
+    render_docx(view, tmp_path / "rapport.docx")
+    programme = docx.Document(tmp_path / "rapport.docx").tables[0]
+    assert [row.cells[0].text for row in programme.rows if row.cells[0].text in heads] == heads
