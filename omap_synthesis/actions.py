@@ -1955,8 +1955,18 @@ def _finish(words: list[str], actor: list[str] | None = None, free: int = 0) -> 
     text = re.sub(r"[,;:]\s*\(", " (", text)
     text = re.sub(r"[\s,;:\u00a0]+\)", ")", text)
     text = re.sub(r"[^\S\u00a0]+", " ", _quotes_closed(text))
+    # A dash that no second dash closes opens an aside or a list the line does not carry to
+    # its end (« Définir un petit nombre d'indicateurs communs d'impact — le délai réel »):
+    # the line stops before it.
+    head, *aside = re.split(r"\s[—–]\s", text)
+    if len(aside) == 1 and len(head.split()) >= _DASH_HEAD_WORDS:
+        text = head
     text = text.strip(' ,;:-–—"' + NBSP)
     return text[:1].upper() + text[1:]
+
+
+# Words the line keeps before an unclosed dash: a verb and its object at least.
+_DASH_HEAD_WORDS = 3
 
 
 # A word said twice in a row, as speech recognisers write a stutter (« partager les les

@@ -196,6 +196,19 @@ def test_non_recommendations_are_left_out(nlp, detector, sentence):
             "Il faut absolument que les ministères partagent leurs registres.",
             "Partager les registres entre ministères",
         ),
+        # A dash that opens a list the line keeps only the start of: the line stops before
+        # it; two dashes around an aside stay.
+        (
+            "Il est nécessaire de définir un petit nombre d'indicateurs communs d'impact — le "
+            "délai réel, le nombre de pièces demandées, le nombre de déplacements.",
+            "Définir un petit nombre d'indicateurs communs d'impact",
+        ),
+        (
+            "Il faut concentrer l'effort sur les registres de base — les personnes, les "
+            "entreprises — avant de multiplier les portails.",
+            "Concentrer l'effort sur les registres de base — les personnes, les entreprises — "
+            "avant de multiplier les portails",
+        ),
         (
             "Nous recommandons la création d'une agence interministérielle du numérique.",
             "Créer une agence interministérielle du numérique",
