@@ -2,6 +2,8 @@
 
 import errno
 
+import yaml
+
 
 class InputError(Exception):
     """Bad input: the message names the file (and line or field where there is one)."""
@@ -65,7 +67,36 @@ def json_reason(exc) -> str:
 
 def yaml_reason(exc) -> tuple[str, int | None]:
     """The French message and the line of a ``yaml.YAMLError`` (its own text is in English)."""
+    if isinstance(exc, BadValue):
+        return f"YAML invalide ({exc})", exc.line
     mark = getattr(exc, "problem_mark", None)
     if mark is None:
         return "YAML invalide", None
+    if "'\\t'" in str(getattr(exc, "problem", "")):
+        return "YAML invalide (tabulation : l'indentation se fait avec des espaces)", mark.line + 1
     return f"YAML invalide (syntaxe incorrecte, colonne {mark.column + 1})", mark.line + 1
+
+
+# What a value tagged so must be, in words (« 2022-13-45 » is no date).
+_VALUE_KINDS = {"timestamp": "date", "int": "nombre", "float": "nombre", "bool": "booléen"}
+
+
+class BadValue(yaml.YAMLError):
+    """A value the YAML parser reads but cannot build: « date: 2022-13-45 », « !!int abc »."""
+
+    def __init__(self, node):
+        kind = _VALUE_KINDS.get(str(node.tag).rsplit(":", 1)[-1], "valeur")
+        super().__init__(f"{kind} impossible : « {node.value} »")
+        self.line = node.start_mark.line + 1
+
+
+class BuildsValues:
+    """A mixin for a YAML loader: a value it cannot build (a date of the 13th month, an
+    integer tag on a word) is a ``BadValue`` at its line, not a ``ValueError`` from deep in
+    the parser that stops the whole run."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            raise BadValue(node) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from omap_synthesis.errors import TOO_DEEP, InputError, os_reason, yaml_reason
+from omap_synthesis.errors import TOO_DEEP, BuildsValues, InputError, os_reason, yaml_reason
 from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
 
 log = logging.getLogger(__name__)
@@ -24,13 +24,19 @@ _FRENCH_TIME = re.compile(r"^([01]?\d|2[0-3])\s*[hH]\s*([0-5]\d)?$")
 ITEM_KINDS = {"accueil", "ouverture", "conf", "qa", "pause", "rapporteur", "cloture", "repas"}
 
 
-class _Loader(yaml.SafeLoader):
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Loader(BuildsValues, yaml.SafeLoader):
     """YAML as a person writes it: « 11:45 » is a time, not the base-60 integer 705 of YAML
-    1.1, and a key given twice in one table is an error, where the last one silently won."""
+    1.1, and a key given twice in one table is an error, where the last one silently won (a
+    key a merge « <<: *alias » brings may be given again: that is what merging is for)."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
         for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                continue
             key = self.construct_object(key_node, deep=deep)
             try:
                 first = seen.setdefault(key, key_node.start_mark.line + 1)
@@ -64,7 +70,7 @@ class _LineLoader(_Loader):
         table.lines = {
             self.construct_object(k): k.start_mark.line + 1
             for k, _ in node.value
-            if isinstance(k, yaml.ScalarNode)
+            if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE
         }
         yield table
         table.update(self.construct_mapping(node))
@@ -339,7 +345,17 @@ def _terms(raw: object, path: Path, where: str) -> tuple[str, ...]:
         raw = re.split(r"[,;]", raw)
     if not isinstance(raw, list):
         raise InputError(path, f"champ « {where}.terms » : liste de termes attendue")
-    return tuple(str(t).strip() for t in raw if str(t).strip())
+    terms = []
+    for k, term in enumerate(raw):
+        # « - null », « - true », « - [a, b] »: no term (a number is one: « 2030 »).
+        if term is None or isinstance(term, bool | list | dict):
+            what = (
+                "valeur vide, ignorée" if term is None else f"« {term} » n'est pas un terme, ignoré"
+            )
+            log.warning("%s : champ « %s.terms[%d] » : %s", path, where, k, what)
+        elif str(term).strip():
+            terms.append(str(term).strip())
+    return tuple(terms)
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -373,7 +389,7 @@ def load_codebook(path: str | Path) -> Codebook:
                 f"champ « {where} » : le label « {label_id} » n'a ni nom, ni description, "
                 "ni termes",
             )
-        if name == label_id and (description or terms):
+        if not entry.get("name") and (description or terms):
             log.warning(
                 "%s : champ « %s » : le label « %s » n'a pas de nom ; son identifiant en tient "
                 "lieu dans les textes et les tableaux",

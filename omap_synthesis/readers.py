@@ -31,7 +31,7 @@ import yaml
 from omap_synthesis import caching
 from omap_synthesis.clean import C1_AS_CP1252
 from omap_synthesis.config import RESOURCES_DIR
-from omap_synthesis.errors import TOO_DEEP, InputError, json_reason
+from omap_synthesis.errors import TOO_DEEP, BadValue, BuildsValues, InputError, json_reason
 from omap_synthesis.models import SourceText, Turn
 
 FORMATS = {
@@ -275,6 +275,10 @@ def _normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class _FrontMatterLoader(BuildsValues, yaml.SafeLoader):
+    """A value it cannot build (« date: 2022-13-45 ») is a ``BadValue`` at its line."""
+
+
 def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     """YAML front matter between two ``---`` lines at the top; returns it and its end offset."""
     if not text.startswith("---\n"):
@@ -283,7 +287,9 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     if end < 0:
         raise InputError(path, "en-tête YAML ouvert par « --- » mais jamais fermé", 1)
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
+        meta = yaml.load(text[4:end], Loader=_FrontMatterLoader) or {}
+    except BadValue as exc:
+        raise InputError(path, f"en-tête YAML invalide ({exc})", exc.line + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(path, "en-tête YAML invalide", mark.line + 2 if mark else 1) from None

@@ -67,6 +67,12 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
             "id: e\ntitle: " + "[" * 5000 + "\n",
             "YAML invalide (structure imbriquée trop profondément)",
         ),
+        # Values the parser reads but cannot build stopped the whole run with a traceback.
+        (EVENT_OK + "date: 2022-13-45\n", "ligne 5 : YAML invalide (date impossible"),
+        (EVENT_OK + "date: 2022-02-30\n", "« 2022-02-30 »"),
+        (EVENT_OK + "venue: !!int abc\n", "ligne 5 : YAML invalide (nombre impossible"),
+        (EVENT_OK + "fictional: !!bool peut-être\n", "booléen impossible : « peut-être »"),
+        (EVENT_OK + "sessions:\n\t- id: S1\n", "ligne 6 : YAML invalide (tabulation"),
     ],
 )
 def test_bad_programme(tmp_path, content, message):
@@ -74,6 +80,19 @@ def test_bad_programme(tmp_path, content, message):
     with pytest.raises(InputError) as info:
         load_event(tmp_path)
     assert "event.yaml" in str(info.value) and message in str(info.value)
+
+
+def test_a_merge_key_is_no_duplicate_key(tmp_path):
+    """« <<: *alias » is valid YAML: the keys it brings may be given again."""
+    items = (
+        "items:\n  - &conf {id: a, kind: conf, title: A, start: '10:00'}\n"
+        "  - <<: *conf\n    id: b\n    title: B\n"
+    )
+    (tmp_path / "event.yaml").write_text(f"id: e\ntitle: T\n{items}", encoding="utf-8")
+    assert [(it.id, it.title, it.start) for it in load_event(tmp_path).items] == [
+        ("a", "A", "10:00"),
+        ("b", "B", "10:00"),
+    ]
 
 
 def test_times_written_without_quotes_are_times(tmp_path):
@@ -149,6 +168,21 @@ def test_a_label_without_a_name_is_said_and_its_id_is_not_a_term(tmp_path, caplo
     # « a » (the verb) does not count for label « A »; « simplification » does.
     assert said.scores["A"] == 0.0 and not said.explanations.get("A", {}).get("terms")
     assert meant.explanations["A"]["terms"] == ["simplification"]
+
+
+def test_a_term_that_is_no_text_is_said_and_left_out(tmp_path, caplog):
+    """« null » and « true » became the terms « None » and « True »; a number stays a term,
+    and a label named as its id is not said to have no name."""
+    path = tmp_path / "codebook.yaml"
+    path.write_text(
+        "labels:\n  - {id: A, name: A, terms: [registre, null, true, 2030, [x]]}\n",
+        encoding="utf-8",
+    )
+    assert load_codebook(path).get("A").terms == ("registre", "2030")
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "« labels[0].terms[1] » : valeur vide, ignorée" in said
+    assert "« labels[0].terms[2] » : « True » n'est pas un terme" in said
+    assert "terms[4]" in said and "n'a pas de nom" not in said
 
 
 def test_a_key_one_letter_from_a_known_one_is_read_with_a_warning(tmp_path, caplog):

@@ -314,6 +314,12 @@ def test_docx_read_again_comes_from_the_cache_until_it_changes(tmp_path, monkeyp
         ("profond.json", b'{"segments": ' + b"[" * 5000, "imbriquée trop profondément", None),
         ("broken.docx", b"PK\x03\x04 not a zip", "Word illisible", None),
         ("front.md", b"---\ntalk: [\n---\nA : b\n", "en-tête YAML", None),
+        (
+            "date.md",
+            b"---\ntalk: conf-6\ndate: 2022-13-45\n---\nA : b\n",
+            "en-tête YAML invalide (date impossible : « 2022-13-45 »)",
+            3,
+        ),
         ("profond.md", b"---\ntalk: " + b"[" * 5000 + b"\n---\nA : b\n", "trop profondément", 1),
     ],
 )
