@@ -473,7 +473,7 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
         fmt = FORMATS.get(path.suffix.lower(), "")
         digest = digests[path]
         if digest in read_as:
-            result.skip(path, f"copie identique de {read_as[digest]}, ignorée", fmt)
+            result.skip(path, f"copie identique de {read_as[digest]}", fmt)
             continue
         try:
             with known_names(event.programme_people):

@@ -250,11 +250,13 @@ class PdfJob:
                 command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
             code = self._process.wait(timeout=self.timeout)
+            why = f"Chromium a échoué (code de sortie {code})" if code else ""
+        except subprocess.TimeoutExpired:
+            why = f"Chromium n'a pas fini dans le délai de {self.timeout:g} s"
         except (subprocess.SubprocessError, OSError) as exc:
-            log.warning("PDF non produit (%s).", exc.__class__.__name__)
-            return False
-        if code != 0:
-            log.warning("PDF non produit (CalledProcessError).")
+            why = f"Chromium n'a pas pu être lancé ({exc.__class__.__name__})"
+        if why:
+            log.warning("PDF non produit : %s ; le rapport HTML et DOCX est complet.", why)
             return False
         return self.pdf_path.exists()
 

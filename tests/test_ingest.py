@@ -458,7 +458,7 @@ def test_of_identical_copies_the_one_named_for_a_talk_is_read(small_event, copy,
         (small_event / "sources" / name).write_text(text, encoding="utf-8")
     reports = {r.name: r for r in ingest_event(small_event).reports}
     assert reports[kept].status == "lu" and reports[kept].talk == Path(kept).stem.lower()
-    assert reports[copy].state == f"ignoré : copie identique de {kept}, ignorée"
+    assert reports[copy].state == f"ignoré : copie identique de {kept}"
 
 
 def test_a_copy_of_a_file_left_out_is_not_called_a_copy(small_event):
