@@ -502,13 +502,34 @@ def _clock(seconds: float) -> str:
     return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
+# An HTML comment of Markdown (« <!-- note interne --> »), to the end of the file if unclosed.
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def _without_comments(text: str) -> tuple[str, list[_Note]]:
+    """The text with its HTML comments blanked (same length: spans keep their place), and a
+    note for each: a comment is hidden from the reader of the file, it is no speech to
+    analyse or publish."""
+    notes = []
+
+    def blank(m: re.Match) -> str:
+        notes.append(_Note(m.start(), "commentaire HTML", "laissé de côté (ni analysé ni publié)"))
+        return re.sub(r"[^\n]", " ", m[0])
+
+    return _HTML_COMMENT.sub(blank, text), notes
+
+
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
+    comments: list[_Note] = []
+    if markdown:
+        text, comments = _without_comments(text)
     meta, body = _front_matter(text, path)
     known = _tag_names(text)
     blocks = _blocks(text, body, True, known)
     turns, nonspeech, remarks = _turns_from_blocks(text, blocks, set(), markdown, known)
+    remarks += comments
     if body:
         nonspeech.insert(0, (0, body))
     fmt = "markdown" if markdown else "texte"

@@ -765,3 +765,23 @@ def test_a_semicolon_for_the_colon_of_a_speaker_tag_opens_a_turn_with_a_remark(t
         f"ligne {line} : prise de parole sans deux-points après « Nadia Berrada » "
         "(point-virgule à la place), lue comme une prise de parole de ce nom",
     )
+
+
+def test_an_html_comment_of_markdown_is_neither_speech_nor_published(tmp_path):
+    """« <!-- Note interne : ne pas publier --> » went to the public passages table as the
+    moderator's words."""
+    path = tmp_path / "qr.md"
+    path.write_text(
+        "Amina Alaoui : Merci. <!-- à vérifier --> Il faut partager les registres.\n\n"
+        "<!-- Note interne : ne pas publier,\nle passage a été retiré. -->\n\n"
+        "Karim Bennis : Et les former.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    said = " ".join(source.text[t.start_char : t.end_char] for t in source.turns)
+    assert "à vérifier" not in said and "Note interne" not in source.text
+    assert " ".join(said.split()) == "Merci. Il faut partager les registres. Et les former."
+    assert source.problems == (
+        "ligne 1 : commentaire HTML, laissé de côté (ni analysé ni publié)",
+        "ligne 3 : commentaire HTML, laissé de côté (ni analysé ni publié)",
+    )
