@@ -1026,16 +1026,15 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     except XMLSyntaxError:  # a valid zip holding a cut or corrupted part (a half-synced file)
         raise InputError(path, "document Word illisible (XML abîmé)") from None
     paragraphs, headings = [], set()
-    for p in document.paragraphs:
-        style = (p.style.name or "") if p.style is not None else ""
-        if not p.text.strip():
+    for style, said in _docx_blocks(document):
+        if not said.strip():
             continue
         if style.startswith(("Heading", "Titre", "Title")):
             headings.add(len(paragraphs))
-            paragraphs.append(" ".join(p.text.split()))
+            paragraphs.append(" ".join(said.split()))
             continue
         # A line break inside a paragraph (Maj+Entrée) before a speaker tag starts a turn.
-        lines = p.text.split("\n")
+        lines = said.split("\n")
         starts = [0, *(k for k, line in enumerate(lines) if k and split_speaker_tag(line.strip()))]
         for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
             part = " ".join(" ".join(lines[a:b]).split())
@@ -1062,6 +1061,57 @@ def read_docx(path: Path, data: bytes) -> SourceText:
         tuple(nonspeech),
         **_notes([n._replace(line=None) for n in remarks]),
     )
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Words of a table's first row that name its columns (« Intervenant | Propos »).
+_COLUMN_NAMES = frozenset(
+    {"intervenant", "intervenante", "intervenant·e", "orateur", "oratrice", "locuteur", "nom"}
+    | {"qui", "personne", "speaker", "propos", "texte", "intervention", "question", "réponse"}
+)
+
+
+def _docx_blocks(document) -> Iterator[tuple[str, str]]:
+    """The style name and the text of each paragraph of the body, in order: those of a
+    content control and of a table too (a row « Nom | propos » reads « Nom : propos », a
+    first row that names the columns is left out), with the words of a tracked insertion
+    and without those of a tracked deletion (python-docx's ``paragraphs`` saw none of it)."""
+    from docx.text.paragraph import Paragraph
+
+    def text_of(p) -> str:
+        parts = []
+        for node in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+            if any(a.tag in {f"{_W}del", f"{_W}moveFrom"} for a in node.iterancestors()):
+                continue
+            tag = node.tag.removeprefix(_W)
+            parts.append(node.text or "" if tag == "t" else "\t" if tag == "tab" else "\n")
+        return "".join(parts)
+
+    def blocks(parent) -> Iterator[tuple[str, str]]:
+        for child in parent.iterchildren():
+            if child.tag == f"{_W}p":
+                style = Paragraph(child, document.part).style
+                yield (style.name or "") if style is not None else "", text_of(child)
+            elif child.tag == f"{_W}sdt":
+                yield from blocks(child.find(f"{_W}sdtContent"))
+            elif child.tag == f"{_W}tbl":
+                yield from rows(child)
+
+    def rows(table) -> Iterator[tuple[str, str]]:
+        for k, row in enumerate(table.iterchildren(f"{_W}tr")):
+            cells = [
+                " ".join(" ".join(text_of(p) for p in cell.iter(f"{_W}p")).split())
+                for cell in row.iterchildren(f"{_W}tc")
+            ]
+            cells = [c for c in cells if c]
+            if k == 0 and cells and all(c.lower() in _COLUMN_NAMES for c in cells):
+                continue
+            if len(cells) == 2 and split_speaker_tag(f"{cells[0]} : {cells[1]}"):
+                yield "", f"{cells[0]} : {cells[1]}"
+            elif cells:
+                yield "", " ".join(cells)
+
+    yield from blocks(document.element.body)
 
 
 def _read_docx_cached(path: Path, data: bytes) -> SourceText:

@@ -785,3 +785,50 @@ def test_an_html_comment_of_markdown_is_neither_speech_nor_published(tmp_path):
         "ligne 1 : commentaire HTML, laissé de côté (ni analysé ni publié)",
         "ligne 3 : commentaire HTML, laissé de côté (ni analysé ni publié)",
     )
+
+
+def test_word_tables_tracked_changes_and_content_controls_are_read(tmp_path):
+    """python-docx's paragraphs leave out a table (« Nom | propos », common in minutes), the
+    words of a tracked insertion and a content control: they were lost without a word."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Leila Bennani : Il faut simplifier les procédures.")
+    table = document.add_table(rows=2, cols=2)
+    for row, (who, said) in zip(
+        table.rows,
+        [("Intervenant", "Propos"), ("Hicham Alami", "Nous recommandons un cloud commun.")],
+        strict=True,
+    ):
+        row.cells[0].text, row.cells[1].text = who, said
+    paragraph = document.add_paragraph("Samira Idrissi : Il faut ")
+    w = nsdecls("w")
+    paragraph._p.append(
+        parse_xml(f"<w:ins {w} w:id='1' w:author='a'><w:r><w:t>vraiment</w:t></w:r></w:ins>")
+    )
+    paragraph._p.append(
+        parse_xml(
+            f"<w:del {w} w:id='2' w:author='a'><w:r><w:delText>jamais</w:delText></w:r></w:del>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(f"<w:r {w}><w:t xml:space='preserve'> créer un registre.</w:t></w:r>")
+    )
+    document.element.body.insert(
+        len(document.element.body) - 1,
+        parse_xml(
+            f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Nadia Fassi : Il faut former les agents."
+            "</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+    path = tmp_path / "notes.docx"
+    document.save(str(path))
+    source = read_source(path, LIMIT)
+    turns = [(t.speaker, source.text[t.start_char : t.end_char]) for t in source.turns]
+    assert turns == [
+        ("Leila Bennani", "Il faut simplifier les procédures."),
+        ("Hicham Alami", "Nous recommandons un cloud commun."),
+        ("Samira Idrissi", "Il faut vraiment créer un registre."),
+        ("Nadia Fassi", "Il faut former les agents."),
+    ]
