@@ -639,7 +639,8 @@ def _srt_timings(text: str, problems: list) -> str:
     in ``problems``); a cue with an impossible stamp (``_impossible_timing``) is blanked out, its
     number and text too, and noted as left out; a lone index line between blank lines, a cue
     with neither timing nor text (often left at the end of a file), is blanked out, where the
-    parser would append it to the text of the cue above.
+    parser would append it to the text of the cue above; so is a cue number that is no number
+    (« onze »), with a remark.
     """
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -650,6 +651,13 @@ def _srt_timings(text: str, problems: list) -> str:
             first, end = i - 1 if i and lines[i - 1].strip().isdigit() else i, _cue_end(lines, i)
             lines[first:end] = [""] * (end - first)
         elif m := _CUE_TIMING.match(line):
+            index = lines[i - 1].strip() if i else ""
+            if index and not index.isdigit() and (i == 1 or not lines[i - 2].strip()):
+                # « onze » where the cue's number should be: the parser took the number and
+                # the timing for the text of the cue above.
+                reason = f"numéro de sous-titre illisible « {index} »"
+                problems.append((i, reason, "sous-titre lu sans ce numéro", False))
+                lines[i - 1] = ""
             start, end = (_hours(s) for s in m.group(1, 2))
             if _seconds(end) < _seconds(start):
                 problems.append(_reversed(i + 1, line))

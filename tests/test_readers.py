@@ -832,3 +832,21 @@ def test_word_tables_tracked_changes_and_content_controls_are_read(tmp_path):
         ("Samira Idrissi", "Il faut vraiment créer un registre."),
         ("Nadia Fassi", "Il faut former les agents."),
     ]
+
+
+def test_a_subtitle_number_that_is_no_number_is_said_and_not_read_as_speech(tmp_path):
+    """« onze » where a cue's number should be: the parser gave the number and the timing
+    line to the cue above, as words of its speaker."""
+    path = tmp_path / "conf.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:04,000\nAmina Alaoui : Il faut simplifier.\n\n"
+        "onze\n00:00:05,000 --> 00:00:08,000\nNous devons créer un guichet unique.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    said = " ".join(source.text[t.start_char : t.end_char] for t in source.turns)
+    assert said.split() == "Il faut simplifier. Nous devons créer un guichet unique.".split()
+    assert [t.times[-1][2:] for t in source.turns] == [(5.0, 8.0)]
+    assert source.remarks == (
+        "ligne 5 : numéro de sous-titre illisible « onze », sous-titre lu sans ce numéro",
+    )
