@@ -96,7 +96,9 @@ def load_yaml(path: Path, lines: bool = False) -> object:
     except OSError as exc:  # missing, a folder, unreadable
         raise InputError(path, os_reason(exc)) from None
     try:
-        text = data.decode("utf-8-sig")
+        # UTF-16 with its byte-order mark, as some Windows editors save; else UTF-8.
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError as exc:
         # Saved by an editor set to Windows-1252: read as such rather than stop at 15:00.
         line = data[: exc.start].count(b"\n") + 1
@@ -290,7 +292,9 @@ def load_event(event_dir: str | Path) -> Event:
             sessions.append(_session(s, path, label))
     session_ids = {s.id for s in sessions}
     raw_items = raw.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
+    if raw_items and not isinstance(raw_items, list):
+        raise InputError(path, "champ « items » : liste des séquences attendue (- id: …)")
+    if not raw_items:
         raise InputError(
             path, "champ « items » manquant ou vide : le programme n'a aucune séquence"
         )

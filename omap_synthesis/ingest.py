@@ -366,6 +366,12 @@ def _file_digest(path: Path) -> str:
 def _not_a_file(path: Path) -> str:
     """Why an entry of the sources folder that is no regular file is not read."""
     if path.is_symlink() and not path.exists():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:  # Python 3.11 says a loop so
+            return "lien en boucle : il mène à lui-même"
+        except OSError:
+            pass
         return "lien cassé : sa cible est introuvable"
     if path.is_dir():
         return "dossier : les sous-dossiers ne sont pas lus"

@@ -259,7 +259,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         if controls <= max(2, len(text) // 1000):
             return text, encoding
     line = data[:bad].count(b"\n") + 1
-    raise InputError(path, "octets indécodables : ni UTF-8, ni cp1252, ni latin-1", line)
+    raise InputError(path, "octets indécodables : ni UTF-8, ni cp1252 (fichier binaire ?)", line)
 
 
 class _Note(NamedTuple):

@@ -163,13 +163,22 @@ def _too_few(words: int, marks: int) -> bool:
     return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
 
 
+def _grouped(n: int) -> str:
+    """« 20 000 »: digits grouped by three, parted by a non-breaking space."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def unpunctuated_remark(source: SourceText) -> str | None:
     """The French remark that says ``source`` was read as a transcript without punctuation
     (``unpunctuated``), or ``None``."""
     words, marks = punctuation(source)
     if not _too_few(words, marks):
         return None
-    rate = f"un signe pour {words // marks} mots" if marks else f"aucun signe en {words} mots"
+    rate = (
+        f"un signe pour {_grouped(words // marks)} mots"
+        if marks
+        else f"aucun signe en {_grouped(words)} mots"
+    )
     return (
         f"transcription sans ponctuation ({rate}) : une phrase par sous-titre, segment ou "
         "ligne ; recommandations et citations à vérifier"

@@ -45,6 +45,7 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         ("id: e\ntitle: [\n", "YAML invalide"),
         ("- juste une liste\n", "table YAML"),
         ("id: e\ntitle: T\n", "« items »"),
+        ("id: e\ntitle: T\nitems: conf-1\n", "champ « items » : liste des séquences attendue"),
         ("title: T\nitems:\n  - {id: a, kind: conf, title: A}\n", "« id »"),
         (
             EVENT_OK.replace('"10:00"', '"25h"'),
@@ -236,3 +237,8 @@ def test_a_faulty_entry_of_the_programme_is_named_by_its_place_and_id(tmp_path):
         info.value.reason
         == "ligne 5 : séquence n° 2 (« Atelier C »), champ « id » manquant ou vide"
     )
+
+
+def test_a_programme_saved_in_utf16_is_read(tmp_path):
+    (tmp_path / "event.yaml").write_bytes(EVENT_OK.replace("T", "Télé").encode("utf-16"))
+    assert load_event(tmp_path).title == "Télé"

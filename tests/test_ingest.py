@@ -431,6 +431,8 @@ def test_entries_that_are_not_regular_files_are_reported_not_read(small_event, t
     (sources / "conf-7.md").mkdir()
     (sources / "conf-3.vtt").symlink_to(tmp_path / "partage" / "conf-3.vtt")
     os.mkfifo(sources / "conf-6.txt")  # opened, it would wait for a writer for ever
+    (sources / "conf-8.txt").symlink_to(sources / "conf-8-bis.txt")
+    (sources / "conf-8-bis.txt").symlink_to(sources / "conf-8.txt")
     result = ingest_event(small_event)
     states = {r.name: (r.talk, r.state) for r in result.reports if r.name != "01-ouverture.md"}
     assert states == {
@@ -439,8 +441,10 @@ def test_entries_that_are_not_regular_files_are_reported_not_read(small_event, t
         "conf-3.vtt": ("conf-3", "ignoré : lien cassé : sa cible est introuvable"),
         "conf-6.txt": ("conf-6", "ignoré : pas un fichier ordinaire (tube ou périphérique)"),
         "conf-7.md": ("conf-7", "ignoré : dossier : les sous-dossiers ne sont pas lus"),
+        "conf-8-bis.txt": (None, "ignoré : lien en boucle : il mène à lui-même"),
+        "conf-8.txt": ("conf-8", "ignoré : lien en boucle : il mène à lui-même"),
     }
-    assert [r.name for r in result.reports][:5] == sorted(states)  # in name order
+    assert [r.name for r in result.reports][:7] == sorted(states)  # in name order
     assert {"conf-3", "conf-6", "conf-7"} <= set(result.unreadable_items())
 
 
