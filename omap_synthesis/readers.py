@@ -53,6 +53,18 @@ _TAG = re.compile(
     r"(?P<name>[^:\n\[\]]{1,160}?)(?:\s+:\s*|:\s+)(?=\S)"
 )
 _AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
+# « Nom, fonction » or « Nom — fonction »: the function said after the name, not in brackets.
+_ROLE_AFTER = re.compile(r"^(?P<name>[^,—–]+?)\s*(?:,|\s[—–])\s*(?P<aff>[^,—–].*)$")
+# Words of speech, not of a function (« Monsieur Bardella, vous avez dit : », « Merci Madame,
+# excusez-moi : »): with one of them after the comma, the line opens with no tag.
+_SPEECH_WORDS = frozenset(
+    "je j' j’ tu il elle on nous vous ils elles moi toi c' c’ ce ça est sont suis ai as a ont "
+    "va vais peut faut mais et donc alors oui non merci excusez pardon".split()
+)
+# Words that open speech, not a name (« Merci Monsieur, pour votre question : »).
+_SPEECH_OPENERS = frozenset(
+    "merci bonjour bonsoir alors oui non donc bon bien voilà écoutez excusez pardon".split()
+)
 
 
 class SpeakerLexicon(NamedTuple):
@@ -155,6 +167,8 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     am = _AFFILIATION.match(raw)
     if am:
         name, affiliation = am.group("name").strip(), am.group("aff").strip()
+    elif (rm := _ROLE_AFTER.match(raw)) and _function_after_name(rm["name"], rm["aff"]):
+        name, affiliation = rm["name"].strip(), rm["aff"].strip()
     words = re.findall(r"[\w.-]+", name)
     if not words or len(words) > 7 or not name[0].isalnum() and name[0] not in "«":
         return None
@@ -164,6 +178,20 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     if not capitalised and first not in roles and name_key(name) not in _KNOWN.get():
         return None
     return name, affiliation, m.end(), _stamp_seconds(m.group("clock"))
+
+
+def _function_after_name(name: str, function: str) -> bool:
+    """« Mohammed El Alaoui, directeur d'école »: a name of two words at least, then words
+    that say a function, not speech (no pronoun, no verb of speech, no question)."""
+    names = re.findall(r"[\w.-]+", name)
+    said = re.findall(r"\w+['’]?", function.lower())
+    return (
+        len(names) >= 2
+        and names[0].lower() not in _SPEECH_OPENERS
+        and 0 < len(said) <= 12
+        and "?" not in function
+        and not set(said) & _SPEECH_WORDS
+    )
 
 
 def _stamp_seconds(stamp: str | None) -> float | None:

@@ -44,6 +44,15 @@ def _read(tmp_path, name: str, text: str):
                 "cheffe de service, Ministère de la Santé et de la Protection sociale",
             ),
         ),
+        # A function after a comma or a dash, as minutes write it.
+        (
+            "Mohammed El Alaoui, directeur d'école : Merci beaucoup.",
+            ("Mohammed El Alaoui", "directeur d'école"),
+        ),
+        ("M. El Alaoui — DSI du ministère : Oui.", ("M. El Alaoui", "DSI du ministère")),
+        ("Monsieur Bardella, vous avez dit : non", None),
+        ("Merci Monsieur, pour votre question : bien sûr", None),
+        ("Premièrement, il faut dire : non", None),
         ("Deuxième point : il faut simplifier", None),
         # Headings and notes of hand-written minutes are not speakers.
         ("Note : il faudrait un guichet unique", None),
