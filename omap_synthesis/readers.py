@@ -547,12 +547,47 @@ def _without_comments(text: str) -> tuple[str, list[_Note]]:
     return _HTML_COMMENT.sub(blank, text), notes
 
 
+# Markdown's marks at the head of a line: a list item (« - », « 1. »), a quotation (« > »),
+# a code fence; and a table's separator row (« |---|:--| »).
+_LINE_MARK = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]|\d{1,3}[.)](?:[ \t]|$)|>[ \t]?|(?:```|~~~).*$)", re.M
+)
+_TABLE_RULE = re.compile(r"^[ \t]*\|[ \t:|-]*-[ \t:|-]*\|?[ \t]*$", re.M)
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
+
+
+def _without_markup(text: str) -> str:
+    """Markdown's marks read as spaces (same length: spans keep their place), so that they
+    are neither quoted nor in the way of a speaker's tag: list items, quotations, code fences
+    and tables. A table row « | Nom | propos | » reads « Nom : propos », a tag; the row that
+    names the columns, above the separator row, goes with it."""
+
+    def blank(m: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", m[0])
+
+    def row(m: re.Match) -> str:
+        cells = m[1].split("|")
+        inner = (":" if len(cells) == 2 else ";").join(cells)
+        return (
+            re.sub(r"\|", " ", m[0][: m.start(1) - m.start()]) + inner + " " * (m.end() - m.end(1))
+        )
+
+    lines = text.split("\n")
+    for k in range(1, len(lines)):
+        if _TABLE_RULE.fullmatch(lines[k]) and _TABLE_ROW.fullmatch(lines[k - 1]):
+            lines[k - 1] = " " * len(lines[k - 1])  # the columns' names
+    text = _TABLE_RULE.sub(blank, "\n".join(lines))
+    text = _TABLE_ROW.sub(row, text)
+    return _LINE_MARK.sub(blank, text)
+
+
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     text, encoding = decode(data, path)
     text = _normalise_newlines(text)
     comments: list[_Note] = []
     if markdown:
         text, comments = _without_comments(text)
+        text = _without_markup(text)
     meta, body = _front_matter(text, path)
     known = _tag_names(text)
     blocks = _blocks(text, body, True, known)

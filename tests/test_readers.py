@@ -859,3 +859,26 @@ def test_a_subtitle_number_that_is_no_number_is_said_and_not_read_as_speech(tmp_
     assert source.remarks == (
         "ligne 5 : numéro de sous-titre illisible « onze », sous-titre lu sans ce numéro",
     )
+
+
+def test_markdown_marks_are_neither_quoted_nor_in_the_way_of_a_tag(tmp_path):
+    """A list item, a quotation, a table and a code fence: their marks were quoted as speech
+    (« | Intervenant | Propos | … ») and hid the tags behind them; a heading of a note
+    (« Réponse de … : », « Citation : ») names nobody."""
+    text = (
+        "Salma Berrada : Nous passons aux questions.\n\n"
+        "- Réponse de Leila Bennani : oui, il faut le créer.\n\n"
+        "> Citation : « Il faut mutualiser les centres de données. »\n\n"
+        "| Intervenant | Propos |\n|---|---|\n| Hicham Alami | Nous recommandons le cloud. |\n\n"
+        "```\n**Rim Benjelloun** : Il faut renforcer les partenariats.\n```\n"
+    )
+    source = _read(tmp_path, "notes.md", text)
+    assert len(source.text) == len(text)
+    turns = [(t.speaker, source.text[t.start_char : t.end_char]) for t in source.turns]
+    assert turns == [
+        ("Salma Berrada", "Nous passons aux questions."),
+        (None, "oui, il faut le créer."),
+        (None, "« Il faut mutualiser les centres de données. »"),
+        ("Hicham Alami", "Nous recommandons le cloud."),
+        ("Rim Benjelloun", "Il faut renforcer les partenariats."),
+    ]
