@@ -80,6 +80,9 @@ class ReportView:
     quality: list[tuple[str, str]]
     sources: list[dict]
     objectives_note: str = ""
+    # The other points left open, as the text of 15:05 says them: the recommendations that go
+    # the opposite way, the sequences without a transcript (sentences).
+    open_points: list[str] = field(default_factory=list)
     figures: dict[str, Figure] = field(default_factory=dict)
     # How many of ``recommendations``, at their head, the text of 15:05 reads aloud (0: the
     # list is not parted, as when no text was read).
@@ -517,6 +520,24 @@ def build_view(
         }
         for r in inputs.recommendations
     ]
+    pairs = sorted(
+        {
+            tuple(sorted((numbers[r.id], numbers[c])))
+            for r in inputs.recommendations
+            for c in getattr(r, "contradicts", ())
+            if c in numbers
+        }
+    )
+    open_points = [
+        f"Les recommandations {a} et {b} vont en sens contraire\u00a0; les deux positions sont "
+        "conservées."
+        for a, b in pairs
+    ]
+    unheard = [it.display for it in event.items if it.id in inputs.missing_items]
+    if unheard:
+        open_points.append(
+            typography(f"Aucune transcription n'a été fournie pour {join_words(unheard)}.")
+        )
     covered = {o for r in inputs.recommendations for o in r.objectives}
     uncovered = join_words(
         [f"{lab.id} ({lab.name})" for lab in inputs.codebook.labels if lab.id not in covered]
@@ -573,6 +594,7 @@ def build_view(
             else "Aucune recommandation explicite n’a été relevée dans les sources."
         ),
         uncovered=uncovered,
+        open_points=open_points,
         exchanges=exchanges,
         method=[typography(p) for p in method],
         quality=[(typography(k), v) for k, v in quality.items()],
@@ -683,8 +705,12 @@ def render_docx(view: ReportView, path: Path) -> None:
             document.add_paragraph(f"Position contraire\u00a0: {rec['contradicts']}.")
     if not view.recommendations:
         document.add_paragraph(view.no_recommendation)
+    if view.uncovered or view.open_points:
+        document.add_heading("Points restés ouverts", 2)
     if view.uncovered:
         document.add_paragraph(f"Aucune recommandation ne porte sur\u00a0: {view.uncovered}.")
+    for point in view.open_points:
+        document.add_paragraph(point)
     document.add_heading("Questions du public", 1)
     for ex in view.exchanges:
         document.add_heading(ex["title"], 2)

@@ -245,3 +245,34 @@ def test_the_programme_table_opens_each_session_with_its_title_and_moderator(tmp
     render_docx(view, tmp_path / "rapport.docx")
     programme = docx.Document(tmp_path / "rapport.docx").tables[0]
     assert [row.cells[0].text for row in programme.rows if row.cells[0].text in heads] == heads
+
+
+def test_the_points_left_open_are_in_the_report_too(tmp_path):
+    """Two positions that go the opposite way and a sequence without a transcript were said in
+    the text of 15:05 only: the report had them, if at all, in the line of each
+    recommendation."""
+    import docx
+
+    from omap_synthesis.report import build_view, render_docx, render_html
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut augmenter les salaires des agents publics.", 0.9),
+            ("conf-6", KARIM, "Il ne faut pas augmenter les salaires des agents.", 0.5),
+        ]
+    )
+    said, against = _recommendation(inputs, "R-1", ["p0"]), _recommendation(inputs, "R-2", ["p1"])
+    recs = [replace(said, contradicts=("R-2",)), replace(against, contradicts=("R-1",))]
+    inputs = replace(inputs, recommendations=recs, missing_items=["conf-7", "conf-8"])
+    view = build_view(inputs, [], {}, [], {})
+    assert view.open_points == [
+        "Les recommandations 1 et 2 vont en sens contraire\u00a0; les deux positions sont "
+        "conservées.",
+        "Aucune transcription n’a été fournie pour Conf 7 et Conf 8.",
+    ]
+    assert all(grammar_errors(point) == [] for point in view.open_points)
+    assert "<h3>Points restés ouverts</h3>" in render_html(view)
+    render_docx(view, tmp_path / "rapport.docx")
+    texts = [p.text for p in docx.Document(tmp_path / "rapport.docx").paragraphs]
+    assert "Points restés ouverts" in texts and view.open_points[1] in texts
