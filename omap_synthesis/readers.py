@@ -53,6 +53,11 @@ _TAG = re.compile(
     r"(?P<name>[^:\n\[\]]{1,160}?)(?:\s+:\s*|:\s+)(?=\S)"
 )
 _AFFILIATION = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<aff>[^()]*)\)\s*$")
+# « Réponse de Nom », « Question de Nom »: a note's heading that names who speaks.
+_SAID_BY = re.compile(
+    r"^(?:réponses?|questions?|interventions?)\s+(?:de\s+la\s+|de\s+|d['’]\s*|du\s+)(?P<name>.+)$",
+    re.IGNORECASE,
+)
 # « Nom, fonction » or « Nom — fonction »: the function said after the name, not in brackets.
 _ROLE_AFTER = re.compile(r"^(?P<name>[^,—–]+?)\s*(?:,|\s[—–])\s*(?P<aff>[^,—–].*)$")
 # Words of speech, not of a function (« Monsieur Bardella, vous avez dit : », « Merci Madame,
@@ -160,9 +165,15 @@ def split_speaker_tag(line: str) -> tuple[str, str, int, float | None] | None:
     """
     line = _unemphasised(line)
     m = _TAG.match(line)
-    if not m or opens_with_note(line):
+    if not m:
         return None
     raw = m.group("name").strip()
+    # « Réponse de Leila Bennani : », « Question de M. Lazrak (ENSA) : »: that person speaks.
+    said_by = _SAID_BY.match(raw)
+    if said_by and split_speaker_tag(f"{said_by['name']} : …"):
+        raw = said_by["name"]
+    elif opens_with_note(line):
+        return None
     name, affiliation = raw, ""
     am = _AFFILIATION.match(raw)
     if am:

@@ -51,6 +51,11 @@ def _read(tmp_path, name: str, text: str):
         ),
         ("M. El Alaoui — DSI du ministère : Oui.", ("M. El Alaoui", "DSI du ministère")),
         ("Monsieur Bardella, vous avez dit : non", None),
+        # A note's heading that names who speaks, or nobody.
+        ("Réponse de Leila Bennani : oui", ("Leila Bennani", "")),
+        ("Question de M. Karim Lazrak (ENSA) : pourquoi ?", ("M. Karim Lazrak", "ENSA")),
+        ("Question d'un participant : faut-il un guichet ?", None),
+        ("Réponse : oui", None),
         ("Merci Monsieur, pour votre question : bien sûr", None),
         ("Premièrement, il faut dire : non", None),
         ("Deuxième point : il faut simplifier", None),
@@ -863,8 +868,8 @@ def test_a_subtitle_number_that_is_no_number_is_said_and_not_read_as_speech(tmp_
 
 def test_markdown_marks_are_neither_quoted_nor_in_the_way_of_a_tag(tmp_path):
     """A list item, a quotation, a table and a code fence: their marks were quoted as speech
-    (« | Intervenant | Propos | … ») and hid the tags behind them; a heading of a note
-    (« Réponse de … : », « Citation : ») names nobody."""
+    (« | Intervenant | Propos | … ») and hid the tags behind them; « Réponse de Leila
+    Bennani : » is hers, a heading of a note (« Citation : ») names nobody."""
     text = (
         "Salma Berrada : Nous passons aux questions.\n\n"
         "- Réponse de Leila Bennani : oui, il faut le créer.\n\n"
@@ -877,7 +882,7 @@ def test_markdown_marks_are_neither_quoted_nor_in_the_way_of_a_tag(tmp_path):
     turns = [(t.speaker, source.text[t.start_char : t.end_char]) for t in source.turns]
     assert turns == [
         ("Salma Berrada", "Nous passons aux questions."),
-        (None, "oui, il faut le créer."),
+        ("Leila Bennani", "oui, il faut le créer."),
         (None, "« Il faut mutualiser les centres de données. »"),
         ("Hicham Alami", "Nous recommandons le cloud."),
         ("Rim Benjelloun", "Il faut renforcer les partenariats."),
