@@ -174,7 +174,9 @@ def _public_names(event: Event | None, passages: list[Passage]) -> set[str]:
         return set()
     unnamed = {it.id for it in event.items if not it.speakers}
     names = set(event.programme_people) | {
-        p.speaker for p in passages if p.kind == "talk" and p.talk in unnamed and p.speaker
+        p.speaker
+        for p in passages
+        if p.kind in {"talk", "diapositive"} and p.talk in unnamed and p.speaker
     }
     return names | {n.split()[-1] for n in names if len(n.split()) > 1}
 
@@ -220,6 +222,8 @@ def build_pseudonymiser(
     # (« France », « Rose »): there it is more likely a word than this person.
     people = [n.split() for n in public if len(n.split()) > 1]
     kept = {words[0] for words in people}
-    kept |= {w for p in passages if p.kind == "talk" for w in _WORD.findall(p.text)}
+    kept |= {
+        w for p in passages if p.kind in {"talk", "diapositive"} for w in _WORD.findall(p.text)
+    }
     surnames = frozenset(words[-1] for words in people)
     return Pseudonymiser(mapping, frozenset(affiliations), frozenset(kept), surnames)

@@ -213,6 +213,8 @@ class References:
         name = self.speaker(p)
         if name[:1].isupper() or everyone:
             parts.append(name)
+        if p.kind == "diapositive":  # written on a slide, not said
+            parts.append("diapositives")
         # A stamp that cannot be an offset into the slot's recording: the slot is cited.
         if seconds is not None and item.clock_seconds(seconds) is not None:
             parts.append(f"vers {clock(item.start, seconds)}")

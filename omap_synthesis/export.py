@@ -27,7 +27,9 @@ PASSAGE_COLUMNS = {
     "source": "Nom du fichier source.",
     "talk": "Séquence du programme (conf-1…, qr-1…, ouverture).",
     "session": "Session du programme (S1, S2) ; vide hors session.",
-    "kind": "Nature du passage : talk (exposé), moderation, question (public), reponse.",
+    "kind": "Nature du passage : talk (exposé), moderation, question (public), reponse, "
+    "diapositive (texte de diapositives ou notes prises sur elles : écrit, non dit, hors du "
+    "temps de parole).",
     "exchange": "Numéro de l'échange de questions-réponses ; vide hors questions-réponses.",
     "turn": "Rang de la prise de parole dans le fichier source, à partir de 0.",
     "speaker": "Intervenant·e ; les personnes du public sont pseudonymisées (Participant·e N). "
@@ -271,7 +273,7 @@ SPEAKER_COLUMNS = {
     "institution": "Institution d'après le programme.",
     "talks": "Séquences où la personne parle, séparées par « ; ».",
     "passages": "Nombre de passages.",
-    "words": "Nombre de mots.",
+    "words": "Nombre de mots dits (hors diapositives).",
 }
 
 THEME_COLUMNS = {

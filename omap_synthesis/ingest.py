@@ -141,6 +141,25 @@ def _qa_classifier(event: Event, item_id: str, after: int = 0, headed: bool = Fa
     return classify if item is not None and item.kind == "qa" else classify_talk
 
 
+# Words that make a file one of slides, or of notes taken on them: its name's
+# (« conf-8-diapositives.md ») or its header's « nature: diapositives ».
+_SLIDE_WORDS = frozenset({"diapositive", "diapositives", "slide", "slides", "diaporama"})
+
+
+def of_slides(source: SourceText) -> bool:
+    """A file of slides (or of notes taken on them): written, not said. Its header's
+    « nature » decides; without one, a word of its name."""
+    nature = source.meta.get("nature")
+    if nature is not None:
+        return str(nature).strip().casefold() in _SLIDE_WORDS
+    return bool(_SLIDE_WORDS & set(re.split(r"[\W_]+", Path(source.name).stem.casefold())))
+
+
+def _slide(_index: int, _turn: Turn) -> tuple[str, None]:
+    """Every turn of a file of slides is a « diapositive » passage (``of_slides``)."""
+    return "diapositive", None
+
+
 def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
     """The item a source is for: by its header's « talk: », else by its name (``_talk_named``);
     and, when the header names no item of the programme, what to say about it."""
@@ -509,7 +528,9 @@ def ingest_event(event_dir: str | Path, max_bytes: int = MAX_SOURCE_BYTES) -> In
             source,
             source_id,
             talk,
-            _qa_classifier(
+            _slide
+            if of_slides(source)
+            else _qa_classifier(
                 event, talk, last_exchange[talk], sum(bool(t.heading) for t in source.turns) > 1
             ),
             _sentences(source),

@@ -492,7 +492,7 @@ def _write_dataset(
     event = ingested.event
     _write_accounting(data, ingested)
     speakers = export.speakers_frame(
-        frame,
+        frame[frame["kind"] != "diapositive"],  # written, not said
         set(event.programme_people),
         set(pseudo.key().values()),
         [it.id for it in event.items],

@@ -1722,7 +1722,7 @@ def rank_recommendations(
     def base(rec: Recommendation) -> float:
         sessions = {_session(e.talk, event) for e in rec.evidence}
         found = {kinds.get(e.passage_id, "talk") for e in rec.evidence}
-        echo = "talk" in found and bool(found & {"question", "reponse"})
+        echo = bool(found & {"talk", "diapositive"}) and bool(found & {"question", "reponse"})
         vague = count_words(rec.action) < SPECIFIC_WORDS
         return rec.support + 0.5 * (len(sessions) - 1 + echo - vague - (not rec.objectives))
 

@@ -169,7 +169,9 @@ def _job(name: str, caption: str, alt: str, draw: str, args: tuple, kwargs: dict
 
 def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
     """Talk, public speaker name (``public_speaker``: « P1 — Conf 2 » for a label that names
-    nobody) and words of each passage (the data of the first figures)."""
+    nobody) and words of each passage said (the data of the first figures): the text of
+    slides is written, not said."""
+    passages = [p for p in passages if p.kind != "diapositive"]
     return pd.DataFrame(
         {
             "talk": [p.talk or "" for p in passages],

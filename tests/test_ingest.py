@@ -612,3 +612,31 @@ def test_a_talk_given_twice_in_two_formats_is_read_once(small_event):
     )
     read = {p.source for p in result.passages if p.talk == "conf-2"}
     assert read == {"conf-2.txt", "conf-2-diapositives.md"}
+
+
+def test_slides_are_written_not_said(small_event):
+    """Notes taken on slides were counted as speech: in the speaking time, in the words of the
+    talk, and quoted like speech. A file of slides, by a word of its name or by its header's
+    « nature », gives « diapositive » passages; a header can say a file is no slides."""
+    from omap_synthesis.anonymise import build_pseudonymiser
+    from omap_synthesis.report import words_frame
+
+    sources = small_event / "sources"
+    said = "Leila Bennani : Diapositive 3. Simplifier avant de digitaliser.\n"
+    for name, header in [
+        ("conf-2-slides.md", "talk: conf-2"),
+        ("conf-3.md", "nature: diapositives"),
+        ("conf-4-slides.md", "talk: conf-4\nnature: transcription"),
+    ]:
+        (sources / name).write_text(f"---\n{header}\n---\n{said}", encoding="utf-8")
+    result = ingest_event(small_event)
+    kinds = {p.source: p.kind for p in result.passages if p.source != "conf-1.txt"}
+    assert kinds == {
+        "conf-2-slides.md": "diapositive",
+        "conf-3.md": "diapositive",
+        "conf-4-slides.md": "talk",
+    }
+    pseudo = build_pseudonymiser(result.passages, result.event)
+    frame = words_frame(result.passages, pseudo, result.event)
+    assert set(frame["talk"]) == {"conf-1", "conf-4"}
+    assert "diapositive" not in {p.kind for p in result.passages if p.source == "conf-1.txt"}
