@@ -51,8 +51,9 @@ def _runs(paragraph, text: str, bold: bool = False) -> None:
             paragraph.add_run(piece).bold = bold
 
 
-def word_document(title: str):
-    """A new Word document (python-docx) titled ``title``, with style look-ups memoised.
+def word_document(title: str, author: str = ""):
+    """A new Word document (python-docx) titled ``title``, by ``author`` (the tool by
+    default), with style look-ups memoised.
 
     python-docx finds a style by name by scanning every style of its template, each time a
     paragraph, heading or table is given one: most of the time spent writing a long report.
@@ -72,7 +73,8 @@ def word_document(title: str):
         lang.set(qn("w:val"), "fr-FR")
     properties = document.core_properties
     properties.title, properties.language = title, "fr-FR"
-    properties.author = properties.last_modified_by = "omap-synthesis"
+    properties.author = author or "omap-synthesis"
+    properties.last_modified_by = "omap-synthesis"
     properties.comments = ""
     _a4_with_page_numbers(document.sections[0])
     return document

@@ -500,12 +500,15 @@ def build_view(
         where = refs.ref(passage.id, first.start_char)
         return typography(f"{named}, formulée par {refs.subject(passage)} ({where})")
 
+    label_names = {lab.id: lab.name for lab in inputs.codebook.labels}
     recommendations = [
         {
             "id": r.id,
             "action": titles[r.id],
             "actor": typography(titled[r.id][1] or ""),
             "objectives": ", ".join(r.objectives),
+            # Each code with its name, for a reader who does not know the codebook.
+            "objective_names": [(o, label_names.get(o, o)) for o in r.objectives],
             "evidence": [
                 quoted(e.passage_id, e.quote, e.start_char, e.end_char)
                 for e in r.evidence
@@ -629,7 +632,7 @@ def render_docx(view: ReportView, path: Path) -> None:
 
     from omap_synthesis.render import word_document
 
-    document = word_document(view.title)
+    document = word_document(view.title, view.event.organiser)
     document.add_paragraph(view.title, style="Title")
     document.add_paragraph(view.subtitle, style="Subtitle")
     if view.notice:

@@ -276,3 +276,21 @@ def test_the_points_left_open_are_in_the_report_too(tmp_path):
     render_docx(view, tmp_path / "rapport.docx")
     texts = [p.text for p in docx.Document(tmp_path / "rapport.docx").paragraphs]
     assert "Points restés ouverts" in texts and view.open_points[1] in texts
+
+
+def test_an_objective_code_is_spelt_out_and_the_organiser_signs_the_word_report(tmp_path):
+    """« (O1, O2.2) » after a recommendation said nothing to a reader without the codebook;
+    the Word report was by « omap-synthesis »."""
+    import docx
+
+    from omap_synthesis.report import build_view, render_docx, render_html
+
+    inputs = _inputs([("conf-1", AMINA, "Il faut partager les registres de base.", 0.9)])
+    label = inputs.codebook.labels[0]
+    rec = replace(_recommendation(inputs, "R-1", ["p0"]), objectives=(label.id,))
+    view = build_view(replace(inputs, recommendations=[rec]), [], {}, [], {})
+    html = render_html(view)
+    assert f'<abbr title="{label.name}">{label.id}</abbr>'.replace("'", "&#39;") in html
+    render_docx(view, tmp_path / "rapport.docx")
+    author = docx.Document(tmp_path / "rapport.docx").core_properties.author
+    assert author == inputs.event.organiser != ""
