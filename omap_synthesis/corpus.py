@@ -25,7 +25,7 @@ import pandas as pd
 from omap_synthesis import export
 from omap_synthesis.dataset import DatasetWriter, corpus_columns, publish
 from omap_synthesis.errors import InputError, os_reason
-from omap_synthesis.event import load_codebook
+from omap_synthesis.event import load_codebook, say_unknown_objectives
 from omap_synthesis.ingest import Ingested, file_hash, ingest_event, ingest_file, slug
 from omap_synthesis.models import Codebook
 from omap_synthesis.readers import FORMATS
@@ -205,6 +205,8 @@ def _analyse(ingested: Ingested, tagger, settings: Settings):
                 entities[p.id] = _Entities(tuple(ents))
     if tagger is None:
         return [], entities
+    if ingested.event is not None:
+        say_unknown_objectives(ingested.event, tagger.codebook)
     return tag_passages(ingested.passages, docs, tagger.codebook, ingested.event, tagger), entities
 
 

@@ -422,3 +422,21 @@ def load_codebook(path: str | Path) -> Codebook:
     for i, entry in enumerate(raw["labels"]):
         add(entry, f"labels[{i}]", None)
     return Codebook(labels=tuple(labels), path=str(path))
+
+
+def say_unknown_objectives(event: Event, codebook: Codebook) -> None:
+    """Warn, once per item, that the programme gives it an objective the codebook lacks: its
+    prior is lost (``tag.tag_passages`` leaves such objectives out without a word)."""
+    known = {lab.id for lab in codebook.labels}
+    for item in event.items:
+        unknown = [f"« {o} »" for o in item.objectives if o not in known]
+        if unknown:
+            several = "s" if len(unknown) > 1 else ""
+            named = ", ".join(unknown[:-1]) + (" et " if len(unknown) > 1 else "") + unknown[-1]
+            log.warning(
+                "event.yaml : « %s » a pour objectif%s %s, absent%s du codebook : sans effet",
+                item.id,
+                several,
+                named,
+                several,
+            )

@@ -35,7 +35,7 @@ from omap_synthesis.draft import (
     with_edits,
 )
 from omap_synthesis.errors import InputError, os_reason
-from omap_synthesis.event import load_codebook
+from omap_synthesis.event import load_codebook, say_unknown_objectives
 from omap_synthesis.ingest import Ingested, file_hash, ingest_event
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def analyse(
 
     event, passages = ingested.event, ingested.passages
     codebook = load_codebook(Path(event_dir) / event.codebook)
-    _say_unknown_objectives(event, codebook)
+    say_unknown_objectives(event, codebook)
     docs = parse_passages(nlp, passages, cache=use_cache, processes=2)
     clock.lap("parse")
     pseudonymiser = build_pseudonymiser(passages, event, docs)
@@ -211,22 +211,6 @@ def _say_names_in_file_names(ingested: Ingested, pseudonymiser: Pseudonymiser) -
                 "projet REFI-QDA : renommez le fichier avant de publier.",
                 name,
                 join_words([f"« {w} »" for w in found]),
-            )
-
-
-def _say_unknown_objectives(event, codebook) -> None:
-    """The programme gives a talk an objective the codebook lacks: its prior is lost."""
-    known = {lab.id for lab in codebook.labels}
-    for item in event.items:
-        unknown = [o for o in item.objectives if o not in known]
-        if unknown:
-            several = "s" if len(unknown) > 1 else ""
-            log.warning(
-                "event.yaml : « %s » a pour objectif%s %s, absent%s du codebook : sans effet",
-                item.id,
-                several,
-                join_words([f"« {o} »" for o in unknown]),
-                several,
             )
 
 

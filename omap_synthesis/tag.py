@@ -567,10 +567,13 @@ def tag_passages(
     tagger = tagger or CodebookTagger(codebook)
     parsed = [docs[p.id] for p in passages] if isinstance(docs, Mapping) else list(docs)
     comps = _cached_components(tagger, passages, parsed, cache) if cacheable else None
+    # An objective the codebook lacks has no effect; the callers say so once per item
+    # (``event.say_unknown_objectives``), not once per call.
+    known = {lab.id for lab in tagger.codebook.labels}
     priors = []
     for p in passages:
         item = event.item(p.talk) if event is not None and p.talk else None
-        priors.append(item.objectives if item is not None else ())
+        priors.append([o for o in item.objectives if o in known] if item is not None else ())
     groups = [passage_group(p) for p in passages]
     return tagger.tag(parsed, [p.id for p in passages], priors, groups, comps)
 

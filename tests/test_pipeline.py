@@ -755,17 +755,20 @@ def test_passages_the_analysis_could_not_read_are_said_file_by_file(outputs):
 def test_an_objective_the_codebook_lacks_is_said(caplog):
     from types import SimpleNamespace
 
-    from omap_synthesis.pipeline import _say_unknown_objectives
+    from omap_synthesis.event import say_unknown_objectives
 
     codebook = SimpleNamespace(labels=[SimpleNamespace(id="O1"), SimpleNamespace(id="O1.3")])
     items = [
         SimpleNamespace(id="conf-3", objectives=("O9", "O1.3")),
         SimpleNamespace(id="conf-4", objectives=("O1",)),
+        SimpleNamespace(id="conf-5", objectives=("O7", "O8", "O9")),
     ]
-    with caplog.at_level(logging.WARNING, logger="omap_synthesis.pipeline"):
-        _say_unknown_objectives(SimpleNamespace(items=items), codebook)
+    with caplog.at_level(logging.WARNING, logger="omap_synthesis.event"):
+        say_unknown_objectives(SimpleNamespace(items=items), codebook)
     assert caplog.messages == [
-        "event.yaml : « conf-3 » a pour objectif « O9 », absent du codebook : sans effet"
+        "event.yaml : « conf-3 » a pour objectif « O9 », absent du codebook : sans effet",
+        "event.yaml : « conf-5 » a pour objectifs « O7 », « O8 » et « O9 », absents du codebook "
+        ": sans effet",
     ]
 
 

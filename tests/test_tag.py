@@ -222,6 +222,24 @@ def test_an_objective_missing_from_the_codebook_is_named_once(nlp, tagger, caplo
     assert caplog.text.count("objectif « Z9 » du programme absent du codebook") == 1
 
 
+def test_tagging_an_events_passages_leaves_an_unknown_objective_out_without_a_word(
+    nlp, tagger, caplog, sample_ingested
+):
+    """The run says it once per talk (``event.say_unknown_objectives``); the tagger said it
+    again at each call (the recommendations tag their sentences too)."""
+    from dataclasses import replace
+
+    from omap_synthesis.tag import tag_passages
+
+    event = sample_ingested.event
+    items = tuple(replace(it, objectives=("Z9", *it.objectives)) for it in event.items)
+    passages = [p for p in sample_ingested.passages if p.talk == "conf-1"][:3]
+    docs = [nlp(p.clean) for p in passages]
+    with caplog.at_level("WARNING"):
+        tag_passages(passages, docs, tagger.codebook, replace(event, items=items), tagger)
+    assert "Z9" not in caplog.text
+
+
 def test_evidence_overrides_the_prior(nlp, tagger):
     doc = nlp("L'Estonie et Singapour ont réussi leur interopérabilité.")
     tagging = tagger.tag([doc], ["x"], priors=[["B"]])[0]
