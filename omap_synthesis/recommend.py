@@ -1111,9 +1111,11 @@ def _vague(head, cue: Cue, action: str) -> bool:
     if infinitive(head) == "faire" and not any(c.dep_ in _MADE_DEPS for c in head.children):
         return True
     clause = [head, head.head] if head.dep_ == "xcomp" else [head]
-    if action.lower().startswith("faire en sorte") and any(
-        _names_nobody(s) for t in clause for s in subjects(t)
-    ):
+    held = any(_names_nobody(s) for t in clause for s in subjects(t))
+    if held and (action.lower().startswith("faire en sorte") or lemma(head) in state_verbs()):
+        # « Faire en sorte qu'elle soit moins rapide », and « Figurer dans la convention-cadre »
+        # (« elle devrait figurer dans … »): a state of what a pronoun stands for, out of its
+        # sentence.
         return True
     pronoun = any(
         (c.pos_ == "PRON" and c.dep_ in {"obj", "iobj"} and named_thing(c) is None)

@@ -1806,6 +1806,10 @@ def test_a_cut_line_does_not_end_on_an_infinitive_without_its_complements(nlp):
         ("Il faut changer les choses.", True),
         ("Il faut qu'il soit régulé et contrôlé.", True),
         ("Il faut qu'elle soit beaucoup moins rapide que ce qu'on impose aux Français.", True),
+        # A state of what a pronoun stands for (« Figurer dans la convention-cadre »); with a
+        # noun, the line says what it is about.
+        ("Sur l'indemnité, elle devrait figurer dans la convention-cadre.", True),
+        ("L'indemnité de stage devrait figurer dans la convention-cadre.", False),
         # A verb of talk that acts on nothing named.
         ("Nous pourrons y revenir en détail.", True),
         # « faire » that makes nothing.
