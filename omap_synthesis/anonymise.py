@@ -154,8 +154,9 @@ def names_nobody(label: str, event: Event | None) -> bool:
 def public_speaker(
     pseudonymiser: Pseudonymiser, passage: Passage, event: Event | None, unnamed: str = ""
 ) -> str:
-    """A passage's speaker in the dataset and the report's figures: the pseudonym of a person
-    of the audience, the name of anyone else. A label that names nobody (« SPEAKER_00 »,
+    """A passage's speaker (or an evidence's: anything with ``speaker``, ``talk`` and
+    ``source``) in the dataset and the report's figures: the pseudonym of a person of the
+    audience, the name of anyone else. A label that names nobody (« SPEAKER_00 »,
     « P1 », « Locuteur 2 ») is one voice of its sequence, not one person across the day: each
     file a diarisation tool labelled starts at « SPEAKER_00 » (« SPEAKER_00 — Conf 5 »). A
     passage without a label is ``unnamed`` (« personne non nommée — Conf 6 »), or nobody."""

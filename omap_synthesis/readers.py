@@ -545,6 +545,11 @@ def _clock(seconds: float) -> str:
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
+def _blanked(m: re.Match) -> str:
+    """The match as spaces, its line breaks kept: the text keeps its length and lines."""
+    return re.sub(r"[^\n]", " ", m[0])
+
+
 def _without_comments(text: str) -> tuple[str, list[_Note]]:
     """The text with its HTML comments blanked (same length: spans keep their place), and a
     note for each: a comment is hidden from the reader of the file, it is no speech to
@@ -553,7 +558,7 @@ def _without_comments(text: str) -> tuple[str, list[_Note]]:
 
     def blank(m: re.Match) -> str:
         notes.append(_Note(m.start(), "commentaire HTML", "laissé de côté (ni analysé ni publié)"))
-        return re.sub(r"[^\n]", " ", m[0])
+        return _blanked(m)
 
     return _HTML_COMMENT.sub(blank, text), notes
 
@@ -573,9 +578,6 @@ def _without_markup(text: str) -> str:
     and tables. A table row « | Nom | propos | » reads « Nom : propos », a tag; the row that
     names the columns, above the separator row, goes with it."""
 
-    def blank(m: re.Match) -> str:
-        return re.sub(r"[^\n]", " ", m[0])
-
     def row(m: re.Match) -> str:
         cells = m[1].split("|")
         inner = (":" if len(cells) == 2 else ";").join(cells)
@@ -587,9 +589,9 @@ def _without_markup(text: str) -> str:
     for k in range(1, len(lines)):
         if _TABLE_RULE.fullmatch(lines[k]) and _TABLE_ROW.fullmatch(lines[k - 1]):
             lines[k - 1] = " " * len(lines[k - 1])  # the columns' names
-    text = _TABLE_RULE.sub(blank, "\n".join(lines))
+    text = _TABLE_RULE.sub(_blanked, "\n".join(lines))
     text = _TABLE_ROW.sub(row, text)
-    return _LINE_MARK.sub(blank, text)
+    return _LINE_MARK.sub(_blanked, text)
 
 
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
@@ -1166,7 +1168,7 @@ def _docx_blocks(document) -> Iterator[tuple[str, str]]:
             if any(a.tag in {f"{_W}del", f"{_W}moveFrom"} for a in node.iterancestors()):
                 continue
             tag = node.tag.removeprefix(_W)
-            parts.append(node.text or "" if tag == "t" else "\t" if tag == "tab" else "\n")
+            parts.append((node.text or "") if tag == "t" else "\t" if tag == "tab" else "\n")
         return "".join(parts)
 
     def blocks(parent) -> Iterator[tuple[str, str]]:
