@@ -80,6 +80,7 @@ class ReportView:
     quality: list[tuple[str, str]]
     sources: list[dict]
     objectives_note: str = ""
+    organiser: str = ""
     # The other points left open, as the text of 15:05 says them: the recommendations that go
     # the opposite way, the sequences without a transcript (sentences).
     open_points: list[str] = field(default_factory=list)
@@ -581,12 +582,13 @@ def build_view(
             f"{event.title[:1].upper()}{event.title[1:]} — rapport"
             + ("" if of_event(event.title) else " de la journée d’études")
         ),
-        subtitle=f"{event.organiser}, {french_date(event.date)}",
+        subtitle=typography(f"{event.organiser}, {french_date(event.date)}"),
+        organiser=typography(event.organiser or ""),
         notice=typography(event.notice) if event.fictional else "",
         objectives_note=typography(event.objectives_note or ""),
         event=event,
         date=french_date(event.date),
-        venue=event.venue,
+        venue=typography(event.venue or ""),
         programme=programme,
         summaries=summaries,
         coverage=coverage,

@@ -215,6 +215,7 @@ def test_the_reports_own_prose_follows_french_typography(tmp_path):
     accounting = [SourceReport("conf-3.vtt", "webvtt", "conf-3", 12, 1305)]
     view = build_view(inputs, accounting, {"mesure : silhouette": 0.1}, ["Lu : tout."], {})
     assert view.notice == "Données fictives\u00a0: tout est inventé, d’abord."
+    assert "'" not in view.subtitle + view.organiser + view.venue
     assert view.method == ["Lu\u00a0: tout."]
     assert view.quality[0][0] == "mesure\u00a0: silhouette"
     assert view.sources[0]["words"] == "1\u00a0305"
