@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from omap_synthesis.ingest import DIARISED
-from omap_synthesis.models import Event, Passage
+from omap_synthesis.models import LECTURE_KINDS, Event, Passage
 
 PREFIX = "Participant·e"
 _TITLE_WORDS = r"(?:M\.|Mme|Mlle|Monsieur|Madame|Mademoiselle|Dr|Pr|Professeur)"
@@ -175,9 +175,7 @@ def _public_names(event: Event | None, passages: list[Passage]) -> set[str]:
         return set()
     unnamed = {it.id for it in event.items if not it.speakers}
     names = set(event.programme_people) | {
-        p.speaker
-        for p in passages
-        if p.kind in {"talk", "diapositive"} and p.talk in unnamed and p.speaker
+        p.speaker for p in passages if p.kind in LECTURE_KINDS and p.talk in unnamed and p.speaker
     }
     return names | {n.split()[-1] for n in names if len(n.split()) > 1}
 
@@ -223,8 +221,6 @@ def build_pseudonymiser(
     # (« France », « Rose »): there it is more likely a word than this person.
     people = [n.split() for n in public if len(n.split()) > 1]
     kept = {words[0] for words in people}
-    kept |= {
-        w for p in passages if p.kind in {"talk", "diapositive"} for w in _WORD.findall(p.text)
-    }
+    kept |= {w for p in passages if p.kind in LECTURE_KINDS for w in _WORD.findall(p.text)}
     surnames = frozenset(words[-1] for words in people)
     return Pseudonymiser(mapping, frozenset(affiliations), frozenset(kept), surnames)

@@ -24,6 +24,7 @@ from omap_synthesis.clean import hesitates
 from omap_synthesis.errors import InputError
 from omap_synthesis.event import load_yaml
 from omap_synthesis.models import (
+    SLIDE,
     Codebook,
     DraftSentence,
     Event,
@@ -31,6 +32,7 @@ from omap_synthesis.models import (
     Item,
     Label,
     Passage,
+    join_words,
 )
 from omap_synthesis.nlp import french_stop_words
 from omap_synthesis.readers import role_words
@@ -213,7 +215,7 @@ class References:
         name = self.speaker(p)
         if name[:1].isupper() or everyone:
             parts.append(name)
-        if p.kind == "diapositive":  # written on a slide, not said
+        if p.kind == SLIDE:  # written on a slide, not said
             parts.append("diapositives")
         # A stamp that cannot be an offset into the slot's recording: the slot is cited.
         if seconds is not None and item.clock_seconds(seconds) is not None:
@@ -516,16 +518,6 @@ def _of_named(name: str) -> str:
     """« d'*Ouverture officielle* », « de *Conf 7* »: a sequence's name in italics, elided
     before."""
     return f"{of(name)[: -len(name)]}*{name}*"
-
-
-def join_words(names: list[str]) -> str:
-    """« a », « a et b », « a, b et c »; « a et b ; c ; d » when a name has its own « et »,
-    which « c et d » would blur (« climat et sobriété »: one name or two?)."""
-    if len(names) <= 1:
-        return "".join(names)
-    if any(re.search(r"\bet\b", name) for name in names):
-        return f"{NBSP}; ".join(names)
-    return ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def sequences(names: list[str], preposition: str = "") -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from omap_synthesis.errors import TOO_DEEP, BuildsValues, InputError, os_reason, yaml_reason
-from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session
+from omap_synthesis.models import Codebook, Event, Item, Label, Person, Session, join_words
 
 log = logging.getLogger(__name__)
 
@@ -432,11 +432,10 @@ def say_unknown_objectives(event: Event, codebook: Codebook) -> None:
         unknown = [f"« {o} »" for o in item.objectives if o not in known]
         if unknown:
             several = "s" if len(unknown) > 1 else ""
-            named = ", ".join(unknown[:-1]) + (" et " if len(unknown) > 1 else "") + unknown[-1]
             log.warning(
                 "event.yaml : « %s » a pour objectif%s %s, absent%s du codebook : sans effet",
                 item.id,
                 several,
-                named,
+                join_words(unknown),
                 several,
             )

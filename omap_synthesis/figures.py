@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 from matplotlib.figure import Figure
 
-from omap_synthesis.models import Event
+from omap_synthesis.models import Event, grouped_digits
 
 KIND_COLOURS = {
     "conf": "#1f4e79",
@@ -63,7 +63,7 @@ def timeline(event: Event, passages: pd.DataFrame):
         ax.barh(row, end - start, left=start, color=colour, alpha=0.9 if words.get(it.id) else 0.35)
         count = int(words.get(it.id, 0))
         # « 1 305 mots », « 1 mot », « aucun mot transcrit »
-        said = f"{count:,}".replace(",", "\u00a0") + (" mot" if count < 2 else " mots")
+        said = grouped_digits(count) + (" mot" if count < 2 else " mots")
         label = f"{it.display} ({said if count else 'aucun mot transcrit'})"
         ax.text(end + 3, row, label if it.has_speech else it.display, va="center", fontsize=8)
     ticks = range(_minutes(items[0].start) // 60 * 60, _minutes(items[-1].end) + 60, 60)

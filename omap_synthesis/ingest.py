@@ -14,7 +14,7 @@ from pathlib import Path
 from omap_synthesis.config import MAX_SOURCE_BYTES
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_event
-from omap_synthesis.models import Event, Passage, SourceReport, SourceText, Turn
+from omap_synthesis.models import SLIDE, Event, Passage, SourceReport, SourceText, Turn
 from omap_synthesis.readers import FORMATS, TITLES, known_names, name_key, read_source
 from omap_synthesis.segment import (
     count_words,
@@ -157,7 +157,7 @@ def of_slides(source: SourceText) -> bool:
 
 def _slide(_index: int, _turn: Turn) -> tuple[str, None]:
     """Every turn of a file of slides is a « diapositive » passage (``of_slides``)."""
-    return "diapositive", None
+    return SLIDE, None
 
 
 def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -10,6 +11,27 @@ class Person:
     name: str
     role: str = ""
     institution: str = ""
+
+
+# The kind of a passage of slides, or of notes taken on them: written, not said
+# (``ingest.of_slides``); with a talk, the lecturer's own content.
+SLIDE = "diapositive"
+LECTURE_KINDS = frozenset({"talk", SLIDE})
+
+
+def grouped_digits(n: int) -> str:
+    """« 1 305 »: the digits of ``n`` in groups of three, parted by a non-breaking space."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def join_words(names: list[str]) -> str:
+    """« a », « a et b », « a, b et c »; « a et b ; c ; d » when a name has its own « et »,
+    which « c et d » would blur (« climat et sobriété »: one name or two?)."""
+    if len(names) <= 1:
+        return "".join(names)
+    if any(re.search(r"\bet\b", name) for name in names):
+        return "\u00a0; ".join(names)
+    return ", ".join(names[:-1]) + " et " + names[-1]
 
 
 def seconds_of_day(clock: str) -> int:

@@ -37,6 +37,7 @@ from omap_synthesis.draft import (
 from omap_synthesis.errors import InputError, os_reason
 from omap_synthesis.event import load_codebook, say_unknown_objectives
 from omap_synthesis.ingest import Ingested, file_hash, ingest_event
+from omap_synthesis.models import SLIDE
 
 log = logging.getLogger(__name__)
 
@@ -476,7 +477,7 @@ def _write_dataset(
     event = ingested.event
     _write_accounting(data, ingested)
     speakers = export.speakers_frame(
-        frame[frame["kind"] != "diapositive"],  # written, not said
+        frame[frame["kind"] != SLIDE],  # written, not said
         set(event.programme_people),
         set(pseudo.key().values()),
         [it.id for it in event.items],

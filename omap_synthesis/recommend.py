@@ -52,7 +52,14 @@ from omap_synthesis.french import (
     lemma,
     subjects,
 )
-from omap_synthesis.models import Codebook, Event, Evidence, Passage, Recommendation
+from omap_synthesis.models import (
+    LECTURE_KINDS,
+    Codebook,
+    Event,
+    Evidence,
+    Passage,
+    Recommendation,
+)
 from omap_synthesis.nlp import PAUSES, numeral_values
 from omap_synthesis.recommend_model import (
     RecommendationModel,
@@ -1724,7 +1731,7 @@ def rank_recommendations(
     def base(rec: Recommendation) -> float:
         sessions = {_session(e.talk, event) for e in rec.evidence}
         found = {kinds.get(e.passage_id, "talk") for e in rec.evidence}
-        echo = bool(found & {"talk", "diapositive"}) and bool(found & {"question", "reponse"})
+        echo = bool(found & LECTURE_KINDS) and bool(found & {"question", "reponse"})
         vague = count_words(rec.action) < SPECIFIC_WORDS
         return rec.support + 0.5 * (len(sessions) - 1 + echo - vague - (not rec.objectives))
 

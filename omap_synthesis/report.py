@@ -33,6 +33,7 @@ from omap_synthesis.draft import (
     typography,
 )
 from omap_synthesis.figure_worker import FigureWorker
+from omap_synthesis.models import SLIDE, grouped_digits
 
 # The PDF is printed by omap_synthesis.pdf; these names stay importable from here.
 from omap_synthesis.pdf import (  # noqa: F401
@@ -172,7 +173,7 @@ def words_frame(passages, pseudonymiser, event) -> pd.DataFrame:
     """Talk, public speaker name (``public_speaker``: « P1 — Conf 2 » for a label that names
     nobody) and words of each passage said (the data of the first figures): the text of
     slides is written, not said."""
-    passages = [p for p in passages if p.kind != "diapositive"]
+    passages = [p for p in passages if p.kind != SLIDE]
     return pd.DataFrame(
         {
             "talk": [p.talk or "" for p in passages],
@@ -349,11 +350,6 @@ class ReportFigures:
 def _person(person) -> str:
     """« Youssef Kettani, Secrétaire Général, Ministère … »: a person as the programme has her."""
     return ", ".join(x for x in (person.name, person.role, person.institution) if x)
-
-
-def _number(n: int) -> str:
-    """« 1 305 »: groups of digits parted by a non-breaking space, as in the figures."""
-    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _why_no_summary(item_id: str, inputs: DraftInputs) -> str:
@@ -570,8 +566,8 @@ def build_view(
             "format": r.format,
             # The sequence as the report names it elsewhere (« Conf 3 »), not its id.
             "talk": item.display if (item := event.item(r.talk or "")) else r.talk or "",
-            "passages": _number(r.passages),
-            "words": _number(r.words),
+            "passages": grouped_digits(r.passages),
+            "words": grouped_digits(r.words),
             "state": typography(" ; ".join(filter(None, (r.state, set_aside.get(r.name))))),
         }
         for r in accounting

@@ -9,7 +9,7 @@ from functools import cache
 
 from omap_synthesis.clean import analysed, apply_removals, artefact_spans
 from omap_synthesis.config import MAX_SENTENCES_PER_PASSAGE, UNPUNCTUATED_WORDS
-from omap_synthesis.models import Passage, SourceText, Turn
+from omap_synthesis.models import Passage, SourceText, Turn, grouped_digits
 
 MAX_WORDS_PER_PASSAGE = 140
 _WORD = re.compile(r"\w+")
@@ -163,11 +163,6 @@ def _too_few(words: int, marks: int) -> bool:
     return words >= UNPUNCTUATED_WORDS and words > marks * UNPUNCTUATED_WORDS
 
 
-def _grouped(n: int) -> str:
-    """« 20 000 »: digits grouped by three, parted by a non-breaking space."""
-    return f"{n:,}".replace(",", "\u00a0")
-
-
 def unpunctuated_remark(source: SourceText) -> str | None:
     """The French remark that says ``source`` was read as a transcript without punctuation
     (``unpunctuated``), or ``None``."""
@@ -175,9 +170,9 @@ def unpunctuated_remark(source: SourceText) -> str | None:
     if not _too_few(words, marks):
         return None
     rate = (
-        f"un signe pour {_grouped(words // marks)} mots"
+        f"un signe pour {grouped_digits(words // marks)} mots"
         if marks
-        else f"aucun signe en {_grouped(words)} mots"
+        else f"aucun signe en {grouped_digits(words)} mots"
     )
     return (
         f"transcription sans ponctuation ({rate}) : une phrase par sous-titre, segment ou "
