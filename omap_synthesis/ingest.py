@@ -165,7 +165,13 @@ def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
     and, when the header names no item of the programme, what to say about it."""
     talk = source.meta.get("talk")
     if talk is not None and event.item(str(talk)) is not None:
-        return str(talk), ""
+        listed = dict(event.sources).get(source.name)
+        if listed is None or str(listed) == str(talk):
+            return str(talk), ""
+        return str(talk), (
+            f"en-tête : intervention « {talk} », alors que la table « sources » de event.yaml "
+            f"donne {listed} ; l'en-tête l'emporte"
+        )
     named = _talk_named(source.name, event)
     if talk is None:
         return named, ""

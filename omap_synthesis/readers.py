@@ -32,7 +32,7 @@ from omap_synthesis import caching
 from omap_synthesis.clean import C1_AS_CP1252
 from omap_synthesis.config import RESOURCES_DIR
 from omap_synthesis.errors import TOO_DEEP, BadValue, BuildsValues, InputError, json_reason
-from omap_synthesis.models import SourceText, Turn
+from omap_synthesis.models import SourceText, Turn, grouped_digits
 
 FORMATS = {
     ".txt": "texte",
@@ -318,10 +318,35 @@ class _FrontMatterLoader(BuildsValues, yaml.SafeLoader):
     """A value it cannot build (« date: 2022-13-45 ») is a ``BadValue`` at its line."""
 
 
-def _front_matter(text: str, path: Path) -> tuple[dict, int]:
-    """YAML front matter between two ``---`` lines at the top; returns it and its end offset."""
+# The keys of a source's header that the tool reads; a header that lost its opening « --- » is
+# recognised by one of them.
+HEADER_KEYS = frozenset({"talk", "nature"})
+_UNOPENED = re.compile(r"\A(?:[^\n]*\n){1,20}?---[ \t]*(?:\n|\Z)")
+_HEADER_KEY = re.compile(rf"^(?:{'|'.join(sorted(HEADER_KEYS))})[ \t]*:", re.M)
+
+
+def _unopened_header(text: str) -> bool:
+    """The file starts with a few lines of the header's keys closed by « --- », its opening
+    « --- » missing: a header all the same (a rule « --- » under speech is no header)."""
+    head = _UNOPENED.match(text)
+    if head is None or not _HEADER_KEY.search(head[0]):
+        return False
+    try:
+        meta = yaml.load(head[0].rstrip()[:-3], Loader=_FrontMatterLoader)
+    except (yaml.YAMLError, BadValue, RecursionError):
+        return False
+    return isinstance(meta, dict) and not HEADER_KEYS.isdisjoint(map(str, meta))
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict, int, list[_Note]]:
+    """YAML front matter between two ``---`` lines at the top; returns it, its end offset and
+    a note when its opening line is missing."""
     if not text.startswith("---\n"):
-        return {}, 0
+        if not _unopened_header(text):
+            return {}, 0, []
+        note = _Note(0, "en-tête sans sa première ligne « --- »", "lu comme un en-tête", False)
+        meta, end, _ = _front_matter("---\n" + text, path)
+        return meta, end - 4, [note]
     end = text.find("\n---", 3)
     if end < 0:
         raise InputError(path, "en-tête YAML ouvert par « --- » mais jamais fermé", 1)
@@ -337,7 +362,7 @@ def _front_matter(text: str, path: Path) -> tuple[dict, int]:
     if not isinstance(meta, dict):
         raise InputError(path, "l'en-tête YAML doit être une table (talk: …)", 1)
     close = text.find("\n", end + 4)
-    return meta, len(text) if close < 0 else close + 1
+    return meta, len(text) if close < 0 else close + 1, []
 
 
 def _blocks(
@@ -569,14 +594,16 @@ _LINE_MARK = re.compile(
     r"^[ \t]*(?:[-*+][ \t]|\d{1,3}[.)](?:[ \t]|$)|>[ \t]?|(?:```|~~~).*$)", re.M
 )
 _TABLE_RULE = re.compile(r"^[ \t]*\|[ \t:|-]*-[ \t:|-]*\|?[ \t]*$", re.M)
+# A thematic break (« --- », « *** », « ___ »), or a heading's underline.
+_BREAK = re.compile(r"^[ \t]*([-*_=])(?:[ \t]*\1){2,}[ \t]*$", re.M)
 _TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M)
 
 
 def _without_markup(text: str) -> str:
     """Markdown's marks read as spaces (same length: spans keep their place), so that they
     are neither quoted nor in the way of a speaker's tag: list items, quotations, code fences
-    and tables. A table row « | Nom | propos | » reads « Nom : propos », a tag; the row that
-    names the columns, above the separator row, goes with it."""
+    tables and thematic breaks. A table row « | Nom | propos | » reads « Nom : propos », a
+    tag; the row that names the columns, above the separator row, goes with it."""
 
     def row(m: re.Match) -> str:
         cells = m[1].split("|")
@@ -591,7 +618,7 @@ def _without_markup(text: str) -> str:
             lines[k - 1] = " " * len(lines[k - 1])  # the columns' names
     text = _TABLE_RULE.sub(_blanked, "\n".join(lines))
     text = _TABLE_ROW.sub(row, text)
-    return _LINE_MARK.sub(_blanked, text)
+    return _LINE_MARK.sub(_blanked, _BREAK.sub(_blanked, text))
 
 
 def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
@@ -600,12 +627,13 @@ def read_plain(path: Path, data: bytes, markdown: bool) -> SourceText:
     comments: list[_Note] = []
     if markdown:
         text, comments = _without_comments(text)
-        text = _without_markup(text)
-    meta, body = _front_matter(text, path)
+    meta, body, header = _front_matter(text, path)
+    if markdown:  # the header's own « --- » and « - » are no markup
+        text = text[:body] + _without_markup(text[body:])
     known = _tag_names(text)
     blocks = _blocks(text, body, True, known)
     turns, nonspeech, remarks = _turns_from_blocks(text, blocks, set(), markdown, known)
-    remarks += comments
+    remarks += comments + header
     if body:
         nonspeech.insert(0, (0, body))
     fmt = "markdown" if markdown else "texte"
@@ -913,6 +941,23 @@ _VTT_NON_CUES = ("NOTE", "STYLE", "REGION")
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
 _MARKUP = re.compile(r"</?[^>]*>")
+# A voice tag that a line never closes: « <v Youssef Kettani puisqu'il … ».
+_UNCLOSED_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?=[^>]*$)")
+
+
+def _closed_voice(line: str, voices: Iterable[str]) -> tuple[str, str]:
+    """The line with an unclosed voice tag mended, and what was done: closed after the voice
+    the file names elsewhere that the tag starts with, else taken out (the text is kept)."""
+    m = _UNCLOSED_VOICE.search(line)
+    if m is None:
+        return line, ""
+    rest = line[m.end() :]
+    named = [v for v in voices if rest.startswith(v) and rest[len(v) : len(v) + 1] in " \t"]
+    if named:
+        voice = max(named, key=len)
+        mended = f"{line[: m.start()]}<v {voice}>{rest[len(voice) :].lstrip()}"
+        return mended, f"lue comme « <v {voice}> »"
+    return line[: m.start()] + rest, "le texte est gardé, sans orateur"
 
 
 def _voices(caption) -> list[tuple[str, str | None]]:
@@ -985,9 +1030,14 @@ def read_vtt(path: Path, data: bytes) -> SourceText:
     # Block by block: the parser drops a block without timing silently and refuses the whole
     # file for one bad block.
     cues, problems = [], []
+    voices = {v.strip() for v in _VOICE.findall(text) if v.strip()}
     for number, lines in _vtt_blocks(text)[1:]:
         if lines[0].split(" ", 1)[0].split("\t", 1)[0] in _VTT_NON_CUES:
             continue
+        for i, line in enumerate(lines):
+            lines[i], done = _closed_voice(line, voices)
+            if done:
+                problems.append(_Note(number + i, "balise de voix « <v » sans « > »", done, False))
         bad = [i for i, line in enumerate(lines) if _bad_timing(line)]
         if bad:
             # The text is kept, timed at the end of the cue before.
@@ -1032,6 +1082,10 @@ def _seconds_value(value) -> bool:
         and math.isfinite(value)
         and value >= 0
     )
+
+
+def _timed(segment) -> bool:
+    return isinstance(segment, dict) and _seconds_value(segment.get("start"))
 
 
 def read_whisper(path: Path, data: bytes) -> SourceText:
@@ -1084,7 +1138,14 @@ def read_whisper(path: Path, data: bytes) -> SourceText:
         if end < start:
             times = f"« start » {seg['start']}, « end » {seg['end']}"
             reason = f"le segment n° {i} finit avant de commencer ({times})"
-            problems.append(_Note(None, reason, "seule l'heure de début est gardée", loses=False))
+            # The time kept is the one that falls between its neighbours (« start » 1e308 is
+            # the wrong one when the next segment starts at 36.6).
+            before = cues[-1][0] if cues else 0.0
+            after = next((float(x["start"]) for x in segments[i:] if _timed(x)), math.inf)
+            kept = "début"
+            if not before <= start <= after and before <= end <= after:
+                start, kept = end, "fin"
+            problems.append(_Note(None, reason, f"seule l'heure de {kept} est gardée", False))
         # A Whisper segment carries no speaker tag of its own: an empty voice keeps it untagged.
         cues.append((start, max(start, end), seg["text"], speaker or ""))
     notes = _read_problems(path, cues, problems)
@@ -1206,6 +1267,35 @@ def _read_docx_cached(path: Path, data: bytes) -> SourceText:
     return caching.cached("docx", key, lambda: read_docx(path, data))
 
 
+# A run of this many characters without a space is no speech: an image or a file pasted as text
+# (base64), a corrupted line. French words, and even web addresses, stay far below it.
+LONG_RUN = 200
+# The colon after it goes with it: it stood where a speaker's name stands (« XXX… : Merci »).
+_LONG_RUN = re.compile(rf"(\S{{{LONG_RUN},}})(?:[ \t]+:(?=\s))?")
+
+
+def _without_long_runs(source: SourceText, data: bytes) -> SourceText:
+    """The source with its runs of ``LONG_RUN`` characters or more without a space blanked
+    (same length: spans keep their place) and named in its problems, at their line of the
+    file where it can be found; a turn left blank is no turn."""
+    runs = list(_LONG_RUN.finditer(source.text))
+    if not runs:
+        return source
+    raw = _normalise_newlines(data.decode("utf-8", "replace"))
+    notes = []
+    for m in runs:
+        at = raw.find(m[1][:80])
+        where = f"ligne {raw.count(chr(10), 0, at) + 1} : " if at >= 0 else ""
+        notes.append(
+            f"{where}suite de {grouped_digits(len(m[1]))} caractères sans espace "
+            f"(« {m[1][:12]}… »), qui n'est pas du texte (image ou donnée encodée ?), "
+            "laissée de côté (ni analysée ni publiée)"
+        )
+    text = _LONG_RUN.sub(_blanked, source.text)
+    turns = tuple(t for t in source.turns if text[t.start_char : t.end_char].strip())
+    return replace(source, text=text, turns=turns, problems=(*source.problems, *notes))
+
+
 def read_source(path: str | Path, max_bytes: int) -> SourceText:
     """Read one source file with the reader of its format.
 
@@ -1238,6 +1328,7 @@ def read_source(path: str | Path, max_bytes: int) -> SourceText:
         source = read_whisper(path, data)
     else:
         source = _read_docx_cached(path, data)
+    source = _without_long_runs(source, data)
     if not source.turns:
         raise InputError(path, "aucun texte de parole trouvé")
     if source.encoding == MIXED:

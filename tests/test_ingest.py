@@ -504,6 +504,20 @@ def test_a_header_naming_an_unknown_talk_is_said(small_event, name, talk, state)
     assert (report.talk, report.state) == (talk, state)
 
 
+def test_a_header_that_contradicts_the_sources_table_is_said(small_event):
+    """event.yaml gives 01-ouverture.md to the opening; its header said conf-7, and won
+    without a word."""
+    (small_event / "sources" / "01-ouverture.md").write_text(
+        f"---\ntalk: conf-7\n---\n\n{SPOKEN}", encoding="utf-8"
+    )
+    report = {r.name: r for r in ingest_event(small_event).reports}["01-ouverture.md"]
+    assert (report.talk, report.state) == (
+        "conf-7",
+        "lu (remarque : en-tête : intervention « conf-7 », alors que la table « sources » de "
+        "event.yaml donne ouverture ; l'en-tête l'emporte)",
+    )
+
+
 @pytest.mark.parametrize("name", ["conf-7.MD", "Conf-7.md", "CONF-7.md"])
 def test_a_file_name_maps_to_its_talk_whatever_its_case(small_event, name):
     (small_event / "sources" / name).write_text(SPOKEN, encoding="utf-8")

@@ -236,6 +236,27 @@ def test_vtt_voice_tags(tmp_path):
     assert source.turns[1].times[0][2:] == (3.0, 4.5)
 
 
+def test_an_unclosed_vtt_voice_tag_is_mended_and_said(tmp_path):
+    """« <v Youssef Kettani puisqu'il … » was quoted as speech, tag included."""
+    path = tmp_path / "conf.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Samira Idrissi>Les registres.\n\n"
+        "00:02.000 --> 00:04.000\n<v Youssef Kettani>Merci.\n\n"
+        "00:04.000 --> 00:06.000\n<v Youssef Kettani puisqu'il s'agit des données.\n\n"
+        "00:06.000 --> 00:08.000\n<v Inconnu la suite.\n",
+        encoding="utf-8",
+    )
+    source = read_source(path, LIMIT)
+    assert _turns(source) == [
+        ("Samira Idrissi", "Les registres."),
+        ("Youssef Kettani", "Merci.\npuisqu'il s'agit des données.\nInconnu la suite."),
+    ]
+    assert source.remarks == (
+        "ligne 10 : balise de voix « <v » sans « > », lue comme « <v Youssef Kettani> »",
+        "ligne 13 : balise de voix « <v » sans « > », le texte est gardé, sans orateur",
+    )
+
+
 def test_whisperx_json(tmp_path):
     doc = {
         "speakers": {"SPEAKER_01": "Youssef Kettani"},
@@ -527,6 +548,23 @@ def test_a_whisper_segment_ending_before_it_starts_keeps_its_start(tmp_path):
     assert source.remarks == (
         "le segment n° 2 finit avant de commencer (« start » 20, « end » 18.5), "
         "seule l'heure de début est gardée",
+    )
+
+
+def test_a_whisper_segment_with_an_absurd_start_keeps_its_end(tmp_path):
+    """« start » 1e308 before « end » 36.07: the start was kept, and the passage was dated
+    « vers 2,7e304 h »; the time that falls between the neighbours' is kept."""
+    path = tmp_path / "asr.json"
+    path.write_text(
+        '{"segments": [{"start": 14.2, "end": 26.5, "text": "Un."}, '
+        '{"start": 1e308, "end": 36.07, "text": "Deux."}, '
+        '{"start": 36.6, "end": 48, "text": "Trois."}]}'
+    )
+    source = read_source(path, LIMIT)
+    assert [t[2:] for t in source.turns[0].times] == [(14.2, 26.5), (36.07, 36.07), (36.6, 48.0)]
+    assert source.remarks == (
+        "le segment n° 2 finit avant de commencer (« start » 1e+308, « end » 36.07), "
+        "seule l'heure de fin est gardée",
     )
 
 
@@ -887,3 +925,60 @@ def test_markdown_marks_are_neither_quoted_nor_in_the_way_of_a_tag(tmp_path):
         ("Hicham Alami", "Nous recommandons le cloud."),
         ("Rim Benjelloun", "Il faut renforcer les partenariats."),
     ]
+
+
+def test_a_header_without_its_opening_rule_is_read_as_a_header(tmp_path):
+    """« talk: qr-1 », « avertissement: … », « --- » at the top: the header's lines were read
+    as speech (and published), the talk taken from the file's name."""
+    source = _read(
+        tmp_path,
+        "notes.md",
+        "talk: qr-1\navertissement: notes fictives\n---\n\nHind Tazi : Faut-il un registre ?\n",
+    )
+    assert source.meta == {"talk": "qr-1", "avertissement": "notes fictives"}
+    assert _turns(source) == [("Hind Tazi", "Faut-il un registre ?")]
+    assert source.remarks == (
+        "ligne 1 : en-tête sans sa première ligne « --- », lu comme un en-tête",
+    )
+
+
+def test_a_rule_under_speech_is_no_header(tmp_path):
+    text = "Hind Tazi : Faut-il un registre ?\n---\n\nOmar Chraibi : Oui.\n"
+    source = _read(tmp_path, "notes.md", text)
+    assert source.meta == {} and not source.remarks
+    assert _turns(source)[0] == ("Hind Tazi", "Faut-il un registre ?")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "count", "start"),
+    [
+        (
+            "notes.md",
+            "Amina Alaoui : Bonjour.\n\n![logo](data:image/png;base64,{run})\n",
+            3,
+            "471",
+            "![logo](data",
+        ),
+        ("conf.txt", "Amina Alaoui : Bonjour.\n\n{run} : Merci.\n", 3, "440", "iVBORw0KGgoi"),
+        (
+            "conf.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nAmina Alaoui : Bonjour.\n\n"
+            "2\n00:00:02,000 --> 00:00:03,000\n{run} Merci.\n",
+            7,
+            "440",
+            "iVBORw0KGgoi",
+        ),
+    ],
+    ids=["markdown-image", "text-label", "srt"],
+)
+def test_a_long_run_without_spaces_is_no_speech(tmp_path, name, text, line, count, start):
+    """A base64 image pasted in notes went whole into the passages (33 000 characters quoted
+    in the report); a 500 000-character « word » took minutes to lay out in the PDF."""
+    source = _read(tmp_path, name, text.format(run="iVBORw0KGgo" * 40))
+    said = [" ".join(source.text[t.start_char : t.end_char].split()) for t in source.turns]
+    assert "iVBOR" not in source.text
+    assert said[0].startswith("Bonjour.") and all(":" not in x and "logo" not in x for x in said)
+    assert source.problems == (
+        f"ligne {line} : suite de {count} caractères sans espace (« {start}… »), qui n'est pas "
+        "du texte (image ou donnée encodée ?), laissée de côté (ni analysée ni publiée)",
+    )
