@@ -664,7 +664,7 @@ class RecommendationDetector:
 
     def _reported_on_tree(self, trigger: Token) -> bool:
         w, token = self.words, trigger
-        while token.head.i != token.i:
+        while token.head.i != token.i and not own_clause(token):
             child, token = token, token.head
             if lemma(token) not in w["reporting_verbs"] or child.dep_ not in {
                 "ccomp",
@@ -677,6 +677,17 @@ class RecommendationDetector:
             if not own or is_negated(token):
                 return True
         return False
+
+
+def own_clause(token: Token) -> bool:
+    """A main clause coordinated with its own subject (« …, mais je pense qu'il faut … »): what
+    it says is not inside the clause the parser hung it on (« on entend souvent qu'il faut … »).
+    A subordinate one (« ou quand vous devez … ») goes with the clause it is coordinated to."""
+    return (
+        token.dep_ == "conj"
+        and bool(subjects(token))
+        and not any(c.dep_ == "mark" for c in token.children)
+    )
 
 
 _TO = frozenset({"à", "au", "aux"})

@@ -41,6 +41,7 @@ from omap_synthesis.deontic import (
     calls_for_nothing,
     counterfactual,
     lexicon,
+    own_clause,
     talk_only,
 )
 from omap_synthesis.french import (
@@ -635,13 +636,21 @@ def _every_construction(span: Span, detector: RecommendationDetector, test) -> b
 def _said_by_another(trigger: Token) -> bool:
     """Inside what a named third party says: « Le ministère nous dit qu'il faut rentabiliser
     chaque dirham investi, et je le comprends » (the classifier reads the speaker's « je »
-    further on). A pronoun saying, « vous savez que nous souhaitons … », is often the
-    speaker's own."""
+    further on), or what is heard said: « On répète souvent qu'il faut « responsabiliser » les
+    agents ; moi je dirais … ». A pronoun saying, « vous savez que nous souhaitons … », is
+    often the speaker's own."""
     token = trigger
     while token.dep_ in {"ccomp", "xcomp", "conj"} and token.head.i != token.i:
+        if own_clause(token):
+            break
         token = token.head
-        said = lemma(token) in _SPEECH_VERBS and not is_negated(token)
-        if said and any(s.pos_ in {"NOUN", "PROPN"} for s in subjects(token)):
+        if is_negated(token):
+            continue
+        if lemma(token) in _SPEECH_VERBS and any(
+            s.pos_ in {"NOUN", "PROPN"} for s in subjects(token)
+        ):
+            return True
+        if lemma(token) in lexicon()["hearsay_verbs"] and not first_person(token, allow_on=False):
             return True
     return False
 

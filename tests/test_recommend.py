@@ -2344,6 +2344,12 @@ def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nl
             "et je le comprends parfaitement, c'est son rôle.",
             None,
         ),
+        # What is heard said is nobody's proposal; what the speaker says after it is hers.
+        (
+            "On entend souvent qu'il faut fusionner les ministères, mais je pense qu'il faut "
+            "surtout partager les registres.",
+            "Partager les registres",
+        ),
         # A candidate's election is the condition of the pledge, not a hypothesis.
         (
             "Si je suis élu, je supprimerai la taxe d'habitation.",
@@ -2387,6 +2393,23 @@ def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, senten
     detections = detect(passages, parse_passages(nlp, passages))
     lines = [action_line(d.sentence.span.doc, d.cues[0]) for d in detections]
     assert lines == ([found] if found else []), sentence
+
+
+def test_what_is_heard_said_is_not_the_speakers_proposal(nlp, tmp_path):
+    """The classifier kept « On répète souvent qu'il faut « responsabiliser » les agents »
+    among proposals around it: « Responsabiliser les agents » was read at 15:05, the opposite
+    of the speaker's point."""
+    passages = _passage_docs(
+        tmp_path,
+        "Leila Bennani : Quatrièmement, les agents. Il est indispensable de former les agents "
+        "d'accueil au contenu de la loi 55-19, et aussi de les protéger. On répète souvent "
+        "qu'il faut « responsabiliser » les agents ; moi je dirais qu'il faut d'abord les "
+        "rassurer.\n",
+    )
+    detections = detect(passages, parse_passages(nlp, passages))
+    lines = [action_line(d.sentence.span.doc, d.cues[0]) for d in detections]
+    assert len(lines) == 2 and lines[0].startswith("Former les agents d'accueil")
+    assert lines[1] == "Rassurer"  # « les » is left for the rapporteur to name
 
 
 def test_two_actions_sharing_faire_and_one_noun_are_not_merged(nlp, tmp_path):
