@@ -91,7 +91,14 @@ def heatmap(matrix: pd.DataFrame, title: str, value_label: str, fmt: str = "{:.0
     )
     values = matrix.to_numpy(dtype=float)
     image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
-    ax.set_xticks(range(len(matrix.columns)), matrix.columns, rotation=45, ha="right")
+    # Codes (« O1 ») stand upright; names lean so as not to overlap.
+    lean = max((len(str(c)) for c in matrix.columns), default=0) > 4
+    ax.set_xticks(
+        range(len(matrix.columns)),
+        matrix.columns,
+        rotation=45 if lean else 0,
+        ha="right" if lean else "center",
+    )
     ax.set_yticks(range(len(matrix.index)), matrix.index)
     top = values.max() if values.size else 0
 

@@ -261,17 +261,20 @@ def analysis_figure_jobs(inputs: DraftInputs) -> list[FigureJob]:
     jobs = []
     objectives = objective_matrix(inputs)
     if objectives.size and inputs.labels_of:
-        args = (objectives, "Objectifs × séquences", "part des passages")
+        # Sequences in rows: a dozen of them side by side made a strip whose labels the page
+        # shrank to unreadable; the objectives, a handful, are named in the caption.
+        args = (objectives.T, "Séquences × objectifs", "part des passages")
+        names = " ; ".join(f"{lab.id} : {lab.name}" for lab in inputs.codebook.top)
         jobs.append(
             _job(
                 "objectives",
-                "Part des passages de chaque séquence rattachés à chaque objectif.",
-                "Carte de chaleur : objectifs en lignes, séquences en colonnes, part des passages "
+                f"Part des passages de chaque séquence rattachés à chaque objectif ({names}).",
+                "Carte de chaleur : séquences en lignes, objectifs en colonnes, part des passages "
                 "étiquetés dans chaque case.",
                 "heatmap",
                 args,
                 {},
-                objectives.to_dict("split"),
+                args[0].to_dict("split"),
                 args[1:],
             )
         )
@@ -625,6 +628,7 @@ def render_html(view: ReportView) -> str:
 
 def render_docx(view: ReportView, path: Path) -> None:
     """The report as an editable Word document (headings, tables, figures with captions)."""
+    from docx.image.image import Image
     from docx.oxml import OxmlElement
     from docx.shared import Cm
 
@@ -632,16 +636,21 @@ def render_docx(view: ReportView, path: Path) -> None:
 
     document = word_document(view.title, view.event.organiser)
     document.add_paragraph(view.title, style="Title")
-    document.add_paragraph(view.subtitle, style="Subtitle")
+    contents = document.add_paragraph(view.subtitle, style="Subtitle")
     if view.notice:
-        document.add_paragraph(f"Avertissement. {view.notice}", style="Intense Quote")
+        contents = document.add_paragraph(f"Avertissement. {view.notice}", style="Intense Quote")
 
     def figure(name: str) -> None:
         fig = view.figures.get(name)
         if fig is None:
             document.add_paragraph("Figure indisponible\u00a0: données manquantes.")
             return
-        picture = document.add_picture(io.BytesIO(fig.png), width=Cm(15))
+        # Page wide, or, for a tall figure (sequences in rows), half a page high.
+        size = Image.from_blob(fig.png)
+        tall = size.px_height > size.px_width
+        picture = document.add_picture(
+            io.BytesIO(fig.png), **({"height": Cm(13)} if tall else {"width": Cm(15)})
+        )
         picture._inline.docPr.set("descr", fig.alt)  # the alternative text, as in the HTML
         document.add_paragraph(fig.caption, style="Caption")
 
@@ -736,4 +745,55 @@ def render_docx(view: ReportView, path: Path) -> None:
             for s in view.sources
         ],
     )
+    _table_of_contents(document, contents)
     document.save(str(path))
+
+
+# Where Word's schema puts « updateFields » among the settings: before the first of these.
+_AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema "
+    "themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures "
+    "forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults "
+    "doNotEmbedSmartTags decimalSymbol listSeparator"
+).split()
+
+
+def _table_of_contents(document, after) -> None:
+    """A table of contents after the paragraph ``after``: Word's TOC field over the headings of
+    levels 1 and 2, which Word fills in, page numbers included, when it opens the file
+    (« updateFields »); until then, and in a reader that does not update fields, the field
+    shows the headings of level 1."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(child: str, text: str | None = None, **attributes: str):
+        r, element = OxmlElement("w:r"), OxmlElement(child)
+        for name, value in attributes.items():
+            element.set(qn(name), value)
+        element.text = text
+        r.append(element)
+        return r
+
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    title = document.add_paragraph("Sommaire", style="TOC Heading")
+    entries = [document.add_paragraph(text) for text in headings]
+    first = entries[0]._p.r_lst[0]
+    for r in (
+        run("w:fldChar", **{"w:fldCharType": "begin"}),
+        run("w:instrText", ' TOC \\o "1-2" \\h \\z \\u ', **{"xml:space": "preserve"}),
+        run("w:fldChar", **{"w:fldCharType": "separate"}),
+    ):
+        first.addprevious(r)
+    entries[-1]._p.append(run("w:fldChar", **{"w:fldCharType": "end"}))
+    anchor = after._p
+    for paragraph in (title, *entries):
+        anchor.addnext(paragraph._p)
+        anchor = paragraph._p
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = [c for c in settings if c.tag in {qn(f"w:{n}") for n in _AFTER_UPDATE_FIELDS}]
+    if later:
+        later[0].addprevious(update)
+    else:
+        settings.append(update)

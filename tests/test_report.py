@@ -229,6 +229,44 @@ def test_the_reports_own_prose_follows_french_typography(tmp_path):
         assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
 
 
+def test_the_objectives_heatmap_has_the_sequences_in_rows_and_names_the_objectives():
+    """Twelve sequences side by side and three objectives made a strip that the page shrank
+    to unreadable labels, and the codes O1–O3 were named nowhere near it."""
+    from omap_synthesis.report import analysis_figure_jobs
+
+    inputs = _inputs([("conf-3", AMINA, "Il faut partager les registres.", 0.9)])
+    job = next(j for j in analysis_figure_jobs(inputs) if j.name == "objectives")
+    matrix = job.args[0]
+    assert list(matrix.columns) == ["O1", "O2", "O3"] and "Conf 3" in matrix.index
+    assert matrix.loc["Conf 3", "O1"] == 1.0
+    assert "O2\u00a0: Acteurs de l’interministérialité digitale\u00a0; O3" in job.caption
+
+
+def test_the_word_report_opens_on_a_table_of_contents(tmp_path):
+    """A report of some thirty pages had no table of contents: Word's TOC field, after the
+    notice, shows the chapters and is filled in, page numbers included, when Word opens it."""
+    import docx
+    from docx.oxml.ns import qn
+
+    from omap_synthesis.report import build_view, render_docx
+
+    inputs = _inputs([("conf-3", AMINA, "Il faut partager les registres.", 0.9)])
+    render_docx(build_view(inputs, [], {}, [], {}), tmp_path / "rapport.docx")
+    document = docx.Document(tmp_path / "rapport.docx")
+    paragraphs = document.paragraphs
+    chapters = [p.text for p in paragraphs if p.style.name == "Heading 1"]
+    at = next(k for k, p in enumerate(paragraphs) if p.style.name == "TOC Heading")
+    assert paragraphs[at - 1].style.name in {"Subtitle", "Intense Quote"}  # after the notice
+    assert paragraphs[at].text == "Sommaire"
+    assert [p.text for p in paragraphs[at + 1 : at + 1 + len(chapters)]] == chapters
+    assert chapters[0] == "Programme" and chapters[-1] == "Sources"
+    body = document.element.body
+    kinds = [f.get(qn("w:fldCharType")) for f in body.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
+    assert [t.text.split()[0] for t in body.iter(qn("w:instrText"))] == ["TOC"]
+    assert document.settings.element.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
 def test_the_programme_table_opens_each_session_with_its_title_and_moderator(tmp_path):
     """The moderators speak in the questions and the words chart: the programme introduces
     them, on a row that spans the table at the head of their session, in HTML and in Word."""
