@@ -518,12 +518,15 @@ def _looked_through(token: Token) -> list[Token]:
     heading = token.pos_ == "NOUN" and any(
         c.morph.get("NumType") == ["Ord"] for c in token.children if c.dep_ == "amod"
     )
-    if token.dep_ == "ROOT" and (reason or heading):
+    # « C'est lui qui doit disposer du crédit »: the relative clause of a cleft on a pronoun
+    # says the action (one on a noun names it: « c'est un dispositif d'urgence qui … »).
+    cleft = token.pos_ == "PRON" and any(c.dep_ == "cop" for c in token.children)
+    if token.dep_ == "ROOT" and (reason or heading or cleft):
         # The clause hangs on the root or on a word of « c'est pour cela ».
         return [
             t
             for t in token.subtree
-            if t.dep_ in {"acl:relcl", "acl", "ccomp"}
+            if t.dep_ in {"acl:relcl", "acl", "ccomp", "dep"}
             and t.pos_ == "VERB"
             and t.i > token.i
             and token in (t.head, t.head.head)

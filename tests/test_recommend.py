@@ -2344,6 +2344,12 @@ def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nl
             "et je le comprends parfaitement, c'est son rôle.",
             None,
         ),
+        # A cleft names who must act; its relative clause says the action (the pronoun was
+        # read as the verb « luire »).
+        (
+            "C'est lui qui doit disposer du crédit, nationalisation des banques.",
+            "Disposer du crédit, nationalisation des banques",
+        ),
         # What is heard said is nobody's proposal; what the speaker says after it is hers.
         (
             "On entend souvent qu'il faut fusionner les ministères, mais je pense qu'il faut "
