@@ -903,6 +903,23 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         # « il ne faut pas promettre, il faut … faire une évaluation stricte des besoins »: what
         # is refused sets off the proposal right after it; the line is the proposal's.
         cue = after[0]
+
+    def line(c: Cue) -> str:
+        action = _model_action(span.doc, c) if c.kind == "model" else action_line(span.doc, c)
+        return _without_pause_commas(action, detection.sentence)
+
+    action = line(cue)
+    if _vague(action_head(span.doc, cue), cue, action):
+        # « Il faut maintenant le rendre effectif, et pour cela il faut des registres de
+        # référence partagés … »: of the sentence's actions, the first one worded in full.
+        worded = (
+            (c, said)
+            for c in usable
+            if c is not cue and c.negated == cue.negated and not _of_reason(span.doc[c.trigger])
+            for said in [line(c)]
+            if not _vague(action_head(span.doc, c), c, said)
+        )
+        cue, action = next(worded, (cue, action))
     head = span.doc[cue.head]
     # What the speaker sets aside is not what the action is about (see _rejects).
     aside = _rejected_alternative(span, head)
@@ -919,8 +936,6 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         and t.pos_ in {"NOUN", "PROPN"}
         and not t.is_stop
     )
-    action = _model_action(span.doc, cue) if cue.kind == "model" else action_line(span.doc, cue)
-    action = _without_pause_commas(action, detection.sentence)
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
@@ -1070,6 +1085,19 @@ def open_ended(action: str) -> bool:
     (``open_endings`` of recommendations.yaml)."""
     words = re.sub(r"\s*\([^()]*\)$", "", action).lower().replace("’", "'").split()
     return bool(words) and words[-1].strip(".,;:!?…") in lexicon()["open_endings"]
+
+
+_REASON_MARKS = frozenset({"parce", "puisque", "car"})
+
+
+def _of_reason(trigger: Token) -> bool:
+    """In a clause that gives the reason for another (« il faut les expulser parce qu'il faut
+    protéger nos compatriotes »): the reason is not the action proposed."""
+    return any(
+        c.dep_ in {"mark", "cc"} and c.lower_ in _REASON_MARKS
+        for t in (trigger, *trigger.ancestors)
+        for c in t.children
+    )
 
 
 def _vague(head, cue: Cue, action: str) -> bool:

@@ -2723,6 +2723,19 @@ def _candidate_of(nlp, detector, tmp_path, said):
         # A sentence that only names something proposes nothing the line could say.
         ("C'est ce que nous appelons la taxe des pauvres.", "Prévoir la taxe des pauvres", True),
         ("Nous appelons les maires à fermer les piscines.", "Fermer les piscines", False),
+        # Of the sentence's actions, the first one worded in full is the line…
+        (
+            "Il faut maintenant le rendre effectif, et pour cela il faut des registres de "
+            "référence partagés et un identifiant unique.",
+            "Prévoir des registres de référence partagés et un identifiant unique",
+            False,
+        ),
+        # … but not the reason given for another.
+        (
+            "Je pense qu'il faut les expulser parce qu'il faut protéger nos compatriotes.",
+            "Expulser",
+            True,
+        ),
     ],
 )
 def test_a_thing_named_is_not_the_proposal(nlp, detector, tmp_path, said, action, vague):
