@@ -32,6 +32,7 @@ from omap_synthesis.models import (
     Item,
     Label,
     Passage,
+    grouped_digits,
     join_words,
 )
 from omap_synthesis.nlp import french_stop_words
@@ -253,6 +254,8 @@ class Edits:
     exclude: list[str] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Why the file was not read (set aside whole), for the note at the head of the text.
+    unread: str = ""
 
 
 def load_edits(path: Path | None) -> Edits:
@@ -349,7 +352,13 @@ def _rec_id(value) -> str:
     """An id as written in ``lecture.yaml``, in the case of the tool's ids (« r-07545F0EED »
     is « R-07545f0eed »)."""
     text = str(value).strip()
-    return f"R-{text[2:].lower()}" if re.fullmatch(r"[Rr]-[0-9A-Fa-f]{10}", text) else text
+    # « R- 3e3615dc6b », « 3e3615dc6b »: the digits are the id.
+    m = re.fullmatch(r"(?:[Rr]\s*-\s*)?([0-9A-Fa-f]{10})", text)
+    return f"R-{m[1].lower()}" if m else text
+
+
+# Unknown ids said one by one, the others counted.
+UNKNOWN_SHOWN = 5
 
 
 def edit_problems(recommendations: list, edits: Edits) -> list[str]:
@@ -362,12 +371,17 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
         line = edits.lines.get((key, rid))
         return f"lecture.yaml, ligne {line}" if line else "lecture.yaml"
 
+    unknown = [rid for rid in dict.fromkeys([*exclude, *order]) if rid not in known]
     problems = [
         f"{at('exclure' if rid in exclude else 'ordre', rid)} : identifiant inconnu « {rid} », "
         f"sans effet ({_ID_PLACES})"
-        for rid in dict.fromkeys([*exclude, *order])
-        if rid not in known
+        for rid in unknown[:UNKNOWN_SHOWN]
     ]
+    if len(unknown) > UNKNOWN_SHOWN:
+        problems.append(
+            f"lecture.yaml : {grouped_digits(len(unknown) - UNKNOWN_SHOWN)} autres identifiants "
+            f"inconnus, sans effet (« {unknown[UNKNOWN_SHOWN]} » …)"
+        )
     problems += [
         f"{at('ordre', rid)} : « {rid} » est à la fois dans « exclure » et dans « ordre » : la "
         "recommandation est exclue"

@@ -11,6 +11,7 @@ class InputError(Exception):
     def __init__(self, path, message: str, line: int | None = None):
         self.path = str(path)
         self.line = line
+        self.message = message
         # The message without the file, for a caller that names the file itself.
         self.reason = f"ligne {line} : {message}" if line else message
         where = f"{self.path}, ligne {line}" if line else self.path

@@ -284,7 +284,7 @@ def _manifest(ingested: Ingested, event_dir: Path, stages, words: int, nlp) -> d
     inputs = {f"sources/{name}": digest for name, digest in sorted(ingested.hashes.items())}
     for name in ("event.yaml", event.codebook, EDITS_FILE):
         path = Path(event_dir) / name
-        if path.exists():
+        if path.is_file():
             inputs[name] = file_hash(path)
     return {
         "event": event.id,
@@ -310,10 +310,12 @@ def write_reading(
     exclude: list[str] = (),
     order: list[str] = (),
     words: int = DEFAULT_WORDS,
+    unread_edits: str = "",
 ):
     """Build the rapporteur's text, pass it through the faithfulness gate, write it.
 
-    Recommendations in ``exclude`` are left out, those in ``order`` come first. Writes
+    Recommendations in ``exclude`` are left out, those in ``order`` come first; why her
+    ``lecture.yaml`` was not read (``unread_edits``) heads the text. Writes
     ``lecture-15h05.md`` and ``.docx`` into ``folder`` and returns the draft; raises
     ``FaithfulnessError`` (nothing written) when a sentence is not faithful.
     """
@@ -326,6 +328,8 @@ def write_reading(
             "aucune"
         )
     draft = build_draft(chosen, words)
+    if unread_edits:
+        draft.to_check = " ".join(filter(None, [f"{unread_edits}.", draft.to_check]))
     if draft.words > 1.5 * words:  # the opening, the points left open, the closing and one
         log.warning(  # recommendation are always read
             "le texte lu compte %d mots pour un budget de %d : ouverture, points restés "
@@ -519,14 +523,36 @@ def _write_dataset(
     )
 
 
-def _edits(path: Path) -> Edits:
-    """The rapporteur's exclusions and order (``load_edits``); a file that cannot be read is
-    set aside with a warning, so that the text is still written from the sources."""
+def _edits(event_dir: Path) -> Edits:
+    """The rapporteur's exclusions and order (``load_edits``). A file that cannot be read is
+    set aside with a warning, and the text says so at its head (« À vérifier »): it is still
+    written from the sources, but she must not read an item she thought excluded. Without
+    ``lecture.yaml``, a « lecture.yml » is read in its place; another name close to it is
+    pointed out."""
+    path = event_dir / EDITS_FILE
+    near = [
+        p
+        for p in sorted(event_dir.glob("[Ll][Ee][Cc][Tt][Uu][Rr][Ee]*"))
+        if p.name != EDITS_FILE and re.fullmatch(r"lecture\.ya?ml(\.\w+)?", p.name.casefold())
+    ]
+    if not path.exists() and near:
+        if near[0].name.casefold() == "lecture.yml" and near[0].is_file():
+            log.warning("%s lu à la place de %s, absent", near[0].name, EDITS_FILE)
+            path = near[0]
+        else:
+            unread = (
+                f"{near[0].name} n'est pas lu (seul {EDITS_FILE} l'est) : ni exclusion ni "
+                "ordre ne sont appliqués ; renommez-le"
+            )
+            log.warning("%s.", unread)
+            return Edits(unread=unread)
     try:
         return load_edits(path)
     except InputError as exc:
-        log.warning("%s : le fichier est ignoré, ni exclusion ni ordre ne sont appliqués.", exc)
-        return Edits()
+        ignored = "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués"
+        log.warning("%s : %s.", exc, ignored)
+        where = f"{path.name}, ligne {exc.line}" if exc.line else path.name
+        return Edits(unread=f"{where} : {exc.message} : {ignored}")
 
 
 READING = ("lecture-15h05.md", "lecture-15h05.docx")
@@ -716,10 +742,12 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             )
             if figures is not None:
                 figures.analysis(result.inputs)
-            edits = _edits(Path(event_dir) / EDITS_FILE)
+            edits = _edits(Path(event_dir))
             for problem in edit_problems(result.inputs.recommendations, edits):
                 log.warning("%s", problem)
-            draft = write_reading(tmp, result.inputs, nlp, edits.exclude, edits.order, words)
+            draft = write_reading(
+                tmp, result.inputs, nlp, edits.exclude, edits.order, words, edits.unread
+            )
             _record_written(tmp)
             _keep_hand_edits(tmp, result.out_dir)
             _early_draft(tmp, result.out_dir)

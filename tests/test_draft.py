@@ -12,7 +12,6 @@ import pytest
 
 from omap_synthesis.check import _verbatim, check_sentence
 from omap_synthesis.draft import (
-    Edits,
     edit_problems,
     excerpt_for,
     join_words,
@@ -205,6 +204,22 @@ def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
     )
 
 
+def test_many_unknown_ids_are_counted_and_an_id_without_its_prefix_is_read(tmp_path):
+    """20 000 unknown ids made 20 000 warnings (5 Mo); « 3e3615dc6b » and « R- 3e3615dc6b »
+    were unknown ids."""
+    path = tmp_path / "lecture.yaml"
+    unknown = ", ".join(f"R-{n:010x}" for n in range(1, 21))
+    path.write_text(f"exclure: [{unknown}, 3e3615dc6b]\nordre: [R- 3E3615DC6C]\n")
+    edits = load_edits(path)
+    assert edits.exclude[-1] == "R-3e3615dc6b" and edits.order == ["R-3e3615dc6c"]
+    recs = [SimpleNamespace(id=rid) for rid in ("R-3e3615dc6b", "R-3e3615dc6c")]
+    problems = edit_problems(recs, edits)
+    assert len(problems) == 6 and problems[0].startswith("lecture.yaml, ligne 1 : identifiant")
+    assert problems[-1] == (
+        "lecture.yaml : 15 autres identifiants inconnus, sans effet (« R-0000000006 » …)"
+    )
+
+
 def test_an_edits_file_saved_in_cp1252_is_read(tmp_path):
     path = tmp_path / "lecture.yaml"
     path.write_bytes("# Édité à 15 h\nexclure: [R-1]\nordre: [R-é]\n".encode("cp1252"))
@@ -279,10 +294,10 @@ def test_an_empty_item_of_the_edits_file_is_skipped_and_said(tmp_path, caplog):
 def test_a_bad_edits_file_is_set_aside_not_blocking_the_text(tmp_path, caplog):
     from omap_synthesis.pipeline import _edits
 
-    path = tmp_path / "lecture.yaml"
-    path.write_text("exclure: [R-1\n", encoding="utf-8")
+    (tmp_path / "lecture.yaml").write_text("exclure: [R-1\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        assert _edits(path) == Edits()
+        edits = _edits(tmp_path)
+    assert (edits.exclude, edits.order) == ([], []) and edits.unread
     assert "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués" in caplog.text
 
 

@@ -834,6 +834,56 @@ def test_the_tools_own_wording_passes_the_gate_whatever_the_codebook(outputs, tm
     assert "Acteur désigné\u00a0: " in (tmp_path / "lecture-15h05.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "unread"),
+    [
+        (
+            "lecture.yaml",
+            "exclure: [R-d8ee029170\nordre: []\n",
+            "lecture.yaml, ligne 2 : YAML invalide (syntaxe incorrecte, colonne 6) : le fichier "
+            "est ignoré, ni exclusion ni ordre ne sont appliqués",
+        ),
+        ("lecture.yml", "exclure: [R-d8ee029170]\n", ""),
+        (
+            "lecture.yaml.txt",
+            "exclure: [R-d8ee029170]\n",
+            "lecture.yaml.txt n'est pas lu (seul lecture.yaml l'est) : ni exclusion ni ordre ne "
+            "sont appliqués ; renommez-le",
+        ),
+        (
+            "lecture.yaml/",
+            None,
+            "lecture.yaml : c'est un dossier, pas un fichier : le fichier est ignoré, ni exclusion "
+            "ni ordre ne sont appliqués",
+        ),
+    ],
+    ids=["syntax", "yml", "txt", "folder"],
+)
+def test_edits_not_applied_are_said_at_the_head_of_the_text(tmp_path, name, content, unread):
+    """lecture.yaml with a syntax error, named « lecture.yaml.txt », or a folder: none of her
+    exclusions applied, and only the terminal said so; she could read aloud what she had
+    excluded. « lecture.yml » is read in its place."""
+    from omap_synthesis.pipeline import _edits
+
+    if content is None:
+        (tmp_path / name).mkdir()
+    else:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    edits = _edits(tmp_path)
+    assert edits.unread == unread
+    assert edits.exclude == ([] if unread else ["R-d8ee029170"])
+
+
+def test_the_reason_edits_were_not_applied_heads_the_text(outputs, tmp_path):
+    from omap_synthesis.nlp import load_nlp
+    from omap_synthesis.pipeline import write_reading
+
+    result, _ = outputs
+    write_reading(tmp_path, result.inputs, load_nlp(), unread_edits="lecture.yaml : illisible")
+    text = (tmp_path / "lecture-15h05.md").read_text(encoding="utf-8")
+    assert "> **À vérifier (non lu).** lecture.yaml\u00a0: illisible." in text
+
+
 def test_a_reference_holds_no_parentheses_within_its_own(outputs):
     _, folder = outputs
     text = (folder / "lecture-15h05.md").read_text(encoding="utf-8")
