@@ -388,6 +388,13 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
         for rid in dict.fromkeys(order)
         if rid in set(exclude) and rid in known
     ]
+    by_id = {r.id: r for r in recommendations}
+    problems += [
+        f"{at('ordre', rid)} : « {rid} » sera lue, mais sa ligne d'action est vague ou "
+        f"incertaine (« {by_id[rid].action} ») : à reformuler avant la lecture"
+        for rid in dict.fromkeys(order)
+        if rid in known and rid not in set(exclude) and not says_action(by_id[rid])
+    ]
     for key, ids in (("exclure", exclude), ("ordre", order)):
         consequence = "une fois suffit" if key == "exclure" else "seule sa première place compte"
         problems += [
@@ -409,7 +416,7 @@ def with_edits(inputs: DraftInputs, exclude: list[str], order: list[str]) -> Dra
     """``inputs`` with the rapporteur's edits (:func:`apply_edits`); ``found`` keeps every
     recommendation, so that the text can tell « none found » from « all excluded »."""
     kept = apply_edits(inputs.all_found, list(exclude), list(order))
-    return replace(inputs, recommendations=kept, found=inputs.all_found)
+    return replace(inputs, recommendations=kept, found=inputs.all_found, ordered=frozenset(order))
 
 
 _NUMBERS = (
@@ -421,6 +428,10 @@ _NUMBERS = (
 def number(n: int) -> str:
     """Small counts in words, as a text read aloud says them."""
     return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
+
+
+# About the length of the sentences that say how many recommendations are not read.
+OTHERS_WORDS = 20
 
 
 def counted(n: int, singular: str, plural: str, feminine: bool = False) -> str:
@@ -791,6 +802,8 @@ class DraftInputs:
     other_languages: dict[tuple[str, str, bool], int] = field(default_factory=dict)
     # Items whose transcript has no punctuation: sentences cut at its cues.
     unpunctuated_items: list[str] = field(default_factory=list)
+    # The ids the rapporteur put first (« ordre » of lecture.yaml): read whatever their line.
+    ordered: frozenset[str] = frozenset()
 
     @property
     def all_found(self) -> list:
@@ -1530,12 +1543,16 @@ class DraftBuilder:
             )
             return [main]
         annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)
-        used, self.read = 0, []
+        # The sentences that tell the listeners of the others (below) are part of the budget.
+        used, self.read = OTHERS_WORDS, []
         for rec in recs:
-            # In rank order, while at least half of the next one fits (and always the first).
+            # In rank order, while at least half of the next one fits (and always the first),
+            # up to the first whose line is vague or uncertain, however large the budget:
+            # « Exister ailleurs » is not read aloud, unless the rapporteur put it first.
             item = self.recommendation_item(rec)
             size = sum(count_words(s.text) for s in item)
-            if not main.items or (not annex.items and used + size / 2 <= budget):
+            worded = says_action(rec) or rec.id in self.inputs.ordered
+            if not main.items or (not annex.items and worded and used + size / 2 <= budget):
                 used += size
                 main.items.append(item)
                 main.item_ids.append(rec.id)
@@ -1543,7 +1560,27 @@ class DraftBuilder:
             else:
                 annex.items.append(self.recommendation_item(rec, full=False))
                 annex.item_ids.append(rec.id)
-        return [main, annex] if annex.items else [main]
+        if not annex.items:
+            return [main]
+        # The listeners are told that these are not all (a budget of 300 words reads one).
+        others = len(annex.items)
+        many = (
+            "Une autre recommandation, relevée au cours de la journée, figurera"
+            if others == 1
+            else f"{'Plus de vingt' if others >= len(_NUMBERS) else number(others).capitalize()}"
+            " autres recommandations, relevées au cours de la journée, figureront"
+        )
+        main.paragraphs.append(
+            [
+                DraftSentence(
+                    "Voici la recommandation retenue pour cette lecture."
+                    if len(main.items) == 1
+                    else "Voici les recommandations retenues pour cette lecture."
+                ),
+                DraftSentence(f"{many} dans le rapport publié."),
+            ]
+        )
+        return [main, annex]
 
     def fixed_sections(self) -> list[Section]:
         """Opening, synthesis, points left open and closing, the synthesis as full as the word

@@ -182,6 +182,21 @@ def test_an_edits_file_with_a_key_twice_is_refused(tmp_path, content, message):
     assert message in str(info.value)
 
 
+def _worded(rid: str, action: str = "Partager les registres", score: float = 0.9):
+    return SimpleNamespace(id=rid, action=action, score=score)
+
+
+def test_a_vague_line_put_first_is_read_with_a_warning(tmp_path):
+    """Put first by « ordre », « Action à préciser » was read aloud without a word."""
+    path = tmp_path / "lecture.yaml"
+    path.write_text("ordre: [R-2, R-1]\n", encoding="utf-8")
+    recs = [_worded("R-1"), _worded("R-2", "Exister ailleurs", 0.4)]
+    assert edit_problems(recs, load_edits(path)) == [
+        "lecture.yaml, ligne 1 : « R-2 » sera lue, mais sa ligne d'action est vague ou "
+        "incertaine (« Exister ailleurs ») : à reformuler avant la lecture"
+    ]
+
+
 def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
     path = tmp_path / "lecture.yaml"
     path.write_text(
@@ -190,7 +205,7 @@ def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         edits = load_edits(path)
     assert "lecture.yaml : clé « exclude » inconnue, ignorée" in caplog.text
-    recs = [SimpleNamespace(id=f"R-{n}") for n in (1, 2, 3)]
+    recs = [_worded(f"R-{n}") for n in (1, 2, 3)]
     problems = edit_problems(recs, edits)
     assert len(problems) == 3
     assert problems[0].startswith("lecture.yaml, ligne 2 : identifiant inconnu « R-9 », sans effet")
@@ -212,7 +227,7 @@ def test_many_unknown_ids_are_counted_and_an_id_without_its_prefix_is_read(tmp_p
     path.write_text(f"exclure: [{unknown}, 3e3615dc6b]\nordre: [R- 3E3615DC6C]\n")
     edits = load_edits(path)
     assert edits.exclude[-1] == "R-3e3615dc6b" and edits.order == ["R-3e3615dc6c"]
-    recs = [SimpleNamespace(id=rid) for rid in ("R-3e3615dc6b", "R-3e3615dc6c")]
+    recs = [_worded(rid) for rid in ("R-3e3615dc6b", "R-3e3615dc6c")]
     problems = edit_problems(recs, edits)
     assert len(problems) == 6 and problems[0].startswith("lecture.yaml, ligne 1 : identifiant")
     assert problems[-1] == (
@@ -277,7 +292,7 @@ def test_one_slip_in_the_edits_file_does_not_undo_the_others(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         edits = load_edits(path)
     assert "ligne 2 : « 5 » dans « ordre » n'est pas un identifiant" in caplog.text
-    problems = edit_problems([SimpleNamespace(id="R-1")], edits)
+    problems = edit_problems([_worded("R-1")], edits)
     assert problems == [
         "lecture.yaml, ligne 1 : « R-1 » est deux fois dans « exclure » : une fois suffit"
     ]
@@ -637,9 +652,47 @@ def test_the_rapporteur_is_told_which_transcripts_had_no_punctuation(items, said
 @pytest.mark.parametrize(
     ("words", "said"),
     [
+        (1800, None),
+        (
+            300,
+            "Voici la recommandation retenue pour cette lecture. Trois autres recommandations, "
+            "relevées au cours de la journée, figureront dans le rapport publié.",
+        ),
+        (
+            320,
+            "Voici les recommandations retenues pour cette lecture. Deux autres recommandations, "
+            "relevées au cours de la journée, figureront dans le rapport publié.",
+        ),
+    ],
+)
+def test_the_listeners_are_told_of_the_recommendations_not_read(words, said):
+    """With --words 300, one recommendation was read after « voici les principales
+    recommandations », and nothing said that others had been made."""
+    from omap_synthesis.draft import build_draft
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Il faut euh un identifiant unique pour chaque usager.", 0.5),
+            ("conf-1", AMINA, "Il faut euh former les agents d'accueil à la loi.", 0.5),
+            ("conf-1", KARIM, "Il faut euh publier les délais réels de traitement.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(4)]
+    draft = build_draft(replace(inputs, recommendations=recs), words=words)
+    main = next(s for s in draft.sections if s.title == "Recommandations")
+    told = [" ".join(s.text for s in paragraph) for paragraph in main.paragraphs]
+    assert told == ([said] if said else [])
+    assert not said or grammar_errors(said) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
         (1800, "Quatre recommandations lues ci-après s’y rattachent."),
         # A short reading leaves some to the annex: listeners are not promised four.
-        (300, "Quatre recommandations relevées s’y rattachent, dont deux lues ci-après."),
+        (320, "Quatre recommandations relevées s’y rattachent, dont deux lues ci-après."),
     ],
 )
 def test_the_count_of_an_objectives_recommendations_says_how_many_are_read(words, said):
