@@ -1086,12 +1086,17 @@ class DraftBuilder:
             ]
             paragraph = []
             programmed = [it for it in event.items if lab.id in it.objectives]
-            if not programmed and event.objectives_note:
+            noted = not programmed and bool(event.objectives_note)
+            if noted:
                 paragraph.append(DraftSentence(event.objectives_note))
             if labels:
-                paragraph.append(
-                    DraftSentence(f"Cet objectif a surtout été traité {sequences(labels, 'dans')}.")
+                # After « aucune conférence ne lui est consacrée », not « traité dans Conf 8 ».
+                lead = (
+                    "Il a néanmoins été abordé, surtout"
+                    if noted
+                    else "Cet objectif a surtout été traité"
                 )
+                paragraph.append(DraftSentence(f"{lead} {sequences(labels, 'dans')}."))
                 quoted = self._summary_points(lab.id, talks, limit=self.points)
                 themes = self._themes_for(lab.id)
                 paragraph += quoted
@@ -1381,13 +1386,27 @@ class DraftBuilder:
                     f"Aucune recommandation ne porte{also} sur {which}{NBSP}: {join_words(subs)}."
                 )
             )
-        unread: dict[bool, list[str]] = {}
-        for item_id in self.inputs.missing_items:
-            item = event.item(item_id)
-            if item is not None:
-                unread.setdefault(item_id in self.inputs.unreadable_items, []).append(
-                    f"*{_sequence_name(item)}*"
+        # Talks heard that proposed nothing: said, not left for the listeners to infer.
+        proposing = {e.talk for r in found for e in r.evidence}
+        heard = {p.talk for p in self.inputs.passages}
+        silent = [
+            it.display
+            for it in event.items
+            if it.kind == "conf" and it.id in heard and it.id not in proposing
+        ]
+        if found and silent:
+            which = "la séquence" if len(silent) == 1 else "les séquences"
+            sentences.append(
+                DraftSentence(
+                    f"Aucune recommandation n'a été relevée dans {which} {join_words(silent)}."
                 )
+            )
+        unread: dict[bool, list[str]] = {}
+        missing = [event.item(i) for i in self.inputs.missing_items if event.item(i) is not None]
+        for item in missing:
+            # Titles for a few; beyond three, the names alone (ten titles read aloud are long).
+            name = _sequence_name(item) if len(missing) <= 3 else item.display
+            unread.setdefault(item.id in self.inputs.unreadable_items, []).append(f"*{name}*")
         # One sentence for all the sequences missing for one reason, not one each.
         for unreadable, names in unread.items():
             if len(names) == 1:

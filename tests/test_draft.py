@@ -649,6 +649,59 @@ def test_the_rapporteur_is_told_which_transcripts_had_no_punctuation(items, said
     assert grammar_errors(prose(note)) == []
 
 
+def test_an_objective_no_talk_was_given_to_is_said_touched_on_not_treated():
+    """« aucune conférence du programme ne lui est consacrée. Cet objectif a surtout été traité
+    dans la séquence Conf 8. » contradicted itself when read aloud."""
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors
+
+    sentence = "Le Rwanda a lancé en 2015 une plateforme de services, la {}."
+    inputs = _inputs([("conf-8", AMINA, sentence.format(k), 0.9) for k in range(3)])
+    inputs = replace(inputs, labels_of={f"p{k}": ("O3",) for k in range(3)})
+    text = draft_markdown(build_draft(inputs)).replace("\u00a0", " ")
+    said = "Il a néanmoins été abordé, surtout dans la séquence Conf 8."
+    assert "aucune conférence du programme ne lui est consacrée. " + said in text
+    assert grammar_errors(said) == []
+
+
+def test_many_sequences_without_transcript_are_named_without_their_titles():
+    """Ten titles of the programme read aloud made a sentence of over 100 words."""
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+
+    inputs = _inputs([("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9)])
+    recs = [_recommendation(inputs, "R-0", ["p0"])]
+    few = ["conf-2", "conf-3"]
+    many = ["conf-2", "conf-3", "conf-4", "conf-5"]
+    for missing, named in ((few, "*Conf 2 (Etat des lieux"), (many, "*Conf 2*, *Conf 3*")):
+        draft = build_draft(replace(inputs, recommendations=recs, missing_items=missing))
+        text = draft_markdown(draft).replace("\u00a0", " ")
+        assert named in text.split("## Points restés ouverts")[1], missing
+
+
+def test_a_talk_heard_that_proposed_nothing_is_named_among_the_points_left_open():
+    """Conf 3 proposed nothing: the text never said so, and listeners could not tell it from
+    a talk whose proposals were not read."""
+    from omap_synthesis.draft import build_draft
+    from omap_synthesis.render import draft_markdown
+    from tests.grammar import grammar_errors
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-3", KARIM, "Le registre national existe depuis 2020.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, "R-0", ["p0"])]
+    text = draft_markdown(build_draft(replace(inputs, recommendations=recs)))
+    said = "Aucune recommandation n’a été relevée dans la séquence Conf\u00a03."
+    open_points = text.split("## Points restés ouverts")[1].split("##")[0]
+    assert said.replace("\u00a0", " ") in open_points.replace("\u00a0", " ")
+    assert "Conf 1" not in open_points.replace("\u00a0", " ")
+    assert grammar_errors(said) == []
+
+
 @pytest.mark.parametrize(
     ("words", "said"),
     [
