@@ -299,8 +299,14 @@ def _describe(analysed, terms, model, event, taggings, exclude, docs) -> list[Th
         support = Counter(t for i in members for t in sets[i])
         top = _top_terms(weights[c], support, min(2, len(members)))
         shown = [forms[t] for t in top]
-        nouns = set().union(*(terms[i].nouns for i in members))
-        named = [forms[t] for t in top if (" " in t or t in nouns) and t not in unnamed]
+        # A noun in at least half the passages that use it: « digitale », a noun once for
+        # the tagger and an adjective everywhere else, names no theme.
+        nouns = Counter(t for i in members for t in terms[i].nouns)
+        named = [
+            forms[t]
+            for t in top
+            if (" " in t or 2 * nouns[t] >= support[t] > 0) and t not in unnamed
+        ]
         quotes = _quotes(analysed, members, own, model, weights[c], exclude, docs)
         substantive = [analysed[i] for i in members if own[i]]
         drafts.append(

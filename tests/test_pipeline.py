@@ -794,6 +794,13 @@ def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, o
     assert out.id in (again / "donnees" / "recommandations.csv").read_text(encoding="utf-8")
 
 
+def test_no_theme_is_named_by_an_adjective_or_the_day(outputs):
+    # « Digitale, infrastructure et serveurs »: an adjective the tagger read once as a noun.
+    result, _ = outputs
+    words = {w.strip(",").lower() for t in result.inputs.themes for w in t.label.split()}
+    assert not words & {"digitale", "digital", "journée"}
+
+
 def test_the_synthesis_quotes_a_sentence_once(outputs):
     from omap_synthesis.draft import build_draft
 

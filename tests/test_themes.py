@@ -155,6 +155,16 @@ def test_a_title_said_with_a_name_is_no_word_of_a_label(nlp):
     assert all("mme" not in theme.label.lower() for theme in themes)
 
 
+def test_the_meeting_is_no_word_of_a_label(nlp):
+    """« Infrastructure, serveurs et journée »: the day itself named a theme of the sample
+    event."""
+    texts = [f"Dans cette journée, {t[0].lower()}{t[1:]}" for t in RETRAITES] * 2
+    passages, docs = _passages(nlp, texts + ECOLE * 2)
+    themes = find_themes(passages, docs, model=ThemeModel(**SMALL)).themes
+    assert len(themes) == 2 and any(theme.terms[0] == "journée" for theme in themes)
+    assert all("journée" not in theme.label.lower() for theme in themes)
+
+
 @pytest.mark.parametrize(
     ("forms", "expected"),
     [
