@@ -300,6 +300,13 @@ def load_edits(path: Path | None) -> Edits:
             value = [value]
         items = node.value if isinstance(node, yaml.SequenceNode) else []
         at_lines = [_line_of(n) for n in items] if len(items) == len(value) else []
+        if at_lines:
+            # An id of digits only is read by YAML as a number (« 0123456701 » as octal):
+            # the text written is the id.
+            value = [
+                n.value if isinstance(v, int) and re.fullmatch(r"[0-9]{10}", n.value) else v
+                for v, n in zip(value, items, strict=True)
+            ]
         kept = lists.setdefault(key, [])
         for item, line in itertools.zip_longest(value, at_lines, fillvalue=where):
             if item is None:
@@ -372,12 +379,14 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
         return f"lecture.yaml, ligne {line}" if line else "lecture.yaml"
 
     unknown = [rid for rid in dict.fromkeys([*exclude, *order]) if rid not in known]
+    # Five said, the others counted; a sixth is said too (« 1 autres » would not do).
+    shown = unknown if len(unknown) <= UNKNOWN_SHOWN + 1 else unknown[:UNKNOWN_SHOWN]
     problems = [
         f"{at('exclure' if rid in exclude else 'ordre', rid)} : identifiant inconnu « {rid} », "
         f"sans effet ({_ID_PLACES})"
-        for rid in unknown[:UNKNOWN_SHOWN]
+        for rid in shown
     ]
-    if len(unknown) > UNKNOWN_SHOWN:
+    if len(shown) < len(unknown):
         problems.append(
             f"lecture.yaml : {grouped_digits(len(unknown) - UNKNOWN_SHOWN)} autres identifiants "
             f"inconnus, sans effet (« {unknown[UNKNOWN_SHOWN]} » …)"
@@ -1388,7 +1397,7 @@ class DraftBuilder:
             )
         # Talks heard that proposed nothing: said, not left for the listeners to infer.
         proposing = {e.talk for r in found for e in r.evidence}
-        heard = {p.talk for p in self.inputs.passages}
+        heard = {p.talk for p in self.inputs.passages if p.kind != SLIDE}
         silent = [
             it.display
             for it in event.items
@@ -1563,20 +1572,22 @@ class DraftBuilder:
             return [main]
         annex = Section("Annexe — autres recommandations relevées (non lues)", read_aloud=False)
         # The sentences that tell the listeners of the others (below) are part of the budget.
-        used, self.read = OTHERS_WORDS, []
+        used, self.read, full = OTHERS_WORDS, [], False
+        # However large the budget, a vague or uncertain line (« Exister ailleurs ») is not
+        # read aloud, unless the rapporteur put it first or no line is better.
+        readable = {r.id for r in recs if says_action(r) or r.id in self.inputs.ordered}
+        readable = readable or {recs[0].id}
         for rec in recs:
-            # In rank order, while at least half of the next one fits (and always the first),
-            # up to the first whose line is vague or uncertain, however large the budget:
-            # « Exister ailleurs » is not read aloud, unless the rapporteur put it first.
+            # In rank order, while at least half of the next one fits (and always the first).
             item = self.recommendation_item(rec)
             size = sum(count_words(s.text) for s in item)
-            worded = says_action(rec) or rec.id in self.inputs.ordered
-            if not main.items or (not annex.items and worded and used + size / 2 <= budget):
+            if rec.id in readable and not full and (not main.items or used + size / 2 <= budget):
                 used += size
                 main.items.append(item)
                 main.item_ids.append(rec.id)
                 self.read.append(rec)
             else:
+                full = full or rec.id in readable
                 annex.items.append(self.recommendation_item(rec, full=False))
                 annex.item_ids.append(rec.id)
         if not annex.items:

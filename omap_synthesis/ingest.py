@@ -170,7 +170,7 @@ def _talk_for(source: SourceText, event: Event) -> tuple[str | None, str]:
             return str(talk), ""
         return str(talk), (
             f"en-tête : intervention « {talk} », alors que la table « sources » de event.yaml "
-            f"donne {listed} ; l'en-tête l'emporte"
+            f"donne « {listed} » ; l'en-tête l'emporte"
         )
     named = _talk_named(source.name, event)
     if talk is None:

@@ -536,9 +536,10 @@ def _edits(event_dir: Path) -> Edits:
         if p.name != EDITS_FILE and re.fullmatch(r"lecture\.ya?ml(\.\w+)?", p.name.casefold())
     ]
     if not path.exists() and near:
-        if near[0].name.casefold() == "lecture.yml" and near[0].is_file():
-            log.warning("%s lu à la place de %s, absent", near[0].name, EDITS_FILE)
-            path = near[0]
+        yml = next((p for p in near if p.name.casefold() == "lecture.yml" and p.is_file()), None)
+        if yml is not None:
+            log.warning("%s lu à la place de %s, absent", yml.name, EDITS_FILE)
+            path = yml
         else:
             unread = (
                 f"{near[0].name} n'est pas lu (seul {EDITS_FILE} l'est) : ni exclusion ni "

@@ -341,17 +341,18 @@ def _unopened_header(text: str) -> bool:
 def _front_matter(text: str, path: Path) -> tuple[dict, int, list[_Note]]:
     """YAML front matter between two ``---`` lines at the top; returns it, its end offset and
     a note when its opening line is missing."""
-    if not text.startswith("---\n"):
+    opening = re.match(r"---[ \t]*\n", text)
+    if opening is None:
         if not _unopened_header(text):
             return {}, 0, []
         note = _Note(0, "en-tête sans sa première ligne « --- »", "lu comme un en-tête", False)
         meta, end, _ = _front_matter("---\n" + text, path)
         return meta, end - 4, [note]
-    end = text.find("\n---", 3)
+    end = text.find("\n---", opening.end() - 1)
     if end < 0:
         raise InputError(path, "en-tête YAML ouvert par « --- » mais jamais fermé", 1)
     try:
-        meta = yaml.load(text[4:end], Loader=_FrontMatterLoader) or {}
+        meta = yaml.load(text[opening.end() : end], Loader=_FrontMatterLoader) or {}
     except BadValue as exc:
         raise InputError(path, f"en-tête YAML invalide ({exc})", exc.line + 1) from None
     except yaml.YAMLError as exc:
@@ -1282,9 +1283,11 @@ def _without_long_runs(source: SourceText, data: bytes) -> SourceText:
     if not runs:
         return source
     raw = _normalise_newlines(data.decode("utf-8", "replace"))
-    notes = []
+    notes, after = [], 0
     for m in runs:
-        at = raw.find(m[1][:80])
+        # From the run before: two images of one size share their first characters.
+        at = raw.find(m[1][:80], after)
+        after = at + 1 if at >= 0 else after
         where = f"ligne {raw.count(chr(10), 0, at) + 1} : " if at >= 0 else ""
         notes.append(
             f"{where}suite de {grouped_digits(len(m[1]))} caractères sans espace "

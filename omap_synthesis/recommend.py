@@ -653,7 +653,13 @@ def _said_by_another(trigger: Token) -> bool:
             s.pos_ in {"NOUN", "PROPN"} for s in subjects(token)
         ):
             return True
-        if lemma(token) in lexicon()["hearsay_verbs"] and not first_person(token, allow_on=False):
+        # « on répète qu'il faut … »; not « je voudrais répéter qu'il faut … », without a
+        # subject of its own.
+        if (
+            lemma(token) in lexicon()["hearsay_verbs"]
+            and subjects(token)
+            and not first_person(token, allow_on=False)
+        ):
             return True
     return False
 
@@ -909,7 +915,8 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
         return _without_pause_commas(action, detection.sentence)
 
     action = line(cue)
-    if _vague(action_head(span.doc, cue), cue, action):
+    vague = _vague(action_head(span.doc, cue), cue, action)
+    if vague:
         # « Il faut maintenant le rendre effectif, et pour cela il faut des registres de
         # référence partagés … »: of the sentence's actions, the first one worded in full.
         worded = (
@@ -919,7 +926,9 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
             for said in [line(c)]
             if not _vague(action_head(span.doc, c), c, said)
         )
-        cue, action = next(worded, (cue, action))
+        found = next(worded, None)
+        if found is not None:
+            (cue, action), vague = found, False
     head = span.doc[cue.head]
     # What the speaker sets aside is not what the action is about (see _rejects).
     aside = _rejected_alternative(span, head)
@@ -939,7 +948,7 @@ def _candidate(detection: Detection, order: int) -> _Candidate:
     objects = _objects(head)
     if cue.actor is not None and any(c.dep_ == "aux:pass" for c in head.children):
         objects |= {lemma(span.doc[cue.actor])}
-    vague = _vague(action_head(span.doc, cue), cue, action) or names_a_thing(span.doc, cue)
+    vague = vague or names_a_thing(span.doc, cue)
     heads = _object_heads(head)
     # A noun the tagger took for a participle keeps its form (« identifiant », not « identifier »).
     targets_of = [nominal_verb(t.lower_ if t.pos_ == "VERB" else lemma(t)) for t in heads]
@@ -1087,7 +1096,8 @@ def open_ended(action: str) -> bool:
     return bool(words) and words[-1].strip(".,;:!?…") in lexicon()["open_endings"]
 
 
-_REASON_MARKS = frozenset({"parce", "puisque", "car"})
+# The tokeniser keeps the elided form (« puisqu'il »).
+_REASON_MARKS = frozenset({"parce", "puisque", "puisqu'", "puisqu’", "car"})
 
 
 def _of_reason(trigger: Token) -> bool:

@@ -235,6 +235,16 @@ def test_many_unknown_ids_are_counted_and_an_id_without_its_prefix_is_read(tmp_p
     )
 
 
+def test_six_unknown_ids_are_all_said_and_an_id_of_digits_is_an_id(tmp_path):
+    path = tmp_path / "lecture.yaml"
+    unknown = ", ".join(f"R-{n:010x}" for n in range(1, 7))
+    path.write_text(f"exclure: [{unknown}]\nordre: [0123456701, 1234567890]\n")
+    edits = load_edits(path)
+    assert edits.order == ["R-0123456701", "R-1234567890"]  # not 21913025, an octal number
+    problems = edit_problems([_worded("R-0123456701"), _worded("R-1234567890")], edits)
+    assert len(problems) == 6 and all("identifiant inconnu" in p for p in problems)
+
+
 def test_an_edits_file_saved_in_cp1252_is_read(tmp_path):
     path = tmp_path / "lecture.yaml"
     path.write_bytes("# Édité à 15 h\nexclure: [R-1]\nordre: [R-é]\n".encode("cp1252"))
@@ -678,6 +688,25 @@ def test_many_sequences_without_transcript_are_named_without_their_titles():
         draft = build_draft(replace(inputs, recommendations=recs, missing_items=missing))
         text = draft_markdown(draft).replace("\u00a0", " ")
         assert named in text.split("## Points restés ouverts")[1], missing
+
+
+def test_a_vague_line_ranked_first_is_not_read_when_a_worded_one_can_be():
+    """« Always the first » read « Action à préciser. » aloud when the best-ranked line was
+    vague; and one vague line sent every worded one after it to the annex."""
+    from omap_synthesis.draft import build_draft
+
+    inputs = _inputs(
+        [
+            (f"conf-{k}", AMINA, f"Il faut partager les registres numéro {k}.", 0.9)
+            for k in (1, 2, 3)
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(3)]
+    recs[0] = replace(recs[0], action="Rassurer")
+    recs[1] = replace(recs[1], action="Exister ailleurs", score=0.3)
+    draft = build_draft(replace(inputs, recommendations=recs), words=4000)
+    main = next(s for s in draft.sections if s.title == "Recommandations")
+    assert main.item_ids == ["R-2"]
 
 
 def test_a_talk_heard_that_proposed_nothing_is_named_among_the_points_left_open():

@@ -514,7 +514,7 @@ def test_a_header_that_contradicts_the_sources_table_is_said(small_event):
     assert (report.talk, report.state) == (
         "conf-7",
         "lu (remarque : en-tête : intervention « conf-7 », alors que la table « sources » de "
-        "event.yaml donne ouverture ; l'en-tête l'emporte)",
+        "event.yaml donne « ouverture » ; l'en-tête l'emporte)",
     )
 
 

@@ -689,9 +689,14 @@ def test_the_report_titles_a_recommendation_as_the_text_does(outputs):
 
     result, _ = outputs
     first, *middle, last = result.inputs.recommendations
-    # Two uncertain lines: the first is read aloud, the last left to the annex.
+    # Two uncertain lines: the first, put first by the rapporteur, is read aloud, the last
+    # left to the annex.
     unsure = [replace(r, score=CONCRETE_SCORE / 2) for r in (first, last)]
-    inputs = replace(result.inputs, recommendations=[unsure[0], *middle, unsure[1]])
+    inputs = replace(
+        result.inputs,
+        recommendations=[unsure[0], *middle, unsure[1]],
+        ordered=frozenset({first.id}),
+    )
     draft = build_draft(inputs)
     read = {i for s in draft.sections if s.read_aloud for i in s.item_ids}
     unsaid = {
@@ -879,6 +884,15 @@ def test_edits_not_applied_are_said_at_the_head_of_the_text(tmp_path, name, cont
     edits = _edits(tmp_path)
     assert edits.unread == unread
     assert edits.exclude == ([] if unread else ["R-d8ee029170"])
+
+
+def test_lecture_yml_is_read_whatever_sorts_before_it(tmp_path):
+    from omap_synthesis.pipeline import _edits
+
+    (tmp_path / "lecture.yaml.bak").write_text("exclure: [R-0000000001]\n", encoding="utf-8")
+    (tmp_path / "lecture.yml").write_text("exclure: [R-d8ee029170]\n", encoding="utf-8")
+    edits = _edits(tmp_path)
+    assert (edits.exclude, edits.unread) == (["R-d8ee029170"], "")
 
 
 def test_the_reason_edits_were_not_applied_heads_the_text(outputs, tmp_path):

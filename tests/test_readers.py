@@ -982,3 +982,15 @@ def test_a_long_run_without_spaces_is_no_speech(tmp_path, name, text, line, coun
         f"ligne {line} : suite de {count} caractères sans espace (« {start}… »), qui n'est pas "
         "du texte (image ou donnée encodée ?), laissée de côté (ni analysée ni publiée)",
     )
+
+
+def test_an_opening_rule_with_trailing_spaces_opens_the_header(tmp_path):
+    source = _read(tmp_path, "notes.md", "--- \ntalk: qr-1\n---\n\nHind Tazi : Un registre ?\n")
+    assert source.meta == {"talk": "qr-1"} and not source.remarks
+    assert _turns(source) == [("Hind Tazi", "Un registre ?")]
+
+
+def test_each_long_run_is_said_at_its_own_line(tmp_path):
+    image = "![](data:image/png;base64," + "iVBORw0KGgo" * 40 + ")"
+    source = _read(tmp_path, "notes.md", f"Amina Alaoui : Bonjour.\n\n{image}\n\n\n\n{image}\n")
+    assert [p.split(" : ")[0] for p in source.problems] == ["ligne 3", "ligne 7"]

@@ -2350,7 +2350,12 @@ def test_a_sentence_the_parser_opens_on_a_comma_is_quoted_from_its_first_word(nl
             "C'est lui qui doit disposer du crédit, nationalisation des banques.",
             "Disposer du crédit, nationalisation des banques",
         ),
-        # What is heard said is nobody's proposal; what the speaker says after it is hers.
+        # What is heard said is nobody's proposal; what the speaker says after it is hers, and
+        # so is what she repeats herself.
+        (
+            "Je voudrais répéter qu'il faut renforcer les contrôles aux frontières.",
+            "Renforcer les contrôles aux frontières",
+        ),
         (
             "On entend souvent qu'il faut fusionner les ministères, mais je pense qu'il faut "
             "surtout partager les registres.",
@@ -2399,6 +2404,15 @@ def test_what_the_speaker_calls_for_and_what_she_describes(nlp, tmp_path, senten
     detections = detect(passages, parse_passages(nlp, passages))
     lines = [action_line(d.sentence.span.doc, d.cues[0]) for d in detections]
     assert lines == ([found] if found else []), sentence
+
+
+@pytest.mark.parametrize("mark", ["parce qu'", "puisqu'", "puisqu’", "car "])
+def test_a_clause_of_reason_is_told_whatever_its_conjunction(nlp, mark):
+    from omap_synthesis.recommend import _of_reason
+
+    doc = nlp(f"Je pense qu'il faut les expulser, {mark}il faut protéger nos compatriotes.")
+    first, second = [t for t in doc if t.lemma_ == "falloir"]
+    assert _of_reason(second) and not _of_reason(first)
 
 
 def test_what_is_heard_said_is_not_the_speakers_proposal(nlp, tmp_path):
