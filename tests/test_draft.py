@@ -731,6 +731,23 @@ def test_a_talk_heard_that_proposed_nothing_is_named_among_the_points_left_open(
     assert grammar_errors(said) == []
 
 
+def _four_recommendations(words: int):
+    """The draft, in ``words`` words, of four recommendations of Conf 1 on O1, the first
+    quotable; « euh »: no sentence of the others is, the synthesis gives the count."""
+    from omap_synthesis.draft import build_draft
+
+    inputs = _inputs(
+        [
+            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
+            ("conf-1", KARIM, "Il faut euh un identifiant unique pour chaque usager.", 0.5),
+            ("conf-1", AMINA, "Il faut euh former les agents d'accueil à la loi.", 0.5),
+            ("conf-1", KARIM, "Il faut euh publier les délais réels de traitement.", 0.5),
+        ]
+    )
+    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(4)]
+    return build_draft(replace(inputs, recommendations=recs), words=words)
+
+
 @pytest.mark.parametrize(
     ("words", "said"),
     [
@@ -750,19 +767,9 @@ def test_a_talk_heard_that_proposed_nothing_is_named_among_the_points_left_open(
 def test_the_listeners_are_told_of_the_recommendations_not_read(words, said):
     """With --words 300, one recommendation was read after « voici les principales
     recommandations », and nothing said that others had been made."""
-    from omap_synthesis.draft import build_draft
     from tests.grammar import grammar_errors
 
-    inputs = _inputs(
-        [
-            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
-            ("conf-1", KARIM, "Il faut euh un identifiant unique pour chaque usager.", 0.5),
-            ("conf-1", AMINA, "Il faut euh former les agents d'accueil à la loi.", 0.5),
-            ("conf-1", KARIM, "Il faut euh publier les délais réels de traitement.", 0.5),
-        ]
-    )
-    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(4)]
-    draft = build_draft(replace(inputs, recommendations=recs), words=words)
+    draft = _four_recommendations(words)
     main = next(s for s in draft.sections if s.title == "Recommandations")
     told = [" ".join(s.text for s in paragraph) for paragraph in main.paragraphs]
     assert told == ([said] if said else [])
@@ -778,21 +785,10 @@ def test_the_listeners_are_told_of_the_recommendations_not_read(words, said):
     ],
 )
 def test_the_count_of_an_objectives_recommendations_says_how_many_are_read(words, said):
-    from omap_synthesis.draft import build_draft
     from omap_synthesis.render import draft_markdown
     from tests.grammar import grammar_errors
 
-    inputs = _inputs(
-        [
-            # « euh »: no sentence of the annex is quotable, the synthesis gives the count.
-            ("conf-1", AMINA, "Il faut partager les registres de base entre tous.", 0.9),
-            ("conf-1", KARIM, "Il faut euh un identifiant unique pour chaque usager.", 0.5),
-            ("conf-1", AMINA, "Il faut euh former les agents d'accueil à la loi.", 0.5),
-            ("conf-1", KARIM, "Il faut euh publier les délais réels de traitement.", 0.5),
-        ]
-    )
-    recs = [_recommendation(inputs, f"R-{k}", [f"p{k}"]) for k in range(4)]
-    draft = build_draft(replace(inputs, recommendations=recs), words=words)
+    draft = _four_recommendations(words)
     text = draft_markdown(draft)
     assert said in text.split("### ")[1]
     assert grammar_errors(said) == []
