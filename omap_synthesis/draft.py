@@ -287,7 +287,7 @@ def load_edits(path: Path | None) -> Edits:
             log.warning(
                 "%s : « %s » doit être une liste d'identifiants, comme [R-c7b5b85fe7, "
                 "R-7ac68a2408] (lu : %s) : ignorée",
-                _at(path, where),
+                at_line(path, where),
                 key,
                 _as_written(value),
             )
@@ -310,12 +310,12 @@ def load_edits(path: Path | None) -> Edits:
         kept = lists.setdefault(key, [])
         for item, line in itertools.zip_longest(value, at_lines, fillvalue=where):
             if item is None:
-                log.warning("%s : élément vide dans « %s », ignoré", _at(path, line), key)
+                log.warning("%s : élément vide dans « %s », ignoré", at_line(path, line), key)
             elif not isinstance(item, str):
                 log.warning(
                     "%s : « %s » dans « %s » n'est pas un identifiant de recommandation, "
                     "ignoré (%s)",
-                    _at(path, line),
+                    at_line(path, line),
                     _as_written(item),
                     key,
                     _ID_PLACES,
@@ -344,7 +344,7 @@ def _line_of(node) -> int | None:
     return node.start_mark.line + 1 if node is not None else None
 
 
-def _at(path: Path, line: int | None) -> str:
+def at_line(path: Path, line: int | None) -> str:
     return f"{path.name}, ligne {line}" if line else path.name
 
 

@@ -27,6 +27,7 @@ from omap_synthesis.draft import (
     DraftInputs,
     Edits,
     References,
+    at_line,
     build_draft,
     edit_problems,
     facts,
@@ -552,8 +553,7 @@ def _edits(event_dir: Path) -> Edits:
     except InputError as exc:
         ignored = "le fichier est ignoré, ni exclusion ni ordre ne sont appliqués"
         log.warning("%s : %s.", exc, ignored)
-        where = f"{path.name}, ligne {exc.line}" if exc.line else path.name
-        return Edits(unread=f"{where} : {exc.message} : {ignored}")
+        return Edits(unread=f"{at_line(path, exc.line)} : {exc.message} : {ignored}")
 
 
 READING = ("lecture-15h05.md", "lecture-15h05.docx")
