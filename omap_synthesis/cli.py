@@ -224,6 +224,8 @@ def _run_stages(
     aside = set_aside(result.ingested.passages, result.extras.get("taggings", ()))
     for name, said in aside.items():
         _out().print(f"{name} : {said}.", highlight=False, markup=False)
+    if result.edits:
+        _out().print(f"{result.edits}.", highlight=False, markup=False)
     if not result.ingested.passages:
         _fail("aucune source utilisable : rien n'a été écrit.", 1)
     if result.timings:

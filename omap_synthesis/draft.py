@@ -256,6 +256,8 @@ class Edits:
     lines: dict[tuple[str, str], int] = field(default_factory=dict)
     # Why the file was not read (set aside whole), for the note at the head of the text.
     unread: str = ""
+    # The name of the file read (empty when there is none).
+    source: str = ""
 
 
 def load_edits(path: Path | None) -> Edits:
@@ -325,7 +327,7 @@ def load_edits(path: Path | None) -> Edits:
                 kept.append(rid)
                 if line:
                     lines.setdefault((key, rid), line)
-    return Edits(lists["exclure"], lists["ordre"], lines)
+    return Edits(lists["exclure"], lists["ordre"], lines, source=path.name)
 
 
 def _value_nodes(path: Path) -> dict[str, yaml.Node]:
@@ -412,6 +414,21 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
             if n > 1
         ]
     return problems
+
+
+def edits_applied(recommendations: list, edits: Edits) -> str:
+    """What the rapporteur's file did, for the terminal (« lecture.yaml appliqué : deux
+    recommandations écartées, une placée en tête »); empty when no file was read."""
+    if not edits.source:
+        return ""
+    known = {r.id for r in recommendations}
+    excluded = known & set(edits.exclude)
+    first = (known & set(edits.order)) - excluded
+    return (
+        f"{edits.source} appliqué : "
+        f"{counted(len(excluded), 'recommandation écartée', 'recommandations écartées', True)}, "
+        f"{counted(len(first), 'placée en tête', 'placées en tête', True)}"
+    )
 
 
 def apply_edits(recommendations: list, exclude: list[str], order: list[str]) -> list:

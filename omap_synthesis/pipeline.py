@@ -30,6 +30,7 @@ from omap_synthesis.draft import (
     at_line,
     build_draft,
     edit_problems,
+    edits_applied,
     facts,
     join_words,
     load_edits,
@@ -86,6 +87,8 @@ class RunResult:
     inputs: DraftInputs | None = None
     timings: dict[str, float] = field(default_factory=dict)
     extras: dict = field(default_factory=dict)
+    # What the rapporteur's lecture.yaml did (``edits_applied``), for the terminal.
+    edits: str = ""
 
 
 class _Clock:
@@ -746,6 +749,7 @@ def _run(event_dir, out, stages, words, on_stage, pdf, browser, start_worker) ->
             edits = _edits(Path(event_dir))
             for problem in edit_problems(result.inputs.recommendations, edits):
                 log.warning("%s", problem)
+            result.edits = edits_applied(result.inputs.recommendations, edits)
             draft = write_reading(
                 tmp, result.inputs, nlp, edits.exclude, edits.order, words, edits.unread
             )

@@ -13,6 +13,7 @@ import pytest
 from omap_synthesis.check import _verbatim, check_sentence
 from omap_synthesis.draft import (
     edit_problems,
+    edits_applied,
     excerpt_for,
     join_words,
     label_name,
@@ -217,6 +218,17 @@ def test_edits_that_cannot_be_done_are_named(tmp_path, caplog):
         "lecture.yaml, ligne 3 : « R-3 » est deux fois dans « ordre » : seule sa première place "
         "compte"
     )
+
+
+def test_what_the_edits_did_is_said(tmp_path):
+    """Nothing told the rapporteur, in the terminal, that her file had been applied."""
+    path = tmp_path / "lecture.yaml"
+    path.write_text("exclure: [R-1, R-1, R-9]\nordre: [R-3, R-2, R-1]\n", encoding="utf-8")
+    recs = [_worded(f"R-{n}") for n in (1, 2, 3)]
+    assert edits_applied(recs, load_edits(path)) == (
+        "lecture.yaml appliqué : une recommandation écartée, deux placées en tête"
+    )
+    assert edits_applied(recs, load_edits(tmp_path / "absent.yaml")) == ""
 
 
 def test_many_unknown_ids_are_counted_and_an_id_without_its_prefix_is_read(tmp_path):

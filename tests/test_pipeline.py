@@ -791,7 +791,12 @@ def test_the_report_follows_the_rapporteurs_exclusions(tmp_path, seeded_event, o
     event = tmp_path / "omap"
     shutil.copytree(seeded_event, event)
     (event / "lecture.yaml").write_text(f"exclure: [{out.id}]\n", encoding="utf-8")
-    again = run(event, tmp_path / "out", pdf=False).out_dir
+    result = run(event, tmp_path / "out", pdf=False)
+    # The terminal confirms what her file did.
+    assert result.edits == (
+        "lecture.yaml appliqué : une recommandation écartée, aucune placée en tête"
+    )
+    again = result.out_dir
     html = (again / "rapport.html").read_text(encoding="utf-8")
     assert out.id in (first / "rapport.html").read_text(encoding="utf-8")
     assert out.id not in html and kept.id in html
@@ -892,7 +897,7 @@ def test_lecture_yml_is_read_whatever_sorts_before_it(tmp_path):
     (tmp_path / "lecture.yaml.bak").write_text("exclure: [R-0000000001]\n", encoding="utf-8")
     (tmp_path / "lecture.yml").write_text("exclure: [R-d8ee029170]\n", encoding="utf-8")
     edits = _edits(tmp_path)
-    assert (edits.exclude, edits.unread) == (["R-d8ee029170"], "")
+    assert (edits.exclude, edits.unread, edits.source) == (["R-d8ee029170"], "", "lecture.yml")
 
 
 def test_the_reason_edits_were_not_applied_heads_the_text(outputs, tmp_path):
