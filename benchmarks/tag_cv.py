@@ -2,14 +2,16 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/tag_cv.py
+    .venv/bin/python benchmarks/tag_cv.py [--gold data/gold/tagging-omap.jsonl \
+        data/gold/tagging-omap-fresh.jsonl]
 
-The held-out half of ``data/gold/tagging-omap.jsonl`` keeps its texts (they lend context to
-their neighbours, as in a real run) but its labels are dropped as the file is read: it is never
-scored here. For each talk of the tuning half, the parameter setting of the grid with the best
-macro-F1 (objectives + sub-themes) on the *other* tuning talks tags that talk; the figures are
-those out-of-talk predictions. Ties go to the shipped defaults. The shipped defaults scored on
-the whole tuning half (an in-sample figure, since they were chosen there) are printed beside.
+The held-out half of each gold file keeps its texts (they lend context to their neighbours, as
+in a real run) but its labels are never used: it is never scored here. Each file is tagged on
+its own (its passages are its corpus, as one event's are); the folds pool the files by talk.
+For each talk of the tuning half, the parameter setting of the grid with the best macro-F1
+(objectives + sub-themes) on the *other* tuning talks tags that talk; the figures are those
+out-of-talk predictions. Ties go to the shipped defaults. The shipped defaults scored on the
+whole tuning half (an in-sample figure, since they were chosen there) are printed beside.
 """
 
 from __future__ import annotations
@@ -38,35 +40,43 @@ GRID = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=ROOT / "data/gold/tagging-omap.jsonl")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "data/gold/tagging-omap.jsonl"],
+        help="gold files; each is tagged on its own (its passages are its corpus), folds by talk "
+        "pool them",
+    )
     parser.add_argument("--event", type=Path, default=ROOT / "data/omap-2022-10-20")
     args = parser.parse_args()
     event = load_event(args.event)
     book = load_codebook(args.event / event.codebook)
-    items = read_gold(args.gold, book)
-    # The held-out labels are never kept.
-    gold = [list(closure(i.labels, book)) if i.split == TUNING else None for i in items]
-    tuning = [k for k, i in enumerate(items) if i.split == TUNING]
-    talks = sorted({items[k].talk for k in tuning}, key=str)
     base = CodebookTagger(book)
-    docs = parse(pipeline(base.model), [i.text for i in items])
-    comps = [base.components(doc) for doc in docs]
-    priors = []
-    for i in items:
-        item = event.item(i.talk) if i.talk else None
-        priors.append(item.objectives if item is not None else ())
-    groups = [i.group for i in items]
-
     settings = [
         dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())
     ]
     defaults = {name: base.get_params()[name] for name in GRID}
-    ids = [str(k) for k in range(len(items))]
-    # Labels kept by each setting for every passage (the components are computed once).
-    kept = [
-        [t.labels for t in CodebookTagger(book, **params).tag(docs, ids, priors, groups, comps)]
-        for params in settings
-    ]
+    items, kept = [], [[] for _ in settings]
+    for path in args.gold:
+        mine = read_gold(path, book)
+        docs = parse(pipeline(base.model), [i.text for i in mine])
+        comps = [base.components(doc) for doc in docs]
+        priors = []
+        for i in mine:
+            item = event.item(i.talk) if i.talk else None
+            priors.append(item.objectives if item is not None else ())
+        groups = [i.group for i in mine]
+        ids = [str(k) for k in range(len(mine))]
+        # Labels kept by each setting for every passage (the components are computed once).
+        for index, params in enumerate(settings):
+            tagger = CodebookTagger(book, **params)
+            kept[index] += [t.labels for t in tagger.tag(docs, ids, priors, groups, comps)]
+        items += mine
+    # The held-out labels are never kept.
+    gold = [list(closure(i.labels, book)) if i.split == TUNING else None for i in items]
+    tuning = [k for k, i in enumerate(items) if i.split == TUNING]
+    talks = sorted({items[k].talk for k in tuning}, key=str)
 
     def score(index: int, rows: list[int]) -> float:
         result = evaluate([gold[k] for k in rows], [kept[index][k] for k in rows], book)
@@ -85,7 +95,8 @@ def main() -> None:
         chosen.append(settings[best])
         predicted.update((k, kept[best][k]) for k in inside)
     nested = evaluate([gold[k] for k in tuning], [predicted[k] for k in tuning], book)
-    print(f"gold: {args.gold.name}, {len(tuning)} tuning passages in {len(talks)} talks")
+    names = ", ".join(p.name for p in args.gold)
+    print(f"gold: {names}, {len(tuning)} tuning passages in {len(talks)} talks")
     print(f"grid: {len(settings)} settings of {', '.join(GRID)}")
     print(
         f"nested CV by talk: objectives {nested.macro_top.f1:.3f}, "

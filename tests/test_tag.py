@@ -755,3 +755,27 @@ def test_the_languages_left_unread_are_named(nlp, tagger, text, analysed, langua
     left out; nothing for an empty passage or one in French."""
     tagging = tagger.tag([nlp(text)], ["x"])[0]
     assert (tagging.analysed, tagging.languages) == (analysed, languages)
+
+
+@pytest.mark.parametrize("name", ["tagging-omap", "tagging-omap-fresh"])
+def test_the_tagging_gold_files_are_sound(name, sample_event):
+    """Each labelled passage once, with a split drawn from its id alone and a talk of the
+    programme; the second annotation labels passages of the first, with the codebook's ids."""
+    import hashlib
+
+    from omap_synthesis.event import load_event
+    from omap_synthesis.tag_eval import read_gold
+
+    event = load_event(sample_event)
+    book = load_codebook(sample_event / event.codebook)
+    gold = read_gold(ROOT / "data" / "gold" / f"{name}.jsonl", book)
+    ids = [g.id for g in gold]
+    assert len(ids) == len(set(ids)) >= 300
+    for g in gold:
+        parity = int(hashlib.sha256(g.id.encode()).hexdigest(), 16) % 2
+        assert g.split == ("tuning" if parity == 0 else "heldout"), g.id
+        assert event.item(g.talk) is not None and g.text.strip(), g.id
+    second = ROOT / "data" / "gold" / f"{name}-second.jsonl"
+    rows = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines()]
+    assert {r["id"] for r in rows} <= set(ids)
+    assert all(set(r["labels"]) <= set(book.ids) for r in rows)
