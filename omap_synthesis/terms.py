@@ -318,14 +318,15 @@ def _announcement(sent) -> bool:
             if "Fut" in t.morph.get("Tense") and before.pos_ in {"PRON", "PROPN", "NOUN"}:
                 return True
         elif (
-            lemma in data["move"]
+            (lemma in data["move"] or lemma in data["floor"] or t.lower_ in data["floor"])
             and t.dep_ in {"ROOT", "xcomp", "conj"}
             and "Sub" not in t.morph.get("Mood")
             and _subject(t) in {"nous", "on", "je"}
         ):
             units = {c.lemma_.lower() for c in t.children} & set(data["units"])
-            # « je passe la parole à … »; « je passe à la question de … » moves on to a topic.
-            if "parole" in units or (units and _subject(t) != "je"):
+            # « je passe la parole à … »; « je passe à la question de … » moves on to a topic,
+            # and « nous laissons la question de la gouvernance ouverte » is about one.
+            if "parole" in units or (units and _subject(t) != "je" and lemma in data["move"]):
                 return True
     return False
 
