@@ -75,7 +75,26 @@ def yaml_reason(exc) -> tuple[str, int | None]:
         return "YAML invalide", None
     if "'\\t'" in str(getattr(exc, "problem", "")):
         return "YAML invalide (tabulation : l'indentation se fait avec des espaces)", mark.line + 1
+    opened = getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", ""))
+    opener = next((v for k, v in _OPENERS.items() if k in context), None)
+    if opener and opened is not None and opened.line < mark.line:
+        # « exclure: [R-1, R-2 » left open: the parser stumbles lines later, where nothing is
+        # wrong; the fix is where it was opened.
+        what, feminine = opener
+        e = "e" if feminine else ""
+        end = "end of stream" in str(exc.problem) or "<stream end>" in str(exc.problem)
+        closed = f"jamais fermé{e}" if end else f"pas fermé{e} avant la ligne {mark.line + 1}"
+        return f"YAML invalide ({what} ouvert{e} ici n'est {closed})", opened.line + 1
     return f"YAML invalide (syntaxe incorrecte, colonne {mark.column + 1})", mark.line + 1
+
+
+# What the YAML parser was reading (its ``context``) when a bracket or a quote was left open.
+_OPENERS = {
+    "flow sequence": ("le crochet « [ »", False),
+    "flow mapping": ("l'accolade « { »", True),
+    "quoted scalar": ("le guillemet", False),
+}
 
 
 # What a value tagged so must be, in words (« 2022-13-45 » is no date).

@@ -74,6 +74,21 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
         (EVENT_OK + "venue: !!int abc\n", "ligne 5 : YAML invalide (nombre impossible"),
         (EVENT_OK + "fictional: !!bool peut-être\n", "booléen impossible : « peut-être »"),
         (EVENT_OK + "sessions:\n\t- id: S1\n", "ligne 6 : YAML invalide (tabulation"),
+        # A bracket or a quote left open: the line where it was opened, not the one where the
+        # parser stumbles.
+        (
+            "id: e\ntitle: T\nitems: [{id: a, kind: conf, title: A}\nsources: {}\n",
+            "ligne 3 : YAML invalide (le crochet « [ » ouvert ici n'est pas fermé avant la "
+            "ligne 4)",
+        ),
+        (
+            "id: e\ntitle: {x: 1\n\n",
+            "ligne 2 : YAML invalide (l'accolade « { » ouverte ici n'est jamais fermée)",
+        ),
+        (
+            'id: e\ntitle: "T\nitems: []\n',
+            "ligne 2 : YAML invalide (le guillemet ouvert ici n'est jamais fermé)",
+        ),
     ],
 )
 def test_bad_programme(tmp_path, content, message):

@@ -857,8 +857,8 @@ def test_the_tools_own_wording_passes_the_gate_whatever_the_codebook(outputs, tm
         (
             "lecture.yaml",
             "exclure: [R-d8ee029170\nordre: []\n",
-            "lecture.yaml, ligne 2 : YAML invalide (syntaxe incorrecte, colonne 6) : le fichier "
-            "est ignoré, ni exclusion ni ordre ne sont appliqués",
+            "lecture.yaml, ligne 1 : YAML invalide (le crochet « [ » ouvert ici n'est pas fermé "
+            "avant la ligne 2) : le fichier est ignoré, ni exclusion ni ordre ne sont appliqués",
         ),
         ("lecture.yml", "exclure: [R-d8ee029170]\n", ""),
         (
