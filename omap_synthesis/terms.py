@@ -318,17 +318,37 @@ def _announcement(sent) -> bool:
             if "Fut" in t.morph.get("Tense") and before.pos_ in {"PRON", "PROPN", "NOUN"}:
                 return True
         elif (
-            (lemma in data["move"] or lemma in data["floor"] or t.lower_ in data["floor"])
+            lemma in data["move"]
             and t.dep_ in {"ROOT", "xcomp", "conj"}
             and "Sub" not in t.morph.get("Mood")
             and _subject(t) in {"nous", "on", "je"}
         ):
             units = {c.lemma_.lower() for c in t.children} & set(data["units"])
-            # « je passe la parole à … »; « je passe à la question de … » moves on to a topic,
-            # and « nous laissons la question de la gouvernance ouverte » is about one.
-            if "parole" in units or (units and _subject(t) != "je" and lemma in data["move"]):
+            # « je passe la parole à … »; « je passe à la question de … » moves on to a topic.
+            if "parole" in units or (units and _subject(t) != "je"):
                 return True
+        elif (lemma in data["floor"] or t.lower_ in data["floor"]) and _floor_given(t):
+            return True
     return False
+
+
+def _floor_given(verb) -> bool:
+    """« je donne la parole à Mme Tazi », « je vous cède la parole »: the floor, given by the
+    speakers, to a person (a name, « vous », a title); « nous devons donner la parole aux
+    usagers » is about a topic."""
+    data = resources()
+    if _subject(verb) not in {"nous", "on", "je"} or "Sub" in verb.morph.get("Mood"):
+        return False
+    if "parole" not in {c.lemma_.lower() for c in verb.children}:
+        return False
+    people = set(data["session"]["address"]) | set(data["procedural"]["words"])
+    return any(
+        (t.lower_ in {"vous", "lui", "te"} and t.i < verb.i)
+        or t.pos_ == "PROPN"
+        or t.lemma_.lower() in people
+        for t in verb.subtree
+        if t.i != verb.i and t.lemma_.lower() != "parole"
+    )
 
 
 def _courtesy(sent) -> bool:

@@ -167,13 +167,14 @@ def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, tex
         # The floor passed on by the speaker; a topic the speaker moves on to is discussed.
         ("Je passe la parole sans plus tarder à Mme Garnier, que je remercie.", True),
         ("Je passe à la question des registres, centrale pour l'interopérabilité.", False),
-        # Given or ceded, the floor too; these verbs move on with « parole » only.
+        # Given or ceded, the floor too, to a person; these verbs move on with « parole » only.
         ("Je donne maintenant la parole à notre collègue de la Direction du budget.", True),
-        ("Je vous cède la parole.", True),
+        ("Je cède maintenant la parole à Mme Tazi, qui a fait le déplacement depuis Rabat.", True),
+        ("Nous devons donner la parole aux usagers dans la simplification des démarches.", False),
         ("Nous laissons la question de la gouvernance des données ouverte.", False),
         # The room's equipment.
-        ("Je peux avoir la diapo suivante ?", True),
-        ("Pardon, la vidéo sur votre diapositive ne démarre pas.", True),
+        ("Est-ce que la télécommande fonctionne encore ?", True),
+        ("Nous manquons de techniciens en cybersécurité.", False),
         # « merci » is a stop word of spaCy's: alone, it still thanks.
         ("Merci.", True),
         ("Merci beaucoup.", True),
