@@ -81,14 +81,15 @@ EVENT_OK = """id: e\ntitle: T\nitems:\n  - {id: a, kind: conf, title: A, start: 
             "ligne 3 : YAML invalide (le crochet « [ » ouvert ici n'est pas fermé avant la "
             "ligne 4)",
         ),
+        ("id: e\ntitle: {x: 1\n\n", "ligne 2 : YAML invalide (l'accolade « { » ouverte ici"),
+        ("id: e\ntitle: 'T\nitems: []\n", "ligne 2 : YAML invalide (l'apostrophe ouverte ici"),
+        # An error inside a list written across lines, or inside a quoted text, is where the
+        # parser stumbles: the bracket or the quote is closed.
         (
-            "id: e\ntitle: {x: 1\n\n",
-            "ligne 2 : YAML invalide (l'accolade « { » ouverte ici n'est jamais fermée)",
+            EVENT_OK + 'sources: [a.txt,\n  "b" c,\n  e.txt]\n',
+            "ligne 6 : YAML invalide (syntaxe incorrecte",
         ),
-        (
-            'id: e\ntitle: "T\nitems: []\n',
-            "ligne 2 : YAML invalide (le guillemet ouvert ici n'est jamais fermé)",
-        ),
+        ('id: e\ntitle: "T\n  \\q"\n', "ligne 3 : YAML invalide (syntaxe incorrecte"),
     ],
 )
 def test_bad_programme(tmp_path, content, message):
