@@ -57,8 +57,11 @@ bench: install ## Timing benchmarks, each beside its reference (FREDSUM=dir, BEN
 evaluate: install ## Quality figures on FREDSum and the hand-labelled gold (FREDSUM=dir)
 	$(BIN)/omap-synthesis evaluate summaries --fredsum $(FREDSUM) --split validation
 	$(BIN)/omap-synthesis evaluate tagging --gold data/gold/tagging-omap.jsonl --codebook data/omap-2022-10-20/codebook.yaml --split heldout
+	$(BIN)/omap-synthesis evaluate tagging --gold data/gold/tagging-omap-fresh.jsonl --codebook data/omap-2022-10-20/codebook.yaml --split heldout
 	$(BIN)/python benchmarks/tag_cv.py
+	$(BIN)/python benchmarks/tag_cv.py --gold data/gold/tagging-omap.jsonl data/gold/tagging-omap-fresh.jsonl
 	$(BIN)/python benchmarks/tag_agreement.py
+	$(BIN)/python benchmarks/tag_agreement.py --first data/gold/tagging-omap-fresh.jsonl --second data/gold/tagging-omap-fresh-second.jsonl
 	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM)
 	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM) --max-terms 0
 	$(BIN)/python benchmarks/tag_fredsum.py --fredsum $(FREDSUM) --max-terms 2

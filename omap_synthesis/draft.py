@@ -376,9 +376,11 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
     known = {r.id for r in recommendations}
     exclude, order = edits.exclude, edits.order
 
+    name = edits.source or "lecture.yaml"
+
     def at(key: str, rid: str) -> str:
         line = edits.lines.get((key, rid))
-        return f"lecture.yaml, ligne {line}" if line else "lecture.yaml"
+        return f"{name}, ligne {line}" if line else name
 
     unknown = [rid for rid in dict.fromkeys([*exclude, *order]) if rid not in known]
     # Five said, the others counted; a sixth is said too (« 1 autres » would not do).
@@ -390,7 +392,7 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
     ]
     if len(shown) < len(unknown):
         problems.append(
-            f"lecture.yaml : {grouped_digits(len(unknown) - UNKNOWN_SHOWN)} autres identifiants "
+            f"{name} : {grouped_digits(len(unknown) - UNKNOWN_SHOWN)} autres identifiants "
             f"inconnus, sans effet (« {unknown[UNKNOWN_SHOWN]} » …)"
         )
     problems += [

@@ -296,6 +296,9 @@ class Watcher:
             f"Synthèse écrite dans {result.out_dir} en {_seconds(self.clock() - started)} s "
             f"(déclencheur : {trigger})."
         )
+        # What the rapporteur's lecture.yaml did, at the start and each time she saves it.
+        if result.edits and (not changes or any(c.name.startswith("lecture.") for c in changes)):
+            self.notify(f"{result.edits}.")
         return True
 
 

@@ -229,6 +229,11 @@ def test_what_the_edits_did_is_said(tmp_path):
         "lecture.yaml appliqué : une recommandation écartée, deux placées en tête"
     )
     assert edits_applied(recs, load_edits(tmp_path / "absent.yaml")) == ""
+    # Read in its place, « lecture.yml » is the file its warnings name.
+    path.rename(tmp_path / "lecture.yml")
+    problems = edit_problems(recs, load_edits(tmp_path / "lecture.yml"))
+    assert problems[0].startswith("lecture.yml, ligne 1 : identifiant inconnu « R-9 »")
+    assert all(p.startswith("lecture.yml, ligne") for p in problems)
 
 
 def test_many_unknown_ids_are_counted_and_an_id_without_its_prefix_is_read(tmp_path):

@@ -52,7 +52,9 @@ class FakeRun:
             raise self.fail
         reports = [SourceReport(n, status="ignoré", reason="vide") for n in self.skipped]
         ingested = SimpleNamespace(reports=reports, passages=self.passages)
-        return SimpleNamespace(ingested=ingested, out_dir=out / "j")
+        edits = "lecture.yaml appliqué : une recommandation écartée, aucune placée en tête"
+        applied = edits if (event_dir / "lecture.yaml").exists() else ""
+        return SimpleNamespace(ingested=ingested, out_dir=out / "j", edits=applied)
 
 
 def watcher_for(event, runner, messages, **kwargs):
@@ -132,6 +134,19 @@ def test_new_file_triggers_one_run_with_its_name(event):
     assert watcher.step(timeout=0) and run.calls == 2
     assert "déclencheur : sources/qr-1.md ajouté" in messages[-1]
     assert " s (" in messages[-1]
+
+
+def test_saving_lecture_yaml_confirms_what_it_did(event):
+    run, messages = FakeRun(), []
+    watcher = watcher_for(event, run, messages)
+    watcher.start()
+    assert not any("appliqué" in m for m in messages)
+    (event / "lecture.yaml").write_text("exclure: [R-0123456789]\n", encoding="utf-8")
+    watcher.triggers.put("created")
+    assert watcher.step(timeout=0) and run.calls == 2
+    assert messages[-1] == (
+        "lecture.yaml appliqué : une recommandation écartée, aucune placée en tête."
+    )
 
 
 def test_nothing_changed_means_no_run(event):
