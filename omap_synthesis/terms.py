@@ -334,21 +334,25 @@ def _announcement(sent) -> bool:
 
 def _floor_given(verb) -> bool:
     """« je donne la parole à Mme Tazi », « je vous cède la parole »: the floor, given by the
-    speakers, to a person (a name, « vous », a title); « nous devons donner la parole aux
-    usagers » is about a topic."""
-    data = resources()
+    speakers, to a person (« vous », a name, a title); « nous devons donner la parole aux
+    usagers de Casablanca » is about a topic."""
     if _subject(verb) not in {"nous", "on", "je"} or "Sub" in verb.morph.get("Mood"):
         return False
-    if "parole" not in {c.lemma_.lower() for c in verb.children}:
+    floor = [c for c in verb.children if c.lemma_.lower() == "parole"]
+    if not floor:
         return False
+    data = resources()
     people = set(data["session"]["address"]) | set(data["procedural"]["words"])
-    return any(
-        (t.lower_ in {"vous", "lui", "te"} and t.i < verb.i)
-        or t.pos_ == "PROPN"
-        or t.lemma_.lower() in people
-        for t in verb.subtree
-        if t.i != verb.i and t.lemma_.lower() != "parole"
-    )
+    for c in [*verb.children, *floor[0].children]:
+        if c.lower_ in {"vous", "lui", "te"} and c.i < verb.i:
+            return True
+        to = any(k.dep_ == "case" and k.lemma_.lower() == "à" for k in c.children)
+        named = c.pos_ == "PROPN" or any(
+            k.dep_.startswith("flat") and k.pos_ == "PROPN" for k in c.children
+        )
+        if to and (named or c.lemma_.lower() in people):
+            return True
+    return False
 
 
 def _courtesy(sent) -> bool:

@@ -171,6 +171,7 @@ def test_passages_without_analysable_content_are_hors_objectifs(nlp, tagger, tex
         ("Je donne maintenant la parole à notre collègue de la Direction du budget.", True),
         ("Je cède maintenant la parole à Mme Tazi, qui a fait le déplacement depuis Rabat.", True),
         ("Nous devons donner la parole aux usagers dans la simplification des démarches.", False),
+        ("Nous donnons la parole aux citoyens de Casablanca grâce au portail.", False),
         ("Nous laissons la question de la gouvernance des données ouverte.", False),
         # The room's equipment.
         ("Est-ce que la télécommande fonctionne encore ?", True),
