@@ -379,8 +379,7 @@ def edit_problems(recommendations: list, edits: Edits) -> list[str]:
     name = edits.source or "lecture.yaml"
 
     def at(key: str, rid: str) -> str:
-        line = edits.lines.get((key, rid))
-        return f"{name}, ligne {line}" if line else name
+        return at_line(Path(name), edits.lines.get((key, rid)))
 
     unknown = [rid for rid in dict.fromkeys([*exclude, *order]) if rid not in known]
     # Five said, the others counted; a sixth is said too (« 1 autres » would not do).

@@ -77,49 +77,35 @@ def yaml_reason(exc) -> tuple[str, int | None]:
         return "YAML invalide (tabulation : l'indentation se fait avec des espaces)", mark.line + 1
     opened = getattr(exc, "context_mark", None)
     context = str(getattr(exc, "context", ""))
-    opener = next((v for k, v in _OPENERS.items() if k in context), None)
-    if opener and opened is not None and opened.line < mark.line and _left_open(exc, opened):
+    kind = next((k for k in _OPENERS if k in context), None)
+    if kind and opened is not None and opened.line < mark.line:
         # « exclure: [R-1, R-2 » left open: the parser stumbles lines later, where nothing is
         # wrong; the fix is where it was opened.
-        what, feminine = opener
-        if what == "le guillemet" and _char(opened) == "'":
-            what, feminine = "l'apostrophe", True
-        e = "e" if feminine else ""
-        closed = (
-            f"pas fermé{e} avant la ligne {mark.line + 1}" if _stumbled(exc) else f"jamais fermé{e}"
-        )
-        return f"YAML invalide ({what} ouvert{e} ici n'est {closed})", opened.line + 1
+        at_end = any(e in str(getattr(exc, "problem", "")) for e in ("end of stream", "stream end"))
+        if at_end or (kind != "quoted scalar" and _new_key(mark, opened)):
+            buffer = getattr(opened, "buffer", None) or ""
+            apostrophe = (
+                kind == "quoted scalar" and buffer[opened.pointer : opened.pointer + 1] == "'"
+            )
+            what, feminine = ("l'apostrophe", True) if apostrophe else _OPENERS[kind]
+            e = "e" if feminine else ""
+            closed = (
+                f"jamais fermé{e}" if at_end else f"pas fermé{e} avant la ligne {mark.line + 1}"
+            )
+            return f"YAML invalide ({what} ouvert{e} ici n'est {closed})", opened.line + 1
     return f"YAML invalide (syntaxe incorrecte, colonne {mark.column + 1})", mark.line + 1
 
 
-def _stumbled(exc) -> bool:
-    """The parser met a token, not the end of the file."""
-    return not any(e in str(getattr(exc, "problem", "")) for e in ("end of stream", "stream end"))
-
-
-def _left_open(exc, opened) -> bool:
-    """A bracket or a quote is surely left open when the parser reaches the end of the file
-    inside it, or, for a bracket, when it stumbles on a line indented no further than the one
-    that opened it (a new key: « ordre: » after « exclure: [R-1 »). Elsewhere, in a list
-    written across lines, the error is where the parser stumbles."""
-    if not _stumbled(exc):
-        return True
-    if "quoted scalar" in str(exc.context):
-        return False
-    buffer = getattr(exc.problem_mark, "buffer", None)
-    if not buffer:
-        return False
-    lines = buffer.split("\n")
+def _new_key(mark, opened) -> bool:
+    """Whether the parser stumbled, inside a bracket, on a line indented no further than the
+    one that opened it (« ordre: » after « exclure: [R-1 »): the bracket is surely left open.
+    Elsewhere, in a list written across lines, the error is where the parser stumbles."""
+    lines = (getattr(mark, "buffer", None) or "").split("\n")
 
     def indent(n: int) -> int:
         return len(lines[n]) - len(lines[n].lstrip(" ")) if n < len(lines) else 0
 
-    return indent(exc.problem_mark.line) <= indent(opened.line)
-
-
-def _char(mark) -> str:
-    buffer = getattr(mark, "buffer", None)
-    return buffer[mark.pointer] if buffer and mark.pointer < len(buffer) else ""
+    return len(lines) > mark.line and indent(mark.line) <= indent(opened.line)
 
 
 # What the YAML parser was reading (its ``context``) when a bracket or a quote was left open.
